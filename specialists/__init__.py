@@ -1,0 +1,1 @@
+"""specialists package."""
