@@ -165,6 +165,8 @@ def is_fhir_bundle(data: Any) -> bool:
 
 
 def load_from_text(text: str, source: str) -> LoadedPlan:
+    if not text.strip():
+        raise CarePlanError(source, [Problem("", "file is empty")])
     data, fmt, root = parse_document(text, source)
     if is_fhir_bundle(data):
         from careplans.fhir import care_plan_from_bundle

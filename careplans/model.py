@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from careplans.analytes import ANALYTES
-from careplans.units import UnitError, convert_analyte, to_mg
+from careplans.units import UnitError, convert_analyte, same_unit, to_mg
 
 Sex = Literal["female", "male", "other", "unknown"]
 
@@ -171,7 +171,7 @@ class Measurement(_Model):
     def _normalise(self) -> Measurement:
         _check_analyte(self.analyte)
         canonical = ANALYTES[self.analyte].unit
-        if self.unit is not None and self.unit != canonical:
+        if self.unit is not None and not same_unit(self.unit, canonical):
             value = convert_analyte(self.analyte, self.value, self.unit)
             object.__setattr__(self, "original_value", self.value)
             object.__setattr__(self, "original_unit", self.unit)
@@ -195,7 +195,7 @@ class Target(_Model):
         if self.low is None and self.high is None:
             raise ValueError("a target needs low, high or both")
         canonical = ANALYTES[self.analyte].unit
-        if self.unit is not None and self.unit != canonical:
+        if self.unit is not None and not same_unit(self.unit, canonical):
             for bound in ("low", "high"):
                 value = getattr(self, bound)
                 if value is not None:

@@ -104,7 +104,7 @@ def convert_analyte(analyte: str | Analyte, value: float, unit: str | None) -> f
     unknown unit or one of the wrong dimension (for example kg for potassium).
     """
     a = ANALYTES[analyte] if isinstance(analyte, str) else analyte
-    if unit is None or not unit.strip() or _same_unit(unit, a.unit):
+    if unit is None or not unit.strip() or same_unit(unit, a.unit):
         return float(value)
     special = _special_conversion(a, value, unit)
     if special is not None:
@@ -123,7 +123,7 @@ def convert_analyte(analyte: str | Analyte, value: float, unit: str | None) -> f
     return float(converted.magnitude)
 
 
-def _same_unit(unit: str, canonical: str) -> bool:
+def same_unit(unit: str, canonical: str) -> bool:
     return _pint_expr(unit) == _pint_expr(canonical)
 
 

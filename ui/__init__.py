@@ -1,1 +1,1 @@
-"""ui package."""
+"""The Streamlit app: voice demo, evaluation portal, replay dashboard."""

@@ -1,0 +1,218 @@
+"""The `constellation` command line (CONTRACT.md §1).
+
+Exit codes: 0 success, 2 bad input, 1 internal failure. Errors are one human paragraph on stderr;
+`--debug` (anywhere on the command line) or CONSTELLATION_DEBUG=1 adds the Python traceback.
+Heavy imports live inside the commands so `--help` stays instant.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from constellation.errors import InternalError, UserError
+
+app = typer.Typer(
+    name="constellation",
+    help="Safety-first AI care calls: a primary agent whose every turn is verified by specialists.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+careplan_app = typer.Typer(help="Validate and import care plans.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_help=True)
+app.add_typer(careplan_app, name="careplan")
+app.add_typer(db_app, name="db")
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLAlchemy URL (default: SQLite file under the data folder, created on first use)."),
+]
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show Python tracebacks on errors.")] = False,
+) -> None:
+    if debug:
+        os.environ["CONSTELLATION_DEBUG"] = "1"
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+# ---------------------------------------------------------------- care plans
+@careplan_app.command("validate")
+def careplan_validate(
+    file: Annotated[Path, typer.Argument(help="Care plan: YAML, JSON or a FHIR R4 Bundle.")],
+) -> None:
+    """Validate a care plan and list every problem with its field path."""
+    from careplans import load
+
+    loaded = load(file)
+    plan = loaded.plan
+    for note in loaded.notes:
+        _err(f"note: {note}")
+    typer.echo(
+        f"OK {file}: care plan {plan.id!r} ({loaded.format}) for {plan.patient.name}: "
+        f"{len(plan.conditions)} conditions, {len(plan.allergies)} allergies, {len(plan.medications)} medications, "
+        f"{len(plan.labs)} labs/vitals, {len(plan.targets)} targets, {len(plan.appointments)} appointments, "
+        f"{len(plan.checklist)} checklist items"
+    )
+
+
+@careplan_app.command("import-fhir")
+def careplan_import_fhir(
+    bundle: Annotated[Path, typer.Argument(help="FHIR R4 Bundle (JSON).")],
+    out: Annotated[Path, typer.Option("--out", help="Care plan file to write (.yaml/.yml or .json).")],
+) -> None:
+    """Turn a FHIR R4 Bundle into a care plan file; report anything that could not be mapped."""
+    from careplans import load
+    from careplans.loader import dump_yaml, is_fhir_bundle, parse_document, read_text
+
+    text = read_text(bundle)
+    data, _, _ = parse_document(text, str(bundle))
+    if not is_fhir_bundle(data):
+        raise UserError(f"{bundle}: not a FHIR Bundle (no \"resourceType\": \"Bundle\" at the top level)")
+    if out.suffix.lower() not in {".yaml", ".yml", ".json"}:
+        raise UserError(f"--out {out}: use a .yaml, .yml or .json file name")
+    if out.exists() and out.is_dir():
+        raise UserError(f"--out {out}: is a directory")
+    loaded = load(bundle)
+    plan = loaded.plan
+    body = plan.model_dump_json(indent=2, exclude_none=True) + "\n" if out.suffix.lower() == ".json" else dump_yaml(plan)
+    _write_atomically(out, body)
+    for note in loaded.notes:
+        _err(f"not mapped: {note}")
+    typer.echo(
+        f"wrote {out}: {len(plan.medications)} medications, {len(plan.conditions)} conditions, "
+        f"{len(plan.allergies)} allergies, {len(plan.labs)} labs/vitals, {len(plan.targets)} targets, "
+        f"{len(plan.appointments)} appointments, {len(plan.checklist)} checklist items"
+        + (f"; {len(loaded.notes)} items not mapped (listed above)" if loaded.notes else "")
+    )
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder so a failure never leaves half a file."""
+    if not path.parent.exists():
+        raise UserError(f"cannot write {path}: folder {path.parent} does not exist")
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"cannot write {path}: {exc.strerror}") from None
+
+
+# ---------------------------------------------------------------- database
+@db_app.command("upgrade")
+def db_upgrade(
+    db: DbOption = None,
+    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+) -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    from constellation.storage import database
+
+    url = db or database.default_db_url()
+    database.upgrade(url, revision)
+    typer.echo(f"{database.mask_url(url)}: at revision {database.current(url)}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision ('base' removes every table).")],
+    db: DbOption = None,
+) -> None:
+    """Revert migrations down to REVISION."""
+    from constellation.storage import database
+
+    url = db or database.default_db_url()
+    database.downgrade(url, revision)
+    typer.echo(f"{database.mask_url(url)}: at revision {database.current(url) or 'base'}")
+
+
+@db_app.command("current")
+def db_current(db: DbOption = None) -> None:
+    """Print the database's current schema revision and the newest one available."""
+    from constellation.storage import database
+
+    url = db or database.default_db_url()
+    typer.echo(f"{database.mask_url(url)}: at revision {database.current(url) or 'base (empty)'}; head is {database.head_revision()}")
+
+
+# ---------------------------------------------------------------- app
+@app.command("ui")
+def ui(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8501,
+    db: DbOption = None,
+) -> None:
+    """Start the Streamlit app (voice demo, evaluation portal, replay dashboard) on 127.0.0.1."""
+    import ui as ui_package
+
+    script = Path(ui_package.__file__).with_name("app.py")
+    env = dict(os.environ)
+    if db:
+        env["CONSTELLATION_DB"] = db
+    args = [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]
+    typer.echo(f"Constellation UI on http://127.0.0.1:{port}", err=True)
+    os.execvpe(args[0], args, env)
+
+
+# ---------------------------------------------------------------- entry point
+def _fail(code: int, message: str) -> NoReturn:
+    _err(message)
+    if os.environ.get("CONSTELLATION_DEBUG") == "1":
+        traceback.print_exc()
+    raise SystemExit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: maps exceptions to the contract's exit codes."""
+    from careplans.loader import CarePlanError
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--debug" in args:
+        os.environ["CONSTELLATION_DEBUG"] = "1"
+        args = ["--debug"] + [a for a in args if a != "--debug"]
+    try:
+        result = app(args=args, prog_name="constellation", standalone_mode=False)
+    except typer.Exit as exc:
+        raise SystemExit(exc.exit_code) from None
+    except typer.Abort:
+        _fail(1, "aborted")
+    except typer.TyperException as exc:  # usage errors (typer's click): exit 2 like bad input
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show(file=sys.stderr)
+        else:
+            _err(f"error: {exc}")
+        raise SystemExit(getattr(exc, "exit_code", 2)) from None
+    except (CarePlanError, UserError) as exc:
+        _fail(2, f"error: {exc}")
+    except InternalError as exc:
+        _fail(1, f"error: {exc}")
+    except KeyboardInterrupt:
+        _fail(130, "interrupted")
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a clear message, exit 1
+        from constellation.storage.database import StorageError
+
+        if isinstance(exc, StorageError):
+            _fail(2 if exc.bad_input else 1, f"error: {exc}")
+        _fail(1, f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+    raise SystemExit(result if isinstance(result, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

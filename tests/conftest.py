@@ -1,0 +1,47 @@
+"""Shared fixtures: paths to the bundled examples and the public samples, and a CLI runner."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "careplans" / "examples"
+SHARED_SAMPLES = ROOT.parent / "shared" / "samples"
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):
+    """Run `constellation ARGS...` in-process; returns exit code, stdout, stderr."""
+    from constellation.cli import main
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        try:
+            main([str(a) for a in args])
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def samples() -> Path:
+    if not SHARED_SAMPLES.exists():
+        pytest.fail(f"the public samples are expected at {SHARED_SAMPLES}")
+    return SHARED_SAMPLES
