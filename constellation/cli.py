@@ -123,7 +123,7 @@ def db_upgrade(
 
     url = db or database.default_db_url()
     database.upgrade(url, revision)
-    typer.echo(f"{database.mask_url(url)}: at revision {database.current(url)}")
+    typer.echo(f"{database.display_url(url)}: at revision {database.current(url)}")
 
 
 @db_app.command("downgrade")
@@ -136,7 +136,7 @@ def db_downgrade(
 
     url = db or database.default_db_url()
     database.downgrade(url, revision)
-    typer.echo(f"{database.mask_url(url)}: at revision {database.current(url) or 'base'}")
+    typer.echo(f"{database.display_url(url)}: at revision {database.current(url) or 'base'}")
 
 
 @db_app.command("current")
@@ -145,7 +145,61 @@ def db_current(db: DbOption = None) -> None:
     from constellation.storage import database
 
     url = db or database.default_db_url()
-    typer.echo(f"{database.mask_url(url)}: at revision {database.current(url) or 'base (empty)'}; head is {database.head_revision()}")
+    typer.echo(f"{database.display_url(url)}: at revision {database.current(url) or 'base (empty)'}; head is {database.head_revision()}")
+
+
+# ---------------------------------------------------------------- replay
+@app.command("replay")
+def replay_cmd(
+    cases: Annotated[Path, typer.Option("--cases", help="Cases file, JSON Lines (CONTRACT.md §3).")],
+    out: Annotated[Path, typer.Option("--out", help="Report file to write (JSON).")],
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes.")] = 1,
+) -> None:
+    """Run every case through the specialists and write the report with per-kind precision/recall/F1."""
+    import json
+
+    from evaluation.replay import latency_summary, read_cases, replay
+
+    if out.exists() and out.is_dir():
+        raise UserError(f"--out {out}: is a directory")
+    total = len(read_cases(cases).cases)
+    bar = _progress(total, "replay")
+    report = replay(cases, workers=workers, progress=bar)
+    bar(0, done=True)
+    _write_atomically(out, json.dumps(report, indent=1) + "\n")
+    for err in report.get("errors", []):
+        _err(f"line {err['line']}: {err['error']}")
+    failed = [c for c in report["cases"] if "error" in c]
+    for c in failed:
+        _err(f"case {c['id']}: {c['error']}")
+    summary = f"{len(report['cases'])} cases ({len(failed)} errors) -> {out}"
+    if "micro" in report:
+        m = report["micro"]
+        summary += f"; micro P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f}"
+    lat = latency_summary(report)
+    if lat:
+        summary += f"; latency p50 {lat['p50_ms']:.2f} ms, p95 {lat['p95_ms']:.2f} ms"
+    typer.echo(summary)
+
+
+def _progress(total: int, label: str):  # noqa: ANN202 - a small closure
+    """A one-line progress bar on stderr (redrawn in place on a terminal, every 10% otherwise)."""
+    state = {"done": 0, "shown": -1}
+    tty = sys.stderr.isatty()
+
+    def step(n: int, done: bool = False) -> None:
+        state["done"] += n
+        pct = 100 * state["done"] // max(total, 1)
+        if done or (tty and pct != state["shown"]) or (not tty and pct // 10 != state["shown"] // 10):
+            state["shown"] = pct
+            filled = pct // 5
+            line = f"{label} [{'#' * filled}{'.' * (20 - filled)}] {state['done']}/{total}"
+            sys.stderr.write(("\r" + line) if tty else line + "\n")
+            if done and tty:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    return step
 
 
 # ---------------------------------------------------------------- app
