@@ -1,0 +1,259 @@
+"""Batch replay of specialist benchmark cases (CONTRACT.md §3): read cases, run the specialists, score.
+
+A case that cannot be used (its care plan does not load, its turn is malformed) is reported as an
+error in the report while the others still run; a malformed JSON line is reported with its line
+number. Only a file with no usable case at all is bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from careplans import CarePlan, CarePlanError
+from careplans.loader import load_from_text, plan_from_data, read_text
+from constellation.errors import UserError
+from specialists.base import TurnContext, Utterance
+from specialists.findings import KEYS, Finding
+from specialists.panel import run_panel
+from specialists.registry import all_specialists
+
+MAX_TURN_CHARS = 4000  # longer turns are cut (and the cut reported): no real utterance is this long
+MAX_CASES_BYTES = 512 * 1024 * 1024
+
+
+@dataclass
+class Case:
+    id: str
+    line: int
+    data: dict[str, Any]
+
+
+@dataclass
+class ParsedFile:
+    cases: list[Case] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+def read_cases(path: Path) -> ParsedFile:
+    """Every case line of a JSONL file; malformed lines become errors with their line number."""
+    if not path.exists() or not path.is_file():
+        raise UserError(f"{path}: cases file not found")
+    if path.stat().st_size > MAX_CASES_BYTES:
+        raise UserError(f"{path}: cases file is larger than {MAX_CASES_BYTES // (1024 * 1024)} MB")
+    raw = path.read_bytes()
+    if b"\x00" in raw[:8192]:
+        raise UserError(f"{path}: binary file, not JSON Lines")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not UTF-8 text") from None
+    parsed = ParsedFile()
+    seen: set[str] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            parsed.errors.append({"line": number, "error": f"malformed JSON: {exc.msg} (column {exc.colno})"})
+            continue
+        if not isinstance(data, dict):
+            parsed.errors.append({"line": number, "error": "a case must be a JSON object"})
+            continue
+        case_id = str(data.get("id") or f"line-{number}")
+        if case_id in seen:
+            parsed.errors.append({"line": number, "id": case_id, "error": f"duplicate case id {case_id!r}"})
+            case_id = f"{case_id}#line-{number}"
+        seen.add(case_id)
+        parsed.cases.append(Case(case_id, number, data))
+    if not parsed.cases:
+        detail = f"; first problem: line {parsed.errors[0]['line']}: {parsed.errors[0]['error']}" if parsed.errors else ""
+        raise UserError(f"{path}: no usable case in the file{detail}")
+    return parsed
+
+
+class PlanCache:
+    """Care plans by file path or inline content, loaded once per run."""
+
+    def __init__(self, base: Path):
+        self.base = base
+        self._plans: dict[str, CarePlan | CarePlanError] = {}
+
+    def get(self, ref: Any) -> CarePlan:
+        if isinstance(ref, str):
+            path = (self.base / ref).resolve()
+            key = f"path:{path}"
+            if key not in self._plans:
+                try:
+                    self._plans[key] = load_from_text(read_text(path), str(path)).plan
+                except CarePlanError as exc:
+                    self._plans[key] = exc
+        elif isinstance(ref, dict):
+            key = "inline:" + json.dumps(ref, sort_keys=True)
+            if key not in self._plans:
+                try:
+                    if ref.get("resourceType") == "Bundle":
+                        from careplans.fhir import care_plan_from_bundle
+
+                        self._plans[key] = care_plan_from_bundle(ref, "inline care plan")[0]
+                    else:
+                        self._plans[key] = plan_from_data(ref, "inline care plan")
+                except CarePlanError as exc:
+                    self._plans[key] = exc
+        else:
+            raise CarePlanError("care_plan", [])
+        found = self._plans[key]
+        if isinstance(found, CarePlanError):
+            raise found
+        return found
+
+
+def _utterance(raw: Any, what: str) -> Utterance:
+    if not isinstance(raw, dict) or raw.get("speaker") not in ("agent", "patient") or not isinstance(raw.get("text"), str):
+        raise ValueError(f"{what} must be an object with speaker 'agent' or 'patient' and a text")
+    return Utterance(raw["speaker"], raw["text"])
+
+
+def run_case(case: Case, plans: PlanCache) -> dict[str, Any]:
+    """One case through the specialist panel -> the report's case entry."""
+    started = time.perf_counter()
+    entry: dict[str, Any] = {"id": case.id, "findings": []}
+    try:
+        plan = plans.get(case.data.get("care_plan"))
+    except CarePlanError as exc:
+        entry["error"] = "care plan could not be loaded: " + "; ".join(str(p) for p in exc.problems) if exc.problems \
+            else "care plan could not be loaded: missing or not a path or an object"
+        entry["latency_ms"] = 0.0
+        return entry
+    try:
+        turn = _utterance(case.data.get("turn"), "turn")
+        history = [_utterance(u, f"history[{i}]") for i, u in enumerate(case.data.get("history") or [])]
+    except ValueError as exc:
+        entry["error"] = str(exc)
+        entry["latency_ms"] = 0.0
+        return entry
+    if len(turn.text) > MAX_TURN_CHARS:
+        entry["warning"] = f"turn text cut from {len(turn.text)} to {MAX_TURN_CHARS} characters"
+        turn = Utterance(turn.speaker, turn.text[:MAX_TURN_CHARS])
+    today = _today(case.data.get("today"))
+    ctx = TurnContext(plan=plan, turn=turn, history=history,
+                      identity_verified=bool(case.data.get("identity_verified", False)), today=today)
+    result = run_panel(ctx, all_specialists())
+    entry["findings"] = [f.to_contract() for f in result.findings]
+    entry["latency_ms"] = round((time.perf_counter() - started) * 1000, 3)
+    return entry
+
+
+def _today(raw: Any) -> dt.date:
+    if isinstance(raw, str):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    return dt.date.today()
+
+
+# ---------------------------------------------------------------- scoring
+def canon(finding: dict[str, Any]) -> tuple[str, ...] | None:
+    kind = str(finding.get("kind", "")).strip().lower()
+    if kind not in KEYS:
+        return None
+    if kind == "escalation" and str(finding.get("level", "")).lower() == "none":
+        return None
+    return (kind,) + tuple(str(finding.get(k, "")).strip().lower() for k in KEYS[kind])
+
+
+def metrics(cases: Iterable[tuple[list[dict[str, Any]], list[dict[str, Any]]]]) -> dict[str, dict[str, float]]:
+    """Per-kind precision/recall/F1/support over (expected, found) pairs, plus "micro"."""
+    tp: dict[str, int] = defaultdict(int)
+    fp: dict[str, int] = defaultdict(int)
+    fn: dict[str, int] = defaultdict(int)
+    for expected, found in cases:
+        gold = {c for c in map(canon, expected) if c}
+        pred = {c for c in map(canon, found) if c}
+        for f in pred & gold:
+            tp[f[0]] += 1
+        for f in pred - gold:
+            fp[f[0]] += 1
+        for f in gold - pred:
+            fn[f[0]] += 1
+    out: dict[str, dict[str, float]] = {}
+    for kind in sorted(set(tp) | set(fp) | set(fn)):
+        out[kind] = _prf(tp[kind], fp[kind], fn[kind])
+    out["micro"] = _prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
+    return out
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": tp + fn}
+
+
+# ---------------------------------------------------------------- running
+def _run_chunk(args: tuple[str, list[Case]]) -> list[dict[str, Any]]:
+    base, cases = args
+    plans = PlanCache(Path(base))
+    return [run_case(c, plans) for c in cases]
+
+
+def _chunks(cases: list[Case], size: int) -> Iterator[list[Case]]:
+    for i in range(0, len(cases), size):
+        yield cases[i:i + size]
+
+
+def replay(cases_path: Path, *, workers: int = 1, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """The CONTRACT.md §3 report for a cases file."""
+    parsed = read_cases(cases_path)
+    base = str(cases_path.resolve().parent)
+    results: list[dict[str, Any]] = []
+    if workers <= 1:
+        plans = PlanCache(Path(base))
+        for case in parsed.cases:
+            results.append(run_case(case, plans))
+            if progress:
+                progress(1)
+    else:
+        import multiprocessing as mp
+
+        size = max(1, min(50, len(parsed.cases) // (workers * 4) or 1))
+        with mp.get_context("spawn").Pool(workers) as pool:
+            for chunk in pool.imap(_run_chunk, ((base, c) for c in _chunks(parsed.cases, size))):
+                results.extend(chunk)
+                if progress:
+                    progress(len(chunk))
+    scored = [(c.data.get("expected") or [], r["findings"]) for c, r in zip(parsed.cases, results, strict=True)
+              if "expected" in c.data and "error" not in r]
+    report: dict[str, Any] = {
+        "cases": results,
+        "metrics": {k: v for k, v in metrics(scored).items() if k != "micro"} if scored else {},
+        "engine": {"specialists": "deterministic", "model": None,
+                   "names": [s.name for s in all_specialists()]},
+    }
+    if scored:
+        report["micro"] = metrics(scored)["micro"]
+    if parsed.errors:
+        report["errors"] = parsed.errors
+    return report
+
+
+def latency_summary(report: dict[str, Any]) -> dict[str, float]:
+    values = sorted(c["latency_ms"] for c in report["cases"] if "error" not in c)
+    if not values:
+        return {}
+    return {"p50_ms": values[len(values) // 2], "p95_ms": values[min(len(values) - 1, int(len(values) * 0.95))],
+            "max_ms": values[-1]}
+
+
+def finding_objects(report_case: dict[str, Any]) -> list[Finding]:
+    from specialists.findings import finding_from_dict
+
+    return [finding_from_dict(f) for f in report_case["findings"]]

@@ -1,0 +1,54 @@
+"""Run the specialists on one turn and combine what they found into one answer.
+
+The escalation finding is computed here, once per turn: the highest level any finding warrants
+(CONTRACT.md §2), so a specialist only has to say how urgent its own findings are.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from specialists.base import Specialist, SpecialistResult, TurnContext
+from specialists.findings import Finding, Level, dedupe, max_level
+
+
+@dataclass
+class PanelResult:
+    findings: list[Finding]
+    guidance: list[str]
+    state: dict[str, object]
+    escalation: Level
+    latency_ms: dict[str, float] = field(default_factory=dict)
+
+
+def combine(results: dict[str, SpecialistResult]) -> tuple[list[Finding], list[str], dict[str, object], Level]:
+    findings: list[Finding] = []
+    guidance: list[str] = []
+    state: dict[str, object] = {}
+    for result in results.values():
+        findings.extend(result.findings)
+        guidance.extend(g for g in result.guidance if g not in guidance)
+        state.update(result.state)
+    level = max_level(*(f.urgency for f in findings), *(f.level or "none" for f in findings if f.kind == "escalation"))
+    findings = [f for f in dedupe(findings) if f.kind != "escalation"]
+    if level != "none":
+        reasons = [f.message for f in findings if f.urgency == level and f.message]
+        findings.append(Finding(kind="escalation", level=level, specialist="panel", urgency=level,
+                                message="; ".join(reasons) or None))
+    return findings, guidance, state, level
+
+
+def run_panel(ctx: TurnContext, specialists: Sequence[Specialist]) -> PanelResult:
+    """Every specialist that judges this speaker, one after another (the deterministic path)."""
+    results: dict[str, SpecialistResult] = {}
+    latency: dict[str, float] = {}
+    for spec in specialists:
+        if ctx.turn.speaker not in spec.speakers:
+            continue
+        t0 = time.perf_counter()
+        results[spec.name] = spec.check(ctx)
+        latency[spec.name] = (time.perf_counter() - t0) * 1000
+    findings, guidance, state, level = combine(results)
+    return PanelResult(findings, guidance, state, level, latency)

@@ -1,0 +1,49 @@
+"""Spoken numbers as patients and speech recognisers produce them."""
+
+from __future__ import annotations
+
+import pytest
+
+from specialists.text.numbers import find_numbers, normalize_numbers
+
+
+@pytest.mark.parametrize(
+    ("spoken", "digits"),
+    [
+        ("one eighty over ninety five", "180 over 95"),
+        ("My blood pressure was one fifty-two over ninety-six this morning.", "My blood pressure was 152 over 96 this morning."),
+        ("one hundred forty eight over eighty two", "148 over 82"),
+        ("a hundred and two", "102"),
+        ("one oh two", "102"),
+        ("potassium was three point one", "potassium was 3.1"),
+        ("ninety eight point six", "98.6"),
+        ("point five", "0.5"),
+        ("two and a half tablets", "2.5 tablets"),
+        ("one and a half", "1.5"),
+        ("June thirtieth, nineteen sixty one", "June 30th, 1961"),
+        ("the twenty-first of March", "the 21st of March"),
+        ("twelve hundred milligrams", "1200 milligrams"),
+        ("two thousand five hundred", "2500"),
+        ("one thousand and twenty", "1020"),
+        ("I weigh two oh five", "I weigh 205"),
+        ("my sugar was forty five", "my sugar was 45"),
+        ("sixty-one before lunch", "61 before lunch"),
+        # A drug unit after the second number keeps them apart: two tablets of twenty mg.
+        ("I took two twenty milligram tablets", "I took 2 20 milligram tablets"),
+        ("I took three extra strength Tylenol every four hours, five times.", "I took 3 extra strength Tylenol every 4 hours, 5 times."),
+        # Digits and pronouns stay as they are.
+        ("June 30th, 1961", "June 30th, 1961"),
+        ("sodium 1,200 mg", "sodium 1,200 mg"),
+        ("no one called and the other one is fine", "no one called and the other one is fine"),
+    ],
+)
+def test_normalize(spoken: str, digits: str) -> None:
+    assert normalize_numbers(spoken) == digits
+
+
+def test_spans_point_into_the_original_text() -> None:
+    text = "BP one fifty over ninety, pulse seventy two"
+    spans = find_numbers(text)
+    assert [s.value for s in spans] == [150, 90, 72]
+    assert text[spans[0].start:spans[0].end] == "one fifty"
+    assert text[spans[2].start:spans[2].end] == "seventy two"
