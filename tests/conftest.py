@@ -10,7 +10,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "careplans" / "examples"
-SHARED_SAMPLES = ROOT.parent / "shared" / "samples"
+# The public samples (../shared/samples beside the checkout); a copy ships in tests/data so a clone
+# on its own still tests against them.
+SHARED_SAMPLES = next(p for p in (ROOT.parent / "shared" / "samples", ROOT / "tests" / "data" / "public_samples")
+                      if (p / "specialist_cases.jsonl").exists())
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
@@ -42,6 +45,4 @@ def cli(capsys: pytest.CaptureFixture[str]):
 
 @pytest.fixture
 def samples() -> Path:
-    if not SHARED_SAMPLES.exists():
-        pytest.fail(f"the public samples are expected at {SHARED_SAMPLES}")
     return SHARED_SAMPLES

@@ -16,9 +16,10 @@ from careplans.fhir import care_plan_from_bundle
 from careplans.loader import CarePlanError, dump_yaml, load, load_from_text
 from careplans.model import CarePlan
 from careplans.units import convert_analyte
+from tests.conftest import SHARED_SAMPLES
 
 FIXTURES = Path(__file__).with_name("fixtures")
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "fhir"
+SAMPLES = SHARED_SAMPLES / "fhir"
 SAMPLE_FILES = ["htn_t2dm_gout.json", "asthma_anxiety.json"]
 
 
