@@ -202,6 +202,29 @@ def _progress(total: int, label: str):  # noqa: ANN202 - a small closure
     return step
 
 
+# ---------------------------------------------------------------- benchmarks
+bench_app = typer.Typer(help="Benchmarks that print their figures.", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("specialists")
+def bench_specialists_cmd(
+    cases: Annotated[Path, typer.Option("--cases", help="Cases file (JSON Lines, CONTRACT.md §3).")],
+    repeat: Annotated[int, typer.Option(min=1, help="Passes over the cases after a warm-up pass.")] = 5,
+) -> None:
+    """Deterministic specialists on one core: p95 latency per turn and replay throughput."""
+    import json
+
+    from evaluation.bench import bench_specialists
+
+    result = bench_specialists(cases, repeat)
+    lat = result["latency_ms"]
+    typer.echo(f"specialists, deterministic, {result['cases']} cases x {result['repeat']} ({result['cpu']}): "
+               f"latency per turn mean {lat['mean']:.2f} ms, p50 {lat['p50']:.2f} ms, p95 {lat['p95']:.2f} ms, "
+               f"max {lat['max']:.2f} ms; throughput {result['throughput_cases_per_s']:.0f} cases/s")
+    typer.echo(json.dumps(result))
+
+
 # ---------------------------------------------------------------- app
 @app.command("ui")
 def ui(
