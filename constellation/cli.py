@@ -148,6 +148,119 @@ def db_current(db: DbOption = None) -> None:
     typer.echo(f"{database.display_url(url)}: at revision {database.current(url) or 'base (empty)'}; head is {database.head_revision()}")
 
 
+# ---------------------------------------------------------------- chat
+@app.command("chat")
+def chat(
+    care_plan: Annotated[Path, typer.Option("--care-plan", help="Care plan: YAML, JSON or a FHIR R4 Bundle.")],
+    script: Annotated[Path | None, typer.Option("--script", help="Patient lines, one per line.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per agent turn on stdout.")] = False,
+    db: DbOption = None,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Do not store the call in the database.")] = False,
+) -> None:
+    """One text conversation with the assistant; every reply is verified by the specialists first."""
+    import asyncio
+    import json
+
+    from careplans import load_care_plan
+
+    plan = load_care_plan(care_plan)
+    lines: list[str] | None = None
+    if script is not None:
+        if not script.is_file():
+            raise UserError(f"--script {script}: file not found")
+        try:
+            lines = [ln.strip() for ln in script.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        except UnicodeDecodeError:
+            raise UserError(f"--script {script}: not UTF-8 text") from None
+        if not lines:
+            raise UserError(f"--script {script}: no patient lines in the file")
+
+    from constellation.call import Call
+    from constellation.llm import ModelSettings
+
+    database = None
+    if not no_store:
+        from constellation.storage import open_database
+        from constellation.storage.database import default_db_url
+
+        database = open_database(db or default_db_url())
+    settings = ModelSettings.from_env()
+    primary = None
+    if settings is not None:
+        from constellation.primary.llm import LLMPrimary
+
+        primary = LLMPrimary(settings)
+    call = Call.start(plan, db=database, primary=primary)
+
+    def show(outcome) -> None:  # noqa: ANN001 - a TurnOutcome
+        if as_json:
+            typer.echo(json.dumps(outcome.to_contract()))
+        else:
+            typer.echo(f"agent> {outcome.agent}")
+            if outcome.escalation != "none":
+                _err(f"  [escalation: {outcome.escalation}; verdict {outcome.verdict}]")
+
+    async def run() -> None:
+        if lines is not None:
+            for line in lines:
+                show(await call.say(line))
+                if call.state.phase == "ended":
+                    break
+            return
+        if not as_json:
+            typer.echo("Type what the patient says; an empty line or Ctrl-D ends the call.", err=True)
+        while call.state.phase != "ended":
+            try:
+                text = input("patient> " if not as_json else "")
+            except EOFError:
+                break
+            if not text.strip():
+                break
+            show(await call.say(text))
+
+    asyncio.run(run())
+    if call.call_id and not as_json:
+        _err(f"call stored as {call.call_id}")
+
+
+# ---------------------------------------------------------------- escalations
+escalations_app = typer.Typer(help="Escalations raised on calls, with the nurse's handoff brief.", no_args_is_help=True)
+app.add_typer(escalations_app, name="escalations")
+
+
+@escalations_app.command("list")
+def escalations_list(
+    db: DbOption = None,
+    status: Annotated[str | None, typer.Option(help="open, acknowledged or resolved (default: all).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per escalation.")] = False,
+) -> None:
+    """List escalations, most urgent and newest first."""
+    import json
+
+    from constellation.storage import open_database, repository
+    from constellation.storage.database import default_db_url
+
+    if status is not None and status not in {"open", "acknowledged", "resolved"}:
+        raise UserError(f"--status {status}: use open, acknowledged or resolved")
+    database = open_database(db or default_db_url())
+    rank = {"emergency": 0, "urgent": 1, "routine": 2}
+    with database.transaction() as s:
+        rows = repository.list_escalations(s, status)
+        items = [{"id": e.id, "call": e.session_id, "level": e.level, "status": e.status, "reason": e.reason,
+                  "created_at": e.created_at.isoformat(), "brief": e.brief} for e in rows]
+    items.sort(key=lambda e: e["created_at"], reverse=True)  # newest first within a level (sort is stable)
+    items.sort(key=lambda e: rank.get(e["level"], 9))
+    if as_json:
+        for item in items:
+            typer.echo(json.dumps(item))
+        return
+    if not items:
+        typer.echo("no escalations")
+    for e in items:
+        who = (e["brief"] or {}).get("patient", {}).get("name", "?")
+        typer.echo(f"#{e['id']} {e['level'].upper():9s} {e['status']:12s} {e['created_at'][:16]}  {who}: {e['reason']}")
+
+
 # ---------------------------------------------------------------- replay
 @app.command("replay")
 def replay_cmd(

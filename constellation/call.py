@@ -1,0 +1,122 @@
+"""A call: the orchestrator plus storage. Every turn is committed in one transaction before it is returned,
+so a crash never loses an acknowledged turn and a call can be resumed from what is stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from careplans import CarePlan
+from constellation.orchestrator import Orchestrator, TurnOutcome
+from constellation.primary.base import PrimaryAgent
+from constellation.primary.scripted import ScriptedPrimary
+from constellation.session import SessionState
+from constellation.storage import Database, repository
+from specialists import registry
+from specialists.base import Specialist
+
+PATIENT_SIDE = ("privacy", "medication", "labs", "escalation", "checklist")
+DRAFT_SIDE = ("hallucination", "privacy")
+
+
+def default_checkers() -> tuple[list[Specialist], list[Specialist]]:
+    """The registered specialists that judge patient turns, and those that verify agent drafts."""
+    known = set(registry.names())
+    patient = [registry.get(n) for n in PATIENT_SIDE if n in known]
+    drafts = [registry.get(n) for n in DRAFT_SIDE if n in known]
+    missing = [n for n in (*PATIENT_SIDE, *DRAFT_SIDE) if n not in known]
+    if missing:
+        raise RuntimeError(f"specialists not available: {', '.join(sorted(set(missing)))}")
+    return patient, drafts
+
+
+def handoff_brief(plan: CarePlan, outcome: TurnOutcome, state: SessionState) -> dict[str, Any]:
+    """What the nurse needs to pick up an escalation: who, why, evidence, the lines that matter, urgency."""
+    reasons = [f.message for f in outcome.findings if f.message and f.urgency == outcome.escalation]
+    return {
+        "patient": {"name": plan.patient.name, "date_of_birth": plan.patient.date_of_birth.isoformat(),
+                    "phone": plan.patient.phone, "mrn": plan.patient.mrn},
+        "care_plan": plan.id,
+        "urgency": outcome.escalation,
+        "why": reasons or [f"{outcome.escalation} finding"],
+        "evidence": [f.to_contract() for f in outcome.findings],
+        "transcript": state.transcript[-6:],
+        "contacts": [c.model_dump(exclude_none=True) for c in plan.escalation_contacts
+                     if outcome.escalation in c.levels],
+    }
+
+
+@dataclass
+class Call:
+    plan: CarePlan
+    orchestrator: Orchestrator
+    db: Database | None = None
+    call_id: str | None = None
+    outcomes: list[TurnOutcome] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, plan: CarePlan, *, db: Database | None = None, primary: PrimaryAgent | None = None,
+              timeout_s: float = 2.0, today: dt.date | None = None, kind: str = "ai") -> Call:
+        patient, drafts = default_checkers()
+        orch = Orchestrator(plan, primary or ScriptedPrimary(), patient, drafts, timeout_s=timeout_s,
+                            today=today or dt.date.today())
+        call = cls(plan, orch, db)
+        if db is not None:
+            with db.transaction() as s:
+                record = repository.save_care_plan(s, plan)
+                row = repository.create_session(s, record, kind=kind, state=orch.state.to_json(),
+                                                engine={"primary": orch.primary.name, "specialists": "deterministic"})
+                call.call_id = row.id
+        return call
+
+    @classmethod
+    def resume(cls, db: Database, call_id: str, *, primary: PrimaryAgent | None = None, timeout_s: float = 2.0,
+               today: dt.date | None = None) -> Call:
+        """Continue a call from its last committed turn."""
+        with db.transaction() as s:
+            row = repository.get_session(s, call_id)
+            if row is None:
+                raise LookupError(f"no call {call_id!r}")
+            plan = row.care_plan.to_plan()
+            state = SessionState.from_json(row.state or {})
+        patient, drafts = default_checkers()
+        orch = Orchestrator(plan, primary or ScriptedPrimary(), patient, drafts, state=state, timeout_s=timeout_s,
+                            today=today or dt.date.today())
+        return cls(plan, orch, db, call_id)
+
+    @property
+    def state(self) -> SessionState:
+        return self.orchestrator.state
+
+    async def say(self, patient_text: str) -> TurnOutcome:
+        outcome = await self.orchestrator.turn(patient_text)
+        if self.db is not None and self.call_id is not None:
+            self._store(outcome)
+        self.outcomes.append(outcome)
+        return outcome
+
+    def _store(self, outcome: TurnOutcome) -> None:
+        data = repository.TurnData(
+            index=outcome.index, patient_text=outcome.patient, final_text=outcome.agent, verdict=outcome.verdict,
+            escalation_level=outcome.escalation, timings=outcome.latency_ms,
+            findings=[_finding_data(f) for f in outcome.findings],
+            drafts=[repository.DraftData(attempt=d.attempt, text=d.text, verdict=d.verdict, failures=list(d.failures),
+                                         findings=[_finding_data(f) for f in d.findings]) for d in outcome.drafts],
+            escalations=[repository.EscalationData(level=outcome.escalation,
+                                                   reason="; ".join(handoff_brief(self.plan, outcome, self.state)["why"]),
+                                                   brief=handoff_brief(self.plan, outcome, self.state))]
+            if outcome.escalation != "none" else [],
+        )
+        assert self.db is not None and self.call_id is not None
+        with self.db.transaction() as s:
+            repository.add_turn(s, self.call_id, data, state=self.state.to_json())
+            if self.state.phase == "ended":
+                repository.end_session(s, self.call_id, summary="; ".join(self.state.notes) or None)
+
+
+def _finding_data(f: Any) -> repository.FindingData:
+    contract = f.to_contract()
+    keys = {k: v for k, v in contract.items() if k not in {"kind", "message", "evidence", "specialist", "confidence"}}
+    return repository.FindingData(specialist=f.specialist or "", kind=f.kind, keys=keys, message=f.message,
+                                  evidence={"text": f.evidence} if f.evidence else {})

@@ -1,0 +1,1 @@
+"""Primary agents: the scripted (offline default) and the LLM primary."""
