@@ -14,20 +14,33 @@ from constellation.primary.scripted import ScriptedPrimary
 from constellation.session import SessionState
 from constellation.storage import Database, repository
 from specialists import registry
-from specialists.base import Specialist
+from specialists.base import Specialist, TurnContext, Utterance
 
 PATIENT_SIDE = ("privacy", "medication", "labs", "escalation", "checklist")
 DRAFT_SIDE = ("hallucination", "privacy")
 
 
-def default_checkers() -> tuple[list[Specialist], list[Specialist]]:
-    """The registered specialists that judge patient turns, and those that verify agent drafts."""
+WARM_UP_LINES = ("Hello, I took two Tylenol and my metforman this morning, sugar was one twenty.",
+                 "Your furosemide is 40 mg twice a day and your appointment is on Friday, December 3 at 10 AM.")
+
+
+def default_checkers(plan: CarePlan | None = None) -> tuple[list[Specialist], list[Specialist]]:
+    """The registered specialists that judge patient turns, and those that verify agent drafts.
+
+    With a plan, each one is run once on made-up turns first, so dictionaries and per-plan caches are loaded
+    before the call starts rather than inside a turn's time budget.
+    """
     known = set(registry.names())
     patient = [registry.get(n) for n in PATIENT_SIDE if n in known]
     drafts = [registry.get(n) for n in DRAFT_SIDE if n in known]
     missing = [n for n in (*PATIENT_SIDE, *DRAFT_SIDE) if n not in known]
     if missing:
         raise RuntimeError(f"specialists not available: {', '.join(sorted(set(missing)))}")
+    if plan is not None:
+        for speaker, text, specs in (("patient", WARM_UP_LINES[0], patient), ("agent", WARM_UP_LINES[1], drafts)):
+            ctx = TurnContext(plan=plan, turn=Utterance(speaker, text), identity_verified=True)  # type: ignore[arg-type]
+            for spec in specs:
+                spec.check(ctx)
     return patient, drafts
 
 
@@ -58,7 +71,7 @@ class Call:
     @classmethod
     def start(cls, plan: CarePlan, *, db: Database | None = None, primary: PrimaryAgent | None = None,
               timeout_s: float = 2.0, today: dt.date | None = None, kind: str = "ai") -> Call:
-        patient, drafts = default_checkers()
+        patient, drafts = default_checkers(plan)
         orch = Orchestrator(plan, primary or ScriptedPrimary(), patient, drafts, timeout_s=timeout_s,
                             today=today or dt.date.today())
         call = cls(plan, orch, db)
@@ -80,7 +93,7 @@ class Call:
                 raise LookupError(f"no call {call_id!r}")
             plan = row.care_plan.to_plan()
             state = SessionState.from_json(row.state or {})
-        patient, drafts = default_checkers()
+        patient, drafts = default_checkers(plan)
         orch = Orchestrator(plan, primary or ScriptedPrimary(), patient, drafts, state=state, timeout_s=timeout_s,
                             today=today or dt.date.today())
         return cls(plan, orch, db, call_id)

@@ -86,6 +86,9 @@ def _join(words: Sequence[str]) -> str:
 def item_question(item: ChecklistItem) -> str:
     """A natural question for a checklist item written as an instruction to the nurse."""
     text = item.text.strip().rstrip(".")
+    # Drop the nurse's own follow-up steps: "Ask for today's weight and compare with the dry weight".
+    text = re.split(r"(?i)\s+(?:and|then)\s+(?:compare|document|record|note|check it|review|assess|escalate|report|reinforce)\b",
+                    text)[0]
     m = re.match(r"(?i)^(ask|check|assess|screen)\s+(the patient\s+)?(about|for|on|whether|if)\s+(.*)$", text)
     if m:
         verb, rest = m.group(3).lower(), m.group(4)
@@ -332,22 +335,27 @@ class ScriptedPrimary:
         covered = set(state.covered) | set(addressed)
         for step_id, kind in self._steps(plan):
             key = step_id.split(":", 1)[1]
-            if (kind == "item" and key in covered) or (kind == "vital" and step_id in covered):
+            item = next((i for i in plan.checklist if i.id == key), None) if kind == "item" else None
+            # A medication item is done when every plan medicine has been asked about, whatever else covered it.
+            meds_open = item is not None and bool(MED_WORDS.search(item.text)) and bool(self._meds_left(plan, state))
+            if ((kind == "item" and key in covered) or (kind == "vital" and step_id in covered)) and not meds_open:
                 continue
             if repeat and step_id != pending:
                 continue
             if kind == "vital":
                 state.pending = step_id
                 return ANALYTE_PROMPTS[key], addressed, "ask_vital"
-            item = next(i for i in plan.checklist if i.id == key)
+            assert item is not None
             if MED_WORDS.search(item.text):
                 batch = self._meds_left(plan, state)[:3]
                 if batch:
                     state.meds_asked.extend(m.name for m in batch if m.name not in state.meds_asked)
                     state.pending = step_id
                     names = _join([m.name for m in batch])
-                    lead = "Let's go over your medicines." if len(state.meds_asked) == len(batch) else "And"
-                    return (f"{lead} Are you taking your {names} as prescribed, and have you missed any doses?",
+                    first = len(state.meds_asked) == len(batch)
+                    ask = "Are you taking your" if first else "And are you taking your"
+                    lead = "Let's go over your medicines. " if first else ""
+                    return (f"{lead}{ask} {names} as prescribed, and have you missed any doses?",
                             addressed, "ask_medications")
                 addressed.append(key)
                 continue
