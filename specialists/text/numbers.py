@@ -217,7 +217,13 @@ def find_numbers(text: str) -> list[NumberSpan]:
         if used == 0:
             j = i  # a bare "point": the decimal reader starts here
         # Decimals: "three point one", "ninety eight point six", "point five".
-        if not ordinal and j + 1 < n and words[j].low == "point" and (words[j + 1].low in UNITS or words[j + 1].low == "oh"):
+        # Speech recognisers also write the decimal part in digits: "98 point 6", "11 point 25".
+        if (not ordinal and j + 1 < n and words[j].low == "point" and words[j + 1].low.isdigit() and len(words[j + 1].low) > 1
+                and float(value).is_integer()):
+            value = float(f"{format_number(value)}.{words[j + 1].low}")
+            j += 2
+        elif not ordinal and j + 1 < n and words[j].low == "point" and (words[j + 1].low in UNITS or words[j + 1].low == "oh"
+                                                                         or (words[j + 1].low.isdigit() and len(words[j + 1].low) == 1)):
             digits = []
             k = j + 1
             while k < n and (words[k].low in UNITS or words[k].low == "oh" or (words[k].low.isdigit() and len(words[k].low) == 1)):

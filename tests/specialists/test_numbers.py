@@ -47,3 +47,17 @@ def test_spans_point_into_the_original_text() -> None:
     assert [s.value for s in spans] == [150, 90, 72]
     assert text[spans[0].start:spans[0].end] == "one fifty"
     assert text[spans[2].start:spans[2].end] == "seventy two"
+
+
+@pytest.mark.parametrize(
+    ("spoken", "digits"),
+    [
+        # Speech recognisers write the decimal part in digits after a spoken "point".
+        ("It's 98 point 6.", "It's 98.6."),
+        ("my hemoglobin is 11 point 5", "my hemoglobin is 11.5"),
+        ("TSH was 0 point 45", "TSH was 0.45"),
+        ("ninety eight point 6", "98.6"),
+    ],
+)
+def test_point_then_digits(spoken: str, digits: str) -> None:
+    assert normalize_numbers(spoken) == digits

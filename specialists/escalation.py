@@ -1,0 +1,652 @@
+"""Escalation specialist: red-flag symptoms and the escalation thresholds of CONTRACT.md §2.
+
+Per patient turn it returns at most one ``Finding(kind="escalation")`` whose level is the highest
+the turn warrants on its own grounds (the panel then takes the maximum over every specialist):
+
+- ``emergency``: the red flags of specialists/knowledge/red_flags.yaml at that level (chest pain or
+  pressure with cardiac features, stroke signs, severe trouble breathing, suicidal intent or a plan,
+  severe hypoglycaemia, fainting, vomiting blood, heavy bleeding), and a glucose below 54 mg/dL
+  with confusion or inability to treat it;
+- ``urgent``: black or bloody stools, passive thoughts of death without a plan, fever with wound
+  signs, heart-failure weight gain (>= 3 lb in a day, >= 5 lb in a week), post-operative fever
+  >= 101 F, a glucose below 54 treated and alert;
+- ``routine``: a mild side effect, a refill need, a near-faint.
+
+Every phrase is scoped with specialists.text.context: negated, hypothetical, educational, someone
+else's and long-past mentions do not count ("no chest pain but I passed out" still does).
+
+Decisions the policy leaves open (documented here, tested in tests/specialists/test_escalation.py):
+- Plain chest pain (no cardiac feature, not musculoskeletal): ``emergency`` when the plan has a
+  cardiac condition (coronary disease, heart failure, cardiomyopathy ...: the known heart disease is
+  the cardiac feature), else ``urgent`` (a clinician must assess it today; "none" would be unsafe).
+- Chest tightness with wheeze or cough in a patient with asthma or COPD, and no other cardiac
+  feature, is the lung disease: ``routine`` (severe breathing signs still give ``emergency``).
+- Active suicidal thoughts with an explicit denial of intent and plan ("I think about ending it but
+  I'd never do it") are ``urgent``; without that denial they are ``emergency`` (safety first).
+- A near-faint ("I almost passed out") is ``routine``, not fainting.
+- Weight against the plan's last recorded weight: >= 3 lb when that weight is at most 1 day old,
+  >= 5 lb when at most 14 days old or undated (a discharge "dry weight" is the usual reference).
+- Fever words without a number on a post-operative plan ("I've been running a fever") are
+  ``urgent``; "a low-grade fever" is not.
+- Blood pressure >= 180/110 with a symptom of organ damage (chest pain, breathlessness, numbness or
+  weakness, vision change, trouble speaking, confusion, a severe headache: AHA hypertensive crisis)
+  is ``emergency``; without one the labs specialist's ``urgent`` stands.
+- A red flag said in an earlier turn is not this turn's; it counts only when the turn completes it
+  (chest pain said before + "it goes down my arm" now), or when the turn says yes to the agent's
+  question about it ("Have you passed out?" - "Yes, twice").
+- Mentions from months or years ago ("back in 2019", "two weeks ago", "used to") are history, unless
+  the sentence says it goes on ("started two weeks ago", "since", "still").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from careplans import CarePlan
+from specialists import knowledge as kn
+from specialists.base import SpecialistResult, TurnContext, Utterance
+from specialists.findings import Finding, Level, level_rank
+from specialists.text.context import Scope, answer_polarity, normalize, scope
+
+GUIDANCE: dict[str, str] = {
+    "emergency": "Tell the patient to call 911 now (or have someone call), stay on the line, do not continue the checklist",
+    "urgent": "A nurse must call the patient today; tell them so",
+    "routine": "Note it for the care team",
+}
+
+# Red flags whose statements are judged with intent in mind: "I'm going to kill myself" is not a
+# hypothetical future, and a conditional threat ("if this doesn't stop I'll end it") still counts.
+_INTENT_FLAGS = frozenset({"suicidal_intent_or_plan", "passive_death_wish"})
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    level: Level
+    evidence: str
+    where: Literal["turn", "history", "answer", "value"] = "turn"
+
+
+# --------------------------------------------------------------------------------------------------
+# Plan facts (cached per plan)
+# --------------------------------------------------------------------------------------------------
+
+_CARDIAC_RX = re.compile(
+    r"\b(?:coronary|cad\b|ascvd|ischemic heart|ischaemic heart|myocardial infarction|heart attack|\bmi\b|nstemi|stemi|"
+    r"angina|acute coronary|acs\b|stent|pci\b|cabg|bypass graft|coronary bypass|cardiomyopathy|heart failure|chf\b|"
+    r"hfref|hfpef|hfmref|cardiac failure|aortic stenosis|heart disease)",
+    re.I,
+)
+_LUNG_RX = re.compile(r"\b(?:asthma|copd|chronic obstructive|emphysema|chronic bronchitis|reactive airway)", re.I)
+
+
+@dataclass(frozen=True)
+class _PlanFacts:
+    heart_failure: bool
+    cardiac: bool
+    lung: bool
+    post_op: bool
+    weight: float | None
+    weight_date: dt.date | None
+    drug_words: re.Pattern[str] | None
+
+
+def _plan_facts_uncached(plan: CarePlan, today: dt.date) -> _PlanFacts:
+    classes = kn.plan_condition_classes(plan, on=today)
+    cond_text = " ; ".join(
+        " ".join(filter(None, [c.name, c.note, *[x.display or "" for x in c.codes]]))
+        for c in plan.conditions if c.status in {"active", "recurrence", "relapse"} or _CARDIAC_RX.search(c.name))
+    heart_failure = "heart_failure" in classes
+    latest = plan.latest("weight")
+    wdate = latest.date.date() if latest is not None and isinstance(latest.date, dt.datetime) else (
+        latest.date if latest is not None else None)
+    words: set[str] = set()
+    for m in plan.medications:
+        for name in [m.name, m.brand, *(m.name.split("/"))]:
+            if name and len(name.strip()) > 3:
+                words.add(name.strip().lower())
+        if m.display:
+            first = m.display.split()[0].lower()
+            if len(first) > 3 and first.isalpha():
+                words.add(first)
+    drug_rx = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b", re.I) \
+        if words else None
+    return _PlanFacts(
+        heart_failure=heart_failure,
+        cardiac=heart_failure or bool(_CARDIAC_RX.search(cond_text)),
+        lung=bool(_LUNG_RX.search(cond_text)),
+        post_op=_post_op(plan, today),
+        weight=latest.value if latest is not None else None,
+        weight_date=wdate,
+        drug_words=drug_rx,
+    )
+
+
+def _post_op(plan: CarePlan, today: dt.date) -> bool:
+    try:  # the labs specialist owns the definition of "post-operative"
+        from specialists.labs import plan_is_post_operative
+    except ImportError:
+        return False
+    return plan_is_post_operative(plan, today)
+
+
+# --------------------------------------------------------------------------------------------------
+# Red flags
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Patterns:
+    """A flag's or feature's compiled patterns, plus all of them as one regex for a cheap first test."""
+
+    each: tuple[re.Pattern[str], ...]
+    any: re.Pattern[str]
+
+    def __iter__(self) -> Iterator[re.Pattern[str]]:
+        return iter(self.each)
+
+
+_PATTERNS: dict[int, tuple[Any, _Patterns]] = {}
+
+
+def _regexes(obj: Any) -> _Patterns:
+    """The compiled patterns of a knowledge RedFlag / RedFlagFeature (macros already expanded)."""
+    hit = _PATTERNS.get(id(obj))
+    if hit is not None and hit[0] is obj:
+        return hit[1]
+    each = tuple(getattr(obj, "_rx", ()))
+    combined = re.compile("|".join(f"(?:{rx.pattern})" for rx in each) or r"(?!x)x", re.I)
+    _PATTERNS[id(obj)] = (obj, _Patterns(each, combined))
+    return _PATTERNS[id(obj)][1]
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    end: int
+    text: str
+
+
+def _affirmed(text: str, patterns: Iterable[re.Pattern[str]], today: dt.date, *, intent: bool = False,
+              accept: Any = None) -> _Found | None:
+    """The first match of any pattern that is about the speaker, now, and affirmed."""
+    if isinstance(patterns, _Patterns) and patterns.any.search(text) is None:
+        return None
+    for rx in patterns:
+        for m in rx.finditer(text):
+            if m.end() == m.start():
+                continue
+            if accept is not None and not accept(text, m):
+                continue
+            sc: Scope = scope(text, m.start(), m.end(), pattern=rx, today=today, intent=intent)
+            if sc.affirmed:
+                return _Found(m.start(), m.end(), m.group())
+    return None
+
+
+_NEAR_FAINT = re.compile(
+    r"(?:\b(?:almost|nearly|about to|close to|(?:i'?m|i am|i was|i were) (?:going to|gonna|about to)|like i (?:might|would|could)|"
+    r"thought i (?:was going to|would|might)|felt like i'?d)\s+(?:\w+\s+)?)$",
+    re.I,
+)
+_MSK_CHEST = re.compile(
+    r"\b(?:when i (?:cough|press|push|breathe in|take a deep breath|move|twist|turn|lift|laugh|sneeze|lie|touch)|"
+    r"(?:from|after) (?:all )?(?:the )?(?:coughing|cough|lifting|fall|falling|surgery|exercise|working out|workout|shingles)|"
+    r"pulled (?:a )?muscle|(?:is|feels) (?:a little |a bit )?sore from|bruised|\bribs?\b|tender|to the touch|heartburn|"
+    r"indigestion|acid reflux|congest(?:ed|ion)|chest cold)\b",
+    re.I,
+)
+_RESPIRATORY = re.compile(r"\b(?:wheez\w*|cough\w*|asthma|inhaler|albuterol|puffer|phlegm|mucus|congest\w*)\b", re.I)
+_STRONG_CARDIAC = re.compile(
+    r"\b(?:arm|arms|jaw|neck|shoulder|back|sweat\w*|clammy|nause\w*|sick to my stomach|vomit\w*|throw(?:ing)? up|"
+    r"crush\w*|pressure|squeez\w*|elephant|heavy|heaviness|light-?headed|dizzy|faint)\b",
+    re.I,
+)
+_DENIES_INTENT = re.compile(
+    r"\b(?:(?:i'?d|i would|i'?ll|i will) never (?:do it|do that|do anything|act on it|go through with it|actually do)|"
+    r"(?:not|never) (?:going to|gonna) (?:do it|do that|act on it|do anything)|"
+    r"(?:no|don'?t have a|do not have a|don'?t have any|haven'?t made a|haven'?t got a|never made a|without a) plans?|"
+    r"(?:wouldn'?t|would not) (?:ever |actually )?(?:do it|do that|act on it|go through with it|hurt myself))\b",
+    re.I,
+)
+
+
+def _first_person(text: str) -> str:
+    """An agent question in the patient's words ("have you passed out?" -> "have I passed out?")."""
+    for rx, repl in _PRONOUN_SWAP:
+        text = rx.sub(repl, text)
+    return text
+
+
+_PRONOUN_SWAP = [(re.compile(p, re.I), r) for p, r in (
+    (r"\byou'?re\b", "I'm"), (r"\byou'?ve\b", "I've"), (r"\byou'?ll\b", "I'll"), (r"\byou'?d\b", "I'd"),
+    (r"\byourself\b", "myself"), (r"\byours\b", "mine"), (r"\byour\b", "my"), (r"\bare you\b", "am I"),
+    (r"\bwere you\b", "was I"), (r"\byou are\b", "I am"), (r"\byou were\b", "I was"), (r"\byou\b", "I"),
+)]
+_QUESTION_SENTENCE = re.compile(r"[^.?!]*\?")
+_SYMPTOM_WORDS = re.compile(
+    r"\b(?:breath\w*|pain|pains|chest|dizz\w*|light-?headed|nause\w*|stool\w*|blood\w*|bleed\w*|sugar|headache|tired|"
+    r"swell\w*|cough\w*|fever\w*|vomit\w*|faint\w*|numb\w*|weak\w*|rash|itch\w*|sweat\w*)\b",
+    re.I,
+)
+
+
+@dataclass
+class _Texts:
+    """What the red flags are read in: the turn, plus context that may complete a flag."""
+
+    turn: str
+    recent: list[str]          # the patient's last utterances (features and chest pain said before)
+    answered: str | None       # the agent's question the turn says "yes" to, in first person
+
+
+def _texts(ctx: TurnContext) -> _Texts:
+    turn = normalize(ctx.text)
+    history: Sequence[Utterance] = ctx.history
+    recent = [normalize(u.text) for u in history if u.speaker == "patient"][-2:]
+    answered = None
+    last_agent = next((u for u in reversed(history) if u.speaker == "agent"), None)
+    if last_agent is not None and answer_polarity(turn) == "yes":
+        questions = " ".join(m.group().strip() for m in _QUESTION_SENTENCE.finditer(normalize(last_agent.text)))
+        if questions:
+            answered = _first_person(questions)
+    return _Texts(turn, recent, answered)
+
+
+def _feature_found(feature: Any, texts: Sequence[str], today: dt.date, skip: re.Pattern[str] | None = None) -> _Found | None:
+    for t in texts:
+        accept = (lambda s, m: not skip.search(m.group())) if skip is not None else None
+        if (f := _affirmed(t, _regexes(feature), today, accept=accept)) is not None:
+            return f
+    return None
+
+
+def _red_flag_hits(tx: _Texts, facts: _PlanFacts, today: dt.date, glucose_low: bool) -> list[Hit]:
+    kb = kn.knowledge()
+    hits: list[Hit] = []
+    for flag in kb.red_flags:
+        intent = flag.id in _INTENT_FLAGS
+        own = _affirmed(tx.turn, _regexes(flag), today, intent=intent,
+                        accept=_near_faint_filter(hits) if flag.id == "fainting" else None)
+        where: Literal["turn", "history", "answer"] = "turn"
+        if own is None and tx.answered is not None:
+            own = _affirmed(tx.answered, _regexes(flag), today, intent=intent)
+            where = "answer"
+            # "any chest pain, trouble breathing or fainting?" - "yes, some trouble breathing": the
+            # answer is about the symptom it names (or a feature of this flag), not the others asked.
+            if own is not None and _names_other_symptom(tx.turn, own.text + " " + _feature_words(flag, tx.turn)):
+                own = None
+        if own is None and flag.requires:
+            for past in tx.recent:
+                if (own := _affirmed(past, _regexes(flag), today, intent=intent)) is not None:
+                    where = "history"
+                    break
+        if own is None:
+            continue
+        if flag.id == "severe_hypoglycemia" and glucose_low and where == "turn":
+            hits.append(Hit(flag.id, flag.level, own.text))
+            continue
+        level = _check_requires(flag, own, where, tx, facts, today)
+        if level is None:
+            continue
+        hits.append(Hit(flag.id, level, own.text, where))
+    return hits
+
+
+def _names_other_symptom(answer: str, asked: str) -> bool:
+    def stems(t: str) -> set[str]:
+        return {w.lower()[:5] for w in _SYMPTOM_WORDS.findall(_FAINT_WORDS.sub("faint", t))}
+    return bool(stems(answer) - stems(asked))
+
+
+def _feature_words(flag: Any, text: str) -> str:
+    feats = kn.knowledge().red_flag_features
+    return " ".join(m.group() for fid in flag.requires for rx in _regexes(feats[fid]) for m in rx.finditer(text))
+
+
+_FAINT_WORDS = re.compile(r"\b(?:pass(?:ed|ing)?|black(?:ed|ing)?) out\b", re.I)
+
+
+def _near_faint_filter(hits: list[Hit]) -> Any:
+    def accept(text: str, m: re.Match[str]) -> bool:
+        if _NEAR_FAINT.search(text[max(0, m.start() - 45):m.start()]):
+            hits.append(Hit("near_fainting", "routine", text[max(0, m.start() - 12):m.end()].strip()))
+            return False
+        return True
+    return accept
+
+
+def _check_requires(flag: Any, own: _Found, where: str, tx: _Texts, facts: _PlanFacts, today: dt.date) -> Level | None:
+    """The flag's level when its required features are present (in the turn or, when the turn adds
+    one, in context), or a lower level for the documented special cases; None when it does not fire."""
+    kb = kn.knowledge()
+    if flag.id == "chest_pain_cardiac" and _asthma_tightness(own, tx.turn, facts):
+        return "routine"
+    if not flag.requires:
+        return flag.level
+    own_text = {"turn": tx.turn, "answer": tx.answered or ""}.get(where, "")
+    if flag.id == "chest_pain_with_cardiac_features" and where == "turn" and _MSK_CHEST.search(_clause(tx.turn, own)):
+        return None
+    # In a lung patient, breathlessness alone is the lung disease, not a cardiac feature.
+    skip = re.compile(r"breath|winded", re.I) if flag.id == "chest_pain_with_cardiac_features" and facts.lung else None
+    context = [t for t in (tx.answered, *tx.recent) if t]
+    turn_feature = False
+    for fid in flag.requires:
+        feature = kb.red_flag_features[fid]
+        in_turn = _feature_found(feature, [tx.turn], today, skip)
+        if in_turn is not None:
+            turn_feature = True
+            continue
+        if _feature_found(feature, [own_text, *context] if own_text else context, today, skip) is None:
+            return _without_features(flag, facts) if where in {"turn", "answer"} else None
+    if where == "history" and not turn_feature:
+        return None
+    return flag.level
+
+
+def _without_features(flag: Any, facts: _PlanFacts) -> Level | None:
+    """Plain chest pain: emergency for a cardiac patient, else urgent (see the module docstring)."""
+    if flag.id != "chest_pain_with_cardiac_features":
+        return None
+    return "emergency" if facts.cardiac else "urgent"
+
+
+def _clause(text: str, found: _Found) -> str:
+    lo = max(text.rfind(c, 0, found.start) for c in ".?!;")
+    hi = min([i for i in (text.find(c, found.end) for c in ".?!;") if i >= 0], default=len(text))
+    return text[lo + 1:hi]
+
+
+def _asthma_tightness(own: _Found, turn: str, facts: _PlanFacts) -> bool:
+    if not facts.lung or not re.search(r"tight", own.text, re.I):
+        return False
+    sentence = _clause(turn, own)
+    return bool(_RESPIRATORY.search(sentence)) and not _STRONG_CARDIAC.search(sentence)
+
+
+def _intent_adjust(hits: list[Hit], turn: str) -> list[Hit]:
+    """Active suicidal thoughts with an explicit "no plan, I'd never do it" are urgent."""
+    if not _DENIES_INTENT.search(turn):
+        return hits
+    return [Hit(h.id, "urgent", h.evidence, h.where) if h.id == "suicidal_intent_or_plan" and h.level == "emergency"
+            and not re.search(r"\bplan\b|saved|saving|stockpil|gun|how i", h.evidence, re.I) else h for h in hits]
+
+
+# --------------------------------------------------------------------------------------------------
+# Values: glucose, temperature, weight
+# --------------------------------------------------------------------------------------------------
+
+def _labs() -> Any:
+    try:
+        from specialists import labs
+    except ImportError:  # the labs specialist is not there: values are left to it
+        return None
+    return labs
+
+
+def _readings(text: str, plan: CarePlan, context: Sequence[str]) -> list[Any]:
+    labs = _labs()
+    if labs is None or not re.search(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                                     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+                                     r"eighty|ninety|hundred)\b", text, re.I):
+        return []
+    return list(labs.read_measurements(text, plan, context=list(context), include_flagged=True))
+
+
+def _own(r: Any) -> bool:
+    """The patient's own value, current or earlier (not negated, hypothetical, a goal, a question, another's)."""
+    return not (r.negated or r.hypothetical or r.other_person or r.target or r.question)
+
+
+_FEVER_WORDS = re.compile(r"\b(?:running (?:a )?(?:fever|temperature|temp)|(?:have|had|got|with) (?:a |some )?(?:fever|temperature)|"
+                          r"feverish|febrile|spiking (?:a )?(?:fever|temp\w*)|fever)\b", re.I)
+_LOW_GRADE = re.compile(r"\b(?:low[- ]grade|slight|little|mild|tiny|small)\s+(?:bit of (?:a )?)?(?:fever|temp\w*)", re.I)
+
+
+def _severe_bp(r: Any) -> bool:
+    return (r.analyte == "systolic_bp" and r.value >= 180 and r.qualifier != "<") or \
+        (r.analyte == "diastolic_bp" and r.value >= 110 and r.qualifier != "<")
+
+
+def _value_hits(ctx: TurnContext, tx: _Texts, facts: _PlanFacts, readings: list[Any]) -> list[Hit]:
+    hits: list[Hit] = []
+    today = ctx.today
+    confusion = kn.red_flag_features().get("confusion_or_cannot_treat")
+    for r in (r for r in readings if r.current):
+        if r.analyte == "glucose" and r.value < 54 and r.qualifier != ">":
+            confused = confusion is not None and _feature_found(confusion, [tx.turn], today) is not None
+            hits.append(Hit("glucose_below_54_confused" if confused else "glucose_below_54_treated",
+                            "emergency" if confused else "urgent", f"glucose {r.text}", "value"))
+        if r.analyte == "temperature" and r.value >= 101.0 and r.qualifier != "<" and facts.post_op:
+            hits.append(Hit("postop_fever", "urgent", f"temperature {r.text}", "value"))
+        if _severe_bp(r):
+            # >= 180/110 is urgent only without symptoms (the labs specialist gives that); with signs of
+            # organ damage it is a hypertensive emergency.
+            symptom = kn.red_flag_features().get("hypertensive_crisis_symptom")
+            found = _feature_found(symptom, [tx.turn], today) if symptom is not None else None
+            if found is not None:
+                hits.append(Hit("hypertensive_crisis_with_symptoms", "emergency", f"{r.text} with {found.text!r}", "value"))
+    if facts.post_op and not any(r.analyte == "temperature" and _own(r) for r in readings):
+        found = _affirmed(tx.turn, [_FEVER_WORDS], today)
+        if found is not None and not _LOW_GRADE.search(tx.turn):
+            hits.append(Hit("postop_fever", "urgent", found.text))
+    if facts.heart_failure:
+        hits += _weight_hits(ctx, tx, facts, readings)
+    return hits
+
+
+def _weight_hits(ctx: TurnContext, tx: _Texts, facts: _PlanFacts, readings: list[Any]) -> list[Hit]:
+    labs = _labs()
+    if labs is None:
+        return []
+    hits = []
+    for ch in labs.read_weight_changes(tx.turn, today=ctx.today):
+        if _weight_gain_urgent(ch.pounds, ch.days):
+            hits.append(Hit("hf_weight_gain", "urgent", ch.text, "value"))
+    if hits:
+        return hits
+    weights = [(r, _days_ago(tx.turn, r, ctx.today)) for r in readings if r.analyte == "weight" and _own(r)]
+    if not weights:
+        return []
+    # "I was 196 on Monday and this morning the scale said 202": two of the patient's weights.
+    past = [(r, d) for r, d in weights if getattr(r, "earlier", False) or (d is not None and d > 0)]
+    now = [(r, d) for r, d in weights if (r, d) not in past]
+    if past and now:
+        (ref_r, ref_days), (cur, _) = max(past, key=lambda x: x[1] or 0), now[-1]
+        if _weight_gain_urgent(cur.value - ref_r.value, ref_days):
+            return [Hit("hf_weight_gain", "urgent", f"weight {cur.text} vs {ref_r.text} before", "value")]
+        return []
+    cur = (now or weights)[-1][0]
+    ref, days = _reference_weight(ctx, facts)
+    if ref is None:
+        return []
+    gain = cur.value - ref
+    if (days is not None and days <= 1 and gain >= 3) or ((days is None or days <= 14) and gain >= 5):
+        return [Hit("hf_weight_gain", "urgent", f"weight {cur.text} vs {ref:g} lb before", "value")]
+    return []
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WHEN = re.compile(
+    r"\b(?P<today>today|this morning|tonight|now|this am|right now)\b|\b(?P<yday>yesterday|last night)\b|"
+    r"\b(?P<week>last week|a week ago)\b|\b(?P<n>\d+|two|three|four|five|six) days ago\b|"
+    r"\b(?:on |last |this past )(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+    r"\b(?P<before>at discharge|when i left the hospital|dry weight|used to be|before)\b",
+    re.I,
+)
+_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _days_ago(text: str, r: Any, today: dt.date) -> float | None:
+    """How long ago a weight was, from the time words next to it: 0 today, None unknown."""
+    lo = max(0, r.start - 30)
+    before, after = text[lo:r.start], text[r.end:r.end + 30]
+    # a time word belongs to this weight unless another number stands between them
+    after = re.split(r"[.;!?]|\band\b|\bbut\b|\d", after, maxsplit=1)[0]
+    before = re.split(r"[.;!?]|\band\b|\bbut\b|\d", before)[-1]
+    for part in (after, before):
+        m = _WHEN.search(part)
+        if m is None:
+            continue
+        if m.group("today"):
+            return 0.0
+        if m.group("yday"):
+            return 1.0
+        if m.group("week"):
+            return 7.0
+        if m.group("n"):
+            n = m.group("n")
+            return float(n) if n.isdigit() else float(_SMALL[n.lower()])
+        if m.group("wd"):
+            return float((today.weekday() - _WEEKDAYS.index(m.group("wd").lower())) % 7 or 7)
+        return None if m.group("before") is None else 7.0
+    return None
+
+
+def _weight_gain_urgent(pounds: float, days: float | None) -> bool:
+    if pounds >= 3 and days is not None and days <= 1:
+        return True
+    return pounds >= 5 and (days is None or days <= 7)
+
+
+def _reference_weight(ctx: TurnContext, facts: _PlanFacts) -> tuple[float | None, float | None]:
+    """The weight to compare with: one said earlier in the call, else the plan's last recorded one."""
+    labs = _labs()
+    for u in reversed(ctx.history):
+        found = [r for r in labs.read_measurements(u.text, ctx.plan) if r.analyte == "weight"] if labs else []
+        if found:
+            return found[-1].value, None
+    if facts.weight is None:
+        return None, None
+    days = (ctx.today - facts.weight_date).days if facts.weight_date is not None else None
+    return facts.weight, (days if days is not None and days >= 0 else None)
+
+
+# --------------------------------------------------------------------------------------------------
+# Routine: mild side effects, refills
+# --------------------------------------------------------------------------------------------------
+
+# Common, usually mild medication side effects: routine whenever the patient reports them.
+_SIDE_EFFECTS = re.compile(
+    r"\b(?:dizzy|dizziness|light-?headed(?:ness)?|woozy|(?:the )?room (?:is |was |keeps )?spinning|vertigo|unsteady on my feet|"
+    r"(?:feel|feels|feeling|felt) (?:a little |a bit |kind of |kinda |really |very |so )?faint|(?:going to|gonna|about to) faint|"
+    r"nausea|nauseous|nauseated|queasy|sick to my stomach|upset stomach|stomach (?:is |has been |was )?(?:upset|bothering me)|"
+    r"stomach ?aches?|tummy ache|heartburn|indigestion|"
+    r"(?:threw|throwing|thrown) up|vomit(?:ed|ing)?|diarrh(?:ea|oea)|loose stools?|constipat\w*|"
+    r"dry cough|hacking cough|tickle in my throat|(?:a|this|that) (?:nagging |annoying |little )?cough|"
+    r"muscle (?:aches?|pains?|cramps?|soreness)|my muscles (?:ache|hurt|are sore|are aching)|leg cramps|achy|"
+    r"rash|itchy|itching|hives|bruis(?:e|es|ing) (?:easily|a lot|more)|gums? (?:bleed|bled|bleeding)|"
+    r"shaky|jittery|tremors?|trembling|heart (?:is |was |keeps )?racing|palpitations|pounding heart|"
+    r"dry mouth|metallic taste|funny taste|peeing (?:a lot|all the time|constantly|more)|"
+    r"(?:ankles?|feet|foot|legs?)\b[^.?!]{0,20}\b(?:swollen|swelling|puffy|puffed up)|swelling in my (?:ankles?|feet|legs?))\b",
+    re.I,
+)
+# Symptoms too common to mean a side effect unless the patient ties them to a medicine.
+_WEAK_SYMPTOMS = re.compile(
+    r"\b(?:tired|fatigue[d]?|exhausted|worn out|drowsy|sleepy|groggy|no energy|headaches?|can'?t sleep|trouble sleeping|"
+    r"insomnia|weak|a little short of breath|winded|blurr?y vision|hair (?:is )?falling out|low (?:blood )?sugars?)\b",
+    re.I,
+)
+_ATTRIBUTION = re.compile(
+    r"\b(?:pills?|medicines?|medications?|meds|tablets?|doses?|shots?|injections?|inhalers?|side effects?|"
+    r"since (?:i )?(?:start(?:ed|ing)|began|switch(?:ed|ing)|went up|increas\w+)|ever since|after (?:i )?tak(?:e|ing)|"
+    r"when i take|makes? me|made me|because of (?:the|my)|new prescription|water pill)\b",
+    re.I,
+)
+_REFILL = re.compile(
+    r"\b(?:need|needs|needed|want|wants|request(?:ing)?|call(?:ing)? in|send(?:ing)?|get|getting|due for|time for|"
+    r"ask(?:ing)? (?:for|about)|out of)\b[^.?!]{0,30}\brefills?\b|\brefills?\b[^.?!]{0,25}\b(?:please|needed|soon|is due|ran out|run out)\b|"
+    r"\b(?:almost|nearly|just about|about|running|getting|pretty) (?:out|low)\b|"
+    r"\bonly (?:have |got )?(?:a (?:few|couple)|\d+|one|two|three|four|five|six|seven) (?:more )?"
+    r"(?:pills?|tablets?|capsules?|doses?|days?(?: worth)?|shots?|pens?)(?: left)?\b|\blast (?:pill|bottle|pen|vial|inhaler)\b|"
+    r"\b(?:a (?:few|couple)|\d+|one|two|three|four|five|six|seven) (?:more )?(?:pills?|tablets?|capsules?|doses?|days?(?: worth)?|"
+    r"shots?|pens?)(?: of (?:it|them|those|my [\w ]{1,20}))? left\b",
+    re.I,
+)
+_MED_CONTEXT = re.compile(
+    r"\b(?:refills?|pills?|meds|medicines?|medications?|prescriptions?|insulin|inhaler|tablets?|capsules?|bottle|pens?|"
+    r"vials?|supply|water pill|blood thinner|strips|test strips)\b",
+    re.I,
+)
+
+
+def _routine_hits(tx: _Texts, facts: _PlanFacts, today: dt.date) -> list[Hit]:
+    hits: list[Hit] = []
+    turn = tx.turn
+    if (f := _affirmed(turn, [_SIDE_EFFECTS], today)) is not None:
+        hits.append(Hit("mild_side_effect", "routine", f.text))
+    elif (f := _affirmed(turn, [_WEAK_SYMPTOMS], today)) is not None:
+        sentence = _clause(turn, f)
+        if _ATTRIBUTION.search(sentence) or (facts.drug_words is not None and facts.drug_words.search(sentence)):
+            hits.append(Hit("mild_side_effect", "routine", f.text))
+    # A refill need is about the future by nature: "I'll need a refill next week" still counts.
+    refill = _affirmed(turn, [_REFILL], today, intent=True, accept=lambda s, m: _med_context(s, m, facts))
+    if refill is not None:
+        hits.append(Hit("refill_need", "routine", refill.text))
+    return hits
+
+
+def _med_context(text: str, m: re.Match[str], facts: _PlanFacts) -> bool:
+    window = text[max(0, m.start() - 60): m.end() + 60]
+    if re.search(r"\b(?:patience|time|money|gas|food|milk|options|luck|breath)\b", text[m.end(): m.end() + 20], re.I):
+        return False
+    if re.search(r"\b(?:just )?(?:got|picked up|received|filled|have plenty of|plenty of)\s+(?:my |the |a |all my )?refills?\b", window, re.I):
+        return False
+    return bool(_MED_CONTEXT.search(window) or (facts.drug_words is not None and facts.drug_words.search(window)))
+
+
+# --------------------------------------------------------------------------------------------------
+# The specialist
+# --------------------------------------------------------------------------------------------------
+
+class EscalationSpecialist:
+    """Red flags and escalation thresholds in what the patient says -> one escalation finding."""
+
+    name = "escalation"
+    speakers: frozenset[Literal["agent", "patient"]] = frozenset({"patient"})
+
+    def __init__(self) -> None:
+        # Keyed by the plan object (kept alive in the entry, so its id cannot be reused) and the day;
+        # hashing the plan's content on every turn would cost more than the check itself.
+        self._facts: dict[tuple[int, dt.date], tuple[CarePlan, _PlanFacts]] = {}
+
+    def plan_facts(self, plan: CarePlan, today: dt.date) -> _PlanFacts:
+        key = (id(plan), today)
+        hit = self._facts.get(key)
+        if hit is not None and hit[0] is plan:
+            return hit[1]
+        facts = _plan_facts_uncached(plan, today)
+        if len(self._facts) > 256:
+            self._facts.clear()
+        self._facts[key] = (plan, facts)
+        return facts
+
+    def hits(self, ctx: TurnContext) -> list[Hit]:
+        """Every escalation reason the turn gives, highest level first."""
+        if not ctx.text.strip():
+            return []
+        facts = self.plan_facts(ctx.plan, ctx.today)
+        tx = _texts(ctx)
+        context = [u.text for u in ctx.history][-2:]
+        readings = _readings(tx.turn, ctx.plan, context)
+        glucose_low = any(r.analyte == "glucose" and r.value < 54 and r.current for r in readings)
+        hits = _red_flag_hits(tx, facts, ctx.today, glucose_low)
+        hits = _intent_adjust(hits, tx.turn)
+        hits += _value_hits(ctx, tx, facts, readings)
+        hits += _routine_hits(tx, facts, ctx.today)
+        return sorted(hits, key=lambda h: -level_rank(h.level))
+
+    def check(self, ctx: TurnContext) -> SpecialistResult:
+        hits = self.hits(ctx)
+        if not hits:
+            return SpecialistResult()
+        level = hits[0].level
+        top = list({h.id: h for h in reversed([h for h in hits if h.level == level])}.values())[::-1]
+        reasons = "; ".join(f"red flag {h.id}: {h.evidence!r}" + (f" ({h.where})" if h.where not in {"turn", "value"} else "")
+                            for h in top)
+        finding = Finding(kind="escalation", level=level, urgency=level, message=f"{level}: {reasons}",
+                          evidence=top[0].evidence, specialist=self.name)
+        return SpecialistResult(findings=[finding], guidance=[GUIDANCE[level]])

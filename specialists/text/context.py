@@ -1,0 +1,473 @@
+"""Is a phrase found in an utterance about the speaker, now, and affirmed?
+
+NegEx-style scoping (Chapman et al., J Biomed Inform 2001) adapted to how people talk on the phone.
+Given a text and the span of a phrase in it (a symptom a regex found), :func:`scope` says whether
+the phrase is
+
+- negated        "no chest pain", "I don't have any of that", "denies", "without", "never had";
+                  also after it: "passing out? no", "chest pain, none of that";
+- hypothetical   "what if I pass out", "if I get chest pain", "should I call if", "I might faint",
+                  "afraid of passing out";
+- a question     "what are the signs of a stroke?", "can metoprolol make you pass out?",
+                  "is chest pressure always a heart attack?";
+- someone else's "my neighbour had a stroke", "my wife's chest pain", "she's slurring her words";
+- history        "I had a stroke years ago", "I used to pass out", "back in 2019".
+
+Scopes end at clause boundaries so "no fever but my chest feels crushed" still counts the chest:
+*strong* boundaries (sentence ends, "but", "though", "however") end every scope; *weak* ones (a comma
+or "and" / "so" / "because" followed by a new subject: "no fever, I passed out", "I didn't eat and I
+passed out") end negation, other-person and history scopes but not a conditional ("if my sugar
+drops and I get confused" stays hypothetical).
+
+The cue words come from specialists/knowledge/red_flags.yaml (`modifiers`) plus the structural
+patterns below (pronouns, years, question shapes) that a word list cannot express.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+__all__ = ["Scope", "answer_polarity", "clause_bounds", "is_affirmed", "normalize", "scope"]
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+
+NEGATION_WINDOW = 6  # tokens between a negation cue and the phrase (NegEx uses 5-6)
+
+
+def normalize(text: str) -> str:
+    """Curly apostrophes to straight ones; the same length, so spans stay valid."""
+    return text.translate(_APOSTROPHES)
+
+
+@dataclass(frozen=True)
+class Scope:
+    negated: bool = False
+    hypothetical: bool = False
+    question: bool = False
+    other_person: bool = False
+    historical: bool = False
+    cue: str = ""
+
+    @property
+    def affirmed(self) -> bool:
+        """About the speaker, now (or recently), stated as happening."""
+        return not (self.negated or self.hypothetical or self.question or self.other_person or self.historical)
+
+    @property
+    def reason(self) -> str:
+        for name in ("negated", "hypothetical", "question", "other_person", "historical"):
+            if getattr(self, name):
+                return f"{name.replace('_', ' ')} ({self.cue!r})" if self.cue else name.replace("_", " ")
+        return "affirmed"
+
+
+# --------------------------------------------------------------------------------------------------
+# Cue patterns
+# --------------------------------------------------------------------------------------------------
+
+def _phrases(words: Iterable[str]) -> str:
+    """A word list as one alternation; an apostrophe may be missing (speech recognisers drop it)."""
+    alts = sorted({re.escape(w.lower().strip()).replace("'", "'?") for w in words if w.strip()}, key=len, reverse=True)
+    return "|".join(alts)
+
+
+# Words that start a new clause after a comma or a conjunction ("no fever, I passed out").
+_STARTER = (r"(?:i|i'?m|i'?ve|i'?d|i'?ll|im|ive|my|me|it|it'?s|its|she|he|they|we|she'?s|he'?s|they'?re|we'?re|"
+            r"there|there'?s|this|that|now|then|today|tonight|yesterday|last|suddenly|all of a sudden|also|"
+            r"just|our|his|her|their|the|when|after|before|anyway|actually|plus|yes|yeah|no|nope)\b")
+_STRONG = re.compile(
+    r"[?!;]+|\.(?!\d)|\n|\s[-\u2013\u2014]{2,}\s|\b(?:but|though|although|however|except|anyway|anyways|otherwise|whereas|"
+    r"on the other hand)\b",
+    re.I,
+)
+_WEAK = re.compile(
+    r"(?:,|:|\s[-\u2013\u2014]\s|\u2014|\(|\))\s*(?=" + _STARTER + r")"
+    r"|\b(?:and|so|because|cause|'cause|since|plus|until|till|when|while|after|before|then)\s+(?=" + _STARTER + r")"
+    r"|\band (?:then|now|today|yesterday|this morning|tonight)\b|\bthen\b"
+    # "I didn't take my insulin and passed out": "and" before a new verb starts a new clause.
+    r"|\band\s+(?=(?:\w+ed|threw|fell|woke|got|went|had|felt|started|began|lost|came|ended|was|were|became|broke|hit|"
+    r"couldn'?t|can'?t|suddenly|just|now)\b)",
+    re.I,
+)
+
+_EXTRA_NEGATION = [
+    "nope", "nah", "nobody", "no one", "not any", "not once", "never once", "zero", "free of", "absence of",
+    "negative for", "ain't", "won't", "wouldn't", "shouldn't", "don't think", "do not", "did not", "have not", "has not", "had not", "is not",
+    "was not", "are not", "were not", "does not", "not a single", "can't say i've", "can't say i have",
+]
+# Negation words that do not negate what follows them (NegEx "pseudo-negations"), and negated wellness
+# ("not feeling well") which affirms that something is wrong.
+_PSEUDO_NEGATION = re.compile(
+    r"\b(?:not only|not just|no doubt|no wonder|no matter|no idea|not sure|not certain|not long (?:after|before|ago)|"
+    r"not until|nothing (?:helps|helped|works|worked|seems|i do)|no (?:change|better|improvement|relief)|not (?:any )?better|"
+    r"(?:don'?t|didn'?t|do not|did not|never|doesn'?t|does not) (?:know|realize|realise|notice|remember|understand|expect|"
+    r"care|get it|feel (?:well|good|right|great|okay|ok|like myself))|"
+    r"(?:not|n'?t) (?:feeling|doing|feel|do|look|looking) (?:well|good|great|so good|so great|too good|too well|right|myself|okay|ok|so hot)|"
+    r"not (?:well|good|great|so good|right|okay|ok|normal|myself)\b|(?:doesn'?t|does not|didn'?t) (?:feel|seem|look) (?:right|normal|good)|"
+    r"can'?t (?:remember|recall) (?:the last time|when|how)|no,? (?:no,? )?(?=i\b|i'|it\b|my\b|but\b|actually\b|listen\b|wait\b))",
+    re.I,
+)
+# A negation cue word is not a negation when a pseudo-negation covers it. Cue words found inside
+# these are skipped.
+
+_HYPOTHETICAL_EXTRA = (
+    r"\b(?:if|what if|in case|unless|whether|suppose|supposing|assuming|let'?s say|say i|should i ever|if ever|"
+    r"were to|in the event|would it be|would that be|could it be|could that be|"
+    r"(?:afraid|scared|worried|nervous|terrified|frightened|concerned) (?:that )?(?:i'?ll|i will|i might|i may|i could|i'?d|"
+    r"i would|i'?m going to|i'?m gonna|it'?ll|it will|it might|it could)|"
+    r"(?:afraid|scared|worried|nervous|terrified|frightened|concerned|fear|fearful) (?:about|of) (?=\w+ing\b)|"
+    r"(?:hope|hoping|pray|praying) (?:that )?(?:i|it) (?:don'?t|won'?t|never|doesn'?t)|"
+    r"so (?:that )?i (?:don'?t|won'?t|do not|will not)|to (?:prevent|avoid|keep from|stop|lower (?:my |the )?risk of|"
+    r"reduce (?:my |the )?risk of)|prevents?|avoid|(?:risk|chance|chances|odds|likelihood) of|"
+    r"(?:if|when|can|could|do|does|would|will|should|might|may|did) you(?! (?:know|see|hear|think|believe))|"
+    r"makes? you|you (?:can|could|might|may|would|will|'?d|'?ll|get|start)|"
+    r"(?:anyone|anybody|someone|somebody|people|a person|patients) (?:can|could|might|may|would|will|get|who)|"
+    r"in the future|ever again|next time)\b"
+)
+# A modal right before the phrase: "I might pass out", "I could have passed out" (but "may have passed
+# out" reports a likely event, so it is not hypothetical).
+_MODAL_BEFORE = re.compile(
+    r"(?:\b(?:might|may|could|would|will|should|shall|can|gonna|wanna)|'ll|'d)(?!n?'?t\b)(?!not\b)"
+    r"(?:\s+(?:have|'ve|be|probably|possibly|easily|even|just|end up|start))*\s*$",
+    re.I,
+)
+_CONDITIONAL = re.compile(r"\b(?:if|what if|in case|unless|whether|suppose|supposing|should i ever|if ever)\b", re.I)
+_SUBJECT_I = re.compile(r"\bi(?:'?m|'?ll|'?d|'?ve)?\b", re.I)
+_FEAR_OF = re.compile(r"\b(?:afraid|scared|worried|nervous|terrified|frightened|concerned|fear|fearful|paranoid) "
+                      r"(?:about|of)\s+$", re.I)
+_MAY_HAVE = re.compile(r"\b(?:may|might)\s+(?:have|'ve)\s*$", re.I)
+
+_QUESTION_CUES = re.compile(
+    r"\b(?:signs? (?:of|for|that)|symptoms? (?:of|for|that)|warning signs?|red flags?|"
+    r"what (?:does|do|would|did|is|are|will) (?:it|that|this|a|an|the|\w+)(?: \w+){0,2} (?:feel|look|sound|seem) like|"
+    r"how (?:do|would|will|can|could|should|did|does) (?:i|you|we|someone|somebody|people|one|anyone) (?:know|tell|recogni[sz]e|spot|notice|check)|"
+    r"what (?:should|do|would|can|must) (?:i|you|we) do (?:if|when|about|for)|"
+    r"when (?:should|do|would|must|can) (?:i|you|we) (?:call|go|worry|seek|get|head|come|be worried)|"
+    r"(?:should|do|would|must) (?:i|you|we) (?:call|go|worry|be worried|be concerned|come in|phone)(?: \w+){0,3} (?:if|when|for|about)|"
+    r"is (?:it|that) (?:normal|bad|serious|dangerous|okay|ok|common) (?:if|to|when|for)|"
+    r"(?:can|could|does|do|will|would|might|may|did) (?:\w+ ){0,3}(?:cause|causes|give you|give me|make you|make me|make people|make someone|lead to|trigger|bring on|mean)|"
+    r"side effects? (?:of|from|like)|what happens (?:if|when)|tell me (?:about|what|the|more)|"
+    r"(?:learn|read|heard|reading|hearing|know|teach me|taught) (?:more |a lot |anything |something )?about|"
+    r"information (?:on|about)|pamphlet|handout|explain|definition of|what do you mean|looking up|"
+    r"(?:call|dial) 911 (?:if|when|for)|watch (?:out )?for|look out for|keep an eye out|be aware of)\b",
+    re.I,
+)
+_HEARSAY = re.compile(
+    r"\b(?:read|heard|saw|seen|learned|learnt|watched|says?|said|told me|tells people|explained) (?:somewhere |online |on tv |on the news )?"
+    r"(?:that|how|about)\b|\b(?:they say|people say|apparently|in general|generally|usually means)\b",
+    re.I,
+)
+# A question sentence that opens like an enquiry ("is chest pressure always a heart attack?").
+_QUESTION_OPENER = re.compile(
+    r"^\W*(?:so |and |but |um |uh |okay |ok |well )*(?:is|are|can|could|does|do|will|would|should|what|how|why|when|which|"
+    r"was|were|has|have|did|isn'?t|aren'?t|doesn'?t|don'?t)\b",
+    re.I,
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'?m|i'?ve|i'?d|i'?ll|im|ive|me|my|myself|mine)\b", re.I)
+
+_OTHER_EXTRA = (
+    r"\b(?:(?:my|our|his|her|their|a|the) (?:\w+ )?(?:wife|husband|spouse|son|daughter|kids?|child|children|baby|mother|mom|"
+    r"mum|mama|father|dad|papa|brother|sister|cousin|friend|neighbou?r|aunt|auntie|uncle|niece|nephew|grandson|"
+    r"granddaughter|grandkids?|grandchildren|grandma|grandpa|grandmother|grandfather|partner|boyfriend|girlfriend|fianc[eé]e?|"
+    r"roommate|coworker|co-worker|colleague|boss|in-laws?|mother-in-law|father-in-law|sister-in-law|brother-in-law|"
+    r"stepson|stepdaughter|stepmother|stepfather|relative|family|pastor|caregiver|man|woman|guy|lady|person|patient|"
+    r"dog|cat|pet|buddy|pal|sis|bro|hubby)(?:'?s)?|"
+    r"mom|mum|dad|mama|papa|grandma|grandpa|granny|nana|hubby|"
+    r"she|he|they|she'?s|he'?s|they'?re|they'?ve|she'?d|he'?d|her|his|him|their|them|"
+    r"somebody|someone|anybody|anyone|people|folks|everyone|everybody|a lot of people|lots of people|other people)\b"
+)
+_THIRD_POSSESSIVE = re.compile(r"\b(?:his|her|their)\b", re.I)
+_MY = re.compile(r"\b(?:my|i|i'?m|me)\b", re.I)
+
+_HISTORY = re.compile(
+    r"\b(?:years? ago|years? back|months? ago|weeks ago|last month|decades? ago|(?:a )?long (?:time )?ago|ages ago|a while back|back (?:in|when)|"
+    r"in (?P<year>(?:19|20)\d\d)|used to|history of|(?:(?:when|while) )?i was (?:younger|a kid|a child|little|young|a teenager|"
+    r"a teen|in (?:my|high|college|school|the army|the service)|pregnant)|(?:when|while) i was \d+|as a (?:kid|child|teen|teenager|young (?:man|woman))|"
+    r"in (?:my|the) (?:twenties|thirties|forties|fifties|sixties|seventies|\d0'?s)|in the past(?! (?:few|couple|day|days|week|"
+    r"weeks|24|48|hour|hours|month|night|two|three|several))|last year|previously|in college|in high school|childhood|"
+    r"the year before last|before i retired)\b",
+    re.I,
+)
+_ONGOING = re.compile(r"\b(?:since|started|starting|began|begun|ongoing|still|keeps?|kept|again|getting worse|for the (?:past|last))\b",
+                      re.I)
+# "..., but that was years ago": a history cue in the next clause about the same event.
+_HISTORY_TAIL = re.compile(r"^[^.?!;\n]*?\b(?:that|it|this|those|which)(?:'s| was| were| happened| has been| is from)\b", re.I)
+
+_POST_NEGATION = re.compile(
+    r"^\s*[,?:\-\u2013\u2014.]*\s*(?:(?:no|nope|nah|none|never|negative)\b(?=\s*(?:[,.!?;]|$|(?:i|i'?ve|i have|i haven'?t|"
+    r"i didn'?t|i don'?t|i do not|not|never|nothing|none|ma'?am|sir|thanks?|thank you|no|nope|not really)\b))"
+    r"|not really|not at all|not anymore|not lately|not me)\b"
+    r"|^[^.?!;\n]{0,30}?\b(?:none of (?:that|those|them|this|these)|nothing like that|not that i know|not that i'?ve)\b"
+    r"|^\s*(?:(?:has|have|had|is|was|were|are|does|did)(?: not| never)|(?:hasn'?t|haven'?t|hadn'?t|isn'?t|wasn'?t|aren'?t|"
+    r"weren'?t|doesn'?t|didn'?t))\b(?!\s*(?:go(?:ne|ing)? away|stop|stopped|stopping|better|improv|let(?:ting)? up|quit|"
+    r"ease|eased|easing|help|helping|helped|work|working|worked|responding|budging))"
+    r"|^\s*(?:is|was|has been|hasn'?t been|isn'?t)?\s*(?:not an issue|not a problem|no problem|not a concern)\b",
+    re.I,
+)
+# "I've never had chest pain like this": never + "like this" / "this bad" affirms the phrase.
+_NEVER_LIKE_THIS = re.compile(r"^[^.?!;\n]{0,30}?\b(?:like this|like that|this bad|that bad|so bad|this severe|this strong|this much|before like)\b", re.I)
+_NEW_SUBJECT = re.compile(r"\b(?:i|i'?m|i'?ll|i'?d|i'?ve|im|she|he|they|we|she'?s|he'?s|they'?re|it'?s)\b", re.I)
+_COGNITION = re.compile(r"\s*(?:\w+\s+)?(?:think|believe|recall|remember|feel like|reckon|suppose|know (?:if|that|whether)|"
+                        r"say|guess)\b", re.I)
+_NEG_CANT = re.compile(r"\b(?:can'?t|cannot|couldn'?t|could not|unable|not able)\b", re.I)
+_WORD = re.compile(r"[A-Za-z0-9']+")
+
+
+@cache
+def _cues() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Negation, hypothetical and other-person cues: the knowledge modifiers plus the extras above."""
+    negation: list[str] = list(_EXTRA_NEGATION)
+    hypothetical: list[str] = []
+    other: list[str] = []
+    try:
+        from specialists.knowledge import red_flag_modifiers
+
+        mods = red_flag_modifiers()
+        negation += list(mods.negation)
+        hypothetical += list(mods.hypothetical)
+        other += list(mods.other_person)
+    except Exception:  # knowledge broken: the structural cues still work
+        negation += ["no", "not", "never", "denies", "denied", "without", "none", "haven't", "hasn't", "didn't",
+                     "don't", "doesn't", "isn't", "wasn't", "no longer"]
+    neg = re.compile(r"\b(?:" + _phrases(negation) + r")\b", re.I)
+    hyp = re.compile(r"(?:\b(?:" + _phrases(hypothetical) + r")\b|" + _HYPOTHETICAL_EXTRA + ")", re.I) if hypothetical \
+        else re.compile(_HYPOTHETICAL_EXTRA, re.I)
+    oth = re.compile(r"(?:\b(?:" + _phrases(other) + r")(?:'?s)?\b|" + _OTHER_EXTRA + ")", re.I) if other \
+        else re.compile(_OTHER_EXTRA, re.I)
+    return neg, hyp, oth
+
+
+# --------------------------------------------------------------------------------------------------
+# Clauses
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Bounds:
+    strong: tuple[tuple[int, int], ...]  # (start, end) of each strong boundary
+    weak: tuple[tuple[int, int], ...]
+
+
+@lru_cache(maxsize=512)
+def _bounds(text: str) -> _Bounds:
+    return _Bounds(tuple(m.span() for m in _STRONG.finditer(text)), tuple(m.span() for m in _WEAK.finditer(text)))
+
+
+def _window(marks: tuple[tuple[int, int], ...], start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    for s, e in marks:
+        if e <= start:
+            lo = max(lo, e)
+        elif s >= end:
+            hi = min(hi, s)
+            break
+    return lo, hi
+
+
+def clause_bounds(text: str, start: int, end: int, *, strong: bool = False) -> tuple[int, int]:
+    """The clause around [start, end): up to the nearest boundaries (strong only, or strong and weak)."""
+    text = normalize(text)
+    b = _bounds(text)
+    lo, hi = _window(b.strong, start, end, 0, len(text))
+    if not strong:
+        lo, hi = _window(b.weak, start, end, lo, hi)
+    return lo, hi
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """Sentence around the span (punctuation only, not conjunctions)."""
+    lo = max((m.end() for m in re.finditer(r"[.?!;\n](?!\d)", text[:start])), default=0)
+    m = re.compile(r"[.?!;\n](?!\d)").search(text, end)
+    return lo, (m.end() if m else len(text))
+
+
+def _tokens_between(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+# --------------------------------------------------------------------------------------------------
+# The scopes
+# --------------------------------------------------------------------------------------------------
+
+def _negation(text: str, start: int, end: int, lo: int, hi: int) -> str | None:
+    neg, _, _ = _cues()
+    pre = text[lo:start]
+    pseudo = [m.span() for m in _PSEUDO_NEGATION.finditer(pre)]
+    hits = [m for m in neg.finditer(pre) if not any(s <= m.start() < e for s, e in pseudo)]
+    for m in reversed(hits):
+        gap = pre[m.end():]
+        if _tokens_between(gap) > NEGATION_WINDOW:
+            break
+        cue = m.group().lower()
+        # "if this doesn't stop I'm going to ...": a new subject after the cue starts another clause
+        # (but "I don't think I passed out" keeps the negation).
+        if _NEW_SUBJECT.search(gap) and not _COGNITION.match(gap) and not _COGNITION.search(cue):
+            break
+        # "I can't walk to the car without gasping": a negated ability before "without" affirms.
+        if cue == "without" and _NEG_CANT.search(pre[: m.start()]):
+            continue
+        if cue.startswith("never") and _NEVER_LIKE_THIS.search(text[end:hi]):
+            continue
+        return cue
+    post = text[end:]
+    if (after := _POST_NEGATION.search(post)) is not None and after.start() < 60:
+        # a "no" answering an echoed question ("Passing out? No.") or a negated verb after the phrase
+        return after.group().strip(" ,?:-.").lower()
+    return None
+
+
+def _inside_negation(text: str, start: int, end: int, pattern: re.Pattern[str] | None) -> str | None:
+    """A negation inside the match that the pattern does not need: "my lips are not blue"."""
+    if pattern is None:
+        return None
+    span = text[start:end]
+    for m in re.finditer(r"\b(?:not|no|never)\b|\b(\w+)n'?t\b", span, re.I):
+        if m.group(1):  # "isn't" -> "is"
+            stripped = span[: m.start()] + m.group(1) + span[m.end():]
+        else:
+            stripped = span[: m.start()] + span[m.end():].lstrip()
+        stripped = re.sub(r"\s{2,}", " ", stripped)
+        if pattern.search(stripped):
+            return m.group().lower()
+    return None
+
+
+def _hypothetical(text: str, start: int, slo: int, lo: int, intent: bool) -> str | None:
+    if intent:
+        # Statements of intent: "I'm going to kill myself" is not a hypothetical future and "if this
+        # doesn't stop, I'll end it" is a threat; only the phrase inside an if-clause is conditional.
+        pre = text[lo:start]
+        hits = list(_CONDITIONAL.finditer(pre))
+        if not hits:
+            return None
+        # "if this doesn't stop I'm going to end it": a new "I" after the if-clause's own subject
+        # starts the consequent, which is the statement.
+        after = pre[hits[-1].end():]
+        subjects = list(_SUBJECT_I.finditer(after))
+        if subjects and (subjects[0].start() > 1 or len(subjects) > 1):
+            return None
+        return hits[-1].group().lower()
+    _, hyp, _ = _cues()
+    pre = text[slo:start]
+    hits = list(hyp.finditer(pre))
+    if hits:
+        return hits[-1].group().lower().strip()
+    # "afraid of passing out": a fear of something, said as a gerund, is not the thing.
+    if _FEAR_OF.search(pre) and re.match(r"\w+ing\b", text[start:]):
+        return _FEAR_OF.search(pre).group().strip().lower()  # type: ignore[union-attr]
+    if _MODAL_BEFORE.search(pre) and not _MAY_HAVE.search(pre):
+        return _MODAL_BEFORE.search(pre).group().strip().lower()  # type: ignore[union-attr]
+    return None
+
+
+def _question(text: str, start: int, end: int, slo: int, shi: int) -> str | None:
+    pre = text[slo:start]
+    hits = list(_QUESTION_CUES.finditer(pre))
+    if hits:
+        return hits[-1].group().lower()
+    # "I read that black stools can mean bleeding" (but "she said that I passed out" is a report)
+    hearsay = list(_HEARSAY.finditer(pre))
+    if hearsay and not _FIRST_PERSON.search(pre[hearsay[-1].end():] + text[start:end]):
+        return hearsay[-1].group().lower()
+    lo, hi = _sentence(text, start, end)
+    sentence = text[lo:hi]
+    if sentence.rstrip().endswith("?") and _QUESTION_OPENER.search(sentence):
+        # An enquiry with no first-person report around the phrase ("is chest pressure always
+        # serious?"); "should I worry that I passed out?" reports an event.
+        near = text[max(lo, start - 40): min(hi, end + 15)]
+        if not _FIRST_PERSON.search(near):
+            return "question"
+    return None
+
+
+def _other_person(text: str, start: int, end: int, lo: int) -> str | None:
+    _, _, oth = _cues()
+    inside = text[start:end]
+    if _MY.search(inside):  # "they found blood in my stool"
+        return None
+    if _THIRD_POSSESSIVE.search(inside):
+        return _THIRD_POSSESSIVE.search(inside).group().lower()  # type: ignore[union-attr]
+    pre = text[lo:start]
+    hits = list(oth.finditer(pre))
+    if not hits:
+        return None
+    m = hits[-1]
+    # "my wife says I was slurring": the speaker is the subject again after the other person.
+    if _FIRST_PERSON.search(pre[m.end():]):
+        return None
+    return m.group().lower()
+
+
+def _historical(text: str, start: int, end: int, lo: int, hi: int, today: dt.date) -> str | None:
+    s_lo, s_hi = _sentence(text, start, end)
+    # "it started two weeks ago", "I've had it since last month", "still": ongoing, not history
+    if _ONGOING.search(text[s_lo:s_hi]):
+        return None
+    for part in (text[lo:start], text[end:hi]):
+        for m in _HISTORY.finditer(part):
+            year = m.group("year")
+            if year and int(year) >= today.year:
+                continue
+            return m.group().lower()
+    # "I passed out once, but that was years ago."
+    tail = text[hi:s_hi]
+    if (that := _HISTORY_TAIL.search(tail)) is not None:
+        rest = tail[that.end():]
+        for h in _HISTORY.finditer(rest):
+            year = h.group("year")
+            if not (year and int(year) >= today.year):
+                return h.group().lower()
+    return None
+
+
+def scope(text: str, start: int, end: int, *, pattern: re.Pattern[str] | None = None,
+          today: dt.date | None = None, intent: bool = False) -> Scope:
+    """How the phrase at text[start:end] is meant. ``pattern`` (the regex that found it) lets a
+    negation inside the match be told apart from one the pattern needs ("inhaler isn't working").
+    ``intent``: the phrase states an intention (suicidal statements): modal verbs and fears do not
+    make it hypothetical, only an if-clause around it does."""
+    text = normalize(text)
+    today = today or dt.date.today()
+    slo, shi = clause_bounds(text, start, end, strong=True)
+    lo, hi = clause_bounds(text, start, end)
+    if cue := _other_person(text, start, end, lo):
+        return Scope(other_person=True, cue=cue)
+    if cue := _hypothetical(text, start, slo, lo, intent):
+        return Scope(hypothetical=True, cue=cue)
+    if cue := _question(text, start, end, slo, shi):
+        return Scope(question=True, cue=cue)
+    if cue := (_negation(text, start, end, lo, hi) or _inside_negation(text, start, end, pattern)):
+        return Scope(negated=True, cue=cue)
+    if cue := _historical(text, start, end, lo, hi, today):
+        return Scope(historical=True, cue=cue)
+    return Scope()
+
+
+def is_affirmed(text: str, start: int, end: int, **kw: object) -> bool:
+    return scope(text, start, end, **kw).affirmed  # type: ignore[arg-type]
+
+
+_YES = re.compile(
+    r"^\W*(?:(?:um+|uh+|well|oh|ah|so|actually|honestly)\W+)*(?:yes|yeah|yep|yup|yah|ya|uh[- ]?huh|mm[- ]?hmm|i did|i have|i am|"
+    r"i do|it is|it does|it did|they are|they did|sure did|sure|correct|right|definitely|absolutely|afraid so|"
+    r"i think so|i guess so|a little|kind of|sort of|some|sometimes|occasionally|a few times|once or twice|now and then|"
+    r"lately|a bit|a lot|all the time|every day|twice|once)\b",
+    re.I,
+)
+_NO = re.compile(
+    r"^\W*(?:(?:um+|uh+|well|oh|ah|so|actually|honestly)\W+)*(?:no|nope|nah|not really|not at all|never|i have not|i haven'?t|"
+    r"i didn'?t|i don'?t|i did not|i do not|none|nothing|negative|i'?m not|it'?s not|it isn'?t)\b",
+    re.I,
+)
+
+
+def answer_polarity(text: str) -> str | None:
+    """'yes' / 'no' when the utterance opens as an answer to a yes-no question, else None."""
+    t = normalize(text)
+    if _NO.search(t):
+        return "no"
+    if _YES.search(t):
+        return "yes"
+    return None

@@ -1,0 +1,383 @@
+"""Escalation specialist: red flags and thresholds -> one escalation finding at the right level."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+import time
+from functools import cache
+
+import pytest
+
+import careplans
+from specialists.base import TurnContext, Utterance
+from specialists.escalation import GUIDANCE, EscalationSpecialist
+from specialists.panel import run_panel
+from specialists.registry import all_specialists, get, names
+from tests.conftest import EXAMPLES, SHARED_SAMPLES
+
+TODAY = dt.date(2026, 11, 27)
+PLAN_FILES = {
+    "hf": EXAMPLES / "heart_failure_ckd_diabetes.yaml",      # heart failure, CKD 3b, diabetes, 197 lb on 11-20
+    "postop": EXAMPLES / "post_operative_knee.yaml",         # knee replacement 2026-11-22
+    "warfarin": EXAMPLES / "anticoagulation_warfarin.yaml",
+    "dm": SHARED_SAMPLES / "fhir" / "htn_t2dm_gout.json",    # hypertension, type 2 diabetes, gout
+    "asthma": SHARED_SAMPLES / "fhir" / "asthma_anxiety.json",
+}
+SPEC = EscalationSpecialist()
+
+
+@cache
+def plan(name: str) -> careplans.CarePlan:
+    return careplans.load(PLAN_FILES[name]).plan
+
+
+def ctx(text: str, plan_name: str = "dm", history: tuple[tuple[str, str], ...] = (), speaker: str = "patient") -> TurnContext:
+    return TurnContext(plan=plan(plan_name), turn=Utterance(speaker, text),  # type: ignore[arg-type]
+                       history=[Utterance(s, t) for s, t in history], today=TODAY)  # type: ignore[arg-type]
+
+
+def level(text: str, plan_name: str = "dm", history: tuple[tuple[str, str], ...] = ()) -> str:
+    result = SPEC.check(ctx(text, plan_name, history))
+    assert len(result.findings) <= 1
+    return result.findings[0].level if result.findings else "none"  # type: ignore[return-value]
+
+
+EMERGENCY = [
+    # chest pain or pressure with cardiac features
+    ("dm", "I have crushing chest pain going down my left arm."),
+    ("dm", "There's a pressure in my chest and I'm sweating."),
+    ("dm", "It feels like an elephant is sitting on my chest."),
+    ("dm", "It feels like someone is standing on my chest."),
+    ("dm", "The pain in my chest is going into my jaw."),
+    ("dm", "I had some chest discomfort earlier with nausea."),
+    ("hf", "My chest has been hurting and I'm kind of sweaty."),
+    ("warfarin", "I think I'm having a heart attack."),
+    ("dm", "My chest feels tight and it's spreading to my back."),
+    ("hf", "I've had some chest pain today."),                       # plain chest pain, cardiac plan
+    # stroke signs
+    ("dm", "My face is drooping on one side."),
+    ("dm", "I can't lift my left arm."),
+    ("dm", "My speech is slurred and I feel funny."),
+    ("warfarin", "My words are coming out all jumbled."),
+    ("dm", "I lost vision in my right eye suddenly."),
+    ("dm", "I think I'm having a stroke."),
+    ("dm", "My wife says my speech is slurred."),
+    ("hf", "Suddenly I got really confused and couldn't find my words."),
+    ("dm", "I woke up and one side of my face was drooping."),
+    # severe trouble breathing
+    ("asthma", "I can't catch my breath, I can't finish a sentence, and my rescue inhaler isn't working."),
+    ("asthma", "I used my albuterol four times and it's not helping."),
+    ("asthma", "My lips look kind of blue."),
+    ("asthma", "I'm wheezing a lot and I can barely breathe."),
+    ("hf", "I can't breathe."),
+    ("asthma", "My throat feels like it's closing up."),
+    # suicidal intent or a plan
+    ("asthma", "I want to kill myself."),
+    ("asthma", "I've been thinking about killing myself."),
+    ("asthma", "I'm gonna end it tonight."),
+    ("asthma", "I have pills saved up."),
+    ("asthma", "If this pain doesn't stop I'm going to end it."),
+    # severe hypoglycaemia
+    ("dm", "My sugar was forty five and I was confused."),
+    ("hf", "My sugar dropped to 45 and I'm too shaky to eat."),
+    ("dm", "My sugar was low and I can't think straight."),
+    ("hf", "My blood sugar crashed and my wife had to give me glucagon."),
+    # fainting
+    ("dm", "No chest pain but I passed out this morning."),
+    ("dm", "I fainted in the shower yesterday."),
+    ("dm", "My husband found me passed out on the floor."),
+    ("dm", "I didn't take my insulin and passed out."),
+    ("dm", "Is it normal that I passed out twice this week?"),
+    ("dm", "I blacked out for a minute in the kitchen."),
+    # vomiting blood, heavy bleeding
+    ("warfarin", "I've been vomiting blood since this morning."),
+    ("warfarin", "I threw up and it looked like coffee grounds."),
+    ("warfarin", "My nose has been bleeding for two hours and it won't stop."),
+    ("warfarin", "I cut myself cooking and it won't stop bleeding."),
+    ("postop", "I soaked through three bandages."),
+    ("postop", "There's a lot of blood coming from my incision."),
+    # more ways of saying it
+    ("dm", "I feel like I'm going to pass out and my chest hurts."),
+    ("dm", "My husband says I'm not making sense and my sugar is 38."),
+    ("hf", "I can't stay awake and my sugar is 40."),
+    ("dm", "My right hand went numb and my speech sounds weird."),
+    ("dm", "I took a handful of my pills so I won't wake up."),
+    ("dm", "I had chest pressure this morning but it went away."),
+    ("dm", "No chest pain, but I did faint at the grocery store yesterday."),
+    # blood pressure >= 180/110 with symptoms
+    ("dm", "My blood pressure was 185 over 112 this morning and I have a pounding headache."),
+    ("hf", "My blood pressure was 192 over 100 and my vision is blurry."),
+]
+
+URGENT = [
+    ("warfarin", "My stools have been black and tarry."),
+    ("warfarin", "I noticed some blood in my stool."),
+    ("warfarin", "My poop is black."),
+    ("dm", "There's blood when I wipe."),
+    ("asthma", "Some days I wish I wouldn't wake up."),
+    ("asthma", "I don't want to live anymore."),
+    ("asthma", "Honestly, everyone would be better off without me."),
+    ("asthma", "I think about ending it sometimes but I'd never do it, I don't have a plan."),
+    ("hf", "I gained four pounds since yesterday."),
+    ("hf", "I'm up 6 pounds this week."),
+    ("hf", "My weight went from 180 to 186 this week."),
+    ("hf", "I weighed 203 this morning."),                      # plan: 89.4 kg = 197 lb a week ago
+    ("postop", "My temperature was 101.8 last night."),
+    ("postop", "My temperature is one hundred and one point five."),
+    ("postop", "I've been running a fever since yesterday."),
+    ("warfarin", "The incision is red and oozing and I have chills."),
+    ("dm", "My sugar was 48, I had juice and I feel fine now."),
+    ("dm", "I've had some chest pain today."),                    # plain chest pain, no cardiac history
+    ("dm", "I don't see the point in going on."),
+    ("asthma", "Sometimes I think my family would be better off without me."),
+    ("warfarin", "My stool's been really dark, almost black."),
+    ("asthma", "I feel hopeless, like there's no reason to keep going."),
+    ("hf", "I put on 4 pounds overnight."),
+    ("hf", "I have gained five pounds."),
+    ("hf", "This morning the scale said 203, I was 197 last week."),
+    ("warfarin", "I started noticing black stools two weeks ago."),
+]
+
+ROUTINE = [
+    ("dm", "I'm a little dizzy when I stand up."),
+    ("dm", "Some nausea from the new pill."),
+    ("dm", "The metformin gives me diarrhea."),
+    ("dm", "I have a dry cough since I started the lisinopril."),
+    ("dm", "I've been so tired since starting the glipizide."),
+    ("dm", "I have a headache from the new blood pressure pill."),
+    ("warfarin", "I bruise easily on the warfarin."),
+    ("hf", "My ankles are more swollen than usual."),
+    ("dm", "I need a refill on my losartan."),
+    ("dm", "I'm almost out of my glipizide."),
+    ("dm", "I'll need a refill next week."),
+    ("dm", "I have about three pills left."),
+    ("dm", "I almost passed out in the shower."),
+    ("asthma", "My chest feels tight and I'm wheezing."),
+    ("dm", "I feel like I'm going to pass out."),
+    ("dm", "I felt like I was going to faint."),
+    ("dm", "I nearly blacked out."),
+]
+
+NONE = [
+    # negated
+    ("dm", "I don't have any chest pain."),
+    ("dm", "No chest pain, no shortness of breath, nothing like that."),
+    ("dm", "Chest pain? No, none."),
+    ("dm", "Denies chest pain."),
+    ("dm", "I've never passed out."),
+    ("dm", "Passed out? No."),
+    ("dm", "My lips are not blue."),
+    ("warfarin", "No blood in my stool."),
+    ("asthma", "I'm not suicidal."),
+    ("asthma", "I would never kill myself."),
+    ("asthma", "I'm not going to hurt myself, don't worry."),
+    ("asthma", "I haven't needed my rescue inhaler."),
+    ("dm", "I don't think I fainted."),
+    ("postop", "No fever, the incision looks clean."),
+    # hypothetical
+    ("dm", "What if I get chest pain?"),
+    ("dm", "Should I call 911 if my lips turn blue?"),
+    ("dm", "The doctor told me to call 911 if my face starts drooping."),
+    ("asthma", "If I ever felt suicidal I would call 988."),
+    ("dm", "I'm afraid of passing out again."),
+    ("dm", "I'm scared I might have a stroke."),
+    ("hf", "Should I call if I gain three pounds in a day?"),
+    # question / educational
+    ("dm", "What are the signs of a stroke?"),
+    ("dm", "My cousin had a heart attack. What are the warning signs I should know?"),
+    ("dm", "Can metoprolol make you pass out?"),
+    ("asthma", "How do I know if my breathing is bad enough to call 911?"),
+    ("warfarin", "What does it mean if my stool is black?"),
+    ("asthma", "What should I do if I have thoughts of suicide?"),
+    ("dm", "Does losartan cause dizziness?"),
+    ("dm", "Will this new pill make me dizzy?"),
+    # someone else
+    ("dm", "My neighbour had a stroke last week."),
+    ("dm", "My wife's chest pain is worse."),
+    ("dm", "She's slurring her words."),
+    ("asthma", "My son has been talking about suicide."),
+    ("asthma", "My daughter's lips turned blue during her asthma attack last year."),
+    ("hf", "My husband gained 5 pounds this week."),
+    ("dm", "My husband gets dizzy on his blood pressure pills."),
+    # history
+    ("dm", "I had a stroke years ago."),
+    ("dm", "I used to pass out when I was younger."),
+    ("dm", "Back in 2019 I passed out at church."),
+    ("dm", "I had a mini stroke in 2015, but I'm fine now."),
+    ("dm", "I had some nausea last year on a different medicine."),
+    # ordinary talk, in-range values, conditions that do not apply
+    ("dm", "I feel great, no complaints."),
+    ("dm", "I take my Cozaar every morning with breakfast."),
+    ("dm", "My sugar was one seventy after dinner."),
+    ("dm", "My sugar was sixty-one before lunch. I ate some crackers and I'm fine now."),
+    ("dm", "I gained 6 pounds this week."),                        # no heart failure on this plan
+    ("hf", "I weighed 198 this morning."),
+    ("hf", "I lost four pounds since last week."),
+    ("hf", "I've gained 3 pounds in two days."),
+    ("postop", "My temp was 99.1."),
+    ("postop", "I have a low-grade fever."),
+    ("dm", "My temperature was 101.5 yesterday."),                 # not post-operative
+    ("dm", "I get chest pain when I cough really hard."),
+    ("warfarin", "My chest is sore from coughing so much."),
+    ("dm", "My chest is a little congested."),
+    ("asthma", "I get a little winded on the stairs."),
+    ("asthma", "I have a sore throat."),
+    ("dm", "My arm went numb from sleeping on it."),
+    ("dm", "I'm dying to see my grandkids."),
+    ("asthma", "I'm tired of living with this pain."),
+    ("dm", "My sugar was low and I'm confused about how much insulin to take."),
+    ("dm", "I'm running out of patience with this diet."),
+    ("dm", "I just picked up my refills yesterday."),
+    ("dm", "I'm a bit tired today, didn't sleep well."),
+    ("dm", "I get headaches sometimes."),
+    ("dm", "I take aspirin to prevent a heart attack."),
+    ("dm", "I took all my pills this morning."),
+    ("dm", "The chest pain I had last month is gone."),
+    ("dm", "I read that black stools can mean bleeding."),
+    ("dm", "The nurse told me that black stools can mean bleeding."),
+    ("dm", "My doctor said if I ever have crushing chest pain to call 911."),
+    ("dm", "No more chest pain since they put the stent in."),
+    ("dm", "Can I take Tylenol if my chest hurts?"),
+    ("dm", "My father died of a heart attack."),
+    ("dm", "I would faint if I saw blood."),
+    ("dm", "I passed out two weeks ago."),
+    ("dm", "My blood pressure was 150 over 90 and I have a bad headache."),
+    ("hf", "I was 199 yesterday and I'm 201 today."),
+    ("hf", "My husband weighs 210."),
+]
+
+
+@pytest.mark.parametrize(("plan_name", "text"), EMERGENCY)
+def test_emergency(plan_name: str, text: str) -> None:
+    assert level(text, plan_name) == "emergency"
+
+
+@pytest.mark.parametrize(("plan_name", "text"), URGENT)
+def test_urgent(plan_name: str, text: str) -> None:
+    assert level(text, plan_name) == "urgent"
+
+
+@pytest.mark.parametrize(("plan_name", "text"), ROUTINE)
+def test_routine(plan_name: str, text: str) -> None:
+    assert level(text, plan_name) == "routine"
+
+
+@pytest.mark.parametrize(("plan_name", "text"), NONE)
+def test_none(plan_name: str, text: str) -> None:
+    assert level(text, plan_name) == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("No chest pain but I passed out.", "emergency"),
+        ("No fever but my chest feels crushed.", "emergency"),
+        ("My wife passed out last week, and now I can't catch my breath.", "emergency"),
+        ("I had a stroke years ago and now my face is drooping again.", "emergency"),
+        ("I'm a little dizzy and there's blood in my stool.", "urgent"),
+        ("I don't have black stools, but I've been throwing up blood.", "emergency"),
+        ("What are the signs of a stroke? My left side went numb an hour ago.", "emergency"),
+        ("I wish I wasn't here anymore, and I've been saving up my pills.", "emergency"),
+        ("No dizziness, no nausea, no side effects at all.", "none"),
+    ],
+)
+def test_mixtures_take_the_highest_affirmed(text: str, expected: str) -> None:
+    assert level(text, "dm") == expected
+
+
+def test_multi_turn_context() -> None:
+    # the agent's yes-no question supplies the symptom; the patient's yes affirms it
+    assert level("Yes, since this morning.", history=(("agent", "Have you passed out or fainted?"),)) == "emergency"
+    assert level("No.", history=(("agent", "Have you passed out or fainted?"),)) == "none"
+    assert level("Yes.", "hf", history=(("agent", "Is your face drooping on one side?"),)) == "emergency"
+    assert level("Yes, I understand.",
+                 history=(("agent", "If you have chest pain or trouble breathing, call 911. Do you understand?"),)) == "none"
+    # a yes naming another symptom answers that symptom, not the fainting in the list
+    assert level("Yeah, some trouble breathing on the stairs.",
+                 history=(("agent", "Any chest pain, trouble breathing, or passing out?"),)) == "none"
+    # chest pain said before + the cardiac feature the turn adds
+    assert level("Yes, down my left arm.", history=(("patient", "I've had chest pain since breakfast."),
+                                                    ("agent", "Does the pain go anywhere?"))) == "emergency"
+    assert level("It goes down my left arm and I'm sweating.",
+                 history=(("patient", "My chest hurts."), ("agent", "Does the pain spread anywhere?"))) == "emergency"
+    # a red flag said earlier is not this turn's
+    assert level("I'm fine, thanks.", history=(("patient", "I passed out yesterday."), ("agent", "How are you now?"))) == "none"
+    # a low sugar said before + confusion now
+    assert level("Yes, and now I'm confused and shaky.",
+                 history=(("patient", "My sugar was 45."), ("agent", "Did you treat it?"))) == "emergency"
+    # yes to a screening question, and its denial of intent
+    question = (("agent", "Have you had any thoughts of hurting yourself?"),)
+    assert level("Sometimes, yeah.", "asthma", history=question) == "emergency"
+    assert level("Sometimes, but I'd never act on it.", "asthma", history=question) == "urgent"
+    assert level("No, never.", "asthma", history=question) == "none"
+    assert level("A little, yeah.", history=(("agent", "Are you having any trouble breathing right now?"),)) == "none"
+    # two weights in the turn, read with the agent's question as context
+    weigh = (("agent", "What did you weigh this morning?"),)
+    assert level("I was 196 on Monday and this morning the scale said 202.", "hf", history=weigh) == "urgent"
+    assert level("My dry weight is 197 and today I'm 204.", "hf", history=weigh) == "urgent"
+    assert level("I was 199 yesterday and I'm 200 today.", "hf", history=weigh) == "none"
+    # a weight said earlier in the call is the reference
+    assert level("I'm 203 today.", "hf", history=(("patient", "I weighed 196 on Monday."), ("agent", "And today?"))) == "urgent"
+
+
+def test_finding_message_evidence_and_guidance() -> None:
+    result = SPEC.check(ctx("My face is drooping and my speech is slurred.", "dm"))
+    (f,) = result.findings
+    assert f.kind == "escalation" and f.level == "emergency" and f.urgency == "emergency"
+    assert "stroke_signs" in (f.message or "") and "drooping" in (f.message or "")
+    assert f.evidence and f.specialist == "escalation"
+    assert result.guidance == [GUIDANCE["emergency"]]
+    assert "call 911 now" in GUIDANCE["emergency"] and "do not continue the checklist" in GUIDANCE["emergency"]
+    urgent = SPEC.check(ctx("My stools are black.", "warfarin"))
+    assert urgent.guidance == ["A nurse must call the patient today; tell them so"]
+    assert "gi_bleed_stool" in (urgent.findings[0].message or "")
+    bp = SPEC.check(ctx("My blood pressure was 185 over 112 and I have a pounding headache."))
+    assert (bp.findings[0].message or "").count("hypertensive_crisis_with_symptoms") == 1
+    routine = SPEC.check(ctx("I need a refill on my losartan."))
+    assert routine.guidance == ["Note it for the care team"] and "refill_need" in (routine.findings[0].message or "")
+    assert SPEC.check(ctx("I feel fine.")).findings == []
+    assert SPEC.check(ctx("   ")).findings == []
+
+
+def test_speakers_registry_and_panel() -> None:
+    assert SPEC.speakers == frozenset({"patient"})
+    assert "escalation" in names() and isinstance(get("escalation"), EscalationSpecialist)
+    # agent drafts are not judged by this specialist
+    panel = run_panel(ctx("Call 911 if you pass out.", speaker="agent"), [SPEC])
+    assert panel.escalation == "none"
+    panel = run_panel(ctx("I can't catch my breath and my lips are blue.", "asthma"), all_specialists())
+    assert panel.escalation == "emergency"
+    assert [f.level for f in panel.findings if f.kind == "escalation"] == ["emergency"]
+
+
+def test_every_red_flag_fires_on_its_own_examples() -> None:
+    from specialists import knowledge as kn
+
+    for flag in kn.red_flags():
+        for example in flag.examples:
+            if re.search(r"\b(?:she|he|her|his)\b", example, re.I):
+                continue  # the pattern's example about someone else: scoped out by the specialist
+            hits = SPEC.hits(ctx(example, "dm"))
+            assert any(h.id == flag.id or h.level == flag.level for h in hits), (flag.id, example)
+
+
+def test_plan_facts() -> None:
+    assert SPEC.plan_facts(plan("hf"), TODAY).heart_failure and SPEC.plan_facts(plan("hf"), TODAY).cardiac
+    assert not SPEC.plan_facts(plan("dm"), TODAY).cardiac
+    assert SPEC.plan_facts(plan("postop"), TODAY).post_op and not SPEC.plan_facts(plan("dm"), TODAY).post_op
+    assert SPEC.plan_facts(plan("asthma"), TODAY).lung
+
+
+def test_latency_under_budget() -> None:
+    texts = [t for _, t in EMERGENCY + URGENT + ROUTINE + NONE]
+    for t in texts:  # warm-up
+        SPEC.check(ctx(t, "hf"))
+    contexts = [ctx(t, "hf") for t in texts]
+    times = []
+    for c in contexts:
+        t0 = time.perf_counter()
+        SPEC.check(c)
+        times.append((time.perf_counter() - t0) * 1000)
+    assert statistics.mean(times) < 5.0
