@@ -10,6 +10,12 @@ from specialists.base import Specialist
 
 # name -> "module:ClassName"; each class takes no arguments.
 _FACTORIES: dict[str, str] = {
+    "medication": "specialists.medication:MedicationSpecialist",
+    "labs": "specialists.labs:LabsSpecialist",
+    "escalation": "specialists.escalation:EscalationSpecialist",
+    "hallucination": "specialists.hallucination:HallucinationSpecialist",
+    "privacy": "specialists.privacy:PrivacySpecialist",
+    "checklist": "specialists.checklist:ChecklistSpecialist",
 }
 
 

@@ -1,0 +1,410 @@
+"""How much of a drug a patient says they took, and how often: the pieces of a 24-hour total.
+
+``parse_intake(text, start, end, stop=...)`` reads the words around one drug mention (``text[start:end]``)
+and returns an :class:`Intake`: units per dose ("three extra strength Tylenol", "half a tab", "a 40"),
+a stated strength ("two 200 milligram tablets", "500s"), a stated amount ("1,200 mg", "6 grams",
+"two teaspoons"), how often ("every four hours", "five times", "three times a day", "while I was
+awake") and totals ("twelve of them yesterday", "a whole bottle"). ``Intake.daily_mg`` turns it into
+mg in 24 hours once the strength of one unit is known:
+
+    "three extra strength Tylenol every four hours yesterday, five times" -> 3 x 500 mg x 5
+    "two every four hours" -> 2 x strength x (24 / 4), unless a count of times or waking hours is given
+
+Spoken numbers are read by ``specialists.text.numbers``. The words read are the mention's sentence
+and what follows it up to the next drug mention (``stop``), so "I took some Advil. Two every four
+hours." is one report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from specialists.text.numbers import normalize_numbers
+
+__all__ = ["Intake", "parse_intake", "BOTTLE_UNITS", "AWAKE_HOURS"]
+
+# A "whole bottle" of an OTC analgesic: the smallest common retail count (24), so a total from it is a floor.
+BOTTLE_UNITS = 24.0
+# Waking hours when a patient says "every four hours while I was awake" without saying how long.
+AWAKE_HOURS = 16.0
+_ML_PER = {"teaspoon": 5.0, "teaspoons": 5.0, "tsp": 5.0, "tablespoon": 15.0, "tablespoons": 15.0, "tbsp": 15.0,
+           "ml": 1.0, "milliliter": 1.0, "milliliters": 1.0, "millilitre": 1.0, "millilitres": 1.0, "cc": 1.0,
+           "ccs": 1.0, "capful": 30.0, "capfuls": 30.0, "cup": 30.0, "cups": 30.0, "dose cup": 30.0, "shot": 30.0}
+
+
+@dataclass(frozen=True)
+class Intake:
+    units: float | None = None        # tablets / caplets / pills (or labelled liquid doses) per dose
+    unit_mg: float | None = None      # strength of one unit as the patient states it
+    dose_mg: float | None = None      # mg per dose stated directly
+    dose_ml: float | None = None      # liquid per dose
+    times: float | None = None        # doses in the day ("five times", "three times a day")
+    interval_h: float | None = None   # "every four hours"
+    span_h: float | None = None       # hours the doses were spread over ("while awake", "for 12 hours")
+    total_units: float | None = None  # units in the day ("twelve of them yesterday", "a whole bottle")
+    total_mg: float | None = None     # "about six grams in all"
+    strength_words: str | None = None
+    bottle: bool = False
+    days: float = 1.0                 # the amounts were spread over this many days ("over the last two days")
+    evidence: str = ""
+
+    @property
+    def has_amount(self) -> bool:
+        return any(v is not None for v in (self.units, self.unit_mg, self.dose_mg, self.dose_ml, self.total_units,
+                                           self.total_mg))
+
+    @property
+    def has_frequency(self) -> bool:
+        return self.times is not None or self.interval_h is not None
+
+    def doses_per_day(self) -> float:
+        if self.times is not None:
+            return self.times
+        if self.interval_h:
+            return max(1.0, (self.span_h or 24.0) / self.interval_h)
+        return 1.0
+
+    def dose_in_mg(self, unit_strength_mg: float | None, mg_per_ml: float | None = None) -> float | None:
+        """mg in one dose; ``unit_strength_mg`` is one unit's strength when the patient did not say it."""
+        strength = self.unit_mg or unit_strength_mg
+        if self.units is not None and self.unit_mg is not None:
+            return self.units * self.unit_mg
+        if self.dose_mg is not None:
+            return self.dose_mg
+        if self.dose_ml is not None:
+            return self.dose_ml * mg_per_ml if mg_per_ml is not None else None
+        if self.units is not None:
+            return self.units * strength if strength is not None else None
+        if self.unit_mg is not None:
+            return self.unit_mg
+        if self.has_frequency and strength is not None:
+            return strength  # "Tylenol every four hours": one at a time
+        return None
+
+    def daily_mg(self, unit_strength_mg: float | None, mg_per_ml: float | None = None) -> float | None:
+        """mg in 24 hours, or None when the words give no amount to count."""
+        if self.total_mg is not None:
+            return self.total_mg / self.days
+        strength = self.unit_mg or unit_strength_mg
+        if self.total_units is not None:
+            return self.total_units * strength / self.days if strength is not None else None
+        dose = self.dose_in_mg(unit_strength_mg, mg_per_ml)
+        if dose is None:
+            return None
+        return dose * self.doses_per_day() / self.days
+
+
+# --------------------------------------------------------------------------------------------------
+# Patterns (on lower-case text whose spoken numbers are digits)
+# --------------------------------------------------------------------------------------------------
+
+_NUM = r"\d+(?:\.\d+)?"
+_QTY = (rf"(?:(?P<apre>an?\s+)?(?P<n>{_NUM})(?:\s+an?(?=\s))?|(?P<half>half(?: of)?(?: an?)?|a half)|(?P<couple>a couple(?: of)?|couple(?: of)?|a pair of)"
+        r"|(?P<few>a few|few|several)|(?P<handful>a handful(?: of)?|handful(?: of)?)|(?P<one>an?|one|another|single))")
+_FORM = (r"(?:pills?|tablets?|tabs?|caplets?|capsules?|caps|gel ?caps|gelcaps?|softgels?|liqui-?gels?|liquid ?gels?"
+         r"|gummies|chewables?|lozenges?|packets?|doses?|shots?|puffs?|sprays?|patch(?:es)?|suppositor(?:y|ies)|ones)")
+_STRENGTH = (r"(?P<sw>extra[ -]strength|regular[ -]strength|maximum[ -]strength|max(?:imum)?[ -]strength|ultra[ -]strength"
+             r"|arthritis|8[ -]?(?:hr|hour)|12[ -]?hour|low[ -]dose|baby)")
+_MG = r"(?:mg|milligrams?|milligrammes?|migs?)"
+_G = r"(?:g|grams?|grammes?)"
+_ML = r"(?:ml|milliliters?|millilitres?|ccs?|teaspoons?|tsp|tablespoons?|tbsp|capfuls?|cups?|dose cups?)"
+_DET = r"(?:(?:of )?(?:the|my|those|these|that|this|his|her|their|some|your|an?)\s+)?"
+_APPROX = r"(?:(?:like|about|around|maybe|probably|approximately|roughly|nearly|almost|at least|over|more than|up to)\s+)?"
+
+# Everything a count can carry before the drug: "three extra strength", "two 200 mg", "a 40", "half a".
+_BEFORE = re.compile(
+    rf"{_APPROX}{_QTY}\s+(?:{_STRENGTH}\s+)?(?:(?P<umg>{_NUM})\s*(?:{_MG}\s+|s\s+|(?=\s)))?"
+    rf"(?:{_STRENGTH.replace('sw', 'sw2')}\s+)?(?:(?P<form>{_FORM})\s+)?(?:of\s+)?{_DET}(?:{_STRENGTH.replace('sw', 'sw3')}\s+)?$"
+)
+_MG_BEFORE = re.compile(rf"(?P<mg>{_NUM})\s*(?P<unit>{_MG}|{_G})\s+(?:{_FORM}\s+)?(?:of\s+)?{_DET}$")
+_ML_BEFORE = re.compile(rf"(?:(?P<n>{_NUM})|(?P<one>an?|one))\s*(?P<unit>{_ML}|shots?)\s+(?:of\s+)?{_DET}$")
+_BARE_BEFORE = re.compile(rf"\b(?:took|take|taking|had|have|used|popped|swallowed|chewed)\s+{_APPROX}(?P<n>{_NUM})\s+{_DET}$")
+
+_MG_AFTER = re.compile(rf"^\s*[,(:-]?\s*(?:(?P<n>{_NUM})\s*(?:x|times)\s*)?(?P<mg>{_NUM})\s*(?P<unit>{_MG}|{_G})\b")
+_ML_AFTER = re.compile(rf"^\s*[,(:-]?\s*(?:like\s+|about\s+)?(?:(?P<n>{_NUM})|(?P<one>an?|one))\s*(?P<unit>{_ML})\b")
+_ML_ANY = re.compile(rf"(?:(?P<n>{_NUM})|(?P<one>an?|one))\s*(?P<unit>{_ML})\b")
+_BARE_AFTER = re.compile(
+    rf"^\s*[,(-]?\s*(?P<mg>\d{{2,4}}(?:\.\d+)?)s?\b(?!\s*(?:times|x\b|hours?|hrs?|days?|weeks?|minutes?|mins?|am\b|pm\b|o'?clock|:|in the|of (?:them|those)|{_FORM}))"
+)
+_COUNT_AFTER = re.compile(
+    rf"^\s*[,(:-]?\s*(?:i took\s+|i had\s+|took\s+)?{_APPROX}{_QTY}\s*(?:(?P<umg>{_NUM})\s*{_MG}\s+)?(?P<form>{_FORM}|of (?:them|those|these|it|the pills|the tablets)|(?:of )?(?:the |those |these )?(?:[a-z]+[ -])?(?:strength )?ones)\b"
+)
+_VERB_COUNT = re.compile(
+    rf"\b(?:took|take|taking|had|used|popped|swallowed|chewed|went through|finished)\s+{_APPROX}{_QTY}\b"
+    rf"(?!\s*(?:hours?|days?|weeks?|minutes?|times?|years?|months?|{_MG}|{_G}|{_ML}|am|pm|in the|o'?clock))"
+    rf"(?:\s*(?:(?P<umg>{_NUM})\s*{_MG}\s+)?(?P<form>{_FORM}|of (?:them|those|these|it)))?"
+)
+_COUNT_FREQ = re.compile(
+    rf"(?:^|[\s,.;:])(?:i took\s+|took\s+|i take\s+|take\s+)?{_APPROX}{_QTY}\s+(?:{_FORM}\s+)?"
+    rf"(?=every\b|each\b|at a time\b|at once\b|at a go\b|\d+(?:\.\d+)? times\b|twice\b|three times\b|a day\b|per dose\b|a dose\b)"
+)
+_OF_THEM = re.compile(rf"{_APPROX}(?P<n>{_NUM}|a few|a couple)\s+(?:of (?:them|those|these|the pills|the tablets)|{_FORM})\b")
+_BOTTLE = re.compile(
+    r"\b(?P<part>(?:a |the )?whole|(?:the )?entire|(?:a )?full|all of (?:the|my|a)|(?:the )?rest of (?:the|my|a)|(?:half|0\.5) (?:a|the|of (?:the|a|my))|most of (?:the|a|my))"
+    r"\s+(?:\w+\s+){0,3}?(?:bottle|box|pack|package|container|blister pack|sleeve)\b"
+)
+_GRAMS_TOTAL = re.compile(rf"(?P<n>{_NUM})\s*(?P<unit>{_G}|{_MG})\s+(?:total|in all|altogether|in (?:a|one) day|in 24 hours|a day|per day|daily|that day)")
+
+# "two at noon, two more at dinner": further doses listed by when they were taken
+_MORE_AT = re.compile(
+    rf"(?:^|,|\band\b|\bthen\b|\bplus\b)\s*(?:another\s+)?(?P<n>\d+(?:\.\d+)?|another|a couple|one more)\s+(?:more\s+)?(?:{_FORM}\s+)?"
+    r"(?:at|around|by|before|after|with|in the|later|that|this)\s+(?:\d|noon|midnight|bed|bedtime|lunch|dinner|supper|breakfast|night|morning|evening|afternoon)"
+)
+_MORE_MASS = re.compile(rf"(?:,|\band\b|\bthen\b|\bplus\b)\s*(?:another\s+)?(?P<n>{_NUM})\s*(?P<unit>{_MG}|{_G})\b")
+_LEADING_COUNT = re.compile(
+    rf"^\s*(?:(?:yes|yeah|yep|well|oh|um|uh)\W+)*(?:i took\s+|i had\s+|took\s+|i think\s+)?{_APPROX}(?P<n>{_NUM})\b"
+    r"(?!\s*(?:hours?|days?|weeks?|minutes?|times?|years?|o'?clock|am\b|pm\b))"
+)
+_OVER_DAYS = re.compile(rf"\b(?:over|in|during|for)\s+(?:the\s+)?(?:past|last)\s+(?P<n>{_NUM}|couple of|few)\s+days\b")
+_EVERY = re.compile(
+    rf"\bevery\s+(?:(?P<h>{_NUM})(?:\s*(?:to|-|or)\s*(?P<h2>{_NUM}))?|(?P<word>other|couple(?: of)?|few|single))?\s*(?:hours?|hrs?|h)\b"
+    r"|\b(?P<hourly>hourly)\b"
+)
+_TIMES = re.compile(
+    rf"\b(?:(?P<n>{_NUM})\s*(?:times|x)\b|(?P<twice>twice)|(?P<thrice>thrice)|(?P<once>once))"
+    r"(?P<per>\s*(?:a|per|each|every)\s+(?P<period>day|night|morning|evening|week|month|hour))?"
+)
+_DAILY = re.compile(r"\b(?P<word>daily|every day|each day|a day|per day|nightly|every night|each night|every morning)\b")
+_AWAKE = re.compile(rf"\b(?:while|when|whenever)\s+(?:i\s+)?(?:was|am|'m|were)?\s*(?:awake|up)\b|\b(?P<h>{_NUM})\s+hours?\s+(?:i was\s+|i'm\s+|i am\s+)?(?:awake|up)\b|\bwaking hours\b")
+_FOR_HOURS = re.compile(rf"\bfor\s+(?:about\s+|like\s+)?(?P<h>{_NUM})\s+hours?\b")
+# A sentence that only adds amounts to the one before: "Two every four hours." "Like eight of them."
+_AMOUNT_SENTENCE = re.compile(
+    rf"^\s*(?:and\s+|so\s+|then\s+)?(?:like\s+|about\s+|maybe\s+|around\s+|probably\s+|at least\s+|i took\s+|took\s+|i had\s+|i take\s+|i've taken\s+|i've had\s+)?"
+    rf"(?:{_NUM}\b|every\b|each\b|twice\b|once\b|half\b|a couple\b|a few\b|several\b|the whole\b|a whole\b|all day\b)"
+)
+_CLAUSE_BREAK = re.compile(r"(?:[;,]\s*)?\b(?:and|but|so|then|also|plus)\s+(?=i\b|i'?ve\b|i'?m\b|my\b|we\b)|[;]|\bbut\b")
+_SENTENCE_END = re.compile(r"(?<![a-z]\.[a-z])(?<!\b(?:dr|st|mr|ms|no))[.!?;]+(?=\s|$)")
+
+
+def _qty(m: re.Match[str]) -> float | None:
+    g = m.groupdict()
+    if g.get("n"):
+        n = float(g["n"])
+        return 1.0 if g.get("apre") and n >= 5 else n  # "a 40" is one tablet (of 40 mg)
+    if g.get("half"):
+        return 0.5
+    if g.get("couple"):
+        return 2.0
+    if g.get("few"):
+        return 3.0
+    if g.get("handful"):
+        return 5.0
+    if g.get("one"):
+        return 1.0
+    return None
+
+
+def _norm(s: str) -> str:
+    s = normalize_numbers(s.replace("\u2019", "'")).lower()
+    s = re.sub(r"(?<=\d),(?=\d{3}\b)", "", s)  # 1,200 -> 1200
+    return re.sub(r"\s+", " ", s)
+
+
+def _window(text: str, start: int, end: int, stop: Sequence[tuple[int, int]]) -> tuple[str, str, bool]:
+    """Words before the mention (back to its sentence start or the previous mention) and after it (to
+    the end of its sentence or the next mention, plus a next sentence that only adds amounts:
+    "I took some Advil. Two every four hours.")."""
+    prev_end = max((e for s, e in stop if e <= start), default=0)
+    next_start = min((s for s, e in stop if s >= end), default=len(text))
+    sent_start = 0
+    for m in _SENTENCE_END.finditer(text, 0, start):
+        sent_start = m.end()
+    before = text[max(prev_end, sent_start):start]
+    after = text[end:next_start]
+    ends = [m.end() for m in _SENTENCE_END.finditer(after)]
+    if ends:
+        rest = after[ends[0]:ends[1] if len(ends) > 1 else len(after)]
+        after = after[:ends[0]] + (rest if _AMOUNT_SENTENCE.match(_norm(rest)) else "")
+    return before, after, prev_end > sent_start
+
+
+def _same_clause(before: str) -> str:
+    """The part of ``before`` in the mention's own clause: "I take metformin three times a day and I
+    took 3" keeps "took 3", so the metformin schedule is not read as the next drug's."""
+    cut = 0
+    for m in _CLAUSE_BREAK.finditer(before):
+        cut = m.end()
+    return before[cut:]
+
+
+def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]] = ()) -> Intake:
+    """The amounts said around ``text[start:end]`` (a drug mention); ``stop``: spans of other mentions."""
+    raw_before, raw_after, after_other = _window(text, start, end, stop)
+    before, after = _norm(raw_before), _norm(raw_after)
+    # How often, said before the name, is this drug's only when no other drug comes first in the sentence.
+    both = f"{'' if after_other else _same_clause(before)} @ {after}"
+    intake = Intake(evidence=(raw_before + text[start:end] + raw_after).strip())
+    intake = _read_before(before, intake)
+    intake = _read_after(after, intake)
+    if start == end and not intake.has_amount:
+        intake = _read_answer(after, intake)
+    intake = _read_count_elsewhere(before, intake)
+    if not intake.has_amount and (m := _ML_ANY.search(after) or _ML_ANY.search(before)):
+        per = _ML_PER.get(m["unit"], _ML_PER.get(re.sub(r"s$", "", m["unit"]), 1.0))
+        intake = replace(intake, dose_ml=(float(m["n"]) if m["n"] else 1.0) * per)
+    intake = _read_more_doses(after, intake)
+    intake = _read_totals(both, intake)
+    if intake.strength_words is None and (sw := re.search(_STRENGTH, both)):
+        intake = replace(intake, strength_words=sw["sw"])
+    intake = _read_frequency(both, intake)
+    m = _OVER_DAYS.search(both)
+    if m and not intake.has_frequency:
+        days = {"couple of": 2.0, "few": 3.0}.get(m["n"]) or float(m["n"])
+        if days > 1:
+            intake = replace(intake, days=days)
+    return intake
+
+
+def _read_before(before: str, intake: Intake) -> Intake:
+    m = _MG_BEFORE.search(before)
+    if m:
+        mg = float(m["mg"]) * (1000.0 if re.fullmatch(_G, m["unit"]) else 1.0)
+        # "two 200 mg tablets": a count before the strength makes it a per-unit strength
+        qm = re.search(rf"(?:^|\s){_QTY}\s*$", before[:m.start()])
+        if qm and (qm["n"] or qm["couple"] or qm["few"] or qm["half"]):
+            return replace(intake, units=_qty(qm), unit_mg=mg)
+        return replace(intake, dose_mg=mg)
+    m = _ML_BEFORE.search(before)
+    if m:
+        per = _ML_PER.get(re.sub(r"s$", "", m["unit"]), _ML_PER.get(m["unit"], 1.0))
+        n = float(m["n"]) if m["n"] else 1.0
+        return replace(intake, dose_ml=n * per)
+    m = _BEFORE.search(before)
+    if m:
+        units = _qty(m)
+        umg = float(m["umg"]) if m["umg"] else None
+        if m["apre"] and m["n"] and float(m["n"]) >= 5 and umg is None:
+            umg = float(m["n"])  # "a 40": one tablet of 40 mg
+        sw = m["sw"] or m["sw2"] or m["sw3"]
+        if umg is not None and umg < 5 and units is not None:
+            umg = None  # "two 2s" is not a strength
+        if units is not None and units > 30 and not m["form"] and umg is None:
+            return replace(intake, dose_mg=units, strength_words=sw)  # "took 800 of ibuprofen"
+        return replace(intake, units=units, unit_mg=umg, strength_words=sw)
+    m = _BARE_BEFORE.search(before)
+    if m:
+        n = float(m["n"])
+        return replace(intake, dose_mg=n) if n > 30 else replace(intake, units=n)
+    return intake
+
+
+def _read_after(after: str, intake: Intake) -> Intake:
+    m = _MG_AFTER.search(after)
+    if m:
+        mg = float(m["mg"]) * (1000.0 if re.fullmatch(_G, m["unit"]) else 1.0)
+        if intake.units is not None and intake.unit_mg is None:
+            return replace(intake, unit_mg=mg)
+        if m["n"]:
+            return replace(intake, units=float(m["n"]), unit_mg=mg)
+        if intake.dose_mg is None:
+            intake = replace(intake, dose_mg=mg)
+        return intake
+    m = _ML_AFTER.search(after)
+    if m and intake.dose_ml is None and intake.dose_mg is None:
+        per = _ML_PER.get(m["unit"], _ML_PER.get(re.sub(r"s$", "", m["unit"]), 1.0))
+        return replace(intake, dose_ml=(float(m["n"]) if m["n"] else 1.0) * per)
+    m = _BARE_AFTER.search(after)
+    if m and float(m["mg"]) >= 25 and intake.dose_mg is None:
+        mg = float(m["mg"])
+        return replace(intake, unit_mg=mg) if intake.units is not None else replace(intake, dose_mg=mg)
+    if intake.units is None and intake.dose_mg is None and intake.dose_ml is None:
+        m = _COUNT_AFTER.search(after) or _VERB_COUNT.search(after) or _COUNT_FREQ.search(after)
+        if m and _qty(m) is not None:
+            umg = float(m["umg"]) if m.groupdict().get("umg") else None
+            return replace(intake, units=_qty(m), unit_mg=umg or intake.unit_mg)
+    return intake
+
+
+def _read_answer(after: str, intake: Intake) -> Intake:
+    """An answer to "how many did you take?": "Like 15.", "About twelve, maybe more." """
+    m = _LEADING_COUNT.match(after)
+    if m is None:
+        return intake
+    n = float(m["n"])
+    return replace(intake, dose_mg=n) if n > 30 else replace(intake, units=n)
+
+
+def _read_count_elsewhere(before: str, intake: Intake) -> Intake:
+    """ "Twelve of them" or "two every four hours" said before the drug's name."""
+    if intake.units is not None or intake.dose_mg is not None or intake.dose_ml is not None:
+        return intake
+    m = _OF_THEM.search(before) or _COUNT_FREQ.search(before)
+    if m:
+        n = _qty(m) if "apre" in m.groupdict() else (float(m["n"]) if m["n"] and m["n"][0].isdigit() else 2.0 if m["n"] == "a couple" else 3.0)
+        if n is not None:
+            return replace(intake, units=n)
+    return intake
+
+
+def _read_more_doses(after: str, intake: Intake) -> Intake:
+    if intake.dose_mg is not None and intake.units is None:
+        more = sum(float(m["n"]) * (1000.0 if re.fullmatch(_G, m["unit"]) else 1.0) for m in _MORE_MASS.finditer(after))
+        return replace(intake, total_mg=intake.dose_mg + more) if more else intake
+    if intake.units is None:
+        return intake
+    extra = 0.0
+    for m in _MORE_AT.finditer(after):
+        n = m["n"]
+        extra += 1.0 if n in ("another", "one more") else 2.0 if n == "a couple" else float(n)
+    return replace(intake, total_units=intake.units + extra) if extra else intake
+
+
+def _read_totals(both: str, intake: Intake) -> Intake:
+    m = _BOTTLE.search(both)
+    if m:
+        part = m["part"]
+        share = 0.5 if part.startswith(("half", "0.5")) else 0.75 if part.startswith("most") else 1.0
+        return replace(intake, total_units=BOTTLE_UNITS * share, bottle=True)
+    m = _GRAMS_TOTAL.search(both)
+    if m:
+        mg = float(m["n"]) * (1000.0 if re.fullmatch(_G, m["unit"]) else 1.0)
+        return replace(intake, total_mg=mg)
+    return intake
+
+
+def _read_frequency(both: str, intake: Intake) -> Intake:
+    m = _EVERY.search(both)
+    if m:
+        if m["hourly"]:
+            hours = 1.0
+        elif m["h"]:
+            hours = float(m["h"])
+            if m["h2"]:
+                hours = min(hours, float(m["h2"]))
+        else:
+            hours = {"other": 2.0, "couple": 2.0, "couple of": 2.0, "few": 3.0, "single": 1.0}.get(m["word"] or "single", 1.0)
+        if hours > 0:
+            intake = replace(intake, interval_h=hours)
+    times = _times(both)
+    if times is not None:
+        intake = replace(intake, times=times)
+    m = _AWAKE.search(both)
+    if m:
+        intake = replace(intake, span_h=float(m["h"]) if m["h"] else AWAKE_HOURS)
+    else:
+        m = _FOR_HOURS.search(both)
+        if m and intake.interval_h:
+            intake = replace(intake, span_h=min(24.0, float(m["h"])))
+    if intake.times is None and intake.interval_h is None and _DAILY.search(both) and intake.units is not None:
+        intake = replace(intake, times=1.0)
+    return intake
+
+
+def _times(both: str) -> float | None:
+    """Doses in a day from "five times", "twice", "three times a day" ("twice a week" is under one)."""
+    best: float | None = None
+    for m in _TIMES.finditer(both):
+        n = float(m["n"]) if m["n"] else 2.0 if m["twice"] else 3.0 if m["thrice"] else 1.0
+        period = m["period"]
+        if period in ("week",):
+            n = n / 7.0
+        elif period == "month":
+            n = n / 30.0
+        elif period == "hour":
+            n = n * 24.0
+        if m["once"] and not period:
+            continue  # "once" alone is usually "once I got home"
+        best = n if best is None else max(best, n)
+    return best

@@ -1,0 +1,686 @@
+"""Drug mentions in what a patient says: names, brands, misspellings, mishearings and descriptions.
+
+``find_drug_mentions(text, plan)`` finds every drug a turn names or describes, as canonical generic
+names (CONTRACT.md §2), with the span that named it and how it was recognised:
+
+- ``generic`` / ``synonym`` / ``brand`` / ``combination``: an exact name from the knowledge tables
+  (``specialists.knowledge``) or the care plan (longest match first: "Tylenol PM" before "Tylenol");
+  a combination product gives every ingredient;
+- ``misspelling``: one word close in spelling and sound to a known name ("ibuprofin", "zertec"),
+  with length-aware edit limits and a guard list of ordinary words that sit close to drug names
+  ("alive" is not Aleve, "lyric" is not Lyrica);
+- ``phonetic``: adjacent words that a speech recogniser split out of one name ("meth for men",
+  "lie sin a pril", "war far in"), joined and compared by spelling and sound (metaphone / NYSIIS);
+- ``description``: "my water pill", "the blood thinner", resolved through the care plan only when
+  exactly one plan drug fits;
+- ``dictionary``: drugs the knowledge tables lack, from the drug-named-entity-recognition
+  dictionary (loaded lazily, ~3.5 s, only when a medication word makes it worth it).
+
+Per-plan work (its names, its description resolutions) is cached by the plan's content hash.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal
+
+import jellyfish
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from specialists import knowledge as kn
+
+if TYPE_CHECKING:
+    from careplans import CarePlan
+
+How = Literal["generic", "synonym", "brand", "combination", "misspelling", "phonetic", "description", "dictionary"]
+
+__all__ = ["DrugMention", "How", "find_drug_mentions", "plan_drugs", "preload", "tokenize", "Token"]
+
+
+@dataclass(frozen=True)
+class DrugMention:
+    """One place in the text that names or describes a drug (several generics for a combination)."""
+
+    drugs: tuple[str, ...]
+    start: int
+    end: int
+    text: str
+    how: How
+    # Normalised product phrase for strength look-ups ("tylenol extra strength", "advil", "tylenol pm");
+    # None for descriptions and drugs named only by generic name.
+    product: str | None = None
+    # The strength words said with it ("extra strength", "baby", "low dose"), normalised.
+    strength_words: str | None = None
+
+    @property
+    def drug(self) -> str:
+        return self.drugs[0]
+
+
+# --------------------------------------------------------------------------------------------------
+# Tokens
+# --------------------------------------------------------------------------------------------------
+
+_TOKEN_RX = re.compile(r"[A-Za-z0-9]+(?:[.'’/][A-Za-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Token:
+    key: str  # lower case, apostrophes and dots dropped
+    start: int
+    end: int
+
+    @property
+    def alpha(self) -> bool:
+        return self.key.isalpha()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens with character spans; hyphens split ("Klor-Con" -> klor, con), "p.m." stays one."""
+    out = []
+    for m in _TOKEN_RX.finditer(text):
+        key = re.sub(r"[.'’]", "", m.group().lower())
+        if key:
+            out.append(Token(key, m.start(), m.end()))
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Word lists
+# --------------------------------------------------------------------------------------------------
+
+# Names in the knowledge tables that are too ambiguous in speech to count on their own: lab or
+# other abbreviations, a brand that is an everyday phrase, and substances of daily life.
+_BLOCKED_NAMES = frozenset({
+    "t3", "t4", "ees", "pce", "sps", "tmp", "smx", "ntg", "simply sleep", "caffeine", "nicotine", "fleet",
+    "nitro bid", "plan", "k tab", "ms contin",
+})
+_EXTRA_NAMES: dict[str, tuple[str, ...]] = {
+    "nicotine patch": ("nicotine",), "nicotine gum": ("nicotine",), "nicotine lozenge": ("nicotine",),
+    "fleet enema": ("sodium phosphate",), "fleet saline enema": ("sodium phosphate",),
+    "fleets enema": ("sodium phosphate",), "ms contin": ("morphine",), "k tab": ("potassium chloride",),
+    "nitro patch": ("nitroglycerin",), "nitro spray": ("nitroglycerin",),
+}
+
+# Function words and everyday words never taken for a drug by fuzzy, phonetic or dictionary matching.
+STOPWORDS = frozenset("""
+a about above after again against all almost also am an and any are around as at away back be because
+been before being below between both but by can cannot could did do does doing done down during each
+either else enough even ever every few for from further get gets getting got had has have having he her
+here hers herself him himself his how i if in into is it its itself just least less like made make many
+may me might mine more most much must my myself never no nor not now of off often on once one only or
+other our ours ourselves out over own perhaps please quite rather really same she should since so some
+still such than that the their theirs them themselves then there these they this those though through
+thus to too under until up upon us very was we well were what when where whether which while who whom
+whose why will with within without would yes yet you your yours yourself yourselves yeah okay ok uh um
+hmm oh sure right thing things stuff day days week weeks today tonight yesterday morning night evening
+afternoon time times hour hours minute minutes pill pills tablet tablets tab tabs capsule capsules dose
+doses medicine medicines medication medications meds med drug drugs take took taking taken use used
+using pharmacy doctor nurse refill prescription extra strength regular maximum mg milligram milligrams
+""".split())
+
+# Ordinary English words (and names) within the fuzzy or phonetic limits of a drug name; found by
+# running the matcher over a general English vocabulary. They are never a misspelt drug.
+FUZZY_GUARD = frozenset("""
+ability accept accuse accused accuser accuses activate actor actors adrenaline advert advis afric agility
+albert alert algebra alive alleg allege alleged alleges allerg allergy ambient amplify approx articulate
+aspir aspire aspiring augment augmented autos avert bacteria baker bauer bayern bonnie burns buttons buyer
+calam careg catalan celebr chant chanted chanting chants chaotic chester clarity cocaine coding colors
+combine cores corey correct corrected correction correctly cortex coward creator creators creditor crest
+decade decades demanded demol demoral desire desired desires diabetes diabetic digit digital digits
+dolphin dolphins dopamine effect efficient elderly enclosed endot endowed enforce epigen fleets fluent
+frail galile goalie granite hearing horizon horizons horizont ideal imran indoctr indra inducing integral
+internal interval invoking janet lever lipid loosen lyric lyrics marian marilyn martian maryland meantime
+melania methane microbi microwave minion mitigate mobil monet moniker monkey monopol named narendra nonex
+olympic ordered palate pamela parade partake partname performing performs pirate prepaid prevail primal
+priorit prison pristine profit propri propriet prosec prosper raids ramos ratio referen relate related
+relates relation relaxed relayed renal rename renamed restore restored restores restoring reveal revel
+roads robin roland rollins romero sequel serpent servant sevent sinclair singular solomon spirit spirits
+sprite sprites stalin stall tamil termin tornado translate trilogy ultra ultras unison veteran veterin
+victor victoria victory violin voltage warfare
+allergies allergic colace palace motion lotion potion station nation ration relax relief relieve
+zinc iron magnesium calcium potassium sodium vitamin vitamins supplement supplements probiotic coffee
+alcohol beer wine water juice tea soda sugar salt insulin steroid steroids antibiotic antibiotics
+inhaler inhalers vicks fish oil garlic ginger honey aloe cannabis marijuana heroin methamphetamine ecstasy
+opium opioid opioids narcotic narcotics antidepressant antidepressants serotonin cortisol estrogen leptin
+glutamate antibodies buffers cloves hops oats sits caps chrom indicators sunscreen diamonds psychedelic
+cannabinoid cannabinoids contraceptives glyphosate sulfur admon armour prepar sensit testim opio
+aman ches eisen fargo kendrick palin ukrain allev colin colon comedian notre pixel prior reyes sonia sunni
+clean calls stuffed staffed sunny sonny lively lands float multic inspire inspir diluted captain carter
+""".split())
+
+# Words that make the dictionary fallback worth loading: talk about taking or getting a medicine.
+_MED_CONTEXT = re.compile(
+    r"\b(?:take|takes|took|taking|taken|start(?:ed|ing)?|prescri\w*|pills?|tablets?|capsules?|caps|mg|"
+    r"milligrams?|medicines?|medications?|meds|drugs?|doses?|refills?|pharmac\w+|gave me|put me on|"
+    r"using|use|used|tried|try|inhaler|shots?|injections?|cream|patch|spray|drops|on (?:a|some|the)|"
+    r"allergic|otc|over the counter)\b",
+    re.IGNORECASE,
+)
+
+# Description words that also have a plain meaning; they count only after my/the/your/...
+_DESCRIPTION_NEEDS_DETERMINER = frozenset({
+    "thinner", "controller", "puffer", "steroid", "steroids", "statin", "antibiotic", "antibiotics",
+    "diuretic", "laxative", "laxatives", "anticoagulant", "antidepressant", "antidepressants",
+})
+_DETERMINERS = frozenset({"my", "the", "your", "his", "her", "our", "their", "that", "this", "those", "these",
+                          "a", "an", "some", "any", "new", "old", "daily", "same", "usual", "regular", "other"})
+
+# Descriptions that name one product whatever the plan says (README: potassium pills such as Klor-Con
+# are potassium chloride), used when the plan has no drug of that kind.
+_DESCRIPTION_FALLBACK = {"potassium_pill": "potassium chloride", "iron_pill": "ferrous sulfate"}
+
+# Plan drugs a patient calls by their first word ("my potassium", "my iron"): an alias only for the plan,
+# and never in talk about a lab result ("my potassium was 5.8").
+_ION_ALIASES = {"potassium": "potassium", "magnesium": "magnesium", "calcium": "calcium", "ferrous": "iron",
+                "iron": "iron", "sodium": "sodium"}
+_LAB_TALK = re.compile(r"\b(?:was|is|were|level|levels|came back|result|results|number|numbers|reading|lab|labs|blood ?work|test|high|low|normal)\b")
+_MED_TALK = re.compile(r"\b(?:take|takes|took|taking|taken|pills?|tablets?|supplements?|ran out|run out|refill|forgot|skipped|missed|stopped|dose|doses|prescription)\b")
+
+# Strength words said before or after a brand ("extra strength Tylenol", "Tylenol Extra Strength").
+_STRENGTH_WORDS = ("extra strength", "regular strength", "maximum strength", "max strength", "ultra strength",
+                   "arthritis", "8 hr", "8 hour", "12 hour", "24 hour", "low dose", "baby", "childrens", "junior")
+
+
+# --------------------------------------------------------------------------------------------------
+# The global name index (knowledge tables), built once
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Entry:
+    drugs: tuple[str, ...]
+    how: How
+    product: str | None
+
+
+@dataclass
+class _Index:
+    names: dict[str, _Entry] = field(default_factory=dict)
+    max_words: int = 1
+    # Fuzzy choices grouped by first-letter class: key -> (name, entry, metaphone, nysiis)
+    buckets: dict[str, list[str]] = field(default_factory=dict)
+    phon: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+_FIRST_CLASS = {"k": "c", "q": "c", "x": "s", "z": "s", "y": "i", "e": "a", "o": "a", "u": "a"}
+
+
+def _first_class(word: str) -> str:
+    """Letters a hearer or speller confuses at the start of a word share a bucket (c/k, s/z/x, vowels)."""
+    if word.startswith("ph"):
+        return "f"
+    c = word[:1]
+    return _FIRST_CLASS.get(c, c)
+
+
+def _how_for(key: str, drugs: tuple[str, ...]) -> How:
+    if len(drugs) > 1:
+        return "combination"
+    if key in kn.drug_names():
+        return "generic"
+    if key in kn.synonyms():
+        return "synonym"
+    return "brand"
+
+
+@cache
+def _global_index() -> _Index:
+    idx = _Index()
+    for key, drugs in kn.name_index().items():
+        if key in _BLOCKED_NAMES:
+            continue
+        how = _how_for(key, drugs)
+        product = key if how in ("brand", "combination") else None
+        idx.names[key] = _Entry(tuple(drugs), how, product)
+    for key, drugs in _EXTRA_NAMES.items():
+        idx.names[key] = _Entry(drugs, "brand", None)
+    # Product phrases of the strength table ("extra strength tylenol", "pepto") name their drugs too.
+    for key in kn.knowledge().product_defaults:
+        if key in idx.names or key in _BLOCKED_NAMES:
+            continue
+        ps = kn.product_strength(key)
+        if ps is not None:
+            drugs = tuple(i.drug for i in ps.ingredients)
+            idx.names[key] = _Entry(drugs, "combination" if len(drugs) > 1 else "brand", key)
+    _finish(idx)
+    return idx
+
+
+def _finish(idx: _Index) -> None:
+    idx.max_words = max((len(k.split()) for k in idx.names), default=1)
+    for key in idx.names:
+        if " " in key or not key.isalpha() or len(key) < 5:
+            continue
+        idx.buckets.setdefault(_first_class(key), []).append(key)
+        idx.phon[key] = (jellyfish.metaphone(key), jellyfish.nysiis(key))
+
+
+@cache
+def _descriptions() -> dict[str, str]:
+    """Normalised description phrase -> its phrase as written in drugs.yaml (for resolve_description)."""
+    out = {}
+    for desc in kn.descriptions():
+        for phrase in desc.phrases:
+            out[kn.normalize_name(phrase)] = phrase
+    return out
+
+
+@cache
+def _description_max_words() -> int:
+    return max((len(k.split()) for k in _descriptions()), default=1)
+
+
+# --------------------------------------------------------------------------------------------------
+# Per-plan index: plan drug names and brands on top of the global one
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _PlanIndex:
+    index: _Index
+    drugs: frozenset[str]
+    # Plan drugs taken from an inhaler: "my inhaler" is one of them when it is the only one.
+    inhaled: tuple[str, ...] = ()
+    # "potassium" -> "potassium chloride" when the plan has exactly one potassium drug.
+    aliases: dict[str, str] = field(default_factory=dict)
+    description_cache: dict[str, str | None] = field(default_factory=dict)
+
+
+_plan_cache: dict[str, _PlanIndex] = {}
+_plan_ids: dict[int, tuple[Any, str]] = {}
+_cache_lock = threading.Lock()
+
+
+def plan_drugs(plan: CarePlan | None) -> frozenset[str]:
+    """Generic names of every drug on the plan (combination medications "a / b" split)."""
+    return _plan_index(plan).drugs if plan is not None else frozenset()
+
+
+def _plan_hash(plan: CarePlan) -> str:
+    # content_hash() serialises the plan; remember it per live object so a call does it once.
+    known = _plan_ids.get(id(plan))
+    if known is not None and known[0] is plan:
+        return known[1]
+    digest = plan.content_hash()
+    if len(_plan_ids) > 256:
+        _plan_ids.clear()
+    _plan_ids[id(plan)] = (plan, digest)
+    return digest
+
+
+def _plan_index(plan: CarePlan | None) -> _PlanIndex:
+    if plan is None:
+        return _PlanIndex(_global_index(), frozenset())
+    key = _plan_hash(plan)
+    found = _plan_cache.get(key)
+    if found is not None:
+        return found
+    with _cache_lock:
+        found = _plan_cache.get(key) or _build_plan_index(plan)
+        if len(_plan_cache) > 256:
+            _plan_cache.clear()
+        _plan_cache[key] = found
+    return found
+
+
+def split_combination(name: str) -> tuple[str, ...]:
+    """"lisinopril / hydrochlorothiazide" -> both ingredients (the plan's combination convention)."""
+    return tuple(p.strip() for p in re.split(r"\s*/\s*", name) if p.strip())
+
+
+def _build_plan_index(plan: CarePlan) -> _PlanIndex:
+    base = _global_index()
+    extra: dict[str, _Entry] = {}
+    drugs: set[str] = set()
+    inhaled: list[str] = []
+    for med in plan.medications:
+        ingredients = split_combination(med.name)
+        drugs.update(ingredients)
+        if re.search(r"inhal|puff|hfa|diskus|ellipta|respimat", " ".join(filter(None, [med.route, med.display, med.dose_text])), re.I):
+            inhaled.extend(i for i in ingredients if i not in inhaled)
+        for ing in ingredients:
+            key = kn.normalize_name(ing)
+            if key and key not in base.names:
+                extra[key] = _Entry((ing,), "generic", None)
+        if len(ingredients) > 1:
+            key = kn.normalize_name(med.name.replace("/", " "))
+            extra.setdefault(key, _Entry(ingredients, "combination", None))
+        if med.brand:
+            key = kn.normalize_name(med.brand)
+            if key and key not in base.names and key not in STOPWORDS:
+                extra[key] = _Entry(ingredients, "brand" if len(ingredients) == 1 else "combination", key)
+    aliases: dict[str, list[str]] = {}
+    for d in drugs:
+        first = d.split()[0]
+        if " " in d and first in _ION_ALIASES:
+            aliases.setdefault(_ION_ALIASES[first], []).append(d)
+    unique = {k: v[0] for k, v in aliases.items() if len(v) == 1}
+    if "potassium" not in aliases:
+        unique["potassium"] = "potassium chloride"  # README: potassium pills are potassium chloride
+    if not extra:
+        return _PlanIndex(base, frozenset(drugs), tuple(inhaled), unique)
+    idx = _Index(names={**base.names, **extra})
+    _finish(idx)
+    return _PlanIndex(idx, frozenset(drugs), tuple(inhaled), unique)
+
+
+# --------------------------------------------------------------------------------------------------
+# Matching
+# --------------------------------------------------------------------------------------------------
+
+
+def find_drug_mentions(text: str, plan: CarePlan | None = None) -> list[DrugMention]:
+    """Every drug the text names or describes, in text order (see the module docstring)."""
+    if not text or not text.strip():
+        return []
+    pidx = _plan_index(plan)
+    tokens = tokenize(text)
+    used = [False] * len(tokens)
+    found: list[DrugMention] = []
+    found += _exact(text, tokens, used, pidx)
+    found += _fuzzy(text, tokens, used, pidx)
+    found += _phonetic(text, tokens, used, pidx)
+    found += _dictionary(text, tokens, used, pidx)
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def _span(text: str, tokens: list[Token], i: int, j: int) -> tuple[int, int, str]:
+    start, end = tokens[i].start, tokens[j - 1].end
+    return start, end, text[start:end]
+
+
+def _lookup(key: str, names: Mapping[str, _Entry]) -> tuple[_Entry, str] | None:
+    entry = names.get(key)
+    if entry is not None:
+        return entry, key
+    # Plurals and possessives: "two Advils", "Tylenol's" (apostrophes are already dropped).
+    if key.endswith("es") and key[:-2] in names and len(key) > 5:
+        return names[key[:-2]], key[:-2]
+    if key.endswith("s") and key[:-1] in names and len(key) > 4:
+        return names[key[:-1]], key[:-1]
+    return None
+
+
+def _exact(text: str, tokens: list[Token], used: list[bool], pidx: _PlanIndex) -> list[DrugMention]:
+    """Longest-first exact names and description phrases."""
+    names = pidx.index.names
+    descs = _descriptions()
+    longest = max(pidx.index.max_words, _description_max_words())
+    out: list[DrugMention] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        hit: DrugMention | None = None
+        width = 0
+        for w in range(min(longest, n - i), 0, -1):
+            key = " ".join(t.key for t in tokens[i:i + w])
+            looked = _lookup(key, names)
+            if looked is not None and not _rejected(tokens, i, w, looked[1]):
+                entry, name_key = looked
+                hit, width = _name_mention(text, tokens, i, w, entry, name_key), w
+                break
+            if w == 1 and key in pidx.aliases and _alias_ok(text, tokens, i):
+                start, end, surface = _span(text, tokens, i, i + 1)
+                hit, width = DrugMention((pidx.aliases[key],), start, end, surface, "description"), w
+                break
+            if key in ("inhaler", "inhalers") and len(pidx.inhaled) == 1 and i > 0 and tokens[i - 1].key in _DETERMINERS:
+                start, end, surface = _span(text, tokens, i, i + w)
+                hit, width = DrugMention((pidx.inhaled[0],), start, end, surface, "description"), w
+                break
+            if key in descs and _description_ok(tokens, i, w):
+                resolved = _resolve_description(pidx, descs[key])
+                if resolved is not None:
+                    start, end, surface = _span(text, tokens, i, i + w)
+                    hit, width = DrugMention((resolved,), start, end, surface, "description"), w
+                    break
+        if hit is None:
+            i += 1
+            continue
+        for k in range(i, i + width):
+            used[k] = True
+        out.append(hit)
+        i += width
+    return out
+
+
+def _rejected(tokens: list[Token], i: int, w: int, key: str) -> bool:
+    """Exact names that are something else here ("St. Joseph's hospital", "T4 level")."""
+    after = tokens[i + w].key if i + w < len(tokens) else ""
+    if key == "st joseph" and after in {"hospital", "medical", "church", "school", "center", "s"}:
+        return True
+    if key == "nitro" and after in {"cold", "brew"}:
+        return True
+    return False
+
+
+def _name_mention(text: str, tokens: list[Token], i: int, w: int, entry: _Entry, key: str) -> DrugMention:
+    start, end, surface = _span(text, tokens, i, i + w)
+    strength = _strength_words(tokens, i, i + w)
+    product = entry.product
+    if strength and entry.how in ("brand", "combination", "generic", "synonym"):
+        for candidate in (f"{strength} {key}", f"{key} {strength}"):
+            if kn.product_strength(candidate) is not None:
+                product = candidate
+                break
+    return DrugMention(entry.drugs, start, end, surface, entry.how, product, strength)
+
+
+def _strength_words(tokens: list[Token], i: int, j: int) -> str | None:
+    """Strength words right before or after a name: "extra strength Tylenol", "Advil PM"."""
+    before = " ".join(t.key for t in tokens[max(0, i - 2):i])
+    after = " ".join(t.key for t in tokens[j:j + 2])
+    for sw in _STRENGTH_WORDS:
+        if before.endswith(sw) or after.startswith(sw):
+            return sw
+    return None
+
+
+def _description_ok(tokens: list[Token], i: int, w: int) -> bool:
+    key = " ".join(t.key for t in tokens[i:i + w])
+    if key not in _DESCRIPTION_NEEDS_DETERMINER:
+        return True
+    return i > 0 and tokens[i - 1].key in _DETERMINERS
+
+
+def _alias_ok(text: str, tokens: list[Token], i: int) -> bool:
+    """"My potassium" is the plan's potassium pill in medication talk, not in lab talk."""
+    after = " ".join(t.key for t in tokens[i + 1:i + 4])
+    low = text.lower()
+    return bool(_MED_TALK.search(low)) and not _LAB_TALK.search(after) and not re.search(r"\d", after)
+
+
+def _resolve_description(pidx: _PlanIndex, phrase: str) -> str | None:
+    if phrase in pidx.description_cache:
+        return pidx.description_cache[phrase]
+    resolved = kn.resolve_description(phrase, sorted(pidx.drugs)) if pidx.drugs else None
+    if resolved is None:
+        key = kn.normalize_name(phrase)
+        desc = next((d for d in kn.descriptions() if key in {kn.normalize_name(p) for p in d.phrases}), None)
+        if desc is not None and desc.id in _DESCRIPTION_FALLBACK:
+            fits = [d for d in pidx.drugs if kn.drug_classes(d) & set(desc.classes)]
+            if not fits:
+                resolved = _DESCRIPTION_FALLBACK[desc.id]
+    pidx.description_cache[phrase] = resolved
+    return resolved
+
+
+# -- misspellings -----------------------------------------------------------------------------------
+
+
+def _allowed_edits(length: int) -> int:
+    if length <= 4:
+        return 0
+    if length <= 6:
+        return 1
+    if length <= 9:
+        return 2
+    return 3
+
+
+def _close(word: str, name: str, dist: int, phon: tuple[str, str], *, joined: bool = False) -> bool:
+    """Spelling and sound both close enough for ``word`` to be ``name`` misspelt or misheard."""
+    allowed = _allowed_edits(len(name))
+    if abs(len(word) - len(name)) > allowed + (1 if joined else 0):
+        return False
+    same_meta = jellyfish.metaphone(word) == phon[0]
+    same_sound = same_meta or jellyfish.nysiis(word) == phon[1]
+    if joined:
+        # Split words must start like the name and sound like it.
+        if word[:2] != name[:2]:
+            return False
+        return (same_sound and dist <= allowed) or (same_meta and dist <= allowed + 1)
+    if same_meta and jellyfish.nysiis(word) == phon[1]:
+        return dist <= allowed + 1
+    if same_sound:
+        return dist <= allowed
+    if dist == 1:
+        return len(name) >= 6
+    return dist <= 2 and len(name) >= 10
+
+
+def _best(word: str, idx: _Index, *, joined: bool = False) -> tuple[str, int] | None:
+    """The one known name ``word`` is closest to, within the limits; None when none or a tie."""
+    bucket = idx.buckets.get(_first_class(word))
+    if not bucket:
+        return None
+    hits = process.extract(word, bucket, scorer=DamerauLevenshtein.distance, score_cutoff=4, limit=8)
+    good = [(name, int(dist)) for name, dist, _ in hits if _close(word, name, int(dist), idx.phon[name], joined=joined)]
+    if not good:
+        return None
+    best = min(d for _, d in good)
+    top = {idx.names[name].drugs for name, d in good if d == best}
+    if len(top) > 1:
+        return None
+    return next((name, d) for name, d in good if d == best)
+
+
+def _candidate(tok: Token) -> bool:
+    return tok.alpha and len(tok.key) >= 5 and tok.key not in STOPWORDS and tok.key not in FUZZY_GUARD
+
+
+def _fuzzy(text: str, tokens: list[Token], used: list[bool], pidx: _PlanIndex) -> list[DrugMention]:
+    out = []
+    for i, tok in enumerate(tokens):
+        if used[i] or not _candidate(tok):
+            continue
+        best = _best(tok.key, pidx.index)
+        if best is None:
+            continue
+        entry = pidx.index.names[best[0]]
+        used[i] = True
+        start, end, surface = _span(text, tokens, i, i + 1)
+        product = entry.product
+        out.append(DrugMention(entry.drugs, start, end, surface, "misspelling", product, _strength_words(tokens, i, i + 1)))
+    return out
+
+
+# -- speech-recogniser splits -----------------------------------------------------------------------
+
+def _phonetic(text: str, tokens: list[Token], used: list[bool], pidx: _PlanIndex) -> list[DrugMention]:
+    """Two to four adjacent short words heard for one long name ("lie sin a pril")."""
+    out = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        hit = None
+        for w in (4, 3, 2):
+            j = i + w
+            if j > n or any(used[i:j]):
+                continue
+            window = tokens[i:j]
+            if not all(t.alpha for t in window) or window[0].key in STOPWORDS:
+                continue
+            joined = "".join(t.key for t in window)
+            if not 6 <= len(joined) <= 24:
+                continue
+            entry = pidx.index.names.get(joined)
+            if entry is not None and len(joined) >= 6:
+                hit = (w, entry)
+                break
+            best = _best(joined, pidx.index, joined=True)
+            if best is not None and len(best[0]) >= 7:
+                hit = (w, pidx.index.names[best[0]])
+                break
+        if hit is None:
+            i += 1
+            continue
+        w, entry = hit
+        for k in range(i, i + w):
+            used[k] = True
+        start, end, surface = _span(text, tokens, i, i + w)
+        out.append(DrugMention(entry.drugs, start, end, surface, "phonetic", entry.product))
+        i += w
+    return out
+
+
+# -- dictionary fallback ----------------------------------------------------------------------------
+
+_dictionary_lock = threading.Lock()
+_variants: dict[str, Any] | None = None
+
+
+def preload() -> None:
+    """Load the drug dictionary now (app start-up, test set-up) instead of on first need."""
+    _load_dictionary()
+
+
+def _load_dictionary() -> dict[str, Any]:
+    global _variants
+    with _dictionary_lock:
+        if _variants is None:
+            from careplans import drugnames
+
+            drugnames.preload()
+            from drug_named_entity_recognition import drugs_finder  # type: ignore[import-untyped]
+
+            _variants = drugs_finder.drug_variant_to_canonical
+        return _variants
+
+
+def _dictionary(text: str, tokens: list[Token], used: list[bool], pidx: _PlanIndex) -> list[DrugMention]:
+    candidates = [i for i, t in enumerate(tokens)
+                  if not used[i] and t.alpha and len(t.key) >= 4 and t.key not in STOPWORDS and t.key not in FUZZY_GUARD]
+    if not candidates or not _MED_CONTEXT.search(text):
+        return []
+    variants = _load_dictionary()
+    out = []
+    for i in candidates:
+        if used[i]:
+            continue
+        for w in (2, 1):
+            j = i + w
+            if j > len(tokens) or any(used[i:j]):
+                continue
+            key = " ".join(t.key for t in tokens[i:j])
+            if key not in variants or key in FUZZY_GUARD:
+                continue
+            drugs = _dictionary_generics(text[tokens[i].start:tokens[j - 1].end])
+            if not drugs:
+                continue
+            for k in range(i, j):
+                used[k] = True
+            start, end, surface = _span(text, tokens, i, j)
+            out.append(DrugMention(drugs, start, end, surface, "dictionary", key))
+            break
+    return out
+
+
+@cache
+def _dictionary_generics(surface: str) -> tuple[str, ...]:
+    from careplans import drugnames
+
+    names = drugnames.generic_names(surface)
+    # Class-like dictionary entries ("calcium supplement", "stool softeners") are not one drug.
+    return tuple(n for n in names if not re.search(r"\b(?:supplements?|softeners?|agents?|products?|oil)\b", n))
+
+
+def known_names() -> Iterable[str]:
+    """Every exact name the matcher knows (for tests and the speech recogniser's vocabulary)."""
+    return _global_index().names.keys()

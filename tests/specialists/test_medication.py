@@ -1,0 +1,486 @@
+"""The medication specialist end to end: patient sentences against care plans -> CONTRACT §3 findings
+and the escalation each warrants (shared/samples/README.md conventions).
+
+Each case lists every finding the turn warrants (kind and contract keys) and the escalation level;
+hard negatives (negations, questions, someone else's drug, refills next week, amounts under the
+maximum, safe drugs) are in the same table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import time
+from pathlib import Path
+
+import pytest
+
+import careplans
+from careplans.loader import load_from_text
+from specialists.base import TurnContext, Utterance
+from specialists.medication import MedicationSpecialist, classify_mention
+from specialists.panel import combine
+from specialists.registry import get
+from specialists.text import drugs as drug_text
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "careplans" / "examples"
+SAMPLES = next(p for p in (ROOT.parent / "shared" / "samples", ROOT / "tests" / "data" / "public_samples")
+               if (p / "specialist_cases.jsonl").exists())
+TODAY = dt.date(2026, 11, 27)
+
+# Coronary disease on a nitrate, an SSRI, BPH, poorly controlled hypertension, CKD stage 4, a sulfa
+# allergy, a potassium-sparing diuretic, a combination tablet and a prescribed NSAID.
+CAD_PLAN = """
+id: test-cad-bph
+patient: {name: Harold Tester, date_of_birth: "1958-04-02", sex: male}
+conditions:
+  - {name: Coronary artery disease with stable angina}
+  - {name: Benign prostatic hyperplasia}
+  - {name: "Hypertension, poorly controlled"}
+  - {name: Major depressive disorder}
+  - {name: Chronic kidney disease stage 4}
+allergies: [{substance: Sulfa drugs}]
+medications:
+  - {name: isosorbide mononitrate, brand: Imdur, strength: {value: 30, unit: mg}, dose: {value: 30, unit: mg}, times_per_day: 1}
+  - {name: sertraline, brand: Zoloft, strength: {value: 50, unit: mg}, dose: {value: 50, unit: mg}, times_per_day: 1}
+  - {name: lisinopril / hydrochlorothiazide, brand: Zestoretic, dose: {value: 1, unit: tablet}, times_per_day: 1}
+  - {name: tamsulosin, brand: Flomax, strength: {value: 0.4, unit: mg}, dose: {value: 0.4, unit: mg}, times_per_day: 1}
+  - {name: nitroglycerin, display: Nitroglycerin 0.4 mg sublingual tablet, as_needed: true}
+  - {name: spironolactone, strength: {value: 25, unit: mg}, dose: {value: 25, unit: mg}, times_per_day: 1}
+  - {name: ibuprofen, display: Ibuprofen 400 mg tablet, strength: {value: 400, unit: mg}, dose: {value: 400, unit: mg}, times_per_day: 3}
+"""
+
+MENTION, NOT_ON_PLAN, MISSED, DOSE, CONTRA = ("medication_mentioned", "not_in_care_plan", "missed_doses",
+                                              "dose_exceeds_max", "contraindicated")
+
+
+@pytest.fixture(scope="module")
+def plans() -> dict[str, careplans.CarePlan]:
+    drug_text.preload()
+    return {
+        "hf": careplans.load(EXAMPLES / "heart_failure_ckd_diabetes.yaml").plan,
+        "warfarin": careplans.load(EXAMPLES / "anticoagulation_warfarin.yaml").plan,
+        "knee": careplans.load(EXAMPLES / "post_operative_knee.yaml").plan,
+        "asthma": careplans.load(SAMPLES / "fhir" / "asthma_anxiety.json").plan,
+        "gout": careplans.load(SAMPLES / "fhir" / "htn_t2dm_gout.json").plan,
+        "cad": load_from_text(CAD_PLAN, "cad plan").plan,
+    }
+
+
+@pytest.fixture(scope="module")
+def specialist() -> MedicationSpecialist:
+    return MedicationSpecialist()
+
+
+def judge(spec: MedicationSpecialist, plan: careplans.CarePlan, text: str, history: tuple[str, ...] = ()):
+    """Findings as {(kind, key...)} plus the escalation the panel would raise."""
+    hist = [Utterance("agent" if i % 2 == 0 else "patient", h) for i, h in enumerate(history)]
+    result = spec.check(TurnContext(plan=plan, turn=Utterance("patient", text), history=hist, today=TODAY))
+    findings, _, _, level = combine({"medication": result})
+    keys = set()
+    for f in findings:
+        if f.kind == "escalation":
+            continue
+        keys.add((f.kind, f.drug, f.with_) if f.kind == "interaction" else (f.kind, f.drug))
+    return keys, level, result
+
+
+def M(drug: str) -> tuple[str, str]:
+    return (MENTION, drug)
+
+
+def N(drug: str) -> tuple[str, str]:
+    return (NOT_ON_PLAN, drug)
+
+
+def X(drug: str) -> tuple[str, str]:
+    return (MISSED, drug)
+
+
+def D(drug: str) -> tuple[str, str]:
+    return (DOSE, drug)
+
+
+def C(drug: str) -> tuple[str, str]:
+    return (CONTRA, drug)
+
+
+def I(drug: str, with_: str) -> tuple[str, str, str]:  # noqa: E743
+    return ("interaction", drug, with_)
+
+
+CASES: list[tuple[str, str, set[tuple[str, ...]], str]] = [
+    # --- the public sample's medication cases, reworded --------------------------------------------
+    ("gout", "I take my Cozaar every morning with breakfast.", {M("losartan")}, "none"),
+    ("gout", "I ran out of the allopurinol last week and haven't picked it up.", {M("allopurinol"), X("allopurinol")}, "routine"),
+    ("asthma", "I've been taking Allegra for my allergies.", {M("fexofenadine"), N("fexofenadine")}, "routine"),
+    ("gout", "My knee hurts so I took three extra strength Tylenol every four hours yesterday, five times.",
+     {M("acetaminophen"), N("acetaminophen"), D("acetaminophen")}, "urgent"),
+    ("asthma", "Can I take Motrin for my back?", {M("ibuprofen"), C("ibuprofen")}, "routine"),
+    ("asthma", "My dentist gave me tramadol and I took one this morning.",
+     {M("tramadol"), N("tramadol"), I("tramadol", "escitalopram")}, "urgent"),
+    ("asthma", "My rescue inhaler isn't working.", {M("albuterol")}, "none"),
+    # --- taking plan drugs, by brand, generic, description ------------------------------------------
+    ("hf", "I take my Lasix, Coreg and lisinopril every morning.", {M("furosemide"), M("carvedilol"), M("lisinopril")}, "none"),
+    ("hf", "My water pill makes me pee all night.", {M("furosemide")}, "none"),
+    ("warfarin", "I take the blood thinner every evening at six.", {M("warfarin")}, "none"),
+    ("hf", "I take a baby aspirin every day.", {M("aspirin")}, "none"),
+    ("cad", "I take my Zestoretic every morning.", {M("lisinopril"), M("hydrochlorothiazide")}, "none"),
+    ("gout", "I take my sugar pill twice a day.", {M("glipizide")}, "none"),
+    ("knee", "I took the oxy code own at two this afternoon.", {M("oxycodone")}, "none"),
+    ("hf", "My lie sin a pril is fine, no cough.", {M("lisinopril")}, "none"),
+    ("gout", "I take my losarten every day.", {M("losartan")}, "none"),
+    ("hf", "I never miss my Lasix.", {M("furosemide")}, "none"),
+    ("hf", "No problems with the Coreg.", {M("carvedilol")}, "none"),
+    # --- missed doses ---------------------------------------------------------------------------------
+    ("gout", "I forgot my glipizide this morning.", {M("glipizide"), X("glipizide")}, "routine"),
+    ("gout", "I haven't taken my losartan in 3 days.", {M("losartan"), X("losartan")}, "routine"),
+    ("gout", "I missed a few doses of allopurinol.", {M("allopurinol"), X("allopurinol")}, "routine"),
+    ("gout", "I stopped taking the allopurinol because it upset my stomach.", {M("allopurinol"), X("allopurinol")}, "routine"),
+    ("hf", "I skipped my long-acting insulin last night because my sugar was low.",
+     {M("insulin glargine"), X("insulin glargine")}, "routine"),
+    ("hf", "The pharmacy was out of my Lasix so I haven't had it for two days.", {M("furosemide"), X("furosemide")}, "routine"),
+    ("hf", "I haven't been taking my spironolactone because it makes me dizzy.", {M("spironolactone"), X("spironolactone")}, "routine"),
+    ("hf", "I don't take the aspirin anymore.", {M("aspirin"), X("aspirin")}, "routine"),
+    ("hf", "I didn't take my Lasix this morning because I had to go out.", {M("furosemide"), X("furosemide")}, "routine"),
+    ("hf", "I take my Lasix. I forgot it yesterday though.", {M("furosemide"), X("furosemide")}, "routine"),
+    ("hf", "I take Lasix but I stopped the Coreg last week.", {M("furosemide"), M("carvedilol"), X("carvedilol")}, "routine"),
+    ("cad", "I ran out of the hydrochlorothiazide.", {M("hydrochlorothiazide"), X("hydrochlorothiazide")}, "routine"),
+    ("warfarin", "I keep forgetting my Synthroid.", {M("levothyroxine"), X("levothyroxine")}, "routine"),
+    ("hf", "I ran out of my Lipitor a week ago.", {M("atorvastatin"), X("atorvastatin")}, "routine"),
+    # hard negatives for missed doses
+    ("gout", "I need a refill on my glipizide next week.", {M("glipizide")}, "none"),
+    ("hf", "I'm running low on my Lasix.", {M("furosemide")}, "none"),
+    ("hf", "I'll run out of Coreg next week so I need a refill.", {M("carvedilol")}, "none"),
+    ("asthma", "I haven't needed my rescue inhaler this week.", {M("albuterol")}, "none"),
+    ("knee", "I didn't need the oxycodone last night.", {M("oxycodone")}, "none"),
+    ("knee", "I haven't taken any of the Zofran, no nausea.", {M("ondansetron")}, "none"),
+    ("hf", "Should I stop taking my Lasix if I'm dizzy?", {M("furosemide")}, "none"),
+    ("hf", "I take my Lasix so I don't run out of breath.", {M("furosemide")}, "none"),
+    # --- drugs not on the plan ------------------------------------------------------------------------
+    ("asthma", "I took NyQuil last night.",
+     {M("acetaminophen"), N("acetaminophen"), M("dextromethorphan"), N("dextromethorphan"), M("doxylamine"), N("doxylamine")}, "routine"),
+    ("gout", "I took Sudafed for my cold.", {M("pseudoephedrine"), N("pseudoephedrine")}, "routine"),
+    ("hf", "No, I take Tylenol when I have a headache.", {M("acetaminophen"), N("acetaminophen")}, "routine"),
+    ("hf", "Tylenol works fine for me.", {M("acetaminophen"), N("acetaminophen")}, "routine"),
+    ("asthma", "I started Lamictal last week for my moods.", {M("lamotrigine"), N("lamotrigine")}, "routine"),
+    ("warfarin", "I took some meth for men this morning.", {M("metformin"), N("metformin")}, "routine"),
+    ("asthma", "I took Augmentin for a sinus infection last week.",
+     {M("amoxicillin"), N("amoxicillin"), M("clavulanate"), N("clavulanate")}, "routine"),
+    ("gout", "I took my husband's Ambien last night.", {M("zolpidem"), N("zolpidem")}, "routine"),
+    ("cad", "I take Zoloft and I started Mucinex for the cough.", {M("sertraline"), M("guaifenesin"), N("guaifenesin")}, "routine"),
+    ("asthma", "I've been taking Zertec every day.", {M("cetirizine"), N("cetirizine")}, "routine"),
+    ("knee", "I took 2 Percocet last night.", {M("oxycodone"), M("acetaminophen")}, "none"),
+    # hard negatives: someone else's drug, questions, negations, talk about a drug
+    ("asthma", "My wife takes Xanax for her nerves.", {M("alprazolam")}, "none"),
+    ("asthma", "My son has asthma too and he uses albuterol.", {M("albuterol")}, "none"),
+    ("hf", "My husband's Ambien helps him sleep.", {M("zolpidem")}, "none"),
+    ("asthma", "Is Zyrtec okay to take?", {M("cetirizine")}, "none"),
+    ("asthma", "What is Singulair for?", {M("montelukast")}, "none"),
+    ("asthma", "I'm thinking about trying Claritin.", {M("loratadine")}, "none"),
+    ("asthma", "I read about Ozempic on the news.", {M("semaglutide")}, "none"),
+    ("asthma", "I didn't take any Advil, I know I'm not supposed to.", {M("ibuprofen")}, "none"),
+    ("asthma", "I never take Advil.", {M("ibuprofen")}, "none"),
+    ("asthma", "My doctor told me never to take ibuprofen.", {M("ibuprofen")}, "none"),
+    ("hf", "I used to take metformin but my doctor stopped it.", {M("metformin")}, "none"),
+    ("hf", "I'm allergic to codeine.", {M("codeine")}, "none"),
+    ("hf", "My doctor said I could take Tylenol for pain.", {M("acetaminophen")}, "none"),
+    ("warfarin", "Can I take Tylenol for my knees?", {M("acetaminophen")}, "none"),
+    # --- contraindicated ----------------------------------------------------------------------------
+    ("hf", "I took two Aleve last night for my back.", {M("naproxen"), N("naproxen"), C("naproxen")}, "routine"),
+    ("hf", "Is it okay if I take some Aleve for my back?", {M("naproxen"), C("naproxen")}, "routine"),
+    ("hf", "I took some milk of magnesia yesterday.",
+     {M("magnesium hydroxide"), N("magnesium hydroxide"), C("magnesium hydroxide")}, "routine"),
+    ("hf", "I used a Fleet enema this morning.", {M("sodium phosphate"), N("sodium phosphate"), C("sodium phosphate")}, "routine"),
+    ("hf", "I took ibuprofin for my back.", {M("ibuprofen"), N("ibuprofen"), C("ibuprofen")}, "routine"),
+    ("hf", "If the pain gets worse I might take an Advil.", {M("ibuprofen"), C("ibuprofen")}, "routine"),
+    ("hf", "Should I take Advil or Tylenol for my back?", {M("ibuprofen"), C("ibuprofen"), M("acetaminophen")}, "routine"),
+    ("gout", "I took a Benadryl to help me sleep.", {M("diphenhydramine"), N("diphenhydramine"), C("diphenhydramine")}, "routine"),
+    ("hf", "I took two Tylenol PM to sleep.",
+     {M("acetaminophen"), N("acetaminophen"), M("diphenhydramine"), N("diphenhydramine"), C("diphenhydramine")}, "routine"),
+    ("cad", "I've been taking Sudafed for my sinuses.", {M("pseudoephedrine"), N("pseudoephedrine"), C("pseudoephedrine")}, "routine"),
+    ("cad", "Can I use milk of magnesia for constipation?", {M("magnesium hydroxide"), C("magnesium hydroxide")}, "routine"),
+    ("cad", "Could I take Benadryl for my allergies?", {M("diphenhydramine"), C("diphenhydramine")}, "routine"),
+    ("asthma", "I take aspirin every day for my heart.", {M("aspirin"), N("aspirin"), C("aspirin")}, "urgent"),
+    ("asthma", "I took 800 mg of ibuprofen three times yesterday.",
+     {M("ibuprofen"), N("ibuprofen"), C("ibuprofen"), D("ibuprofen")}, "urgent"),
+    ("hf", "The urgent care gave me amoxicillin for my cough.", {M("amoxicillin"), N("amoxicillin"), C("amoxicillin")}, "urgent"),
+    ("hf", "Can I take amoxicillin for my tooth?", {M("amoxicillin"), C("amoxicillin")}, "routine"),
+    # hard negatives: nothing rules it out, caution-only rules, low-dose aspirin, plan drugs
+    ("gout", "I took Sudafed yesterday.", {M("pseudoephedrine"), N("pseudoephedrine")}, "routine"),
+    ("gout", "Is it safe to take Claritin?", {M("loratadine")}, "none"),
+    ("asthma", "Can I take Tylenol for a headache?", {M("acetaminophen")}, "none"),
+    ("hf", "I take my Lasix and my Lipitor at night.", {M("furosemide"), M("atorvastatin")}, "none"),
+    ("cad", "I take my ibuprofen three times a day like they said.", {M("ibuprofen")}, "none"),
+    ("cad", "I took some Bactrim for a bladder infection.",
+     {M("sulfamethoxazole"), N("sulfamethoxazole"), M("trimethoprim"), N("trimethoprim")}, "routine"),
+    # --- interactions ---------------------------------------------------------------------------------
+    ("warfarin", "I've been taking Advil for my knees.", {M("ibuprofen"), N("ibuprofen"), I("ibuprofen", "warfarin")}, "urgent"),
+    ("warfarin", "Can I take ibuprofen with my Coumadin?", {M("ibuprofen"), I("ibuprofen", "warfarin"), M("warfarin")}, "routine"),
+    ("warfarin", "I took an aspirin for my headache.", {M("aspirin"), N("aspirin"), I("aspirin", "warfarin")}, "urgent"),
+    ("warfarin", "Would Aleve be okay for my arthritis?", {M("naproxen"), I("naproxen", "warfarin")}, "routine"),
+    ("cad", "I took Viagra last weekend.",
+     {M("sildenafil"), N("sildenafil"), I("sildenafil", "isosorbide mononitrate"), I("sildenafil", "nitroglycerin")}, "urgent"),
+    ("cad", "Can I take Cialis?", {M("tadalafil"), I("tadalafil", "isosorbide mononitrate"), I("tadalafil", "nitroglycerin")}, "routine"),
+    ("cad", "My friend gave me some Ultram for my back and I took two.",
+     {M("tramadol"), N("tramadol"), I("tramadol", "sertraline")}, "urgent"),
+    ("cad", "I've been taking Klor-Con that my old doctor gave me.",
+     {M("potassium chloride"), N("potassium chloride"), I("potassium chloride", "spironolactone")}, "urgent"),
+    ("asthma", "Is it safe to take tramadol with my Lexapro?", {M("tramadol"), I("tramadol", "escitalopram"), M("escitalopram")}, "routine"),
+    # hard negatives: monitor-level pairs
+    ("warfarin", "I took a couple of Tylenol for my headache.", {M("acetaminophen")}, "none"),
+    ("hf", "I took Tylenol yesterday.", {M("acetaminophen"), N("acetaminophen")}, "routine"),
+    # --- doses above the labelled maximum ------------------------------------------------------------
+    ("gout", "I took 12 Advil yesterday.", {M("ibuprofen"), N("ibuprofen"), D("ibuprofen")}, "urgent"),
+    ("gout", "I took four Aleve today.", {M("naproxen"), N("naproxen"), D("naproxen")}, "urgent"),
+    ("gout", "I took 2 Imodium after every loose stool, about 6 times.", {M("loperamide"), N("loperamide"), D("loperamide")}, "urgent"),
+    ("gout", "I took Delsym, 20 ml every 4 hours.", {M("dextromethorphan"), N("dextromethorphan"), D("dextromethorphan")}, "urgent"),
+    ("gout", "I took twelve of them yesterday, the Advil.", {M("ibuprofen"), N("ibuprofen"), D("ibuprofen")}, "urgent"),
+    ("gout", "I've been taking 3 Advil 3 times a day.", {M("ibuprofen"), N("ibuprofen"), D("ibuprofen")}, "urgent"),
+    ("gout", "I took Advil 600 every 6 hours.", {M("ibuprofen"), N("ibuprofen"), D("ibuprofen")}, "urgent"),
+    ("gout", "I took 2 Aleve in the morning and 2 more at night.", {M("naproxen"), N("naproxen"), D("naproxen")}, "urgent"),
+    ("knee", "I took 2 Tylenol every four hours.", {M("acetaminophen"), D("acetaminophen")}, "urgent"),
+    ("knee", "I took six extra strength Tylenol on top of my regular doses.", {M("acetaminophen"), D("acetaminophen")}, "urgent"),
+    ("knee", "I went through the whole bottle of Tylenol.", {M("acetaminophen"), D("acetaminophen")}, "urgent"),
+    ("gout", "I take four of my losartan 50s every day.", {M("losartan"), D("losartan")}, "urgent"),
+    ("cad", "I took 4 of my ibuprofen three times a day.", {M("ibuprofen"), D("ibuprofen")}, "urgent"),
+    ("gout", "I took 8 Benadryl last night and 6 this morning.",
+     {M("diphenhydramine"), N("diphenhydramine"), C("diphenhydramine"), D("diphenhydramine")}, "urgent"),
+    ("asthma", "I took about 6 grams of Tylenol yesterday.", {M("acetaminophen"), N("acetaminophen"), D("acetaminophen")}, "urgent"),
+    ("asthma", "I took sudafed, 4 every 4 hours.", {M("pseudoephedrine"), N("pseudoephedrine"), D("pseudoephedrine")}, "urgent"),
+    ("gout", "I took Delsym 4 times today, 2 teaspoons each time.", {M("dextromethorphan"), N("dextromethorphan"), D("dextromethorphan")}, "urgent"),
+    ("gout", "I took 4 Advil in the morning, 4 at lunch and 4 at bedtime.", {M("ibuprofen"), N("ibuprofen"), D("ibuprofen")}, "urgent"),
+    ("gout", "I took 3 grams of Tylenol this morning and 3 grams tonight.", {M("acetaminophen"), N("acetaminophen"), D("acetaminophen")}, "urgent"),
+    ("gout", "I've been taking 2 Tylenol every 4 hours and NyQuil at night.",
+     {M("acetaminophen"), N("acetaminophen"), D("acetaminophen"), M("dextromethorphan"), N("dextromethorphan"),
+      M("doxylamine"), N("doxylamine")}, "urgent"),
+    ("gout", "I drank a whole bottle of NyQuil.",
+     {M("acetaminophen"), N("acetaminophen"), D("acetaminophen"), M("dextromethorphan"), N("dextromethorphan"),
+      D("dextromethorphan"), M("doxylamine"), N("doxylamine")}, "urgent"),
+    # plan doses included: the plan's own acetaminophen plus another product
+    ("warfarin", "I took my Tylenol 1000 mg three times yesterday and also 4 Tylenol PM at night.",
+     {M("acetaminophen"), D("acetaminophen"), M("diphenhydramine"), N("diphenhydramine"), C("diphenhydramine")}, "urgent"),
+    ("warfarin", "I took my Tylenol every 3 hours yesterday.", {M("acetaminophen"), D("acetaminophen")}, "urgent"),
+    ("knee", "I've been taking my Tylenol and also some Excedrin, 4 at a time, 3 times a day.",
+     {M("acetaminophen"), D("acetaminophen"), M("aspirin"), N("aspirin"), I("aspirin", "enoxaparin"), M("caffeine"),
+      N("caffeine")}, "urgent"),
+    ("knee", "I took my Tylenol and 6 Percocet.", {M("acetaminophen"), D("acetaminophen"), M("oxycodone")}, "urgent"),
+    # a bare "Tylenol" is 325 or 500 mg: a total that clears the limit only at 500 mg still counts when it
+    # clears it well (cases are never set near a limit)
+    ("gout", "I took twelve Tylenol yesterday.", {M("acetaminophen"), N("acetaminophen"), D("acetaminophen")}, "urgent"),
+    ("gout", "I took 10 Tylenol yesterday.", {M("acetaminophen"), N("acetaminophen"), D("acetaminophen")}, "urgent"),
+    ("gout", "I took 8 Tylenol yesterday.", {M("acetaminophen"), N("acetaminophen")}, "routine"),
+    ("gout", "I took 2 Tylenol every 6 hours.", {M("acetaminophen"), N("acetaminophen")}, "routine"),
+    # hard negatives: amounts under the maximum
+    ("warfarin", "I took my Tylenol 3 times yesterday.", {M("acetaminophen")}, "none"),
+    ("knee", "I took my Tylenol and 2 Percocet.", {M("acetaminophen"), M("oxycodone")}, "none"),
+    ("gout", "I took six Sudafed today and six yesterday.", {M("pseudoephedrine"), N("pseudoephedrine")}, "routine"),
+    ("gout", "I took 3 of my glipizide 5s this morning.", {M("glipizide")}, "none"),
+    ("gout", "I take my glipizide twice a day and I took 3 Advil.", {M("glipizide"), M("ibuprofen"), N("ibuprofen")}, "routine"),
+    ("gout", "I took 2 Advil. I check my sugar 4 times a day.", {M("ibuprofen"), N("ibuprofen")}, "routine"),
+    ("gout", "I took 6 Benadryl at once to sleep.", {M("diphenhydramine"), N("diphenhydramine"), C("diphenhydramine")}, "routine"),
+    ("gout", "I took two Advil this morning.", {M("ibuprofen"), N("ibuprofen")}, "routine"),
+    ("gout", "I took two 200 milligram tablets of ibuprofen.", {M("ibuprofen"), N("ibuprofen")}, "routine"),
+    ("gout", "I took 2 Advil this morning, 2 at lunch, and 2 more at dinner.", {M("ibuprofen"), N("ibuprofen")}, "routine"),
+    ("gout", "Over the past two days I took 10 Advil.", {M("ibuprofen"), N("ibuprofen")}, "routine"),
+    ("warfarin", "I took two Tylenol three times today.", {M("acetaminophen")}, "none"),
+    ("knee", "I take two Tylenol three times a day like the surgeon said.", {M("acetaminophen")}, "none"),
+    ("gout", "I took an extra glipizide yesterday.", {M("glipizide")}, "none"),
+    ("gout", "Can I take 10 Advil a day?", {M("ibuprofen")}, "none"),
+    ("gout", "I took Excedrin, 2 every 3 hours, all day yesterday.",  # 8 x 250 = 4,000: at, not over, the limit
+     {M("acetaminophen"), N("acetaminophen"), M("aspirin"), N("aspirin"), M("caffeine"), N("caffeine")}, "routine"),
+    # --- everyday phrasings ----------------------------------------------------------------------------
+    ("hf", "Honestly I've been popping Advil like candy for my shoulder, maybe eight or ten a day.",
+     {M("ibuprofen"), N("ibuprofen"), C("ibuprofen"), D("ibuprofen")}, "urgent"),
+    ("asthma", "I took some Excedrin for a migraine.",
+     {M("acetaminophen"), N("acetaminophen"), M("aspirin"), N("aspirin"), C("aspirin"), M("caffeine"), N("caffeine")}, "urgent"),
+    ("asthma", "Is Excedrin safe for me?", {M("acetaminophen"), M("aspirin"), C("aspirin"), M("caffeine")}, "routine"),
+    ("asthma", "My Flovent ran out on Monday.", {M("fluticasone"), X("fluticasone")}, "routine"),
+    ("asthma", "I quit the Lexapro two weeks ago, I felt fine.", {M("escitalopram"), X("escitalopram")}, "routine"),
+    ("asthma", "I've been on Lexapro for a year.", {M("escitalopram")}, "none"),
+    ("warfarin", "My cardiologist started me on Eliquis last week.",
+     {M("apixaban"), N("apixaban"), I("apixaban", "warfarin")}, "urgent"),
+    ("warfarin", "I got a shot of Toradol at urgent care.", {M("ketorolac"), N("ketorolac"), I("ketorolac", "warfarin")}, "urgent"),
+    ("knee", "I stopped the Lovenox shots, they hurt.", {M("enoxaparin"), X("enoxaparin")}, "routine"),
+    ("knee", "I've been skipping the stool softener.", {M("docusate"), X("docusate")}, "routine"),
+    ("gout", "The doctor gave me prednisone for my gout flare.", {M("prednisone"), N("prednisone")}, "routine"),
+    ("hf", "Last night I took a Unisom to sleep.", {M("doxylamine"), N("doxylamine")}, "routine"),
+    ("hf", "My grandson gave me some of his melatonin gummies.", {M("melatonin"), N("melatonin")}, "routine"),
+    ("gout", "Me and my wife both take Lipitor.", {M("atorvastatin"), N("atorvastatin")}, "routine"),
+    ("gout", "My doctor put me on Jardiance last month.", {M("empagliflozin"), N("empagliflozin")}, "routine"),
+    ("gout", "i took three extra strength tylenol every four hours yesterday five times",
+     {M("acetaminophen"), N("acetaminophen"), D("acetaminophen")}, "urgent"),
+    ("asthma", "can i take motrin for my back", {M("ibuprofen"), C("ibuprofen")}, "routine"),
+    ("gout", "I got some Advil and took two.", {M("ibuprofen"), N("ibuprofen")}, "routine"),
+    ("gout", "I have my glipizide but I haven't taken it today.", {M("glipizide"), X("glipizide")}, "routine"),
+    ("gout", "I take Tylenol instead of Advil.", {M("acetaminophen"), N("acetaminophen"), M("ibuprofen")}, "routine"),
+    # hard negatives
+    ("hf", "I've been drinking a lot of coffee.", set(), "none"),
+    ("gout", "My doctor wants to put me on Jardiance.", {M("empagliflozin")}, "none"),
+    ("gout", "My doctor is going to start me on Jardiance next month.", {M("empagliflozin")}, "none"),
+    ("gout", "The endocrinologist mentioned Ozempic.", {M("semaglutide")}, "none"),
+    ("gout", "Does Lasix cause leg cramps?", {M("furosemide")}, "none"),
+    ("gout", "The pharmacist said I should not take Sudafed.", {M("pseudoephedrine")}, "none"),
+    ("gout", "I was going to take some Advil but I didn't.", {M("ibuprofen")}, "none"),
+    ("gout", "I try not to take Advil.", {M("ibuprofen")}, "none"),
+    ("gout", "I gave my husband some of my Tylenol.", {M("acetaminophen")}, "none"),
+    ("gout", "My daughter takes the same Cozaar as me.", {M("losartan")}, "none"),
+    ("gout", "I switched from Advil to Tylenol.", {M("ibuprofen"), M("acetaminophen"), N("acetaminophen")}, "routine"),
+    ("gout", "No Advil, no Tylenol, nothing like that.", {M("ibuprofen"), M("acetaminophen")}, "none"),
+    ("gout", "I have some Advil at home but I haven't used it.", {M("ibuprofen")}, "none"),
+    ("gout", "I have Tylenol in case I need it.", {M("acetaminophen")}, "none"),
+    ("asthma", "I have my rescue inhaler but haven't needed it.", {M("albuterol")}, "none"),
+    ("knee", "I took an extra oxycodone last night because the pain was bad.", {M("oxycodone")}, "none"),
+]
+
+
+@pytest.mark.parametrize(("plan", "text", "expected", "level"), CASES, ids=[c[1][:60] for c in CASES])
+def test_findings(specialist: MedicationSpecialist, plans: dict[str, careplans.CarePlan], plan: str, text: str,
+                  expected: set[tuple[str, ...]], level: str) -> None:
+    found, escalation, _ = judge(specialist, plans[plan], text)
+    assert found == expected
+    assert escalation == level
+
+
+# --- answers that name no drug: the drug comes from the agent's question -------------------------------
+
+HISTORY_CASES = [
+    ("gout", ("Are you still taking your allopurinol every day?",), "No, I ran out of it last week.", {X("allopurinol")}, "routine"),
+    ("gout", ("Have you been taking your glipizide?",), "Not really, I keep forgetting.", {X("glipizide")}, "routine"),
+    ("hf", ("Are you taking your Lasix?",), "Yes I take it twice a day but I skipped it yesterday.", {X("furosemide")}, "routine"),
+    ("warfarin", ("Did you take any Advil?",), "Yes, I took two of them yesterday.",
+     {N("ibuprofen"), I("ibuprofen", "warfarin")}, "urgent"),
+    ("asthma", ("How much Tylenol did you take yesterday?",), "About ten of the extra strength ones.",
+     {N("acetaminophen"), D("acetaminophen")}, "urgent"),
+    # hard negatives
+    ("gout", ("Have you been taking your glipizide?",), "Yes, every morning and evening.", set(), "none"),
+    ("asthma", ("Have you needed your rescue inhaler?",), "No, not at all.", set(), "none"),
+    ("hf", ("Any problems with your Lasix?",), "No.", set(), "none"),
+    ("gout", ("Did you take your losartan today?",), "Not yet, I will after lunch.", set(), "none"),
+    ("hf", ("How are you feeling today?",), "I ran out of steam after lunch.", set(), "none"),
+    ("hf", ("Any questions on your Lasix?",), "No.", set(), "none"),
+    ("warfarin", ("Remember not to take Advil with your warfarin.",), "Okay, I won't take it.", set(), "none"),
+    ("hf", ("Has the Lasix helped your swelling?",), "No, it's still bad.", set(), "none"),
+    ("hf", ("Have you missed any doses of your Coreg?",), "No, not one.", set(), "none"),
+    # positives
+    ("hf", ("Did you take your Lasix today?",), "No.", {X("furosemide")}, "routine"),
+    ("hf", ("Have you missed any doses of your Coreg?",), "Just one on Sunday.", {X("carvedilol")}, "routine"),
+    ("warfarin", ("Have you taken any Advil?",), "Yes, it helps my knee.", {N("ibuprofen"), I("ibuprofen", "warfarin")}, "urgent"),
+    ("gout", ("How many Tylenol did you take yesterday?",), "Like 15.", {N("acetaminophen"), D("acetaminophen")}, "urgent"),
+    ("gout", ("How many Advil did you take yesterday?",), "About twelve, maybe more.", {N("ibuprofen"), D("ibuprofen")}, "urgent"),
+    ("gout", ("How much Tylenol did you take?",), "Probably 5000 milligrams.", {N("acetaminophen"), D("acetaminophen")}, "urgent"),
+    ("gout", ("How many Advil did you take yesterday?",), "Just two.", {N("ibuprofen")}, "routine"),
+    ("warfarin", ("How many Tylenol did you take yesterday?",), "Two, around 8 o'clock.", set(), "none"),
+]
+
+
+@pytest.mark.parametrize(("plan", "history", "text", "expected", "level"), HISTORY_CASES,
+                         ids=[c[2][:50] for c in HISTORY_CASES])
+def test_answers_about_the_drug_the_agent_asked_about(specialist: MedicationSpecialist,
+                                                      plans: dict[str, careplans.CarePlan], plan: str,
+                                                      history: tuple[str, ...], text: str,
+                                                      expected: set[tuple[str, ...]], level: str) -> None:
+    found, escalation, _ = judge(specialist, plans[plan], text, history)
+    assert found == expected
+    assert escalation == level
+
+
+# --- classification of one mention ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "drug", "status"),
+    [
+        ("I took Advil this morning.", "Advil", "taken"),
+        ("Can I take Advil?", "Advil", "asked"),
+        ("Is it bad that I took 4 Advil?", "Advil", "taken"),
+        ("I didn't take any Advil.", "Advil", "missed_neg"),  # a missed dose only for a scheduled plan drug
+        ("I haven't taken my Lasix today.", "Lasix", "missed_neg"),
+        ("I ran out of Lasix.", "Lasix", "missed"),
+        ("I need a refill of Lasix.", "Lasix", "refill"),
+        ("My wife takes Xanax.", "Xanax", "other"),
+        ("I'm allergic to penicillin.", "penicillin", "allergy"),
+        ("I used to take Zoloft.", "Zoloft", "discontinued"),
+        ("Nobody told me I couldn't take Advil, so I took some yesterday.", "Advil", "taken"),
+        ("I'm not sure if I can take Advil.", "Advil", "asked"),
+        ("I wonder whether Aleve would help.", "Aleve", "asked"),
+        ("I was wondering about Benadryl.", "Benadryl", "asked"),
+    ],
+)
+def test_classify_mention(text: str, drug: str, status: str) -> None:
+    start = text.index(drug)
+    assert classify_mention(text, start, start + len(drug)).status == status
+
+
+# --- what the primary agent is told ---------------------------------------------------------------------
+
+
+def test_guidance_and_explanations(specialist: MedicationSpecialist, plans: dict[str, careplans.CarePlan]) -> None:
+    _, _, result = judge(specialist, plans["gout"],
+                         "My knee hurts so I took three extra strength Tylenol every four hours yesterday, five times.")
+    dose = next(f for f in result.findings if f.kind == "dose_exceeds_max")
+    assert "7,500 mg" in (dose.message or "") and "4,000 mg" in (dose.message or "")
+    assert dose.urgency == "urgent" and dose.evidence
+    assert any("7,500 mg acetaminophen in 24 h (max 4,000 mg)" in g and "nurse will call today" in g
+               for g in result.guidance)
+    _, _, result = judge(specialist, plans["asthma"], "Can I take Motrin for my back?")
+    contra = next(f for f in result.findings if f.kind == "contraindicated")
+    assert contra.urgency == "routine" and "NSAID" in (contra.message or "") or "Aspirin" in (contra.message or "")
+    assert any("ibuprofen" in g and "not to take it" in g for g in result.guidance)
+    _, _, result = judge(specialist, plans["gout"], "I ran out of the allopurinol last week.")
+    assert any("allopurinol" in g for g in result.guidance)
+
+
+def test_agent_drafts_are_not_judged() -> None:
+    spec = get("medication")
+    assert spec.name == "medication"
+    assert spec.speakers == frozenset({"patient"})
+
+
+def test_empty_turn(specialist: MedicationSpecialist, plans: dict[str, careplans.CarePlan]) -> None:
+    found, level, result = judge(specialist, plans["hf"], "   ")
+    assert found == set() and level == "none" and result.guidance == []
+
+
+# --- latency ----------------------------------------------------------------------------------------------
+
+
+def test_latency_per_turn(specialist: MedicationSpecialist, plans: dict[str, careplans.CarePlan]) -> None:
+    """Mean and p95 per check() after warm-up, over every sentence in this file (reported on -s)."""
+    turns = [(plans[p], t) for p, t, _, _ in CASES]
+    for plan, text in turns:  # warm-up: plan indexes, regexes, the dictionary
+        judge(specialist, plan, text)
+    times = []
+    for _ in range(3):
+        for plan, text in turns:
+            ctx = TurnContext(plan=plan, turn=Utterance("patient", text), today=TODAY)
+            t0 = time.perf_counter()
+            specialist.check(ctx)
+            times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    mean, p95 = statistics.mean(times), times[int(len(times) * 0.95)]
+    print(f"\nmedication specialist: {len(times)} turns, mean {mean:.3f} ms, p95 {p95:.3f} ms")
+    assert mean < 5.0
+
+
+# --- hypertension recorded far above goal counts as uncontrolled for decongestants ------------------------
+
+HTN_PLAN = """
+id: test-htn-{name}
+patient: {{name: Una Tester, date_of_birth: "1975-05-05", sex: female}}
+conditions: [{{name: Essential hypertension}}]
+medications: [{{name: amlodipine, strength: {{value: 10, unit: mg}}, dose: {{value: 10, unit: mg}}, times_per_day: 1}}]
+labs:
+  - {{analyte: systolic_bp, value: {sbp}, unit: mmHg, date: "2026-11-20"}}
+  - {{analyte: diastolic_bp, value: {dbp}, unit: mmHg, date: "2026-11-20"}}
+"""
+
+
+@pytest.mark.parametrize(("sbp", "dbp", "ruled_out"), [(168, 102, True), (132, 84, False)])
+def test_decongestant_with_hypertension_far_above_goal(specialist: MedicationSpecialist, sbp: int, dbp: int,
+                                                       ruled_out: bool) -> None:
+    plan = load_from_text(HTN_PLAN.format(name=sbp, sbp=sbp, dbp=dbp), "htn plan").plan
+    found, level, _ = judge(specialist, plan, "I took Sudafed for my stuffy nose.")
+    assert (C("pseudoephedrine") in found) is ruled_out
+    assert {M("pseudoephedrine"), N("pseudoephedrine")} <= found and level == "routine"
