@@ -142,10 +142,12 @@ def _cardinal(words: list[_Tok], i: int) -> tuple[float, int] | None:
         if value <= 9 or value in {19, 20}:
             if words[j].low == "oh" and j + 1 < n and words[j + 1].low in UNITS:
                 return float(value * 100 + UNITS[words[j + 1].low]), used + 2
-            nxt = _small(words, j)
-            if nxt is not None and nxt[0] >= 10 and not _followed_by_drug_unit(words, j + nxt[1]):
+            # A hyphen may join the parts as a recogniser writes them: "two-twelve", "nine-forty".
+            hyphen = 1 if words[j].low == "-" and words[j].start == words[j - 1].end else 0
+            nxt = _small(words, j + hyphen)
+            if nxt is not None and nxt[0] >= 10 and not _followed_by_drug_unit(words, j + hyphen + nxt[1]):
                 if value <= 9 or (value in {19, 20} and nxt[0] >= 10):
-                    return float(value * 100 + nxt[0]), used + nxt[1]
+                    return float(value * 100 + nxt[0]), used + hyphen + nxt[1]
     if j < n and words[j].low == "hundred":
         value *= 100
         j += 1

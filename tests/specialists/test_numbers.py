@@ -28,6 +28,9 @@ from specialists.text.numbers import find_numbers, normalize_numbers
         ("I weigh two oh five", "I weigh 205"),
         ("my sugar was forty five", "my sugar was 45"),
         ("sixty-one before lunch", "61 before lunch"),
+        ("I was two-twelve yesterday and this morning I'm two-sixteen", "I was 212 yesterday and this morning I'm 216"),
+        ("the BNP was nine-forty", "the BNP was 940"),
+        ("twenty-two", "22"),
         # A drug unit after the second number keeps them apart: two tablets of twenty mg.
         ("I took two twenty milligram tablets", "I took 2 20 milligram tablets"),
         ("I took three extra strength Tylenol every four hours, five times.", "I took 3 extra strength Tylenol every 4 hours, 5 times."),
