@@ -199,8 +199,17 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
 
 
 # ---------------------------------------------------------------- running
+def warm_up() -> None:
+    """Load the drug dictionary and every specialist once, so per-case latency excludes one-time start-up."""
+    from specialists.text import drugs
+
+    drugs.preload()
+    all_specialists()
+
+
 def _run_chunk(args: tuple[str, list[Case]]) -> list[dict[str, Any]]:
     base, cases = args
+    warm_up()
     plans = PlanCache(Path(base))
     return [run_case(c, plans) for c in cases]
 
@@ -216,6 +225,7 @@ def replay(cases_path: Path, *, workers: int = 1, progress: Callable[[int], None
     base = str(cases_path.resolve().parent)
     results: list[dict[str, Any]] = []
     if workers <= 1:
+        warm_up()
         plans = PlanCache(Path(base))
         for case in parsed.cases:
             results.append(run_case(case, plans))
