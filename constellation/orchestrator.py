@@ -159,10 +159,11 @@ class Orchestrator:
                            timings, flagged, [f for f in failed if f], guidance)
 
     def _apply(self, updates: dict[str, object], findings: list[Finding], level: Level, index: int, text: str) -> None:
-        if "identity_verified" in updates:
-            self.state.identity_verified = bool(updates["identity_verified"]) or self.state.identity_verified
         if "identity_attempts" in updates:
             self.state.identity_attempts = max(self.state.identity_attempts, int(updates["identity_attempts"]))  # type: ignore[call-overload]
+        # Two failed tries end health-information talk for this call: a later right answer does not reopen it.
+        if "identity_verified" in updates and not self.state.locked:
+            self.state.identity_verified = bool(updates["identity_verified"]) or self.state.identity_verified
         covered = updates.get("covered")
         if isinstance(covered, list) and self.state.identity_verified:
             self.state.cover([str(c) for c in covered])
