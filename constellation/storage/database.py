@@ -158,8 +158,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        # `sqlite_begin="IMMEDIATE"` takes the write lock up front (used for migrations).
-        mode = conn.get_execution_options().get("sqlite_begin", "")
+        # Every transaction takes the write lock up front (BEGIN IMMEDIATE) and so waits on the busy
+        # timeout for another writer. A deferred transaction that reads and then writes fails with
+        # "database is locked" at once when another connection writes meanwhile (SQLite's deadlock guard).
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
