@@ -338,6 +338,28 @@ def bench_specialists_cmd(
     typer.echo(json.dumps(result))
 
 
+@bench_app.command("turns")
+def bench_turns_cmd(
+    care_plan: Annotated[Path | None, typer.Option("--care-plan", help="Care plan (default: the anticoagulation example).")] = None,
+    calls: Annotated[int, typer.Option(min=1, help="Scripted calls of 8 turns each, after one warm-up call.")] = 10,
+) -> None:
+    """Per-turn overhead (scripted primary + deterministic specialists) and specialist-stage parallelism."""
+    import json
+
+    import careplans
+    from evaluation.bench import bench_parallelism, bench_turns
+
+    plan = care_plan or Path(careplans.__file__).with_name("examples") / "anticoagulation_warfarin.yaml"
+    turns = bench_turns(plan, calls)
+    t = turns["total_ms"]
+    typer.echo(f"per-turn overhead over {turns['turns']} turns: mean {t['mean']:.1f} ms, p50 {t['p50']:.1f} ms, "
+               f"p95 {t['p95']:.1f} ms, max {t['max']:.1f} ms; stage p95 {turns['stage_p95_ms']}")
+    par = bench_parallelism()
+    typer.echo(f"parallel specialist stage: 1 specialist {par['one_specialist_s']:.3f} s, 5 specialists "
+               f"{par['5_specialists_s']:.3f} s, ratio {par['ratio']:.2f} (each with 200 ms model latency)")
+    typer.echo(json.dumps({"turns": turns, "parallelism": par}))
+
+
 # ---------------------------------------------------------------- app
 @app.command("ui")
 def ui(

@@ -44,3 +44,81 @@ def bench_specialists(cases_path: Path, repeat: int = 5) -> dict[str, Any]:
                        "max": round(latencies[-1], 3)},
         "throughput_cases_per_s": round(n / elapsed, 1),
     }
+
+
+def bench_turns(plan_path: Path, calls: int = 10) -> dict[str, Any]:
+    """Scripted primary + deterministic specialists, no storage: per-turn overhead of the whole pipeline."""
+    import asyncio
+
+    from careplans import load_care_plan
+    from constellation.call import Call
+
+    plan = load_care_plan(plan_path)
+    p = plan.patient
+    lines = [f"Hello, this is {p.name}.", p.date_of_birth.strftime("%B %d, %Y"), "I'm doing fine, thanks.",
+             "I took two Tylenol yesterday for my back.", "My blood pressure was one thirty over eighty.",
+             "No problems with my medicines.", "When is my next appointment?", "No, that's all. Bye."]
+    totals: list[float] = []
+    stages: dict[str, list[float]] = {"specialists": [], "primary": [], "verify": []}
+
+    async def one_call() -> None:
+        call = Call.start(plan)
+        for line in lines:
+            out = await call.say(line)
+            totals.append(out.latency_ms["total"])
+            for k in stages:
+                stages[k].append(out.latency_ms.get(k, 0.0))
+
+    async def run() -> None:
+        await one_call()  # warm-up
+        totals.clear()
+        for v in stages.values():
+            v.clear()
+        for _ in range(calls):
+            await one_call()
+
+    asyncio.run(run())
+    totals.sort()
+
+    def p95(values: list[float]) -> float:
+        ordered = sorted(values)
+        return round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 2)
+
+    return {"turns": len(totals), "total_ms": {"mean": round(statistics.fmean(totals), 2), "p50": round(totals[len(totals) // 2], 2),
+                                                "p95": p95(totals), "max": round(totals[-1], 2)},
+            "stage_p95_ms": {k: p95(v) for k, v in stages.items()}}
+
+
+def bench_parallelism(delay_s: float = 0.2, n: int = 5) -> dict[str, Any]:
+    """Five specialists each given an artificial model latency: the stage should take about one latency."""
+    import asyncio
+    from dataclasses import dataclass
+
+    from careplans import load_care_plan
+    from constellation.orchestrator import run_checks
+    from specialists.base import SpecialistResult, TurnContext, Utterance
+
+    @dataclass
+    class SlowSpecialist:
+        name: str
+        speakers: frozenset[str] = frozenset({"patient"})
+
+        def check(self, ctx: TurnContext) -> SpecialistResult:
+            return SpecialistResult()
+
+        async def acheck(self, ctx: TurnContext) -> SpecialistResult:
+            await asyncio.sleep(delay_s)  # stands in for a model call
+            return SpecialistResult()
+
+    plan = load_care_plan(Path(__file__).resolve().parents[1] / "careplans" / "examples" / "anticoagulation_warfarin.yaml")
+    ctx = TurnContext(plan=plan, turn=Utterance("patient", "hello"))
+
+    async def stage(k: int) -> float:
+        specs = [SlowSpecialist(f"s{i}") for i in range(k)]
+        t0 = time.perf_counter()
+        await run_checks(specs, ctx, timeout_s=5)  # type: ignore[arg-type]
+        return time.perf_counter() - t0
+
+    one = min(asyncio.run(stage(1)) for _ in range(3))
+    many = min(asyncio.run(stage(n)) for _ in range(3))
+    return {"one_specialist_s": round(one, 3), f"{n}_specialists_s": round(many, 3), "ratio": round(many / one, 3)}
