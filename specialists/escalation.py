@@ -36,6 +36,14 @@ Decisions the policy leaves open (documented here, tested in tests/specialists/t
   question about it ("Have you passed out?" - "Yes, twice").
 - Mentions from months or years ago ("back in 2019", "two weeks ago", "used to") are history, unless
   the sentence says it goes on ("started two weeks ago", "since", "still").
+- A caregiver speaking for the patient ("This is her husband", "I'm calling for my mother", in this
+  turn or earlier; specialists.text.context.speaking_for) makes "she", "her sugar", "my mother" the
+  patient; another person they name ("my neighbour had a stroke") and their own ("my own", "myself")
+  stay someone else's. A declared relation that does not fit the plan's patient's sex is not a proxy.
+- A fever of 101 F or more is urgent on a post-operative plan and also when the call tells of a recent
+  operation or of wound redness or drainage.
+- Bleeding for 20 minutes or more, or that will not stop, is heavy bleeding (MedlinePlus: nosebleeds
+  lasting more than 20 minutes need care).
 """
 
 from __future__ import annotations
@@ -44,13 +52,14 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from careplans import CarePlan
 from specialists import knowledge as kn
 from specialists.base import SpecialistResult, TurnContext, Utterance
 from specialists.findings import Finding, Level, level_rank
-from specialists.text.context import Scope, answer_polarity, normalize, scope
+from specialists.text.context import Proxy, Scope, answer_polarity, normalize, proxy_for_turn, scope
 
 GUIDANCE: dict[str, str] = {
     "emergency": "Tell the patient to call 911 now (or have someone call), stay on the line, do not continue the checklist",
@@ -171,7 +180,7 @@ class _Found:
 
 
 def _affirmed(text: str, patterns: Iterable[re.Pattern[str]], today: dt.date, *, intent: bool = False,
-              accept: Any = None) -> _Found | None:
+              accept: Any = None, proxy: Proxy | None = None) -> _Found | None:
     """The first match of any pattern that is about the speaker, now, and affirmed."""
     if isinstance(patterns, _Patterns) and patterns.any.search(text) is None:
         return None
@@ -181,7 +190,7 @@ def _affirmed(text: str, patterns: Iterable[re.Pattern[str]], today: dt.date, *,
                 continue
             if accept is not None and not accept(text, m):
                 continue
-            sc: Scope = scope(text, m.start(), m.end(), pattern=rx, today=today, intent=intent)
+            sc: Scope = scope(text, m.start(), m.end(), pattern=rx, today=today, intent=intent, proxy=proxy)
             if sc.affirmed:
                 return _Found(m.start(), m.end(), m.group())
     return None
@@ -241,6 +250,7 @@ class _Texts:
     turn: str
     recent: list[str]          # the patient's last utterances (features and chest pain said before)
     answered: str | None       # the agent's question the turn says "yes" to, in first person
+    proxy: Proxy | None = None  # the speaker speaks for the patient ("This is her husband")
 
 
 def _texts(ctx: TurnContext) -> _Texts:
@@ -253,13 +263,14 @@ def _texts(ctx: TurnContext) -> _Texts:
         questions = " ".join(m.group().strip() for m in _QUESTION_SENTENCE.finditer(normalize(last_agent.text)))
         if questions:
             answered = _first_person(questions)
-    return _Texts(turn, recent, answered)
+    return _Texts(turn, recent, answered, proxy_for_turn(ctx))
 
 
-def _feature_found(feature: Any, texts: Sequence[str], today: dt.date, skip: re.Pattern[str] | None = None) -> _Found | None:
+def _feature_found(feature: Any, texts: Sequence[str], today: dt.date, skip: re.Pattern[str] | None = None,
+                   proxy: Proxy | None = None) -> _Found | None:
     for t in texts:
         accept = (lambda s, m: not skip.search(m.group())) if skip is not None else None
-        if (f := _affirmed(t, _regexes(feature), today, accept=accept)) is not None:
+        if (f := _affirmed(t, _regexes(feature), today, accept=accept, proxy=proxy)) is not None:
             return f
     return None
 
@@ -270,10 +281,10 @@ def _red_flag_hits(tx: _Texts, facts: _PlanFacts, today: dt.date, glucose_low: b
     for flag in kb.red_flags:
         intent = flag.id in _INTENT_FLAGS
         own = _affirmed(tx.turn, _regexes(flag), today, intent=intent,
-                        accept=_near_faint_filter(hits) if flag.id == "fainting" else None)
+                        accept=_near_faint_filter(hits) if flag.id == "fainting" else None, proxy=tx.proxy)
         where: Literal["turn", "history", "answer"] = "turn"
         if own is None and tx.answered is not None:
-            own = _affirmed(tx.answered, _regexes(flag), today, intent=intent)
+            own = _affirmed(tx.answered, _regexes(flag), today, intent=intent, proxy=tx.proxy)
             where = "answer"
             # "any chest pain, trouble breathing or fainting?" - "yes, some trouble breathing": the
             # answer is about the symptom it names (or a feature of this flag), not the others asked.
@@ -281,7 +292,7 @@ def _red_flag_hits(tx: _Texts, facts: _PlanFacts, today: dt.date, glucose_low: b
                 own = None
         if own is None and flag.requires:
             for past in tx.recent:
-                if (own := _affirmed(past, _regexes(flag), today, intent=intent)) is not None:
+                if (own := _affirmed(past, _regexes(flag), today, intent=intent, proxy=tx.proxy)) is not None:
                     where = "history"
                     break
         if own is None:
@@ -336,11 +347,11 @@ def _check_requires(flag: Any, own: _Found, where: str, tx: _Texts, facts: _Plan
     turn_feature = False
     for fid in flag.requires:
         feature = kb.red_flag_features[fid]
-        in_turn = _feature_found(feature, [tx.turn], today, skip)
+        in_turn = _feature_found(feature, [tx.turn], today, skip, tx.proxy)
         if in_turn is not None:
             turn_feature = True
             continue
-        if _feature_found(feature, [own_text, *context] if own_text else context, today, skip) is None:
+        if _feature_found(feature, [own_text, *context] if own_text else context, today, skip, tx.proxy) is None:
             return _without_features(flag, facts) if where in {"turn", "answer"} else None
     if where == "history" and not turn_feature:
         return None
@@ -387,13 +398,16 @@ def _labs() -> Any:
     return labs
 
 
-def _readings(text: str, plan: CarePlan, context: Sequence[str]) -> list[Any]:
+_ANY_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                         r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+                         r"eighty|ninety|hundred|a couple|a few)\b", re.I)
+
+
+def _readings(text: str, plan: CarePlan, context: Sequence[str], proxy: Proxy | None = None) -> list[Any]:
     labs = _labs()
-    if labs is None or not re.search(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-                                     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
-                                     r"eighty|ninety|hundred)\b", text, re.I):
+    if labs is None or not _ANY_NUMBER.search(text):
         return []
-    return list(labs.read_measurements(text, plan, context=list(context), include_flagged=True))
+    return list(labs.read_measurements(text, plan, context=list(context), include_flagged=True, proxy=proxy))
 
 
 def _own(r: Any) -> bool:
@@ -406,6 +420,15 @@ _FEVER_WORDS = re.compile(r"\b(?:running (?:a )?(?:fever|temperature|temp)|(?:ha
 _LOW_GRADE = re.compile(r"\b(?:low[- ]grade|slight|little|mild|tiny|small)\s+(?:bit of (?:a )?)?(?:fever|temp\w*)", re.I)
 
 
+def _post_op_talk(ctx: TurnContext, tx: _Texts) -> bool:
+    """The call tells of a recent operation or of wound redness or drainage (fever >= 101 F is then
+    urgent even when the plan does not say post-operative)."""
+    labs = _labs()
+    if labs is None:
+        return False
+    return bool(labs.post_op_talk(tx.turn) or labs.post_op_talk(ctx.said_before("patient")[-600:]))
+
+
 def _severe_bp(r: Any) -> bool:
     return (r.analyte == "systolic_bp" and r.value >= 180 and r.qualifier != "<") or \
         (r.analyte == "diastolic_bp" and r.value >= 110 and r.qualifier != "<")
@@ -415,22 +438,23 @@ def _value_hits(ctx: TurnContext, tx: _Texts, facts: _PlanFacts, readings: list[
     hits: list[Hit] = []
     today = ctx.today
     confusion = kn.red_flag_features().get("confusion_or_cannot_treat")
+    post_op = facts.post_op or _post_op_talk(ctx, tx)
     for r in (r for r in readings if r.current):
         if r.analyte == "glucose" and r.value < 54 and r.qualifier != ">":
-            confused = confusion is not None and _feature_found(confusion, [tx.turn], today) is not None
+            confused = confusion is not None and _feature_found(confusion, [tx.turn], today, proxy=tx.proxy) is not None
             hits.append(Hit("glucose_below_54_confused" if confused else "glucose_below_54_treated",
                             "emergency" if confused else "urgent", f"glucose {r.text}", "value"))
-        if r.analyte == "temperature" and r.value >= 101.0 and r.qualifier != "<" and facts.post_op:
+        if r.analyte == "temperature" and r.value >= 101.0 and r.qualifier != "<" and post_op:
             hits.append(Hit("postop_fever", "urgent", f"temperature {r.text}", "value"))
         if _severe_bp(r):
             # >= 180/110 is urgent only without symptoms (the labs specialist gives that); with signs of
             # organ damage it is a hypertensive emergency.
             symptom = kn.red_flag_features().get("hypertensive_crisis_symptom")
-            found = _feature_found(symptom, [tx.turn], today) if symptom is not None else None
+            found = _feature_found(symptom, [tx.turn], today, proxy=tx.proxy) if symptom is not None else None
             if found is not None:
                 hits.append(Hit("hypertensive_crisis_with_symptoms", "emergency", f"{r.text} with {found.text!r}", "value"))
     if facts.post_op and not any(r.analyte == "temperature" and _own(r) for r in readings):
-        found = _affirmed(tx.turn, [_FEVER_WORDS], today)
+        found = _affirmed(tx.turn, [_FEVER_WORDS], today, proxy=tx.proxy)
         if found is not None and not _LOW_GRADE.search(tx.turn):
             hits.append(Hit("postop_fever", "urgent", found.text))
     if facts.heart_failure:
@@ -440,10 +464,10 @@ def _value_hits(ctx: TurnContext, tx: _Texts, facts: _PlanFacts, readings: list[
 
 def _weight_hits(ctx: TurnContext, tx: _Texts, facts: _PlanFacts, readings: list[Any]) -> list[Hit]:
     labs = _labs()
-    if labs is None:
+    if labs is None or not _ANY_NUMBER.search(tx.turn):  # every weight change says a number
         return []
     hits = []
-    for ch in labs.read_weight_changes(tx.turn, today=ctx.today):
+    for ch in labs.read_weight_changes(tx.turn, today=ctx.today, proxy=tx.proxy):
         if _weight_gain_urgent(ch.pounds, ch.days):
             hits.append(Hit("hf_weight_gain", "urgent", ch.text, "value"))
     if hits:
@@ -546,7 +570,13 @@ _SIDE_EFFECTS = re.compile(
 )
 # Symptoms too common to mean a side effect unless the patient ties them to a medicine.
 _WEAK_SYMPTOMS = re.compile(
-    r"\b(?:tired|fatigue[d]?|exhausted|worn out|drowsy|sleepy|groggy|no energy|headaches?|can'?t sleep|trouble sleeping|"
+    r"\b(?:(?:dry|tickly|tickling|hacking|nagging|annoying|irritating|scratchy|little|persistent|constant|"
+    r"dry,? tickly|dry,? hacking|tickly,? dry)(?:,? (?:little|dry|tickly|hacking|nagging))* cough|coughing (?:a lot|all the time|more)|"
+    r"upset(?:s|ting)? my (?:stomach|tummy|belly|gut)|(?:stomach|tummy|belly|gut) (?:is |has been |'s )?(?:a (?:little|bit) )?(?:upset|off)|"
+    r"gassy|bloat(?:ed|ing)|cramp(?:s|ing)|flush(?:ed|ing)|hot flashes|the runs|sluggish|foggy|"
+    r"mouth (?:is|feels|has been|gets|'s) (?:so |really |very |kind of |a little )?dry|"
+    r"(?:pee|peeing|urinat\w*) (?:a lot|all the time|constantly|more|so much|all night|every hour)|"
+    r"tired|fatigue[d]?|exhausted|worn out|drowsy|sleepy|groggy|no energy|headaches?|can'?t sleep|trouble sleeping|"
     r"insomnia|weak|a little short of breath|winded|blurr?y vision|hair (?:is )?falling out|low (?:blood )?sugars?)\b",
     re.I,
 )
@@ -576,17 +606,33 @@ _MED_CONTEXT = re.compile(
 def _routine_hits(tx: _Texts, facts: _PlanFacts, today: dt.date) -> list[Hit]:
     hits: list[Hit] = []
     turn = tx.turn
-    if (f := _affirmed(turn, [_SIDE_EFFECTS], today)) is not None:
+    if (f := _affirmed(turn, [_SIDE_EFFECTS], today, proxy=tx.proxy)) is not None:
         hits.append(Hit("mild_side_effect", "routine", f.text))
-    elif (f := _affirmed(turn, [_WEAK_SYMPTOMS], today)) is not None:
+    elif (f := _affirmed(turn, [_WEAK_SYMPTOMS], today, proxy=tx.proxy)) is not None:
         sentence = _clause(turn, f)
-        if _ATTRIBUTION.search(sentence) or (facts.drug_words is not None and facts.drug_words.search(sentence)):
+        if _ATTRIBUTION.search(sentence) or (facts.drug_words is not None and facts.drug_words.search(sentence)) \
+                or _names_drug(sentence):
             hits.append(Hit("mild_side_effect", "routine", f.text))
     # A refill need is about the future by nature: "I'll need a refill next week" still counts.
-    refill = _affirmed(turn, [_REFILL], today, intent=True, accept=lambda s, m: _med_context(s, m, facts))
+    refill = _affirmed(turn, [_REFILL], today, intent=True, accept=lambda s, m: _med_context(s, m, facts), proxy=tx.proxy)
     if refill is not None:
         hits.append(Hit("refill_need", "routine", refill.text))
     return hits
+
+
+@lru_cache(maxsize=4096)
+def _is_drug_word(word: str) -> bool:
+    return len(word) > 3 and kn.lookup(word) is not None
+
+
+_CAUSAL = re.compile(r"\b(?:gives?|gave|giving|makes?|made|making|upsets?|upsetting|caus\w+|from|since|after|because of|due to|"
+                     r"side effects?|ever since)\b", re.I)
+
+
+def _names_drug(sentence: str) -> bool:
+    """The sentence ties the symptom to a drug the knowledge knows ("the ibuprofen upsets my stomach"),
+    not merely names one ("headaches, but I'm not taking any Tylenol")."""
+    return bool(_CAUSAL.search(sentence)) and any(_is_drug_word(w) for w in re.findall(r"[a-z][a-z-]+", sentence.lower()))
 
 
 def _med_context(text: str, m: re.Match[str], facts: _PlanFacts) -> bool:
@@ -631,7 +677,7 @@ class EscalationSpecialist:
         facts = self.plan_facts(ctx.plan, ctx.today)
         tx = _texts(ctx)
         context = [u.text for u in ctx.history][-2:]
-        readings = _readings(tx.turn, ctx.plan, context)
+        readings = _readings(tx.turn, ctx.plan, context, tx.proxy)
         glucose_low = any(r.analyte == "glucose" and r.value < 54 and r.current for r in readings)
         hits = _red_flag_hits(tx, facts, ctx.today, glucose_low)
         hits = _intent_adjust(hits, tx.turn)

@@ -5,7 +5,10 @@ sixty-one before lunch", "a1c came back at 8.2", "38.6 C") into :class:`Reading`
 analyte's canonical unit (careplans/analytes.yaml). Numbers that are not the patient's own current
 reading are flagged (someone else's, a goal, a question, negated, hypothetical) and left out by
 default; doses, times, dates, ages and counts are never read as values. Weight changes ("gained 4
-pounds since yesterday") are a separate thing: :func:`read_weight_change`.
+pounds since yesterday") are a separate thing: :func:`read_weight_change`. A value with neither name nor
+unit is read by its verb: "I was running a hundred and two" is a temperature, "I was two-twelve
+yesterday" a weight; "..., it was 248" is the value of what the sentence named before. A caregiver's
+"her sugar" is the patient's when the call says they speak for the patient (``proxy``).
 
 ``LabsSpecialist`` judges each reading against the plan's Target for the analyte (it overrides the
 reference range), else the adult reference range (shared/samples/README.md), and raises
@@ -20,7 +23,7 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal, TypedDict
 
@@ -30,6 +33,7 @@ from careplans.units import UnitError, convert_analyte
 from specialists import knowledge as kn
 from specialists.base import SpecialistResult, TurnContext
 from specialists.findings import Finding, Level, max_level
+from specialists.text.context import Proxy, proxy_for_turn
 from specialists.text.numbers import find_numbers
 
 Direction = Literal["low", "high"]
@@ -399,6 +403,7 @@ class _Doc:
     clause_cuts: list[int] = field(default_factory=list)       # positions of clause boundaries (sorted)
     sentence_cuts: list[int] = field(default_factory=list)
     mentions: list[_Mention] = field(default_factory=list)
+    proxy: Proxy | None = None      # the speaker speaks for the patient: "her sugar" is the patient's
 
     def orig(self, pos: int) -> int:
         i = bisect.bisect_right(self.seg_norm, pos) - 1
@@ -447,7 +452,14 @@ class _Doc:
         return len(self.spans_between(a, b))
 
 
-def _prepare(text: str) -> _Doc:
+def _prepare(text: str, proxy: Proxy | None = None) -> _Doc:
+    """The prepared text: built once per text (the labs and escalation specialists both read every
+    turn, and history turns again), never changed after, so copies share its lists."""
+    return replace(_built(text), proxy=proxy)
+
+
+@lru_cache(maxsize=1024)
+def _built(text: str) -> _Doc:
     text = text.translate(_APOS)
     parts: list[str] = []
     nums: list[_Num] = []
@@ -558,17 +570,18 @@ class _Candidate:
 
 
 def read_measurements(text: str, plan: CarePlan | None = None, *, context: str | Sequence[str] = "",
-                      include_flagged: bool = False) -> list[Reading]:
+                      include_flagged: bool = False, proxy: Proxy | None = None) -> list[Reading]:
     """The lab and vital values said in ``text``, in canonical units, in the order said.
 
     ``context``: what was said just before (e.g. the agent's question "How have your sugars been?"),
     used to name a bare value ("Sixty-one before lunch."). By default only the patient's own current
     readings are returned; with ``include_flagged`` also negated, hypothetical, someone else's, goal
-    and question values, with their flags set.
+    and question values, with their flags set. ``proxy``: the speaker speaks for the patient
+    (specialists.text.context.speaking_for), so "her sugar" is the patient's value.
     """
     if not text or not text.strip():
         return []
-    doc = _prepare(text)
+    doc = _prepare(text, proxy)
     ctx_keys = _context_keys(context)
     units = _plan_units(plan) if plan is not None else {}
     readings: list[Reading] = []
@@ -803,6 +816,8 @@ def _assign(doc: _Doc, cand: _Candidate, ctx_keys: tuple[str, ...], units: dict[
             key = default
         elif ctx_keys:
             key = _context_pick(ctx_keys, cand, fits)
+    if key is None and mention is None and cand.unit_group is None and (not ctx_keys or set(ctx_keys) & {"weight", "temperature"}):
+        key = _unnamed_key(doc, num)
     if key is None:
         return None
     if fits is not None and key not in fits and not (key in _BP_KEYS and "bp" in fits):
@@ -838,6 +853,39 @@ def _plan_unit_for(key: str, value: float, unit: str, reference: float) -> str |
     return None
 
 
+# A value said with no name or unit, known by its verb: "I was running a hundred and two", "I had 101.8
+# last night" (a temperature); "I was two-twelve yesterday", "I'm 216 this morning" (a weight).
+_FEVER_VERB = re.compile(r"\b(?:running|ran|run|spiked|spiking|spike|had|have|got|got\s+up\s+to|went\s+up\s+to|was\s+up\s+to|hit|reached|"
+                         r"burning\s+up\s+at)\s+(?:(?:a|about|around|like|almost|nearly|over|up\s+to|to|at|just)\s+)*$")
+_FEVER_TALK = re.compile(r"\b(?:fever|feverish|febrile|burning\s+up|chills|shivering|sweats|thermometer)\b")
+_WEIGHT_SUBJECT = re.compile(r"\bi(?:'m|\s+am|\s+was|'ve\s+been|\s+have\s+been|\s+weighed|\s+weigh|\s+came\s+in\s+at)\s+"
+                             r"(?:(?:about|around|like|at|up\s+to|down\s+to|only|just|now|still|back\s+to|back\s+up\s+to)\s+)*$")
+
+
+def _unnamed_key(doc: _Doc, num: _Num) -> str | None:
+    before = doc.low[max(0, num.start - 40):num.start]
+    s, e = doc.sentence_bounds(num.start)
+    if any(s <= m.start < e and m.key not in {"generic", "block", "weight", "temperature"} for m in doc.mentions):
+        return None  # "My sugar's been fine, I was 203 this morning": another analyte is being talked about
+    sentence = doc.low[s:e]
+    # "I had 101.8" names a temperature even with "my knee incision" about; a fever word elsewhere in the
+    # sentence does not when it talks of bending a joint or the weather.
+    verb = bool(_FEVER_VERB.search(before)) and not _NOT_BODY_PLACE.search(sentence)
+    if verb or _FEVER_TALK.search(sentence) and not _NOT_BODY_TEMP.search(sentence):
+        if 99.0 <= num.value <= 106.5 and (num.decimals or num.value >= 100):
+            return "temperature"
+        if 37.5 <= num.value <= 42 and num.decimals:
+            return "temperature"
+    if _WEIGHT_SUBJECT.search(before):
+        if 110 <= num.value <= 600 and (num.value * 2).is_integer():
+            return "weight"
+        if 99.0 <= num.value <= 106.5 and num.decimals and not _NOT_BODY_PLACE.search(sentence):
+            return "temperature"  # "I'm at 101.6"
+    return None
+
+
+_NOT_BODY_PLACE = re.compile(r"\b(?:outside|out\s+there|weather|thermostat|house|room|oven|water|bath|shower|freezer|fridge|pool|forecast|"
+                             r"hot\s+out|car|degrees\s+out)\w*")
 _NOT_BODY_TEMP = re.compile(r"\b(?:bend|bent|bending|flex|flexion|straighten|extension|angle|knee|leg|arm|rotate|turn|outside|out\s+there|"
                             r"weather|thermostat|house|room|heat|oven|water|bath|shower|freezer|fridge|pool|forecast|sun|hot\s+out)\w*")
 
@@ -894,11 +942,15 @@ def _pick_mention(doc: _Doc, num: _Num, fits: frozenset[str] | None) -> _Mention
     n_clause = doc.clause_of(num.start)
     # "..., I was 203": the patient is the subject (a weight, an age), not the analyte of the clause before.
     self_subject = bool(_SELF_SUBJECT.search(doc.low[doc.clause_start(num.start):num.start]))
+    backref = _back_reference(doc, num)
     for m in doc.mentions:
         if m.end <= num.start:
             dist = doc.token_distance(m.end, num.start)
             same_clause = doc.clause_of(m.start) == n_clause
-            if m.weak and (dist > 4 or not (same_clause or _filler_between(doc, m.end, num.start))):
+            # a weak name counts right before its value, or for a value that points back to it in the
+            # same sentence ("the scale said 216 this morning, it was 212 yesterday")
+            weak_back = backref and dist <= 12 and doc.sentence_of(m.start) == n_sentence
+            if m.weak and not weak_back and (dist > 4 or not (same_clause or _filler_between(doc, m.end, num.start))):
                 continue
             if same_clause:
                 if dist > 12:
@@ -906,7 +958,7 @@ def _pick_mention(doc: _Doc, num: _Num, fits: frozenset[str] | None) -> _Mention
             else:
                 if dist > 16 or doc.sentence_of(m.start) < n_sentence - 1 or self_subject:
                     continue
-                if not _filler_between(doc, m.end, num.start):
+                if not (_filler_between(doc, m.end, num.start) or backref and not _other_number_between(doc, m.end, num.start)):
                     continue
             cands.append((dist, m))
         elif m.start >= num.end:
@@ -928,6 +980,16 @@ def _pick_mention(doc: _Doc, num: _Num, fits: frozenset[str] | None) -> _Mention
 
 
 _SELF_SUBJECT = re.compile(r"\bi(?:'m|\s+am|\s+was|'ve\s+been|\s+weighed|\s+weigh)\s+(?:(?:about|around|like|at|up\s+to|down\s+to|only|just)\s+)*$")
+
+
+_BACK_WORDS = frozenset({"it", "it's", "that", "that's", "which", "this", "they"})
+
+
+def _back_reference(doc: _Doc, num: _Num) -> bool:
+    """The value's own clause only points back ("..., it was 248", "and it came back at 5.9"): the value is
+    the thing named in the clause before, whatever was said in between ("my sugar at the pharmacy")."""
+    words = doc.words_between(doc.clause_start(num.start), num.start)
+    return any(w in _BACK_WORDS for w in words) and all(w in _FILLER or w[0].isdigit() for w in words)
 
 
 def _analyte_right_before(doc: _Doc, generic: _Mention) -> bool:
@@ -1054,6 +1116,9 @@ def _other_person(doc: _Doc, num: _Num, mention: _Mention | None) -> bool:
 def _owner(doc: _Doc, a: int, b: int) -> str | None:
     text = doc.low[a:b]
     last: tuple[int, str] | None = None
+    proxy = doc.proxy
+    if proxy is not None and _OWN_RX.search(text):
+        return "other"  # a caregiver's own value ("my own sugar was 250")
     for m in _SELF_RX.finditer(text):
         if m.group() in {"my", "our"} and _OTHER_NOUN_AFTER_MY.match(text[m.end():]):
             continue
@@ -1066,9 +1131,14 @@ def _owner(doc: _Doc, a: int, b: int) -> str | None:
         # "her sugar", "his blood pressure" are someone else's; "her machine said" (the nurse's) is not.
         if m.group() in {"his", "her", "their"} and not _names_value_soon(doc, a + m.end()):
             continue
+        # A caregiver's "her sugar", "my mother's pressure" is the patient's.
+        who = "self" if proxy is not None and proxy.refers_to_patient(doc.low, a + m.start(), m.group()) else "other"
         if last is None or m.start() >= last[0]:
-            last = (m.start(), "other")
+            last = (m.start(), who)
     return last[1] if last else None
+
+
+_OWN_RX = re.compile(r"\b(?:my own|i myself)\b")
 
 
 def _names_value_soon(doc: _Doc, pos: int) -> bool:
@@ -1100,6 +1170,7 @@ _WUNIT = r"(?:\s*-?\s*(?P<unit>pounds?|lbs?|kilos?|kilograms?|kgs?)\b)"
 _CHANGE_RX = re.compile(r"\b(?:" + _GAIN + "|" + _LOSS + r")\s+" + _QUAL + r"(?P<n>\d+(?:\.\d+)?)" + _WUNIT + "?")
 _CHANGE_AFTER_RX = re.compile(r"\b(?P<n>\d+(?:\.\d+)?)" + _WUNIT + r"\s+(?:(?P<more>heavier|more|up|over\s+(?:my\s+)?(?:dry|usual|normal|regular|target|goal)\s+weight)|(?P<less>lighter|less|down))\b")
 _FROM_TO_RX = re.compile(r"\bfrom\s+(?:about\s+|like\s+)?(?P<a>\d{2,3}(?:\.\d+)?)" + _WUNIT.replace("unit", "u1") + r"?\s+(?:up\s+|down\s+)?to\s+(?:about\s+|like\s+)?(?P<b>\d{2,3}(?:\.\d+)?)")
+_SELF_FROM = re.compile(r"\bi(?:'ve|\s+have)?\s+(?:went|gone|jumped|climbed|crept|come|came|dropped|fallen|fell|bounced)\s+(?:up\s+|down\s+)?from\b")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "couple": 2, "few": 3}
 
@@ -1111,13 +1182,17 @@ def read_weight_change(text: str, *, today: dt.date | None = None, context: str 
     return found[0] if found else None
 
 
-def read_weight_changes(text: str, *, today: dt.date | None = None, context: str | Sequence[str] = "") -> list[WeightChange]:
+def read_weight_changes(text: str, *, today: dt.date | None = None, context: str | Sequence[str] = "",
+                        proxy: Proxy | None = None) -> list[WeightChange]:
     """Every weight change the patient reports of their own weight ("up 3 pounds since yesterday",
     "went from 198 to 203"); negated, hypothetical ("call if you gain 3 pounds") and others' are left out."""
     if not text:
         return []
-    doc = _prepare(text)
+    doc = _prepare(text, proxy)
     weighty = any(m.key == "weight" for m in doc.mentions) or bool(re.search(r"\b(?:pounds?|lbs?|kilos?|kgs?|heavier|lighter|weight)\b", doc.low))
+    # "I went from 210 to 216 this week": the speaker's own number, with no other analyte named, is a weight
+    weighty = weighty or bool(_SELF_FROM.search(doc.low)) and not any(
+        m.key not in {"generic", "block", "weight"} for m in doc.mentions)
     out: list[WeightChange] = []
     taken: list[tuple[int, int]] = []
     for m in _CHANGE_RX.finditer(doc.low):
@@ -1148,7 +1223,7 @@ def read_weight_changes(text: str, *, today: dt.date | None = None, context: str
         out.append(_change(doc, m.start(), m.end(), b - a, today))
         taken.append((m.start(), m.end()))
     if not out:
-        dated = _dated_weights(text, context)
+        dated = _dated_weights(text, context, proxy)
         if dated is not None:
             out.append(dated)
     out.sort(key=lambda c: c.start)
@@ -1208,9 +1283,9 @@ _WHEN_RX = [(re.compile(r"\b(?:today|this\s+morning|now|right\s+now|tonight|this
             (re.compile(r"\b(\d+)\s+days\s+ago\b"), None)]
 
 
-def _dated_weights(text: str, context: str | Sequence[str]) -> WeightChange | None:
+def _dated_weights(text: str, context: str | Sequence[str], proxy: Proxy | None = None) -> WeightChange | None:
     """"198 yesterday and 202 this morning": two of the patient's weights with days."""
-    weights = [r for r in read_measurements(text, context=context) if r.analyte == "weight"]
+    weights = [r for r in read_measurements(text, context=context, proxy=proxy) if r.analyte == "weight"]
     if len(weights) < 2:
         return None
     dated = []
@@ -1475,7 +1550,7 @@ class LabsSpecialist:
         if not text or not any(ch.isdigit() for ch in text) and not _HAS_NUMBER_WORD.search(text):
             return SpecialistResult()
         history = [u.text for u in ctx.history][-2:]
-        readings = read_measurements(text, ctx.plan, context=history)
+        readings = read_measurements(text, ctx.plan, context=history, proxy=proxy_for_turn(ctx))
         if not readings:
             return SpecialistResult()
         facts = self._plan_facts(ctx.plan, ctx.today)

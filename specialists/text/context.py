@@ -19,6 +19,10 @@ or "and" / "so" / "because" followed by a new subject: "no fever, I passed out",
 passed out") end negation, other-person and history scopes but not a conditional ("if my sugar
 drops and I get confused" stays hypothetical).
 
+A caller may speak for the patient ("This is her husband", "I'm calling for my mother"):
+:func:`speaking_for` finds that in the call and returns a :class:`Proxy`; given to :func:`scope`, the
+patient's pronouns and relation words are then the patient, not someone else.
+
 The cue words come from specialists/knowledge/red_flags.yaml (`modifiers`) plus the structural
 patterns below (pronouns, years, question shapes) that a word list cannot express.
 """
@@ -31,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-__all__ = ["Scope", "answer_polarity", "clause_bounds", "is_affirmed", "normalize", "scope"]
+__all__ = ["Proxy", "Scope", "answer_polarity", "clause_bounds", "is_affirmed", "normalize", "proxy_for_turn", "scope", "speaking_for"]
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 
@@ -382,13 +386,16 @@ def _question(text: str, start: int, end: int, slo: int, shi: int) -> str | None
     return None
 
 
-def _other_person(text: str, start: int, end: int, lo: int) -> str | None:
+def _other_person(text: str, start: int, end: int, lo: int, proxy: Proxy | None = None, hi: int | None = None) -> str | None:
     _, _, oth = _cues()
     inside = text[start:end]
+    if proxy is not None and (_OWN.search(text[lo:start]) or _OWN.search(text[end:hi if hi is not None else end])):
+        return "my own"  # a caregiver's own ("my own chest pain", "I've been dizzy myself"), not the patient's
     if _MY.search(inside):  # "they found blood in my stool"
         return None
-    if _THIRD_POSSESSIVE.search(inside):
-        return _THIRD_POSSESSIVE.search(inside).group().lower()  # type: ignore[union-attr]
+    if (poss := _THIRD_POSSESSIVE.search(inside)) is not None:
+        if proxy is None or not proxy.refers_to_patient(text, start + poss.start(), poss.group()):
+            return poss.group().lower()
     pre = text[lo:start]
     hits = list(oth.finditer(pre))
     if not hits:
@@ -396,6 +403,9 @@ def _other_person(text: str, start: int, end: int, lo: int) -> str | None:
     m = hits[-1]
     # "my wife says I was slurring": the speaker is the subject again after the other person.
     if _FIRST_PERSON.search(pre[m.end():]):
+        return None
+    # A caregiver's "she", "her sugar", "my mother" is the patient.
+    if proxy is not None and proxy.refers_to_patient(text, lo + m.start(), m.group()):
         return None
     return m.group().lower()
 
@@ -423,16 +433,17 @@ def _historical(text: str, start: int, end: int, lo: int, hi: int, today: dt.dat
 
 
 def scope(text: str, start: int, end: int, *, pattern: re.Pattern[str] | None = None,
-          today: dt.date | None = None, intent: bool = False) -> Scope:
+          today: dt.date | None = None, intent: bool = False, proxy: Proxy | None = None) -> Scope:
     """How the phrase at text[start:end] is meant. ``pattern`` (the regex that found it) lets a
     negation inside the match be told apart from one the pattern needs ("inhaler isn't working").
     ``intent``: the phrase states an intention (suicidal statements): modal verbs and fears do not
-    make it hypothetical, only an if-clause around it does."""
+    make it hypothetical, only an if-clause around it does. ``proxy``: the speaker speaks for the
+    patient (:func:`speaking_for`), so the patient's pronouns and relation name are the patient."""
     text = normalize(text)
     today = today or dt.date.today()
     slo, shi = clause_bounds(text, start, end, strong=True)
     lo, hi = clause_bounds(text, start, end)
-    if cue := _other_person(text, start, end, lo):
+    if cue := _other_person(text, start, end, lo, proxy, hi):
         return Scope(other_person=True, cue=cue)
     if cue := _hypothetical(text, start, slo, lo, intent):
         return Scope(hypothetical=True, cue=cue)
@@ -471,3 +482,132 @@ def answer_polarity(text: str) -> str | None:
     if _YES.search(t):
         return "yes"
     return None
+
+
+# --------------------------------------------------------------------------------------------------
+# A caregiver speaking for the patient
+# --------------------------------------------------------------------------------------------------
+
+# Relation words, grouped by who they name (the synonyms of one group name the same person).
+_FEMALE_RELATIONS = (("mother", "mom", "mum", "mama", "mommy", "ma"), ("wife",), ("daughter",), ("sister",),
+                     ("grandmother", "grandma", "granny", "nana"), ("aunt", "auntie"), ("niece",), ("girlfriend",),
+                     ("stepmother",), ("stepdaughter",), ("mother-in-law",), ("daughter-in-law",), ("sister-in-law",))
+_MALE_RELATIONS = (("father", "dad", "daddy", "papa", "pop", "pops"), ("husband", "hubby"), ("son",), ("brother",),
+                   ("grandfather", "grandpa"), ("uncle",), ("nephew",), ("boyfriend",), ("stepfather",), ("stepson",),
+                   ("father-in-law",), ("son-in-law",), ("brother-in-law",))
+_NEUTRAL_RELATIONS = (("partner",), ("spouse",), ("parent",), ("friend",), ("neighbor", "neighbour"), ("roommate",),
+                      ("client",), ("patient",), ("grandparent",), ("relative",), ("loved one",))
+_GROUPS: dict[str, tuple[str, ...]] = {w: g for g in (*_FEMALE_RELATIONS, *_MALE_RELATIONS, *_NEUTRAL_RELATIONS) for w in g}
+_SEX: dict[str, str] = {**{w: "female" for g in _FEMALE_RELATIONS for w in g}, **{w: "male" for g in _MALE_RELATIONS for w in g}}
+_REL = "(?:" + "|".join(sorted((re.escape(w) for w in _GROUPS), key=len, reverse=True)) + ")"
+_CARER = (r"(?:caregiver|care ?giver|carer|caretaker|care taker|(?:home (?:health )?)?aide|nurse|guardian|power of attorney|poa|"
+          r"(?:health ?care )?proxy)")
+_PROXY_RX = (
+    # "This is her husband", "I'm his daughter", "it's Walter's wife", "I'm her caregiver"
+    # ("I'm Maria, Walter's daughter", "this is the patient's wife")
+    re.compile(r"\b(?:this is|i'?m|i am|it'?s|my name is)\s+(?:[a-z]+\s*,?\s+)?(?:(?P<poss>his|her)|(?P<name>[a-z]+)'s)\s+"
+               r"(?:(?P<rel>" + _REL + r")|" + _CARER + r")\b"),
+    # "I'm answering for him", "speaking for her today"
+    re.compile(r"\b(?:calling|phoning|speaking|talking|answering|here)\s+(?:for|on behalf of|in place of|instead of)\s+(?P<pron2>him|her)\b"),
+    # "I'm calling for my mother", "speaking on behalf of my husband", "calling about my dad"
+    re.compile(r"\b(?:calling|phoning|ringing|speaking|talking|answering|here|on the phone)\s+(?:for|on behalf of|about|in place of|"
+               r"instead of)\s+(?:my|our)\s+(?P<rel>" + _REL + r")\b"),
+    re.compile(r"\bon behalf of (?:my|our)\s+(?P<rel>" + _REL + r")\b"),
+    # "my mother is the patient", "the patient is my dad"
+    re.compile(r"\b(?:my|our) (?P<rel>" + _REL + r") is the patient\b|\bthe patient is (?:my|our) (?P<rel2>" + _REL + r")\b"),
+    # "she can't come to the phone", "my husband isn't able to talk right now"
+    re.compile(r"\b(?:(?P<pron>she|he)|(?:my|our) (?P<rel3>" + _REL + r"))\s+(?:can'?t|cannot|isn'?t able to|is not able to|is unable to|"
+               r"couldn'?t|won'?t be able to)\s+(?:(?:come to|get to|talk on|use|hear|be on)\s+the phone|(?:talk|speak|come to the phone)\s+"
+               r"(?:right now|at the moment|today|just now))\b"),
+)
+_PRONOUNS = {"female": frozenset({"she", "her", "hers", "herself", "she's", "she'd", "she'll", "shes"}),
+             "male": frozenset({"he", "him", "his", "himself", "he's", "he'd", "he'll", "hes"})}
+_OWN = re.compile(r"\b(?:my own|i myself|myself)\b", re.I)
+# People a pronoun may point back to, other than the patient ("my neighbour ... she").
+_PERSON_NOUN = re.compile(r"\b(?:my|our|a|the)\s+(?:\w+\s+)?(?P<rel>" + _REL + r"|" + _CARER + r"|doctor|pharmacist|coworker|boss|"
+                          r"cousin|kid|kids|child|baby|lady|man|woman|guy)\b", re.I)
+
+
+@dataclass(frozen=True)
+class _Declared:
+    sex: str | None                  # the patient's sex as the declaration tells it
+    relation: str | None             # the patient's relation to the speaker ("mother"), when said as "my X"
+    name: str | None                 # "Walter's wife": the patient's name
+
+
+@dataclass(frozen=True)
+class Proxy:
+    """The speaker speaks for the patient: the patient's pronouns, relation words and names."""
+
+    pronouns: frozenset[str]
+    relations: frozenset[str]
+    names: frozenset[str]
+
+    def is_patient_word(self, cue: str) -> bool:
+        """ "she", "her", "my mother", "mom's", "Walter" name the patient."""
+        w = normalize(cue).lower().strip()
+        w = re.sub(r"^(?:my|our)\s+", "", w)
+        w = re.sub(r"'?s$", "", w) if w not in self.pronouns and w not in {"his", "hers", "hes", "shes"} else w
+        return w in self.pronouns or w in self.relations or w in self.names
+
+    def refers_to_patient(self, text: str, pos: int, cue: str) -> bool:
+        """The cue at ``pos`` names the patient; a pronoun does unless another person was named
+        before it in the same sentence ("my neighbour had a stroke, she ...")."""
+        if not self.is_patient_word(cue):
+            return False
+        w = normalize(cue).lower().strip()
+        if w not in self.pronouns:
+            return True
+        lo = max((m.end() for m in re.finditer(r"[.?!;\n]", text[:pos])), default=0)
+        for m in _PERSON_NOUN.finditer(text[lo:pos]):
+            if not self.is_patient_word(m.group("rel") or ""):
+                return False
+        return True
+
+
+@lru_cache(maxsize=2048)
+def _declared(text: str) -> tuple[_Declared, ...]:
+    low = normalize(text).lower()
+    out = []
+    for rx in _PROXY_RX:
+        for m in rx.finditer(low):
+            g = m.groupdict()
+            rel = g.get("rel") or g.get("rel2") or g.get("rel3")
+            if g.get("poss") or g.get("name"):
+                # "this is her husband": the speaker is the relation, the patient is "her"
+                sex = {"her": "female", "his": "male"}.get(g.get("poss") or "")
+                out.append(_Declared(sex, None, g.get("name")))
+            elif g.get("pron") or g.get("pron2"):
+                out.append(_Declared("male" if (g.get("pron") or g.get("pron2")) in {"he", "him"} else "female", None, None))
+            elif rel:
+                out.append(_Declared(_SEX.get(rel), rel, None))
+    return tuple(out)
+
+
+def speaking_for(texts: Iterable[str], *, sex: str | None = None, names: Iterable[str] = ()) -> Proxy | None:
+    """A :class:`Proxy` when any of the speaker's utterances says they speak for the patient ("This is
+    her husband", "I'm calling for my mother"), else None. ``sex`` and ``names`` are the patient's
+    (from the care plan): they decide the pronouns when the declaration does not."""
+    found = [d for t in texts if t for d in _declared(t)]
+    if sex in _PRONOUNS:
+        # "I'm calling about my husband" from a woman whose plan this is: she asks about him, she is
+        # not speaking for the patient.
+        found = [d for d in found if d.sex in {None, sex}]
+    if not found:
+        return None
+    sexes = {d.sex for d in found if d.sex} or ({sex} if sex in _PRONOUNS else set(_PRONOUNS))
+    pronouns = frozenset().union(*(_PRONOUNS[s] for s in sexes))
+    relations = frozenset(w for d in found if d.relation for w in _GROUPS[d.relation])
+    all_names = {n.lower() for n in names if n} | {d.name for d in found if d.name}
+    return Proxy(pronouns, relations, frozenset(all_names))
+
+
+def proxy_for_turn(ctx: object) -> Proxy | None:
+    """:func:`speaking_for` over a TurnContext: the patient side's utterances so far and this turn."""
+    history = getattr(ctx, "history", ())
+    texts = [u.text for u in history if u.speaker == "patient"]
+    turn = getattr(ctx, "turn", None)
+    if turn is not None and turn.speaker == "patient":
+        texts.append(turn.text)
+    patient = ctx.plan.patient  # type: ignore[attr-defined]
+    return speaking_for(texts, sex=patient.sex, names=(patient.first_name, patient.preferred_name or ""))

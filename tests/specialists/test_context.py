@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from specialists.text.context import Scope, answer_polarity, clause_bounds, is_affirmed, normalize, scope
+from specialists.text.context import Scope, answer_polarity, clause_bounds, is_affirmed, normalize, scope, speaking_for
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -194,3 +194,61 @@ def test_intent_mode_ignores_modals_and_fears_but_not_if_clauses() -> None:
     text = "If I ever felt like killing myself I would call 988"
     s = text.index("killing")
     assert scope(text, s, s + 15, today=TODAY, intent=True).hypothetical
+
+
+# --- a caregiver speaking for the patient ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("texts", "pronoun", "relation"), [
+    (["This is her husband."], "she", None),
+    (["Hi, I'm his daughter, he asked me to call."], "he", None),
+    (["I'm calling for my mother."], "she", "mom"),
+    (["Speaking on behalf of my husband today."], "he", "husband"),
+    (["Hello?", "No, I'm Maria, Walter's daughter."], None, None),
+    (["She can't come to the phone right now."], "she", None),
+    (["My dad can't talk right now, he's resting."], "he", "dad"),
+    (["I'm her caregiver."], "her", None),
+])
+def test_speaking_for(texts: list[str], pronoun: str | None, relation: str | None) -> None:
+    proxy = speaking_for(texts, sex="male" if "Walter" in " ".join(texts) else None)
+    assert proxy is not None
+    if pronoun:
+        assert pronoun in proxy.pronouns
+    if relation:
+        assert relation in proxy.relations
+    if "Walter" in " ".join(texts):
+        assert "he" in proxy.pronouns and "she" not in proxy.pronouns and "walter" in proxy.names
+
+
+@pytest.mark.parametrize("text", [
+    "I'm calling about my refill.", "My mom has the flu.", "I take care of my mother.", "I'm his", "It's her birthday today.",
+    "My husband is calling the pharmacy for me.",
+])
+def test_not_speaking_for(text: str) -> None:
+    assert speaking_for([text]) is None
+
+
+@pytest.mark.parametrize(("text", "phrase", "other"), [
+    ("This is her husband. She's confused and shaky.", "confused", False),
+    ("I'm calling for my mother. My mother passed out this morning.", "passed out", False),
+    ("I'm calling for my dad. Dad's speech is slurred.", "speech is slurred", False),
+    ("This is his wife. His face is drooping.", "face is drooping", False),
+    ("This is her husband. My neighbour had a stroke and she is slurring her words.", "slurring", True),
+    ("I'm calling for my mother. My sister passed out.", "passed out", True),
+    ("I'm calling for my mother. My own chest pain is back.", "chest pain", True),
+    ("This is her husband. I've been having chest pains myself.", "chest pains", True),
+])
+def test_scope_with_a_proxy(text: str, phrase: str, other: bool) -> None:
+    proxy = speaking_for([text])
+    start = text.index(phrase)
+    sc = scope(text, start, start + len(phrase), today=TODAY, proxy=proxy)
+    assert sc.other_person is other, sc.reason
+    if not other:  # without the declaration the same words are someone else's
+        assert scope(text, start, start + len(phrase), today=TODAY).other_person
+
+
+def test_a_declared_relation_must_fit_the_patient() -> None:
+    # a woman whose plan this is, asking about her husband, is not speaking for the patient
+    assert speaking_for(["I'm calling about my husband's prescription."], sex="female") is None
+    assert speaking_for(["I'm calling about my husband."], sex="male") is not None
+    assert speaking_for(["This is his wife."], sex="female") is None

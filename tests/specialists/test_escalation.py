@@ -381,3 +381,69 @@ def test_latency_under_budget() -> None:
         SPEC.check(c)
         times.append((time.perf_counter() - t0) * 1000)
     assert statistics.mean(times) < 5.0
+
+
+# --- caregivers, indirect intent, bleeding that will not stop, unnamed values, mild side effects ---
+
+# (plan, turn, history, level). History items are (speaker, text).
+CLASS_CASES: list[tuple[str, str, tuple[tuple[str, str], ...], str]] = [
+    # a caregiver speaking for the patient: "she", "his", "my mother" are the patient
+    ("dm", "This is her husband. Her sugar is forty, she's confused and she can't drink the juice.", (), "emergency"),
+    ("hf", "This is her husband. Her sugar is forty, she's confused.", (), "none"),  # the plan's patient is a man: not him
+    ("hf", "I'm calling for my dad, his sugar was 45 this morning and he's really out of it.", (), "emergency"),
+    ("dm", "She can't come to the phone, she's too weak. Her sugar was thirty-eight and she won't eat.", (), "emergency"),
+    ("hf", "He passed out in the bathroom about ten minutes ago.", (("agent", "Am I speaking with the patient?"), ("patient", "No, this is his wife.")), "emergency"),
+    ("warfarin", "I'm her caregiver. She's been having black stools since Tuesday.", (), "urgent"),
+    ("dm", "My mother is the patient. She has chest pain and she's sweating.", (), "emergency"),
+    ("hf", "His sugar was 48, I gave him juice and he's fine now.", (("patient", "Hi, I'm calling on behalf of my husband."),), "urgent"),
+    # ... but a third party's own illness stays someone else's
+    ("dm", "This is his daughter. My neighbour had a stroke last week.", (), "none"),
+    ("dm", "This is her son. My wife had chest pain last week but she's fine now.", (), "none"),
+    ("dm", "I'm calling for my mother. My own sister passed out yesterday.", (), "none"),
+    ("dm", "My husband passed out yesterday.", (), "none"),
+    # suicidal intent or a plan said indirectly -> emergency; a passive wish with no plan -> urgent
+    ("asthma", "I wrote letters to my kids. I'm going to drive off the bridge tonight.", (), "emergency"),
+    ("asthma", "I've been saving up my pills to take them all.", (), "emergency"),
+    ("dm", "I'm going to take all my sleeping pills tonight.", (), "emergency"),
+    ("asthma", "I've been looking up ways to kill myself.", (), "emergency"),
+    ("dm", "I'm going to step in front of a train.", (), "emergency"),
+    ("asthma", "Sometimes I think it wouldn't be so bad if I just didn't wake up. I'd never do anything, I don't have a plan.", (), "urgent"),
+    ("dm", "Some days I wish I could just fall asleep and never wake up.", (), "urgent"),
+    ("asthma", "Honestly everyone would be better off if I was gone, but I'm not going to do anything.", (), "urgent"),
+    ("dm", "I've thought about just not waking up.", (), "urgent"),
+    ("dm", "I'm going to drive over the bridge to the pharmacy.", (), "none"),
+    ("dm", "My brother talked about killing himself.", (), "none"),
+    ("dm", "It wouldn't be so bad if I just didn't have to take so many pills.", (), "none"),
+    # heavy bleeding that will not stop -> emergency
+    ("warfarin", "My nose has been gushing blood for forty minutes and it won't stop, even pinching it.", (), "emergency"),
+    ("warfarin", "My gums have been bleeding for an hour and won't stop.", (), "emergency"),
+    ("warfarin", "I cut my finger and it's been bleeding for thirty minutes even with pressure.", (), "emergency"),
+    ("warfarin", "My nose is bleeding and I've gone through three towels.", (), "emergency"),
+    ("warfarin", "My nose bled for a few seconds this morning.", (), "none"),
+    ("warfarin", "The bleeding stopped after five minutes.", (), "none"),
+    ("dm", "My blood pressure won't stop going up.", (), "none"),
+    # heart-failure weight said as bare numbers
+    ("hf", "I was two-twelve yesterday and this morning I'm two-sixteen.", (), "urgent"),
+    ("hf", "A week ago I was two-ten, and this morning the scale said two-sixteen.", (), "urgent"),
+    ("hf", "I went from 210 to 216 this week.", (), "urgent"),
+    ("hf", "I was 212 yesterday and I'm 213 today.", (), "none"),
+    ("dm", "I was two-twelve yesterday and this morning I'm two-sixteen.", (), "none"),   # no heart failure
+    # fever >= 101 F said without the word, with wound signs (plan not post-operative) or after surgery
+    ("dm", "The incision is red and oozing, and I had a hundred and one point eight last night.", (), "urgent"),
+    ("postop", "I was running a hundred and two last night.", (), "urgent"),
+    ("dm", "The incision looks clean and I had ninety-nine point one last night.", (), "none"),
+    # mild side effects naming a drug -> routine
+    ("hf", "The lisinopril gives me a dry tickly cough.", (), "routine"),
+    ("dm", "The metformin upsets my stomach a bit.", (), "routine"),
+    ("hf", "The carvedilol makes me so tired.", (), "routine"),
+    ("dm", "The ibuprofen gives me a stomach ache.", (), "routine"),
+    ("hf", "My new water pill makes me pee constantly.", (), "routine"),
+    ("hf", "The lisinopril doesn't give me any cough.", (), "none"),
+    ("hf", "Can lisinopril cause a dry cough?", (), "none"),
+    ("dm", "I've got a tickly cough from this cold my grandson gave me.", (), "none"),
+]
+
+
+@pytest.mark.parametrize(("plan_name", "text", "history", "expected"), CLASS_CASES, ids=[f"{p}:{t[:50]}" for p, t, _, _ in CLASS_CASES])
+def test_classes(plan_name: str, text: str, history: tuple[tuple[str, str], ...], expected: str) -> None:
+    assert level(text, plan_name, history) == expected

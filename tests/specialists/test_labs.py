@@ -479,3 +479,109 @@ def test_latency() -> None:
             times.append((time.perf_counter() - t0) * 1000)
     assert len(times) == 3 * len(texts)
     assert statistics.mean(times) < 2.0
+
+
+# --- values told through others, unnamed temperatures and weights, a caregiver speaking -----------
+
+def _with(base: str, add: list[str], drop_targets: tuple[str, ...] = ()) -> CarePlan:
+    """A bundled plan plus some drugs, without some goals (so the reference range applies)."""
+    plan = PLANS[base].model_copy(deep=True)
+    plan.medications = [*plan.medications, *(careplans.Medication(name=m) for m in add)]
+    plan.targets = [t for t in plan.targets if t.analyte not in drop_targets]
+    return plan
+
+
+VARIANTS: dict[str, CarePlan] = {
+    "steroid": _with("asthma", ["prednisone"]),                                  # no glucose goal: > 200 is high
+    "steroid_dm": _with("htn", ["methylprednisolone"], drop_targets=("glucose",)),
+    "ppi": _with("asthma", ["pantoprazole"]),
+    "ppi_hf": _with("hf", ["omeprazole"]),
+    "esome": _with("htn", ["esomeprazole"]),
+}
+
+
+def run_variant(plan: str, text: str, history: tuple[tuple[str, str], ...] = ()) -> tuple[set[tuple[str, ...]], str]:
+    hist = [Utterance(s, t) for s, t in history]  # type: ignore[arg-type]
+    p = VARIANTS[plan] if plan in VARIANTS else PLANS[plan]
+    ctx = TurnContext(plan=p, turn=Utterance("patient", text), history=hist, identity_verified=True, today=TODAY)
+    findings, _, _, level = combine({"labs": SPEC.check(ctx)})
+    return {f.key() for f in findings if f.kind != "escalation"}, level
+
+
+REPORTED_CASES: list[tuple[str, str, set[tuple[str, ...]], str]] = [
+    # values reported through others (a pharmacy, the lab, a nurse): still the patient's own
+    ("steroid", "They checked my sugar at the pharmacy, it was two forty-eight.", {vor("glucose", "high"), eff("glucose", "prednisone")}, "routine"),
+    ("steroid", "I had my blood sugar done at the health fair on Saturday, and it came back three-ten.", {vor("glucose", "high"), eff("glucose", "prednisone")}, "routine"),
+    ("steroid_dm", "My sugar was two sixty this morning, probably the Medrol.", {vor("glucose", "high"), eff("glucose", "methylprednisolone")}, "routine"),
+    ("steroid", "They checked my sugar at the pharmacy, it was one ninety.", set(), "none"),
+    ("hf", "I had my potassium drawn at the clinic on Tuesday and it came back at five point nine.",
+     {vor("potassium", "high"), eff("potassium", "lisinopril"), eff("potassium", "spironolactone")}, "routine"),
+    ("hf", "They told me the BNP was nine-forty.", {vor("bnp", "high")}, "routine"),
+    ("warf", "The nurse told me my INR was five point six.", {vor("inr", "high"), eff("inr", "warfarin")}, "urgent"),
+    ("hf", "The lab called, they said the sodium was one twenty-eight.", {vor("sodium", "low"), eff("sodium", "furosemide")}, "routine"),
+    # proton-pump inhibitors lower magnesium (FDA 2011); the diuretic too
+    ("ppi", "They said my magnesium was one point four.", {vor("magnesium", "low"), eff("magnesium", "pantoprazole")}, "routine"),
+    ("esome", "My mag level came back at 1.3.", {vor("magnesium", "low"), eff("magnesium", "esomeprazole")}, "routine"),
+    ("ppi_hf", "Magnesium was one point five on Monday.",
+     {vor("magnesium", "low"), eff("magnesium", "omeprazole"), eff("magnesium", "furosemide")}, "routine"),
+    ("ppi", "My magnesium was 2.0.", set(), "none"),
+    # a temperature said without the word
+    ("postop", "The incision is red and oozing, and I had a hundred and one point eight last night.", {vor("temperature", "high")}, "urgent"),
+    ("htn", "My incision is red and draining and I was running a hundred and two.", {vor("temperature", "high")}, "urgent"),
+    ("asthma", "I was running a hundred and one point five with the flu.", {vor("temperature", "high")}, "routine"),
+    ("postop", "Last night I spiked to 102.4.", {vor("temperature", "high")}, "urgent"),
+    ("asthma", "I was burning up last night, a hundred and two.", {vor("temperature", "high")}, "routine"),
+    ("asthma", "I had a hundred things to do today.", set(), "none"),
+    ("postop", "My knee bends to a hundred and ten now.", set(), "none"),
+    ("asthma", "My fever broke, I had ninety-eight point six this morning.", set(), "none"),
+    ("postop", "My knee incision is red and I had a hundred and one point four last night.", {vor("temperature", "high")}, "urgent"),
+    ("postop", "I'm at 101.6 right now.", {vor("temperature", "high")}, "urgent"),
+    ("postop", "No fever, and I can bend my knee to a hundred and five.", set(), "none"),
+    ("asthma", "It was a hundred and two outside, I had the AC running at 75.", set(), "none"),
+]
+
+
+@pytest.mark.parametrize(("plan", "text", "expected", "level"), REPORTED_CASES, ids=[f"{p}:{t[:50]}" for p, t, _, _ in REPORTED_CASES])
+def test_reported_values(plan: str, text: str, expected: set[tuple[str, ...]], level: str) -> None:
+    found, got_level = run_variant(plan, text)
+    assert found == expected
+    assert got_level == level
+
+
+CAREGIVER_CASES: list[tuple[str, str, tuple[tuple[str, str], ...], set[tuple[str, ...]]]] = [
+    ("hf", "This is his wife. His sugar is forty-two and he's confused.", (), {vor("glucose", "low"), eff("glucose", "insulin glargine")}),
+    ("htn", "I'm calling for my mother, her blood pressure was one sixty-eight over ninety-six this morning.", (),
+     {vor("systolic_bp", "high"), vor("diastolic_bp", "high")}),
+    ("hf", "Hi, I'm Maria, Walter's daughter. His potassium came back at 6.4.", (),
+     {vor("potassium", "high"), eff("potassium", "lisinopril"), eff("potassium", "spironolactone")}),
+    ("warf", "Her INR was four point one on Monday.", (("agent", "Am I speaking with the patient?"), ("patient", "No, I'm her son, she can't come to the phone.")),
+     {vor("inr", "high"), eff("inr", "warfarin")}),
+    ("htn", "Mom's sugar was fifty-five before lunch.", (("patient", "I'm calling on behalf of my mom."),), {vor("glucose", "low"), eff("glucose", "glipizide")}),
+    # not the patient: no declaration, the caregiver's own value, another person
+    ("hf", "My husband's blood sugar was 40.", (), set()),
+    ("htn", "I'm calling for my mother. My own blood pressure was 170 over 100 today.", (), set()),
+    ("htn", "This is her daughter. My neighbour's sugar was 45 yesterday.", (), set()),
+]
+
+
+@pytest.mark.parametrize(("plan", "text", "history", "expected"), CAREGIVER_CASES, ids=[t[:50] for _, t, _, _ in CAREGIVER_CASES])
+def test_caregiver_speaks_for_the_patient(plan: str, text: str, history: tuple[tuple[str, str], ...], expected: set[tuple[str, ...]]) -> None:
+    found, _ = run_variant(plan, text, history)
+    assert found == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("I was two-twelve yesterday and this morning I'm two-sixteen.", [("weight", 212), ("weight", 216)]),
+    ("I'm two-nineteen today, I was two-fifteen yesterday.", [("weight", 219), ("weight", 215)]),
+    ("The scale said 216 this morning, it was 212 yesterday.", [("weight", 216), ("weight", 212)]),
+    ("My sugar's been fine, I was 203 this morning.", []),
+    ("I'm 65 and I was 70 when I retired.", []),
+])
+def test_unnamed_weights(text: str, expected: list[tuple[str, float]]) -> None:
+    assert [(r.analyte, r.value) for r in read_measurements(text)] == expected
+
+
+def test_weight_from_to_without_a_unit() -> None:
+    change = read_weight_change("I went from 210 to 216 this week.")
+    assert change is not None and change.pounds == 6 and change.days == 7
+    assert read_weight_change("My sugar went from 210 to 216 this week.") is None
