@@ -2,7 +2,9 @@
 
 For every drug a patient turn names or describes (``specialists.text.drugs``) it decides what the
 patient says about it: taking or took it, asking about it (or only considering it), not taking it,
-skipping / stopping / running out of it, needing a refill, someone else's drug, an allergy. Then,
+skipping / stopping / running out of it, needing a refill, someone else's drug (unless the patient took
+or asks to take it: "one of my wife's Ativan"), an allergen ("I'm allergic to penicillin": no mention),
+a drug received but not started ("gave me tramadol but I haven't started it": judged like a question). Then,
 per CONTRACT.md §3 and the labelling conventions of shared/samples/README.md:
 
 - ``medication_mentioned`` for every drug named or described, whatever is said about it;
@@ -38,8 +40,11 @@ from specialists.text.drugs import DrugMention, find_drug_mentions, plan_drugs, 
 # missed_neg: a negated intake ("I haven't taken my Lasix"): a missed dose of a scheduled plan drug,
 # a plain negation for anything else.
 # discontinued: "I used to take metformin": a past drug, a stopped dose only if the plan still lists it.
-Status = Literal["taken", "asked", "negated", "missed_neg", "missed", "refill", "other", "allergy", "discussed",
-                 "discontinued"]
+# allergen: "I'm allergic to penicillin": names what the patient must not take, not a drug taken or asked about.
+# pending: received or prescribed but not started ("the clinic gave me tramadol but I haven't started it"):
+# not taken, judged like a question about it.
+Status = Literal["taken", "asked", "negated", "missed_neg", "missed", "refill", "other", "allergy", "allergen",
+                 "discussed", "discontinued", "pending"]
 
 __all__ = ["MedicationSpecialist", "Status", "classify_mention"]
 
@@ -54,13 +59,23 @@ _INTAKE_VERB = (r"(?:take|takes|taking|taken|took|use|uses|using|used|had|have|h
                 r"fill|filled|pick(?:ed)? (?:it |them )?up|refill(?:ed)?|start|started|touch(?:ed)?|try|tried)")
 
 _PSEUDO_TAKEN = re.compile(
-    r"\b(?:never|don'?t|do not|didn'?t|did not|haven'?t|have not|not once|hardly ever|rarely)\s+(?:ever\s+)?"
+    r"\b(?:never|don'?t|do not|didn'?t|did not|haven'?t|have not|hasn'?t|not once|hardly ever|rarely)\s+(?:ever\s+|once\s+|really\s+)?"
     r"(?:miss(?:ed)?|forg[eo]t(?:ten)?|skip(?:ped)?)\b|\bno (?:problems?|issues?|trouble|side effects?|complaints?) (?:with|from|on)\b"
+    r"|\b(?:no|zero|none|not any|not one|not a single)\s+(?:\w+\s+)?(?:missed|skipped|forgotten)\b"
+    r"|\b(?:none|nothing|not one|not a single (?:one|dose|pill))\s+(?:\w+\s+)?(?:missed|skipped)\b"
 )
 _ALLERGY = re.compile(
     r"\b(?:allergic|allergy|allergies|reaction|reactions|reacted|sensitive|sensitivity|intolerant|intolerance|"
     r"can'?t tolerate|cannot tolerate|broke out|hives from|rash from)\b(?:\s+(?:to|with|from|on))?(?:\s+\S+){0,2}\s*$"
 )
+# An allergy statement names the allergen ("I'm allergic to penicillin", "allergies: sulfa and codeine"); a
+# reaction ("I broke out from the Bactrim") says the drug was taken.
+_ALLERGEN = re.compile(
+    r"\b(?:allergic|allergy|allergies|intolerant|sensitive)\s+(?:to|with|of)\s+(?P<list>(?:[\w'-]+,?\s+){0,5})$"
+    r"|\b(?:allergies|allergy)\s*(?:are|is|include|includes|:|-)\s*(?P<list2>(?:[\w'-]+,?\s+){0,5})$"
+    r"|\b(?:can'?t|cannot|could not|couldn'?t) (?:tolerate|take)\s+(?P<list3>(?:any\s+)?)$"
+)
+_NOT_ALLERGEN_LIST = re.compile(r"\b(?:i|i'm|take|took|taking|use|used|using|had|have|got|gave|prescribed|for|so|but|because|since|when|then)\b")
 _MISSED_TOOK = re.compile(
     r"\b(?:forgot|forget|forgets|forgetting|forgotten|skip|skips|skipped|skipping|miss|misses|missed|missing|"
     r"ran out|run out of|been out of|was out of|were out of|'m out of|am out of|i'm all out|all out of|"
@@ -81,6 +96,32 @@ _NEG_AFTER = re.compile(
     r"^[^.?!]{0,40}?\b(?:haven'?t|have not|didn'?t|did not|don'?t|do not|never)\s+(?:even\s+|actually\s+|really\s+)?"
     r"(?P<verb>used|use|taken|take|took|touched|touch|needed|need|opened|tried|had)\s+(?:it|them|any|one|those)\b"
 )
+# Received or prescribed ("gave me", "was given", "prescribed", "picked up") ...
+_RECEIPT = re.compile(
+    r"\b(?:gave me|give me|given|handed me|prescribed|prescription for|script for|sent me home with|called in|"
+    r"put me on|started me on|picked up|filled|got (?:a |the |my )?(?:new )?(?:prescription|script|rx))\b"
+)
+# ... but not started: "but I haven't started it", "not yet", "haven't taken any yet", "didn't fill it".
+_NOT_STARTED = re.compile(
+    r"^[^.?!]{0,60}?\b(?:(?:i\s+)?(?:haven'?t|have not|hadn'?t|didn'?t|did not|not|never)\s+(?:even\s+|actually\s+|yet\s+|really\s+)?"
+    r"(?:started|start|begun|begin|taken|take|took|tried|try|used|use|opened|open|filled|fill|picked (?:it |them )?up|touched)"
+    r"(?:\s+(?:it|them|any|one|those|that|the\s+\w+))?(?:\s+(?:yet|so far))?\b"
+    r"|not yet\b|yet to (?:start|take|try|open|fill)\b|waiting (?:to start|until|till|to ask|to hear)\b|holding off\b)"
+)
+# The same in the next sentence, about "it": "I got a prescription for Ultram. I haven't taken it yet."
+_NOT_STARTED_NEXT = re.compile(
+    r"^\s*(?:but\s+|and\s+|so\s+)?(?:i\s+)?(?:haven'?t|have not|didn'?t|did not|not)\s+(?:even\s+|actually\s+|yet\s+)?"
+    r"(?:started|begun|taken|tried|used|opened|filled|picked (?:it |them )?up)\s+(?:it|them|any|that|those)\b"
+    r"|^\s*(?:but\s+)?not (?:started |taken |filled )?yet\b"
+)
+# Said after the name: "a penicillin allergy", "Penicillin, I'm allergic to it".
+_ALLERGEN_AFTER = re.compile(
+    r"\s*(?:allerg(?:y|ies)|sensitivity|intolerance)\s*(?:[.,;:!?]|$|\b(?:and|so|but|is|was|too|as well|that|which|"
+    r"listed|on file|on my chart|in my chart)\b)|\s*,?\s*(?:(?:which|that)\s+)?(?:i'?m|i am|i was|i've always been)\s+"
+    r"(?:very\s+|really\s+|deathly\s+|severely\s+)?allergic\b"
+)
+# "I haven't started the tramadol yet": a negation about beginning a drug, not a missed dose of it.
+_NOT_STARTED_BEFORE = re.compile(r"\b(?:haven'?t|have not|didn'?t|did not|not|never)\s+(?:even\s+|yet\s+)?(?:started|start|begun|begin)\b(?:\s+\S+){0,2}\s*$")
 _MISSED_NOGET = re.compile(
     r"\b(?:couldn'?t afford|can'?t afford|cannot afford|couldn'?t get|can'?t get|couldn'?t find|without|"
     r"haven'?t (?:been able to )?(?:fill|filled|pick(?:ed)? up|get|gotten|got)|didn'?t (?:fill|pick up|get)|"
@@ -97,6 +138,10 @@ _REFILL = re.compile(
     r"\b(?:refills?|refilled|refilling|renew(?:al|ed|ing)?|running low|run(?:ning)? low|low on|almost out|nearly out|"
     r"about out|about to run out|going to run out|gonna run out|will run out|'ll run out|running out|"
     r"need (?:more|a new|another)|new prescription|prescription for|pick(?:ed|ing)? up|order(?:ed)? more|mail order)\b"
+)
+# A negation right before a missed-dose word: "no missed doses", "never miss", "haven't skipped", "not once missed".
+_NEGATED_MISS = re.compile(
+    r"\b(?:\w+n'?t|not|no|never|none|zero|nothing|not once|not a single|before|in case|without)\s+(?:\w+\s+)?$"
 )
 _FUTURE_MISSED = re.compile(r"\b(?:before|will|'ll|going to|gonna|might|may|don'?t want to|so i don'?t|so that i don'?t)\b[^.?!]{0,20}$")
 _QUESTION_LEAD = re.compile(
@@ -137,6 +182,18 @@ _OTHER_POSSESSIVE = re.compile(
     r"\b(?:my|our)\s+(?:wife|husband|spouse|partner|son|daughter|mom|mother|dad|father|sister|brother|friend|"
     r"neighbor|neighbour|roommate|kid|child)'s\s+(?:\S+\s+){0,2}$|\b(?:his|her|their)\s+(?:\S+\s+){0,1}$"
 )
+# The patient asking or meaning to take something (someone else's drug included).
+_SELF_INTENT = re.compile(
+    r"\b(?:can|could|may|should|shall|would|will|do|must)\s+i\s+(?:just\s+|also\s+|maybe\s+|ever\s+)?"
+    r"(?:take|have|try|use|borrow|get|pop|share|steal|swipe)\b"
+    r"|\bi\s+(?:could|can|may|might|should|will|'ll|would|'d)\s+(?:just\s+)?(?:take|have|try|use|borrow|pop)\b"
+    r"|\bif\s+i\s+(?:\w+\s+)?(?:take|took|have|had|try|tried|use|used|borrow|borrowed)\b"
+    r"|\b(?:ok|okay|alright|all right|safe|fine|bad|allowed)\s+(?:for me\s+)?(?:to|if i)\s+(?:take|have|try|use|borrow)\b"
+    r"|\bi\s+(?:want|wanted|'d like|would like|was going|am going|'m going|was thinking|'m thinking|am thinking|"
+    r"was wondering|'m wondering|am wondering|plan|planned)\s+(?:to\s+|of\s+|about\s+|if i (?:could|can|should) )?"
+    r"(?:take|taking|try|trying|use|using|borrow|borrowing)\b"
+    r"|\bi\s+(?:borrowed|stole|swiped|snuck|sneaked|grabbed|popped|swallowed)\b"
+)
 _SELF = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|myself|im|ive)\b")
 _DISCUSSED = re.compile(
     r"\b(?:heard|read|saw|seen|news|commercial|ads?|advert\w*|tv|television|internet|online|google|article|"
@@ -160,13 +217,20 @@ _EXTRA = re.compile(
     r"also|double(?:d)?(?: up)?|another)\b"
 )
 _AS_PRESCRIBED = re.compile(
-    r"\b(?:as prescribed|as directed|like (?:the doctor|my doctor|i'?m supposed to|they) said|my (?:regular|usual|normal|scheduled) "
+    r"\b(?:as prescribed|as directed|(?:like|as|the way) (?:the|my) (?:sheet|label|bottle|box|package|instructions|paper|"
+    r"pharmacist|surgeon|nurse)(?: says| said| told me| reads)?|like it says on the (?:bottle|label|box|sheet)|"
+    r"like (?:the doctor|my doctor|i'?m supposed to|they) said|my (?:regular|usual|normal|scheduled) "
     r"(?:doses?|pills?|tablets?|ones?|amount)|(?:all|every one of) my doses|regular doses?|usual doses?)\b"
 )
 _LOW_DOSE_ASPIRIN = re.compile(r"\b(?:baby|low[- ]dose|81|eighty[- ]one|for my heart|heart)\b")
 _YES = re.compile(r"^\s*(?:yes|yeah|yep|yup|sure|i do|i did|i have|i am|i'm|uh-huh|mm-hmm|every day|always|of course|definitely)\b")
 _NO = re.compile(r"^\s*(?:no|nope|nah|not really|not always|not every|i don'?t|i didn'?t|i haven'?t|i have not|i did not|never|not lately)\b")
 _AGENT_MISSED_Q = re.compile(r"\b(?:miss(?:ed)?|skip(?:ped)?|forg[eo]t(?:ten)?|run out|ran out|without)\b")
+# "Are you taking your aspirin as prescribed ...": a question about taking, not only about misses.
+_AGENT_TAKING_Q = re.compile(r"\b(?:are|were) you (?:still )?(?:taking|using|on)\b|\bdo you (?:still )?(?:take|use)\b|"
+                             r"\bhave you been (?:taking|using)\b|\bas prescribed\b")
+_SCHEDULE_WORDS = re.compile(r"\b(?:once|twice|one|two|three|four|\d+)\s+(?:times?\s+)?(?:a|per|each|every)\s+(?:day|night|morning)\b"
+                             r"|\b(?:every|each)\s+(?:day|night|morning|evening)\b|\bdaily\b")
 _LATER = re.compile(r"\b(?:not yet|i will|i'll|later|tonight|after (?:lunch|dinner|breakfast|supper)|this evening|going to)\b")
 _AMOUNT_ANSWER = re.compile(r"^\s*(?:about |like |maybe |around |probably |just |only |yes,? |yeah,? )?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a couple|a few|half)\b")
 _AGENT_INTAKE_Q = re.compile(r"\b(?:taking|take|took|taken|using|use|used|had any|need(?:ed)?|tried|been on|still on|you on|missed|skipped|forgot(?:ten)?)\b")
@@ -218,10 +282,23 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
     missed_after = _missed_after(after, next_start is not None and next_start < sent_end) \
         and not _FUTURE_MISSED.search(clause)
 
+    if (a := _ALLERGEN.search(clause)) is not None and not _NOT_ALLERGEN_LIST.search(a["list"] or a["list2"] or ""):
+        if not a.group().startswith(("can't", "cant", "cannot", "could")) or "allerg" in sentence:
+            return Classified("allergen", cue="allergy statement")
+    if _ALLERGEN_AFTER.match(after):
+        return Classified("allergen", cue="allergy statement")  # "a penicillin allergy", "Penicillin, I'm allergic to it"
     if _ALLERGY.search(clause):
         return Classified("allergy", cue="allergy")
     if _is_other_person(clause):
+        # "My husband's Percocet is in the drawer, could I take one?": the patient's own question or intake after it
+        if _OTHER_POSSESSIVE.search(clause) and (_TAKEN_AFTER.search(after) or _SELF_INTENT.search(after)):
+            return Classified("taken" if _TAKEN_AFTER.search(after) else "asked", cue="someone else's, for me")
         return Classified("other", cue="other person")
+    # Received but not started ("called in a prescription for prednisone but I haven't picked it up"; "I got a
+    # prescription for Ultram. I haven't taken it yet."): not taken.
+    if _RECEIPT.search(clause) and not _TAKEN_AFTER.search(after) and (
+            (ns := _NOT_STARTED.search(after)) or (ns := _NOT_STARTED_NEXT.match(_next_sentence(low, sent_end, next_start)))):
+        return Classified("pending", cue=ns.group().strip())
     if m := _PSEUDO_TAKEN.search(near):
         return Classified("taken", cue=m.group())
     missed = _last(_MISSED_TOOK, near)
@@ -249,6 +326,8 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
             and not (strong and strong.start() >= governing.end() and not _START_FUTURE.search(clause)):
         return Classified("asked", cue=governing.group())
     taken_after = _TAKEN_AFTER.search(after)
+    if taken_after is None and (ns := _NOT_STARTED_BEFORE.search(near)):
+        return Classified("pending", cue=ns.group().strip())
     possess = _POSSESS.search(clause)
     if taken_after and (governing is not None or neg is not None or possess is not None):
         return Classified("taken", cue=taken_after.group())
@@ -268,13 +347,22 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
     return Classified("taken", cue=strong.group() if strong else "")
 
 
+def _next_sentence(low: str, sent_end: int, next_start: int | None) -> str:
+    """The sentence after the mention's, when no other drug is named before its end."""
+    m = _SENTENCE_END.search(low, sent_end)
+    stop = m.end() if m else len(low)
+    if next_start is not None and next_start < stop:
+        return ""
+    return low[sent_end:stop]
+
+
 def _missed_after(after: str, another_drug_follows: bool) -> bool:
     """A missed-dose word after the name about this drug, not the next one ("I stopped the Coreg")."""
     m = _MISSED_AFTER.search(after)
     if m is None:
         return False
-    if re.search(r"\b(?:don'?t|do not|won'?t|will not|never|not|before|in case)\s+(?:\w+\s+)?$", after[:m.start("cue")]):
-        return False  # "so I don't run out", "before I run out"
+    if _NEGATED_MISS.search(after[:m.start("cue")]):
+        return False  # "so I don't run out", "before I run out", "no missed doses", "haven't missed any"
     if _NOT_MED_OUT.match(after, m.end()):
         return False
     if another_drug_follows and re.fullmatch(
@@ -320,8 +408,9 @@ def _negation_status(near: str, m: re.Match[str]) -> Status | None:
 
 
 def _is_other_person(clause: str) -> bool:
-    if _OTHER_POSSESSIVE.search(clause) and not _STRONG_SELF_INTAKE.search(clause):
-        return True
+    if _OTHER_POSSESSIVE.search(clause):
+        # "Could I take one of my wife's Ativan?", "I took my husband's Percocet": the patient's own intake.
+        return not (_STRONG_SELF_INTAKE.search(clause) or _SELF_INTENT.search(clause))
     if re.search(r"\b(?:and i|and me|me and|i and|we|we're|we've|us|both of us)\b", clause):
         return False  # "me and my wife both take Lipitor"
     other = _last(_OTHER, clause)
@@ -429,7 +518,8 @@ class _DrugReport:
 
     @property
     def named(self) -> bool:
-        return any(not s.reference for s in self.said)
+        """Named or described in the turn as a drug (an allergen in an allergy statement is not)."""
+        return any(not s.reference and s.status != "allergen" for s in self.said)
 
 
 class MedicationSpecialist:
@@ -518,31 +608,37 @@ class MedicationSpecialist:
             if status == "taken" and not (c.cue or _AGENT_INTAKE_Q.search(agent_low)):
                 return []
         elif _AGENT_INTAKE_Q.search(agent_low) and last_agent.text.rstrip().endswith("?"):
-            answer = self._yes_no(low, asked_missed=bool(_AGENT_MISSED_Q.search(agent_low)))
+            answer = self._yes_no(low, asked_missed=bool(_AGENT_MISSED_Q.search(agent_low)),
+                                  asked_taking=bool(_AGENT_TAKING_Q.search(agent_low)))
             if answer is None:
                 return []
             status, cue = answer
             span = (0, 0)
         else:
             return []
-        if status in ("asked", "discussed", "other", "allergy", "refill"):
+        if status in ("asked", "discussed", "other", "allergy", "allergen", "pending", "refill"):
             return []
         mention = DrugMention(tuple(drugs), span[0], span[1], text[span[0]:span[1]], "description")
         return [_Said(d, mention, status, False, reference=True, cue=cue) for d in drugs]
 
     @staticmethod
-    def _yes_no(low: str, asked_missed: bool = False) -> tuple[Status, str] | None:
-        """The answer to "did you take ...?" (or, ``asked_missed``, to "have you missed any ...?")."""
+    def _yes_no(low: str, asked_missed: bool = False, asked_taking: bool = False) -> tuple[Status, str] | None:
+        """The answer to "did you take ...?" (or, ``asked_missed``, to "have you missed any ...?"; with
+        ``asked_taking`` too, "are you taking X as prescribed, and have you missed any?", a bare "yes" answers
+        the first question)."""
         missed = _MISSED_TOOK.search(low) or _MISSED_NOGET.search(low)
         if missed and not _PSEUDO_TAKEN.search(low):
             return "missed", missed.group()
         if _LATER.search(low):
             return None  # "not yet, I will after lunch"
         if asked_missed:
-            if _NO.search(low) or re.search(r"\bnot (?:one|once|a single)\b", low):
+            if _NO.search(low) or re.search(r"\bnot (?:one|once|a single)\b", low) or _PSEUDO_TAKEN.search(low):
                 return "taken", "no missed doses"
-            if _YES.search(low) or _AMOUNT_ANSWER.search(low) or re.search(r"\b(?:one|once|twice|a few|a couple)\b", low):
+            counts = _SCHEDULE_WORDS.sub(" ", low)  # "twice a day" is how often, not how many were missed
+            if _AMOUNT_ANSWER.search(counts) or re.search(r"\b(?:one|once|twice|a few|a couple)\b", counts):
                 return "missed", "yes, missed"
+            if _YES.search(low):
+                return ("taken", "yes, taking") if asked_taking else ("missed", "yes, missed")
             return None
         if _AMOUNT_ANSWER.search(low):
             return "taken", "amount"
@@ -564,8 +660,12 @@ class MedicationSpecialist:
         if report.named:
             findings.append(Finding(kind="medication_mentioned", drug=drug, evidence=evidence, specialist=self.name,
                                     message=f"Patient mentions {drug}."))
-        taken = report.has("taken") or (not on_plan and report.has("missed", "refill"))
-        asked = report.has("asked")
+        # A drug not on the plan that the patient ran out of or stopped was being taken; one they could not get
+        # or have not filled ("I haven't filled the tramadol yet") was not, and is judged like a question.
+        never_got = not on_plan and any(s.status == "missed" and _MISSED_NOGET.search(s.cue) for s in report.said)
+        taken = report.has("taken") or (not on_plan and any(
+            s.status == "refill" or (s.status == "missed" and not _MISSED_NOGET.search(s.cue)) for s in report.said))
+        asked = report.has("asked", "pending") or never_got
         if on_plan and self._missed(report, facts):
             findings.append(Finding(kind="missed_doses", drug=drug, evidence=evidence, specialist=self.name,
                                     urgency="routine", message=f"Patient reports missed doses of {drug} (care-plan drug)."))
@@ -593,7 +693,7 @@ class MedicationSpecialist:
                 # An as-needed drug not taken is no missed dose; running out of it or stopping it is.
                 if not prn or re.search(r"ran out|run out|out of|stopped|quit|gave up|went off|no longer|been off|afford", s.cue):
                     return True
-            if s.status in ("missed_neg", "discontinued") and not prn:
+            if s.status in ("missed_neg", "discontinued", "pending") and not prn:
                 return True
             if s.missed_after and not prn:
                 return True
@@ -662,22 +762,31 @@ class MedicationSpecialist:
         single_doses = 0.0  # products named with no amount: one dose each, counted only next to a reported amount
         regular = False  # "my regular doses", "as prescribed": the plan's own daily amount was taken too
         total_high = 0.0  # what the assumed strengths add if the patient meant the common higher one
+        stated_schedule = False
         for s in report.said:
             if s.status != "taken" or (s.mention.start, s.mention.end) in seen:
                 continue
             seen.add((s.mention.start, s.mention.end))
             others = [x for x in stops if x != (s.mention.start, s.mention.end)]
-            intake = parse_intake(text, s.mention.start, s.mention.end, others)
+            intake = parse_intake(text, s.mention.start, s.mention.end, others, _known_strengths(drug, facts))
             strength, per_ml = _unit_strength(drug, s.mention, intake, facts)
+            extra_strength = _extra_strength(drug, s.mention, intake)
             own = drug in facts.meds and len(s.mention.drugs) == 1  # the plan's own product
-            if own and not intake.has_amount and intake.has_frequency and drug in facts.dose_mg:
-                daily: float | None = facts.dose_mg[drug] * intake.doses_per_day() / intake.days  # "my Tylenol 3 times"
+            base_amount = intake.has_amount and not (intake.extra_units and intake.units is None and intake.dose_mg is None
+                                                     and intake.total_units is None and intake.total_mg is None)
+            if own and not base_amount and (intake.has_frequency or intake.extra_units) and drug in facts.dose_mg:
+                # "my Tylenol 3 times", "my Tylenol this morning and two more at lunch": the plan's own dose
+                extra_mg = intake.extra_units * (extra_strength or strength or 0.0)
+                daily: float | None = (facts.dose_mg[drug] * intake.doses_per_day() + extra_mg) / intake.days
             else:
-                daily = intake.daily_mg(strength, per_ml)
+                daily = intake.daily_mg(strength, per_ml, extra_strength)
                 alt = _assumed_higher_strength(drug, s.mention, intake, facts)
                 if daily is not None and alt is not None:
-                    high = intake.daily_mg(alt, None)
+                    high = intake.daily_mg(alt, None, extra_strength)
                     total_high += (high or daily) - daily
+            # The patient's own words give the schedule ("my two Tylenol every eight hours"): the plan's daily
+            # amount is already counted.
+            stated_schedule = stated_schedule or (own and base_amount and intake.has_frequency)
             product_differs = product_differs or len(s.mention.drugs) > 1
             regular = regular or bool(_AS_PRESCRIBED.search(low))
             if daily is None:
@@ -691,11 +800,14 @@ class MedicationSpecialist:
             return [], []
         total += single_doses
         scheduled = facts.daily_mg.get(drug)
-        if scheduled and ((drug not in facts.prn and (extra or product_differs)) or (regular and (extra or product_differs))):
+        if scheduled and not stated_schedule and (
+                (drug not in facts.prn and (extra or product_differs)) or (regular and (extra or product_differs))):
             total += scheduled  # the plan's own doses, taken on top of what the patient reports
         limit = _limit(drug, on_plan)
         if limit is None:
             return [], []
+        if on_plan and scheduled and total <= scheduled * 1.001 and total_high == 0:
+            return [], []  # no more than the plan's own daily amount: taken as prescribed
         if total <= limit.mg:
             # "Twelve Tylenol": 3,900 mg if regular strength, 6,000 mg if extra strength. Cases are never set
             # near a limit, so a total that only clears it (by more than 5%) at the higher strength counts.
@@ -782,11 +894,53 @@ def _assumed_higher_strength(drug: str, mention: DrugMention, intake: Intake, fa
 
 @cache
 def _bare_name(product: str | None) -> bool:
-    """No product, or a brand that stands for its default product ("Tylenol"), not a specific one."""
+    """No product, or a brand that stands for its default product ("Tylenol"), not a specific one
+    ("Tylenol Arthritis", "extra strength Tylenol")."""
     if product is None:
         return True
     kb = kn.knowledge()
+    if _PRODUCT_LINE.search(product):
+        return False
     return kb.product_defaults.get(product, product) != product or product in kb.brand_names
+
+
+_PRODUCT_LINE = re.compile(r"\b(?:strength|arthritis|8 hr|\d+ ?(?:hour|hr)|low dose|baby|junior|childrens|ultra|maximum)\b")
+
+
+def _known_strengths(drug: str, facts: _PlanFacts) -> tuple[float, ...]:
+    """mg of one tablet of the drug that a number after its name may be: the plan's strength and dose, and the
+    labelled strengths of its single-ingredient products."""
+    plan = tuple(x for x in (facts.strength_mg.get(drug), facts.dose_mg.get(drug)) if x is not None)
+    return plan + _product_strengths(drug)
+
+
+@cache
+def _product_strengths(drug: str) -> tuple[float, ...]:
+    return tuple(mg for p in kn.knowledge().products.values() if len(p.ingredients) == 1 and p.unit != "mL"
+                 and (mg := p.mg(drug)) is not None)
+
+
+def _extra_strength(drug: str, mention: DrugMention, intake: Intake) -> float | None:
+    """mg of one unit of the extra doses when they name their own product line ("two more extra strength")."""
+    if not intake.extra_strength_words:
+        return None
+    product = _product(drug, _brand_of(mention.product), intake.extra_strength_words)
+    mg = product.mg(drug) if product is not None and product.unit != "mL" else None
+    return mg
+
+
+def _brand_of(product: str | None) -> str | None:
+    """The brand word of a product phrase ("tylenol 8 hr" -> "tylenol"), for pairing with other strength words."""
+    if product is None:
+        return None
+    kb = kn.knowledge()
+    words = product.split()
+    for n in range(len(words), 0, -1):
+        for i in range(len(words) - n + 1):
+            key = " ".join(words[i:i + n])
+            if key in kb.brand_names:
+                return key
+    return product
 
 
 @cache

@@ -9,6 +9,9 @@ mg in 24 hours once the strength of one unit is known:
 
     "three extra strength Tylenol every four hours yesterday, five times" -> 3 x 500 mg x 5
     "two every four hours" -> 2 x strength x (24 / 4), unless a count of times or waking hours is given
+    "three at a time, three times yesterday, and one more at bedtime" -> (3 x 3 + 1) x strength
+    "my two every eight hours ... and two more extra strength at bedtime" -> 2 x 3 x strength + 2 x 500 mg
+    "Coreg 12.5 twice a day" -> 12.5 mg twice (a number after the name is a strength when it is one)
 
 Spoken numbers are read by ``specialists.text.numbers``. The words read are the mention's sentence
 and what follows it up to the next drug mention (``stop``), so "I took some Advil. Two every four
@@ -18,12 +21,12 @@ hours." is one report.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from specialists.text.numbers import normalize_numbers
 
-__all__ = ["Intake", "parse_intake", "BOTTLE_UNITS", "AWAKE_HOURS"]
+__all__ = ["Intake", "parse_intake", "canonical_strength_words", "BOTTLE_UNITS", "AWAKE_HOURS"]
 
 # A "whole bottle" of an OTC analgesic: the smallest common retail count (24), so a total from it is a floor.
 BOTTLE_UNITS = 24.0
@@ -48,12 +51,16 @@ class Intake:
     strength_words: str | None = None
     bottle: bool = False
     days: float = 1.0                 # the amounts were spread over this many days ("over the last two days")
+    # Doses on top of the ones described: "... and two more at bedtime" (units), with their own strength words
+    # ("two more extra strength") when said.
+    extra_units: float = 0.0
+    extra_strength_words: str | None = None
     evidence: str = ""
 
     @property
     def has_amount(self) -> bool:
         return any(v is not None for v in (self.units, self.unit_mg, self.dose_mg, self.dose_ml, self.total_units,
-                                           self.total_mg))
+                                           self.total_mg)) or self.extra_units > 0
 
     @property
     def has_frequency(self) -> bool:
@@ -83,17 +90,21 @@ class Intake:
             return strength  # "Tylenol every four hours": one at a time
         return None
 
-    def daily_mg(self, unit_strength_mg: float | None, mg_per_ml: float | None = None) -> float | None:
-        """mg in 24 hours, or None when the words give no amount to count."""
-        if self.total_mg is not None:
-            return self.total_mg / self.days
+    def daily_mg(self, unit_strength_mg: float | None, mg_per_ml: float | None = None,
+                 extra_strength_mg: float | None = None) -> float | None:
+        """mg in 24 hours, or None when the words give no amount to count; ``extra_strength_mg``: one unit
+        of the extra doses when they name their own strength ("two more extra strength")."""
         strength = self.unit_mg or unit_strength_mg
+        extra_unit = extra_strength_mg or strength
+        extra = self.extra_units * extra_unit if self.extra_units and extra_unit is not None else 0.0
+        if self.total_mg is not None:
+            return (self.total_mg + extra) / self.days
         if self.total_units is not None:
-            return self.total_units * strength / self.days if strength is not None else None
+            return (self.total_units * strength + extra) / self.days if strength is not None else None
         dose = self.dose_in_mg(unit_strength_mg, mg_per_ml)
         if dose is None:
-            return None
-        return dose * self.doses_per_day() / self.days
+            return extra / self.days if extra else None
+        return (dose * self.doses_per_day() + extra) / self.days
 
 
 # --------------------------------------------------------------------------------------------------
@@ -133,7 +144,7 @@ _COUNT_AFTER = re.compile(
 )
 _VERB_COUNT = re.compile(
     rf"\b(?:took|take|taking|had|used|popped|swallowed|chewed|went through|finished)\s+{_APPROX}{_QTY}\b"
-    rf"(?!\s*(?:hours?|days?|weeks?|minutes?|times?|years?|months?|{_MG}|{_G}|{_ML}|am|pm|in the|o'?clock))"
+    rf"(?!\s*(?:hours?|days?|weeks?|minutes?|times?|years?|months?|{_MG}|{_G}|{_ML}|am|pm|in the|o'?clock|more\b))"
     rf"(?:\s*(?:(?P<umg>{_NUM})\s*{_MG}\s+)?(?P<form>{_FORM}|of (?:them|those|these|it)))?"
 )
 _COUNT_FREQ = re.compile(
@@ -147,10 +158,15 @@ _BOTTLE = re.compile(
 )
 _GRAMS_TOTAL = re.compile(rf"(?P<n>{_NUM})\s*(?P<unit>{_G}|{_MG})\s+(?:total|in all|altogether|in (?:a|one) day|in 24 hours|a day|per day|daily|that day)")
 
-# "two at noon, two more at dinner": further doses listed by when they were taken
+# "two at noon, two more at dinner", "took two more extra strength at bedtime", "and one more": further doses
+# listed by when they were taken, or said to be more.
 _MORE_AT = re.compile(
-    rf"(?:^|,|\band\b|\bthen\b|\bplus\b)\s*(?:another\s+)?(?P<n>\d+(?:\.\d+)?|another|a couple|one more)\s+(?:more\s+)?(?:{_FORM}\s+)?"
-    r"(?:at|around|by|before|after|with|in the|later|that|this)\s+(?:\d|noon|midnight|bed|bedtime|lunch|dinner|supper|breakfast|night|morning|evening|afternoon)"
+    rf"(?:(?:^|,|\band\b|\bthen\b|\bplus\b)\s*(?P<another>another\s+)?(?P<n>\d+(?:\.\d+)?|another|a couple|a few|one more)\s+"
+    rf"(?P<more>(?:more|extra(?!\s+strength))\b\s*)?"
+    rf"|\b(?:took|had|popped|take|swallowed)\s+(?P<n2>\d+(?:\.\d+)?|a couple|a few|one)\s+(?P<more2>(?:more|extra(?!\s+strength))\b\s*))"
+    r"(?!\s*(?:hours?|hrs?|days?|weeks?|minutes?|mins?|times?|months?|years?|mg|milligrams?|grams?|of (?:my|the) (?:life|day))\b)"
+    rf"(?:{_STRENGTH}\b\s*)?(?:{_FORM}\b\s*)?"
+    r"(?P<at>(?:at|around|by|before|after|with|in the|later|that|this)\s+(?:\d|noon|midnight|bed|bedtime|lunch|dinner|supper|breakfast|night|morning|evening|afternoon))?"
 )
 _MORE_MASS = re.compile(rf"(?:,|\band\b|\bthen\b|\bplus\b)\s*(?:another\s+)?(?P<n>{_NUM})\s*(?P<unit>{_MG}|{_G})\b")
 _LEADING_COUNT = re.compile(
@@ -178,6 +194,21 @@ _CLAUSE_BREAK = re.compile(r"(?:[;,]\s*)?\b(?:and|but|so|then|also|plus)\s+(?=i\
 _SENTENCE_END = re.compile(r"(?<![a-z]\.[a-z])(?<!\b(?:dr|st|mr|ms|no))[.!?;]+(?=\s|$)")
 
 
+_SPOKEN_HOURS = {"eight": "8", "twelve": "12", "twenty four": "24", "twenty-four": "24"}
+
+
+def canonical_strength_words(words: str | None) -> str | None:
+    """One spelling per product line, as the strength tables name it: "eight-hour" / "8 hour" -> "8 hr",
+    "max strength" -> "maximum strength"."""
+    if not words:
+        return None
+    w = re.sub(r"[\s-]+", " ", words.lower()).strip()
+    for spoken, digits in _SPOKEN_HOURS.items():
+        w = re.sub(rf"\b{spoken}\b", digits, w)
+    w = re.sub(r"\b(8|12|24) ?(?:hours?|hrs?)\b", lambda m: "8 hr" if m[1] == "8" else f"{m[1]} hour", w)
+    return re.sub(r"\bmax strength\b", "maximum strength", w)
+
+
 def _qty(m: re.Match[str]) -> float | None:
     g = m.groupdict()
     if g.get("n"):
@@ -196,8 +227,13 @@ def _qty(m: re.Match[str]) -> float | None:
     return None
 
 
+# "five hundred three times a day" is 500, three times a day (nobody takes a drug 503 times).
+_HUNDRED_TIMES = re.compile(r"\b(hundred|thousand)\s+(?:and\s+)?(one|two|three|four|five|six)\s+(?=times\b)", re.I)
+
+
 def _norm(s: str) -> str:
-    s = normalize_numbers(s.replace("\u2019", "'")).lower()
+    s = _HUNDRED_TIMES.sub(r"\1, \2 ", s.replace("\u2019", "'"))
+    s = normalize_numbers(s).lower()
     s = re.sub(r"(?<=\d),(?=\d{3}\b)", "", s)  # 1,200 -> 1200
     return re.sub(r"\s+", " ", s)
 
@@ -229,14 +265,18 @@ def _same_clause(before: str) -> str:
     return before[cut:]
 
 
-def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]] = ()) -> Intake:
-    """The amounts said around ``text[start:end]`` (a drug mention); ``stop``: spans of other mentions."""
+def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]] = (),
+                 strengths: Collection[float] = ()) -> Intake:
+    """The amounts said around ``text[start:end]`` (a drug mention); ``stop``: spans of other mentions;
+    ``strengths``: mg of the drug's known tablets (the plan's, the products'), so "Coreg 12.5 twice a day"
+    reads 12.5 as a strength, not a count."""
     raw_before, raw_after, after_other = _window(text, start, end, stop)
     before, after = _norm(raw_before), _norm(raw_after)
     # How often, said before the name, is this drug's only when no other drug comes first in the sentence.
     both = f"{'' if after_other else _same_clause(before)} @ {after}"
     intake = Intake(evidence=(raw_before + text[start:end] + raw_after).strip())
     intake = _read_before(before, intake)
+    intake = _read_strength_after(after, intake, strengths)
     intake = _read_after(after, intake)
     if start == end and not intake.has_amount:
         intake = _read_answer(after, intake)
@@ -244,17 +284,21 @@ def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]
     if not intake.has_amount and (m := _ML_ANY.search(after) or _ML_ANY.search(before)):
         per = _ML_PER.get(m["unit"], _ML_PER.get(re.sub(r"s$", "", m["unit"]), 1.0))
         intake = replace(intake, dose_ml=(float(m["n"]) if m["n"] else 1.0) * per)
-    intake = _read_more_doses(after, intake)
     intake = _read_totals(both, intake)
-    if intake.strength_words is None and (sw := re.search(_STRENGTH, both)):
-        intake = replace(intake, strength_words=sw["sw"])
     intake = _read_frequency(both, intake)
+    intake, extras = _read_more_doses(after, intake)
+    # Strength words said with the extra doses ("two more extra strength") are theirs, not the first dose's.
+    for a, b in reversed(extras):
+        after = after[:a] + " " * (b - a) + after[b:]
+    if intake.strength_words is None and (sw := re.search(_STRENGTH, f"{both[:len(both) - len(after)]}{after}")):
+        intake = replace(intake, strength_words=sw["sw"])
     m = _OVER_DAYS.search(both)
     if m and not intake.has_frequency:
         days = {"couple of": 2.0, "few": 3.0}.get(m["n"]) or float(m["n"])
         if days > 1:
             intake = replace(intake, days=days)
-    return intake
+    return replace(intake, strength_words=canonical_strength_words(intake.strength_words),
+                   extra_strength_words=canonical_strength_words(intake.extra_strength_words))
 
 
 def _read_before(before: str, intake: Intake) -> Intake:
@@ -288,6 +332,30 @@ def _read_before(before: str, intake: Intake) -> Intake:
         n = float(m["n"])
         return replace(intake, dose_mg=n) if n > 30 else replace(intake, units=n)
     return intake
+
+
+# A bare number right after the name: "Lasix 40", "Coreg 12.5", "glipizide 5 twice a day".
+_NUMBER_AFTER = re.compile(
+    rf"^(?P<comma>\s*[,(-])?\s*(?P<mg>\d+(?:\.\d+)?)s?\b(?!\s*(?:times|x\b|hours?|hrs?|days?|weeks?|minutes?|mins?|am\b|pm\b|"
+    rf"o'?clock|:|in the|of (?:them|those)|more\b|{_FORM}|{_MG}|{_G}|{_ML}))"
+)
+
+
+def _read_strength_after(after: str, intake: Intake, strengths: Collection[float]) -> Intake:
+    """A number after the name is the tablet's strength, not a count, when it is one of the drug's known
+    strengths, has a decimal part other than a half (12.5 mg carvedilol is no count), or is 5 or more with no
+    comma between ("Lasix 20 twice a day"; "Sudafed, 4 every 4 hours" stays a count)."""
+    m = _NUMBER_AFTER.match(after)
+    if m is None or intake.dose_mg is not None or intake.unit_mg is not None:
+        return intake
+    n = float(m["mg"])
+    if n >= 25:
+        return intake  # _read_after reads it as mg already
+    known = any(abs(n - s) < 1e-6 for s in strengths)
+    odd_fraction = n % 1 not in (0.0, 0.5)
+    if not (known or odd_fraction or (n >= 5 and not m["comma"])):
+        return intake
+    return replace(intake, unit_mg=n) if intake.units is not None else replace(intake, dose_mg=n)
 
 
 def _read_after(after: str, intake: Intake) -> Intake:
@@ -338,17 +406,28 @@ def _read_count_elsewhere(before: str, intake: Intake) -> Intake:
     return intake
 
 
-def _read_more_doses(after: str, intake: Intake) -> Intake:
+def _read_more_doses(after: str, intake: Intake) -> tuple[Intake, list[tuple[int, int]]]:
+    """Doses on top of the first ("and two more at bedtime"), and where in ``after`` they were said."""
     if intake.dose_mg is not None and intake.units is None:
         more = sum(float(m["n"]) * (1000.0 if re.fullmatch(_G, m["unit"]) else 1.0) for m in _MORE_MASS.finditer(after))
-        return replace(intake, total_mg=intake.dose_mg + more) if more else intake
-    if intake.units is None:
-        return intake
+        return (replace(intake, total_mg=intake.dose_mg + more) if more else intake), []
+    base = intake.units is not None or intake.total_units is not None
     extra = 0.0
+    sw: str | None = None
+    spans: list[tuple[int, int]] = []
     for m in _MORE_AT.finditer(after):
-        n = m["n"]
-        extra += 1.0 if n in ("another", "one more") else 2.0 if n == "a couple" else float(n)
-    return replace(intake, total_units=intake.units + extra) if extra else intake
+        more = bool(m["more"] or m["more2"] or m["another"])
+        if not (m["at"] or more):
+            continue  # "2 Advil ... , 2 hours later": no dose
+        n = m["n"] or m["n2"]
+        # With a schedule said ("two every eight hours") or no first amount ("my Tylenol three times a day"), a
+        # dose listed by its time only is the schedule spelt out; only doses said to be more add to it.
+        if (intake.has_frequency or not base) and not (more or n in ("another", "one more")):
+            continue
+        extra += 1.0 if n in ("another", "one more", "one") else 2.0 if n == "a couple" else 3.0 if n == "a few" else float(n)
+        sw = sw or m["sw"]
+        spans.append(m.span())
+    return (replace(intake, extra_units=extra, extra_strength_words=sw) if extra else intake), spans
 
 
 def _read_totals(both: str, intake: Intake) -> Intake:

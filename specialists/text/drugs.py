@@ -4,13 +4,15 @@
 names (CONTRACT.md §2), with the span that named it and how it was recognised:
 
 - ``generic`` / ``synonym`` / ``brand`` / ``combination``: an exact name from the knowledge tables
-  (``specialists.knowledge``) or the care plan (longest match first: "Tylenol PM" before "Tylenol");
-  a combination product gives every ingredient;
+  (``specialists.knowledge``) or the care plan (longest match first: "Tylenol PM" before "Tylenol",
+  "Caltrate 600 plus D" before "Caltrate"); a combination product gives every ingredient;
 - ``misspelling``: one word close in spelling and sound to a known name ("ibuprofin", "zertec"),
   with length-aware edit limits and a guard list of ordinary words that sit close to drug names
   ("alive" is not Aleve, "lyric" is not Lyrica);
-- ``phonetic``: adjacent words that a speech recogniser split out of one name ("meth for men",
-  "lie sin a pril", "war far in"), joined and compared by spelling and sound (metaphone / NYSIIS);
+- ``phonetic``: two to five adjacent words that a speech recogniser split out of one generic or brand
+  name ("meth for men", "lie sin a pril", "zo loft", "sir tra leen", "a liquis"), joined and compared by
+  spelling and sound (metaphone / NYSIIS), never across punctuation, with guards against ordinary word
+  pairs ("lines to", "call in");
 - ``description``: "my water pill", "the blood thinner", resolved through the care plan only when
   exactly one plan drug fits;
 - ``dictionary``: drugs the knowledge tables lack, from the drug-named-entity-recognition
@@ -33,6 +35,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from specialists import knowledge as kn
+from specialists.text.amounts import canonical_strength_words
 
 if TYPE_CHECKING:
     from careplans import CarePlan
@@ -205,7 +208,8 @@ class _Index:
     max_words: int = 1
     # Fuzzy choices grouped by first-letter class: key -> (name, entry, metaphone, nysiis)
     buckets: dict[str, list[str]] = field(default_factory=dict)
-    phon: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # name -> (metaphone, nysiis, metaphone with a leading vowel as "a")
+    phon: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
 
 _FIRST_CLASS = {"k": "c", "q": "c", "x": "s", "z": "s", "y": "i", "e": "a", "o": "a", "u": "a"}
@@ -240,14 +244,21 @@ def _global_index() -> _Index:
         idx.names[key] = _Entry(tuple(drugs), how, product)
     for key, drugs in _EXTRA_NAMES.items():
         idx.names[key] = _Entry(drugs, "brand", None)
-    # Product phrases of the strength table ("extra strength tylenol", "pepto") name their drugs too.
-    for key in kn.knowledge().product_defaults:
+    # Product phrases of the strength table ("extra strength tylenol", "tylenol 8 hr", "pepto") name their drugs too.
+    kb = kn.knowledge()
+    for key in [*kb.product_defaults, *kb.products]:
+        key = kn.normalize_name(key)
         if key in idx.names or key in _BLOCKED_NAMES:
             continue
         ps = kn.product_strength(key)
         if ps is not None:
             drugs = tuple(i.drug for i in ps.ingredients)
             idx.names[key] = _Entry(drugs, "combination" if len(drugs) > 1 else "brand", key)
+    # "Caltrate 600+D" is heard and typed as "Caltrate 600 plus D" or "Caltrate 600 + D" (tokens drop the "+").
+    for key, entry in list(idx.names.items()):
+        if "+" in key:
+            for alias in (key.replace("+", " "), key.replace("+", " plus ")):
+                idx.names.setdefault(" ".join(alias.split()), entry)
     _finish(idx)
     return idx
 
@@ -258,7 +269,7 @@ def _finish(idx: _Index) -> None:
         if " " in key or not key.isalpha() or len(key) < 5:
             continue
         idx.buckets.setdefault(_first_class(key), []).append(key)
-        idx.phon[key] = (jellyfish.metaphone(key), jellyfish.nysiis(key))
+        idx.phon[key] = (jellyfish.metaphone(key), jellyfish.nysiis(key), _vowel_sound(key))
 
 
 @cache
@@ -465,21 +476,31 @@ def _name_mention(text: str, tokens: list[Token], i: int, w: int, entry: _Entry,
     strength = _strength_words(tokens, i, i + w)
     product = entry.product
     if strength and entry.how in ("brand", "combination", "generic", "synonym"):
-        for candidate in (f"{strength} {key}", f"{key} {strength}"):
-            if kn.product_strength(candidate) is not None:
+        for candidate in (f"{strength} {key}", f"{key} {strength}", f"{key} {strength} arthritis pain"):
+            if _known_product(candidate):
                 product = candidate
                 break
     return DrugMention(entry.drugs, start, end, surface, entry.how, product, strength)
 
 
+@cache
+def _known_product(name: str) -> bool:
+    """A product of the strength tables (cached: a miss scans every combination)."""
+    return kn.product_strength(name) is not None
+
+
 def _strength_words(tokens: list[Token], i: int, j: int) -> str | None:
-    """Strength words right before or after a name: "extra strength Tylenol", "Advil PM"."""
-    before = " ".join(t.key for t in tokens[max(0, i - 2):i])
-    after = " ".join(t.key for t in tokens[j:j + 2])
+    """Strength words right before or after a name: "extra strength Tylenol", "Tylenol eight hour"."""
+    before = _spoken_hours(" ".join(t.key for t in tokens[max(0, i - 2):i]))
+    after = _spoken_hours(" ".join(t.key for t in tokens[j:j + 2]))
     for sw in _STRENGTH_WORDS:
         if before.endswith(sw) or after.startswith(sw):
-            return sw
+            return canonical_strength_words(sw)
     return None
+
+
+def _spoken_hours(words: str) -> str:
+    return re.sub(r"\b(?:eight|twelve)\b", lambda m: "8" if m.group() == "eight" else "12", words)
 
 
 def _description_ok(tokens: list[Token], i: int, w: int) -> bool:
@@ -524,7 +545,21 @@ def _allowed_edits(length: int) -> int:
     return 3
 
 
-def _close(word: str, name: str, dist: int, phon: tuple[str, str], *, joined: bool = False) -> bool:
+def _same_start(word: str, name: str) -> bool:
+    """The same first two letters, up to spellings of one sound: "zar elto" / Xarelto, "sin throid" / Synthroid."""
+    if word[:2] == name[:2]:
+        return True
+    second = {word[1:2], name[1:2]}
+    return _first_class(word) == _first_class(name) and (len(second) == 1 or second == {"i", "y"})
+
+
+def _vowel_sound(word: str) -> str:
+    """Metaphone with any leading vowel as "a": a hearer cannot tell "a liquis" from "Eliquis"."""
+    return jellyfish.metaphone("a" + word[1:] if word[:1] in "aeiouy" else word)
+
+
+def _close(word: str, name: str, dist: int, phon: tuple[str, str, str], *, joined: bool = False,
+           relax: bool = False) -> bool:
     """Spelling and sound both close enough for ``word`` to be ``name`` misspelt or misheard."""
     allowed = _allowed_edits(len(name))
     if abs(len(word) - len(name)) > allowed + (1 if joined else 0):
@@ -532,8 +567,12 @@ def _close(word: str, name: str, dist: int, phon: tuple[str, str], *, joined: bo
     same_meta = jellyfish.metaphone(word) == phon[0]
     same_sound = same_meta or jellyfish.nysiis(word) == phon[1]
     if joined:
-        # Split words must start like the name and sound like it.
-        if word[:2] != name[:2]:
+        # Split words must start like the name and sound like it. Three or more fragments ("sir tra leen" /
+        # sertraline) or a bare opening syllable ("a liquis" / Eliquis) may differ in the vowel of the first
+        # syllable when the sound is the same; two ordinary words ("lines to", "call in") may not.
+        if relax:
+            same_meta = same_meta or _vowel_sound(word) == phon[2]
+        if not _same_start(word, name) and not (relax and same_meta and _first_class(word) == _first_class(name)):
             return False
         return (same_sound and dist <= allowed) or (same_meta and dist <= allowed + 1)
     if same_meta and jellyfish.nysiis(word) == phon[1]:
@@ -545,13 +584,13 @@ def _close(word: str, name: str, dist: int, phon: tuple[str, str], *, joined: bo
     return dist <= 2 and len(name) >= 10
 
 
-def _best(word: str, idx: _Index, *, joined: bool = False) -> tuple[str, int] | None:
+def _best(word: str, idx: _Index, *, joined: bool = False, relax: bool = False) -> tuple[str, int] | None:
     """The one known name ``word`` is closest to, within the limits; None when none or a tie."""
     bucket = idx.buckets.get(_first_class(word))
     if not bucket:
         return None
     hits = process.extract(word, bucket, scorer=DamerauLevenshtein.distance, score_cutoff=4, limit=8)
-    good = [(name, int(dist)) for name, dist, _ in hits if _close(word, name, int(dist), idx.phon[name], joined=joined)]
+    good = [(name, int(dist)) for name, dist, _ in hits if _close(word, name, int(dist), idx.phon[name], joined=joined, relax=relax)]
     if not good:
         return None
     best = min(d for _, d in good)
@@ -583,29 +622,43 @@ def _fuzzy(text: str, tokens: list[Token], used: list[bool], pidx: _PlanIndex) -
 
 # -- speech-recogniser splits -----------------------------------------------------------------------
 
+# A first "word" that is only the name's opening syllable: "a liquis" (Eliquis), "a tor va statin", "am lo di pine".
+_LEAD_SYLLABLES = frozenset({"a", "an", "am", "in", "on", "uh", "oh", "eh", "ah"})
+
+
 def _phonetic(text: str, tokens: list[Token], used: list[bool], pidx: _PlanIndex) -> list[DrugMention]:
-    """Two to four adjacent short words heard for one long name ("lie sin a pril")."""
+    """Two to five adjacent short words heard for one name ("lie sin a pril", "zo loft", "sir tra leen", "es cit a lo pram")."""
     out = []
     n = len(tokens)
     i = 0
     while i < n:
         hit = None
-        for w in (4, 3, 2):
+        lead = tokens[i].key in _LEAD_SYLLABLES
+        for w in (5, 4, 3, 2):
             j = i + w
             if j > n or any(used[i:j]):
                 continue
             window = tokens[i:j]
-            if not all(t.alpha for t in window) or window[0].key in STOPWORDS:
+            if not all(t.alpha for t in window) or (window[0].key in STOPWORDS and not lead):
+                continue
+            if any(text[a.end:b.start].strip(" -") for a, b in zip(window, window[1:], strict=False)):
+                continue  # one name is not heard across a comma or a full stop
+            if lead and all(t.key in STOPWORDS for t in window[1:]):
                 continue
             joined = "".join(t.key for t in window)
-            if not 6 <= len(joined) <= 24:
+            if not 5 <= len(joined) <= 24 or joined in FUZZY_GUARD or joined in STOPWORDS:
                 continue
             entry = pidx.index.names.get(joined)
-            if entry is not None and len(joined) >= 6:
+            # "zo cor": a five-letter name only from two fragments that are not function words
+            if entry is not None and (len(joined) >= 6 or not any(t.key in STOPWORDS for t in window)):
                 hit = (w, entry)
                 break
-            best = _best(joined, pidx.index, joined=True)
-            if best is not None and len(best[0]) >= 7:
+            if len(joined) < 6:
+                continue
+            # A name heard in pieces does not end on a function word ("lines to a" is no Lunesta).
+            relax = lead or (w >= 3 and window[-1].key not in STOPWORDS and sum(t.key in STOPWORDS for t in window) <= 1)
+            best = _best(joined, pidx.index, joined=True, relax=relax)
+            if best is not None and _joined_ok(joined, best[0], pidx.index, lead):
                 hit = (w, pidx.index.names[best[0]])
                 break
         if hit is None:
@@ -618,6 +671,14 @@ def _phonetic(text: str, tokens: list[Token], used: list[bool], pidx: _PlanIndex
         out.append(DrugMention(entry.drugs, start, end, surface, "phonetic", entry.product))
         i += w
     return out
+
+
+def _joined_ok(joined: str, name: str, idx: _Index, lead: bool) -> bool:
+    """Long names only (7+ letters: a short one is too easily two ordinary words); a window opened by a bare
+    syllable ("a liquis") only when it sounds the same as the name."""
+    if len(name) < 7:
+        return False
+    return not lead or _vowel_sound(joined) == idx.phon[name][2]
 
 
 # -- dictionary fallback ----------------------------------------------------------------------------
@@ -678,7 +739,9 @@ def _dictionary_generics(surface: str) -> tuple[str, ...]:
 
     names = drugnames.generic_names(surface)
     # Class-like dictionary entries ("calcium supplement", "stool softeners") are not one drug.
-    return tuple(n for n in names if not re.search(r"\b(?:supplements?|softeners?|agents?|products?|oil)\b", n))
+    return tuple(n for n in names if not re.search(
+        r"\b(?:supplements?|softeners?|agents?|products?|oil|inhibitors?|blockers?|antagonists?|agonists?|derivatives?|"
+        r"compounds?|preparations?)\b", n))
 
 
 def known_names() -> Iterable[str]:

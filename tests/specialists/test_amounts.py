@@ -96,3 +96,83 @@ def test_times_a_week_is_under_once_a_day() -> None:
 
 def test_unknown_strength_gives_no_total() -> None:
     assert intake_for("I took three Percocet.", "Percocet").daily_mg(None) is None
+
+
+# --- doses on top of a schedule, "N at a time, M times, and one more" ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "drug", "strength", "daily"),
+    [
+        # a schedule (2 x 500 x 3) plus two doses of two said to be more
+        ("I take my two Tylenol every eight hours like the sheet says, but the pain was bad so last night I took two "
+         "more extra strength at bedtime and two more around four in the morning.", "Tylenol", 500, 5000),
+        # (3 x 3 + 1) x 500
+        ("I took three extra strength Tylenol at a time, three times yesterday, and one more at bedtime.", "Tylenol", 500, 5000),
+        # (2 x 3 + 2) x 200
+        ("I took two Advil at a time, three times today, and two more before bed.", "Advil", 200, 1600),
+        ("I took 2 Advil and then 2 more later.", "Advil", 200, 800),
+        ("I took 2 Advil, then 2 more a few hours later, and another at bedtime.", "Advil", 200, 1000),
+        # a schedule spelt out by its times adds nothing
+        ("I took 2 Advil every 4 hours, 2 at 8, 2 at noon.", "Advil", 200, 2400),
+        # "two more days" is no dose
+        ("I took 2 Aleve, 2 more days ago.", "Aleve", 220, 440),
+        ("I took one Aleve this morning and one more at bedtime.", "Aleve", 220, 440),
+        # "extra" and "another" say more as well ("extra strength" does not)
+        ("I took 2 Advil every 4 hours and then 2 extra before bed.", "Advil", 200, 2800),
+        ("I took 2 Advil every 4 hours and another 2 at bedtime.", "Advil", 200, 2800),
+    ],
+)
+def test_extra_doses_on_top(text: str, drug: str, strength: float, daily: float) -> None:
+    assert intake_for(text, drug).daily_mg(strength) == pytest.approx(daily)
+
+
+def test_extra_doses_keep_their_own_strength_words() -> None:
+    intake = intake_for("I take my Tylenol three times a day and took two more extra strength at bedtime.", "Tylenol")
+    assert intake.extra_units == 2 and intake.extra_strength_words == "extra strength"
+    assert intake.daily_mg(325, None, 500) == pytest.approx(3 * 325 + 2 * 500)
+
+
+# --- a number right after the name is a strength, not a count ------------------------------------------------
+
+
+def strength_intake(text: str, drug: str, strengths: tuple[float, ...] = ()):
+    start = text.index(drug)
+    return parse_intake(text, start, start + len(drug), (), strengths)
+
+
+@pytest.mark.parametrize(
+    ("text", "drug", "strengths", "daily"),
+    [
+        ("I take Coreg 12.5 twice a day.", "Coreg", (12.5,), 25),
+        ("I take carvedilol twelve point five twice a day.", "carvedilol", (), 25),   # 12.5: no count
+        ("I take glipizide 5 twice a day.", "glipizide", (5.0,), 10),                 # a known strength
+        ("I take Lasix 20 twice a day.", "Lasix", (40.0,), 40),                        # 5 or more, no comma
+        ("I take Lasix 40 twice a day.", "Lasix", (40.0,), 80),
+        ("I take two Coreg 12.5 twice a day.", "Coreg", (12.5,), 50),
+        ("I took sudafed, 4 every 4 hours.", "sudafed", (30.0,), 4 * 30 * 6),           # a comma: a count
+        ("I took Advil 2 every 4 hours.", "Advil", (200.0,), 2 * 200 * 6),              # small: a count
+    ],
+)
+def test_number_after_the_name(text: str, drug: str, strengths: tuple[float, ...], daily: float) -> None:
+    unit = 30.0 if drug == "sudafed" else 200.0 if drug == "Advil" else 99.0
+    assert strength_intake(text, drug, strengths).daily_mg(unit) == pytest.approx(daily)
+
+
+def test_hundreds_then_times_is_a_strength_and_a_count() -> None:
+    """ "five hundred three times a day" is 500 three times a day, not 503 times."""
+    intake = intake_for("I take Tylenol five hundred three times a day.", "Tylenol")
+    assert intake.dose_mg == 500 and intake.times == 3
+    assert intake.daily_mg(325) == 1500
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("two Tylenol eight hour arthritis every six hours", "8 hr"),
+        ("two Tylenol 8-hour every six hours", "8 hr"),
+        ("two max strength Tylenol", "maximum strength"),
+    ],
+)
+def test_strength_words_are_canonical(text: str, words: str) -> None:
+    assert intake_for(text, "Tylenol").strength_words == words

@@ -261,3 +261,100 @@ def test_dictionary_is_not_consulted_without_medication_talk() -> None:
 def test_empty_text() -> None:
     assert find_drug_mentions("") == []
     assert find_drug_mentions("   ") == []
+
+
+# --- speech-recogniser splits of brands and generics: opening syllables, vowel slips, 2-5 fragments ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "drug"),
+    [
+        ("I've been good with the a liquis, twice a day", "apixaban"),       # "a" + fragment, a leading-vowel slip
+        ("The sir tra leen, I take it with breakfast", "sertraline"),        # first-syllable vowel slip, 3 fragments
+        ("I take met for men with dinner", "metformin"),
+        ("my lip itor at night", "atorvastatin"),                             # brand, 2 fragments
+        ("the zo loft in the morning", "sertraline"),
+        ("my zar elto", "rivaroxaban"),                                       # z / x: one sound
+        ("sin throid every morning", "levothyroxine"),                        # y / i: one sound
+        ("I took a tor va statin", "atorvastatin"),
+        ("the am lo di peen", "amlodipine"),
+        ("es cit a lo pram for my nerves", "escitalopram"),                   # five fragments
+        ("in vo kana for my sugar", "canagliflozin"),
+        ("the dull ox e teen", "duloxetine"),
+        ("my a pix a ban", "apixaban"),
+        ("the pan to pra zole", "pantoprazole"),
+    ],
+)
+def test_phonetic_splits_of_brands_and_generics(text: str, drug: str) -> None:
+    (m,) = find_drug_mentions(text)
+    assert m.drugs == (drug,)
+    assert m.how == "phonetic"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Write a list of lines to the stream.",    # "lines to" is no Lunesta
+        "I had to call in sick on Monday.",         # "call in" is no Calan
+        "It all adds up, real adds up fast.",       # "real adds" is no Rolaids
+        "Stop at line X in the file.",              # no Lanoxin
+        "We watched the float a while.",
+        "I had a lot of fun at a party.",
+        "I am fine, in a minute I'll go.",
+        "A letter came from the clinic about a trip.",
+        "I'm on a liquid diet, a little tired.",
+        "I sat on a sofa and had a coffee.",
+        "Is it okay if I call in a bit?",
+    ],
+)
+def test_ordinary_word_pairs_are_not_joined_into_a_drug(text: str, plans: dict[str, careplans.CarePlan]) -> None:
+    for plan in plans.values():
+        assert find_drug_mentions(text, plan) == [], (text, plan.id)
+
+
+def test_class_words_from_the_dictionary_are_not_drugs() -> None:
+    """"statin" alone is a class (the dictionary's "HMG-CoA reductase inhibitors"), not one drug."""
+    assert all("inhibitors" not in " ".join(m.drugs) for m in find_drug_mentions("I take a statin pill daily"))
+
+
+# --- combination products with a vitamin, however the "+" is said ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "drugs"),
+    [
+        ("I take Caltrate 600+D with breakfast", ("calcium carbonate", "cholecalciferol")),
+        ("I've been taking Caltrate 600 plus D", ("calcium carbonate", "cholecalciferol")),
+        ("some Caltrate 600 plus D3 at night", ("calcium carbonate", "cholecalciferol")),
+        ("my Os-Cal plus D", ("calcium carbonate", "cholecalciferol")),
+        ("Citracal + D for my bones", ("calcium citrate", "cholecalciferol")),
+    ],
+)
+def test_calcium_with_vitamin_d_products_give_both_ingredients(text: str, drugs: tuple[str, ...]) -> None:
+    (m,) = find_drug_mentions(text)
+    assert m.drugs == drugs
+    assert m.how == "combination"
+
+
+def test_caltrate_alone_is_calcium_carbonate_and_vitamin_d_named_apart_is_its_own_mention() -> None:
+    assert drugs_in("I take Caltrate") == [("calcium carbonate",)]
+    assert drugs_in("Caltrate with vitamin D") == [("calcium carbonate",), ("cholecalciferol",)]
+
+
+# --- product lines named after the brand keep their strength ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "product"),
+    [
+        ("two Tylenol eight hour arthritis", "tylenol 8 hr"),
+        ("Tylenol 8 HR every six hours", "tylenol 8 hr"),
+        ("Tylenol 8-hour caplets", "tylenol 8 hr"),
+        ("two extra strength Tylenol", "extra strength tylenol"),
+        ("Tylenol regular strength", "tylenol regular strength"),
+    ],
+)
+def test_product_lines_said_with_the_brand(text: str, product: str) -> None:
+    (m,) = find_drug_mentions(text)
+    assert m.drugs == ("acetaminophen",)
+    assert m.product == product

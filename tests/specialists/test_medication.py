@@ -51,6 +51,50 @@ medications:
   - {name: ibuprofen, display: Ibuprofen 400 mg tablet, strength: {value: 400, unit: mg}, dose: {value: 400, unit: mg}, times_per_day: 3}
 """
 
+# Hypothyroidism and osteoporosis on levothyroxine and vitamin D3, with a penicillin anaphylaxis.
+THYROID_PLAN = """
+id: test-thyroid
+patient: {name: Ada Tester, date_of_birth: "1952-06-01", sex: female}
+conditions: [{name: Hypothyroidism}, {name: Postmenopausal osteoporosis}]
+allergies: [{substance: Penicillin, reaction: Anaphylaxis, severity: severe, criticality: high}]
+medications:
+  - {name: levothyroxine, brand: Synthroid, strength: {value: 75, unit: mcg}, dose: {value: 75, unit: mcg}, times_per_day: 1}
+  - {name: cholecalciferol, display: Vitamin D3 1000 units, times_per_day: 1}
+  - {name: alendronate, brand: Fosamax, strength: {value: 70, unit: mg}, dose: {value: 70, unit: mg}, frequency: weekly}
+"""
+
+# Chronic back pain on an opioid, an SNRI and an SSRI.
+PAIN_PLAN = """
+id: test-pain
+patient: {name: Cal Tester, date_of_birth: "1961-09-09", sex: male}
+conditions: [{name: Chronic low back pain}, {name: Major depressive disorder}]
+medications:
+  - {name: oxycodone, display: Oxycodone 5 mg tablet, strength: {value: 5, unit: mg}, dose: {value: 5, unit: mg}, times_per_day: 4, as_needed: true}
+  - {name: duloxetine, brand: Cymbalta, strength: {value: 60, unit: mg}, dose: {value: 60, unit: mg}, times_per_day: 1}
+  - {name: sertraline, brand: Zoloft, strength: {value: 50, unit: mg}, dose: {value: 50, unit: mg}, times_per_day: 1}
+"""
+
+# Atrial fibrillation on apixaban, with diabetes, cholesterol and depression drugs.
+AFIB_PLAN = """
+id: test-afib
+patient: {name: Eli Tester, date_of_birth: "1948-02-02", sex: male}
+conditions: [{name: Atrial fibrillation}, {name: Type 2 diabetes mellitus}, {name: Hyperlipidemia}, {name: Depression}]
+medications:
+  - {name: apixaban, brand: Eliquis, strength: {value: 5, unit: mg}, dose: {value: 5, unit: mg}, times_per_day: 2}
+  - {name: metformin, brand: Glucophage, strength: {value: 500, unit: mg}, dose: {value: 500, unit: mg}, times_per_day: 2}
+  - {name: atorvastatin, brand: Lipitor, strength: {value: 40, unit: mg}, dose: {value: 40, unit: mg}, times_per_day: 1}
+  - {name: sertraline, brand: Zoloft, strength: {value: 100, unit: mg}, dose: {value: 100, unit: mg}, times_per_day: 1}
+"""
+
+# Hip osteoarthritis on scheduled acetaminophen (2 x 500 mg every 8 hours = 3,000 mg a day).
+OA_PLAN = """
+id: test-oa
+patient: {name: Flo Tester, date_of_birth: "1956-03-03", sex: female}
+conditions: [{name: Osteoarthritis of the right hip}]
+medications:
+  - {name: acetaminophen, brand: Tylenol, strength: {value: 500, unit: mg}, dose: {value: 1000, unit: mg}, times_per_day: 3, dose_text: Take 2 tablets every 8 hours}
+"""
+
 MENTION, NOT_ON_PLAN, MISSED, DOSE, CONTRA = ("medication_mentioned", "not_in_care_plan", "missed_doses",
                                               "dose_exceeds_max", "contraindicated")
 
@@ -65,6 +109,10 @@ def plans() -> dict[str, careplans.CarePlan]:
         "asthma": careplans.load(SAMPLES / "fhir" / "asthma_anxiety.json").plan,
         "gout": careplans.load(SAMPLES / "fhir" / "htn_t2dm_gout.json").plan,
         "cad": load_from_text(CAD_PLAN, "cad plan").plan,
+        "thyroid": load_from_text(THYROID_PLAN, "thyroid plan").plan,
+        "pain": load_from_text(PAIN_PLAN, "pain plan").plan,
+        "afib": load_from_text(AFIB_PLAN, "afib plan").plan,
+        "oa": load_from_text(OA_PLAN, "oa plan").plan,
     }
 
 
@@ -184,7 +232,7 @@ CASES: list[tuple[str, str, set[tuple[str, ...]], str]] = [
     ("asthma", "I never take Advil.", {M("ibuprofen")}, "none"),
     ("asthma", "My doctor told me never to take ibuprofen.", {M("ibuprofen")}, "none"),
     ("hf", "I used to take metformin but my doctor stopped it.", {M("metformin")}, "none"),
-    ("hf", "I'm allergic to codeine.", {M("codeine")}, "none"),
+    ("hf", "I'm allergic to codeine.", set(), "none"),  # an allergen, not a drug taken or asked about
     ("hf", "My doctor said I could take Tylenol for pain.", {M("acetaminophen")}, "none"),
     ("warfarin", "Can I take Tylenol for my knees?", {M("acetaminophen")}, "none"),
     # --- contraindicated ----------------------------------------------------------------------------
@@ -343,6 +391,110 @@ def test_findings(specialist: MedicationSpecialist, plans: dict[str, careplans.C
     assert escalation == level
 
 
+# --- classes found on an independent development set, each with varied sentences of our own ------------
+
+CLASS_CASES: list[tuple[str, str, set[tuple[str, ...]], str]] = [
+    # asking about a drug nothing on the plan rules out: a mention, no escalation
+    ("thyroid", "Can I take Tums for heartburn?", {M("calcium carbonate")}, "none"),
+    ("afib", "Is Claritin all right for my hay fever?", {M("loratadine")}, "none"),
+    ("pain", "Could I use Colace if I get constipated?", {M("docusate")}, "none"),
+    ("gout", "What about Pepcid for my stomach?", {M("famotidine")}, "none"),
+    # an allergy statement names an allergen, not a drug taken or asked about; the drug taken still counts
+    ("thyroid", "I took the first amoxicillin the dentist gave me this morning, I forgot I'm allergic to penicillin. I feel okay.",
+     {M("amoxicillin"), N("amoxicillin"), C("amoxicillin")}, "urgent"),
+    ("hf", "My allergies are penicillin and codeine.", set(), "none"),
+    ("knee", "Just so you know I'm allergic to sulfa and to Bactrim.", set(), "none"),
+    ("gout", "I'm allergic to aspirin, so I take Tylenol for my knee.", {M("acetaminophen"), N("acetaminophen")}, "routine"),
+    ("hf", "I'm allergic to penicillin, so is Augmentin okay for my tooth?",
+     {M("amoxicillin"), C("amoxicillin"), M("clavulanate")}, "routine"),
+    ("thyroid", "I said I was allergic to penicillin but the urgent care gave me Augmentin and I took two.",
+     {M("amoxicillin"), N("amoxicillin"), C("amoxicillin"), M("clavulanate"), N("clavulanate")}, "urgent"),
+    ("hf", "I have a penicillin allergy so they gave me Cipro.", {M("ciprofloxacin"), N("ciprofloxacin")}, "routine"),
+    ("hf", "Penicillin, I'm allergic to it.", set(), "none"),
+    ("gout", "I took a Zyrtec allergy pill this morning.", {M("cetirizine"), N("cetirizine")}, "routine"),  # a product, no allergen
+    # combination products with a vitamin give every ingredient
+    ("thyroid", "I've been taking Caltrate 600 plus D at the same time as my thyroid pill.",
+     {M("calcium carbonate"), N("calcium carbonate"), M("cholecalciferol"), M("levothyroxine")}, "routine"),
+    ("hf", "I started Os-Cal plus D for my bones last week.",
+     {M("calcium carbonate"), N("calcium carbonate"), M("cholecalciferol"), N("cholecalciferol")}, "routine"),
+    ("gout", "Is Citracal plus D okay to take?", {M("calcium citrate"), M("cholecalciferol")}, "none"),
+    ("afib", "I take a Caltrate 600+D3 every morning.",
+     {M("calcium carbonate"), N("calcium carbonate"), M("cholecalciferol"), N("cholecalciferol")}, "routine"),
+    # someone else's drug the patient takes or asks to take is the patient's intake or question
+    ("pain", "Could I take one of my wife's Ativan to help me sleep?", {M("lorazepam"), I("lorazepam", "oxycodone")}, "routine"),
+    ("pain", "I took one of my husband's Xanax last night.",
+     {M("alprazolam"), N("alprazolam"), I("alprazolam", "oxycodone")}, "urgent"),
+    ("warfarin", "Is it okay if I take some of my daughter's Motrin?", {M("ibuprofen"), I("ibuprofen", "warfarin")}, "routine"),
+    ("asthma", "Can I borrow my son's tramadol for my back?", {M("tramadol"), I("tramadol", "escitalopram")}, "routine"),
+    ("cad", "My neighbor gave me a couple of his Viagra and I took one.",
+     {M("sildenafil"), N("sildenafil"), I("sildenafil", "isosorbide mononitrate"), I("sildenafil", "nitroglycerin")}, "urgent"),
+    ("pain", "Would it be bad to take my husband's Ambien?", {M("zolpidem"), I("zolpidem", "oxycodone")}, "routine"),
+    ("pain", "My husband's Percocet is in the drawer, could I take one for my back?", {M("oxycodone"), M("acetaminophen")}, "none"),
+    # hard negatives: it stays someone else's
+    ("pain", "My wife takes Ativan for her nerves.", {M("lorazepam")}, "none"),
+    ("warfarin", "Can my husband take my Tylenol?", {M("acetaminophen")}, "none"),
+    ("warfarin", "My daughter's Motrin is in the cabinet.", {M("ibuprofen")}, "none"),
+    # received but not started: not taken (no not_in_care_plan), judged like a question
+    ("pain", "The walk-in clinic gave me tramadol for my back, but I haven't started it. Is it okay with my other pills?",
+     {M("tramadol"), I("tramadol", "duloxetine"), I("tramadol", "sertraline")}, "routine"),
+    ("warfarin", "The urgent care prescribed me ibuprofen but I haven't taken any yet.",
+     {M("ibuprofen"), I("ibuprofen", "warfarin")}, "routine"),
+    ("cad", "I was given Cialis by the urologist but I haven't tried it.",
+     {M("tadalafil"), I("tadalafil", "isosorbide mononitrate"), I("tadalafil", "nitroglycerin")}, "routine"),
+    ("hf", "The dentist gave me amoxicillin, I haven't started it yet.", {M("amoxicillin"), C("amoxicillin")}, "routine"),
+    ("gout", "I haven't started the Jardiance my doctor prescribed.", {M("empagliflozin")}, "none"),
+    ("pain", "My doctor called in a prescription for prednisone but I haven't picked it up.", {M("prednisone")}, "none"),
+    ("pain", "I got a prescription for Ultram yesterday. I haven't taken it yet. Is that safe with my Cymbalta?",
+     {M("tramadol"), I("tramadol", "duloxetine"), I("tramadol", "sertraline"), M("duloxetine")}, "routine"),
+    ("pain", "I haven't filled the tramadol prescription yet.",
+     {M("tramadol"), I("tramadol", "duloxetine"), I("tramadol", "sertraline")}, "routine"),
+    # running out of a drug not on the plan still means it was being taken
+    ("gout", "I ran out of Tylenol yesterday.", {M("acetaminophen"), N("acetaminophen")}, "routine"),
+    # phonetic speech-recogniser forms of brands and generics
+    ("afib", "I've been good with the a liquis, twice a day with my meals.", {M("apixaban")}, "none"),
+    ("afib", "The sir tra leen, I take it with breakfast every day.", {M("sertraline")}, "none"),
+    ("afib", "I take the met for men with dinner.", {M("metformin")}, "none"),
+    ("afib", "My lip itor is at bedtime.", {M("atorvastatin")}, "none"),
+    ("cad", "The zo loft makes me sleepy.", {M("sertraline")}, "none"),
+    ("pain", "I ran out of the dull ox e teen on Friday.", {M("duloxetine"), X("duloxetine")}, "routine"),
+    ("afib", "I took a tor va statin last night.", {M("atorvastatin")}, "none"),
+    # 24-hour totals: plan doses plus extras, product lines, "N at a time, M times, and one more"
+    ("oa", "I take my two Tylenol every eight hours like the sheet says, but the pain was bad so last night I took two more "
+           "extra strength at bedtime and two more around four in the morning.", {M("acetaminophen"), D("acetaminophen")}, "urgent"),
+    ("oa", "I take my Tylenol every eight hours and yesterday I took four more extra strength for the pain.",
+     {M("acetaminophen"), D("acetaminophen")}, "urgent"),
+    ("gout", "My hip hurt so I took two Tylenol eight hour arthritis every four hours yesterday, five times.",
+     {M("acetaminophen"), N("acetaminophen"), D("acetaminophen")}, "urgent"),
+    ("gout", "I took two Tylenol 8 HR every six hours yesterday.", {M("acetaminophen"), N("acetaminophen"), D("acetaminophen")}, "urgent"),
+    ("gout", "I took three extra strength Tylenol at a time, three times yesterday, and one more at bedtime.",
+     {M("acetaminophen"), N("acetaminophen"), D("acetaminophen")}, "urgent"),
+    ("gout", "I took two Advil at a time, three times today, and two more before bed.",
+     {M("ibuprofen"), N("ibuprofen"), D("ibuprofen")}, "urgent"),
+    # hard negatives for totals: under the maximum, and plan doses taken as prescribed
+    ("oa", "I take my two Tylenol every eight hours like the sheet says.", {M("acetaminophen")}, "none"),
+    ("gout", "I took two regular strength Tylenol every four hours yesterday.", {M("acetaminophen"), N("acetaminophen")}, "routine"),
+    ("gout", "I took Tylenol Arthritis, two every eight hours.", {M("acetaminophen"), N("acetaminophen")}, "routine"),
+    ("gout", "I took one Aleve this morning and one more at bedtime.", {M("naproxen"), N("naproxen")}, "routine"),
+    ("hf", "I take Lasix 40 twice a day.", {M("furosemide")}, "none"),
+    ("hf", "I take my Coreg twelve point five twice a day.", {M("carvedilol")}, "none"),
+    ("gout", "I take glipizide 5 twice a day.", {M("glipizide")}, "none"),
+    ("knee", "I take Tylenol five hundred, two every eight hours.", {M("acetaminophen")}, "none"),
+    ("warfarin", "I take Tylenol five hundred three times a day.", {M("acetaminophen")}, "none"),
+    # "no missed doses" is no missed dose
+    ("hf", "I take my Lasix every morning, no missed doses.", {M("furosemide")}, "none"),
+    ("hf", "I take the Coreg twice a day and haven't skipped any.", {M("carvedilol")}, "none"),
+    ("afib", "Eliquis twice a day, never miss it.", {M("apixaban")}, "none"),
+]
+
+
+@pytest.mark.parametrize(("plan", "text", "expected", "level"), CLASS_CASES, ids=[c[1][:60] for c in CLASS_CASES])
+def test_dev_set_classes(specialist: MedicationSpecialist, plans: dict[str, careplans.CarePlan], plan: str, text: str,
+                         expected: set[tuple[str, ...]], level: str) -> None:
+    found, escalation, _ = judge(specialist, plans[plan], text)
+    assert found == expected
+    assert escalation == level
+
+
 # --- answers that name no drug: the drug comes from the agent's question -------------------------------
 
 HISTORY_CASES = [
@@ -372,6 +524,21 @@ HISTORY_CASES = [
     ("gout", ("How much Tylenol did you take?",), "Probably 5000 milligrams.", {N("acetaminophen"), D("acetaminophen")}, "urgent"),
     ("gout", ("How many Advil did you take yesterday?",), "Just two.", {N("ibuprofen")}, "routine"),
     ("warfarin", ("How many Tylenol did you take yesterday?",), "Two, around 8 o'clock.", set(), "none"),
+    # "no missed doses" after "have you missed any doses?" is no missed dose
+    ("hf", ("And are you taking your spironolactone, insulin glargine and atorvastatin as prescribed, and have you missed "
+            "any doses?",), "Yes, those too, no missed doses.", set(), "none"),
+    ("hf", ("Are you taking your Lasix and Coreg, and have you missed any?",), "Yes, I haven't missed any.", set(), "none"),
+    ("afib", ("Are you taking the Eliquis and metformin every day?",), "Yes, both of them, I never miss.", set(), "none"),
+    ("afib", ("Have you missed any doses of your medicines?",), "Nope, not a single missed dose.", set(), "none"),
+    ("hf", ("And are you taking your spironolactone, insulin glargine and atorvastatin as prescribed, and have you missed "
+            "any doses?",), "Yes, but I missed the atorvastatin twice.", {M("atorvastatin"), X("atorvastatin")}, "routine"),
+    # "yes" to "are you taking X as prescribed, and have you missed any?" answers the first question
+    ("hf", ("And are you taking your aspirin as prescribed, and have you missed any doses?",), "Yes, every day.", set(), "none"),
+    ("gout", ("Are you taking your allopurinol as prescribed, and have you missed any doses?",),
+     "Yes, twice a day like they said.", set(), "none"),
+    ("gout", ("Are you taking your allopurinol as prescribed, and have you missed any doses?",),
+     "Yes, I missed it twice last week.", {X("allopurinol")}, "routine"),
+    ("hf", ("Have you missed any doses of your aspirin?",), "Yes.", {X("aspirin")}, "routine"),
 ]
 
 
@@ -400,7 +567,8 @@ def test_answers_about_the_drug_the_agent_asked_about(specialist: MedicationSpec
         ("I ran out of Lasix.", "Lasix", "missed"),
         ("I need a refill of Lasix.", "Lasix", "refill"),
         ("My wife takes Xanax.", "Xanax", "other"),
-        ("I'm allergic to penicillin.", "penicillin", "allergy"),
+        ("I'm allergic to penicillin.", "penicillin", "allergen"),
+        ("I had a reaction to Bactrim.", "Bactrim", "allergy"),
         ("I used to take Zoloft.", "Zoloft", "discontinued"),
         ("Nobody told me I couldn't take Advil, so I took some yesterday.", "Advil", "taken"),
         ("I'm not sure if I can take Advil.", "Advil", "asked"),
