@@ -606,7 +606,7 @@ _MED_CONTEXT = re.compile(
 def _routine_hits(tx: _Texts, facts: _PlanFacts, today: dt.date) -> list[Hit]:
     hits: list[Hit] = []
     turn = tx.turn
-    if (f := _affirmed(turn, [_SIDE_EFFECTS], today, proxy=tx.proxy)) is not None:
+    if (f := _affirmed(turn, [_SIDE_EFFECTS], today, accept=_not_a_purpose, proxy=tx.proxy)) is not None:
         hits.append(Hit("mild_side_effect", "routine", f.text))
     elif (f := _affirmed(turn, [_WEAK_SYMPTOMS], today, proxy=tx.proxy)) is not None:
         sentence = _clause(turn, f)
@@ -618,6 +618,14 @@ def _routine_hits(tx: _Texts, facts: _PlanFacts, today: dt.date) -> list[Hit]:
     if refill is not None:
         hits.append(Hit("refill_need", "routine", refill.text))
     return hits
+
+
+_PURPOSE = re.compile(r"\b(?:for|to help(?: with)?|against|to stop|to settle)\s+(?:my |the |some |a |this |that |her |his )?$", re.I)
+
+
+def _not_a_purpose(text: str, m: re.Match[str]) -> bool:
+    """ "Can I take Tums for heartburn?": the symptom is what a drug is for, not a reported side effect."""
+    return _PURPOSE.search(text[max(0, m.start() - 30): m.start()]) is None
 
 
 @lru_cache(maxsize=4096)

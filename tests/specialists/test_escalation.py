@@ -447,3 +447,21 @@ CLASS_CASES: list[tuple[str, str, tuple[tuple[str, str], ...], str]] = [
 @pytest.mark.parametrize(("plan_name", "text", "history", "expected"), CLASS_CASES, ids=[f"{p}:{t[:50]}" for p, t, _, _ in CLASS_CASES])
 def test_classes(plan_name: str, text: str, history: tuple[tuple[str, str], ...], expected: str) -> None:
     assert level(text, plan_name, history) == expected
+
+
+@pytest.mark.parametrize(("text", "levels"), [
+    ("Can I take Tums for heartburn?", []),
+    ("Is Pepto okay for an upset stomach?", []),
+    ("What can I use to help with the nausea?", []),
+    ("The new pill gives me heartburn.", ["routine"]),
+    ("I've had some nausea since starting the metoprolol.", ["routine"]),
+])
+def test_a_symptom_a_drug_is_for_is_not_a_side_effect(text: str, levels: list[str]) -> None:
+    from careplans import load_care_plan
+    from specialists.base import TurnContext, Utterance
+    from specialists.escalation import EscalationSpecialist
+    from tests.conftest import EXAMPLES
+
+    plan = load_care_plan(EXAMPLES / "anticoagulation_warfarin.yaml")
+    ctx = TurnContext(plan=plan, turn=Utterance("patient", text), identity_verified=True)
+    assert [f.level for f in EscalationSpecialist().check(ctx).findings] == levels
