@@ -42,6 +42,10 @@ _SKIP_APPT = re.compile(r"\b(?:skip|cancel|miss)\s+(?:your|the)\s+(?:\w+\s+){0,2
 _DAY_TOTAL = re.compile(r"^[^.;]*?\b(?:a|per|each|every) day\b|^[^.;]*?\b(?:daily|in total|total|altogether|in a day)\b", re.I)
 _VAGUE = frozenset({"heart_pill", "pain_pill", "cough_medicine", "stomach_pill", "antibiotic", "steroid", "laxative"})
 _REMINDER = re.compile(r"\b(?:keep|continue|remember|don't forget|make sure|stay on)\b", re.I)
+# "You can use your albuterol every hour": advice about the plan drug, not a restatement of its order.
+_ADVICE = re.compile(r"\b(?:you\s+(?:can|could|may|should|might want to)|feel free to|go ahead and|it's (?:fine|ok|okay|safe) to)\s+"
+                     r"(?:also\s+|still\s+|just\s+)?(?:take|use|inject|have|try|give yourself)\b", re.I)
+_NAMED_DOCTOR = re.compile(r"\b(?:Dr\.?|Doctor)\s+([A-Z][a-zA-Z'\-]+(?:\s+[A-Z][a-zA-Z'\-]+)?)")
 _IMPERATIVE_START = re.compile(r"^\s*(?:please\s+|just\s+|so\s+|now\s+|then\s+|and\s+)?(?:take|use|inject|try|start)\b", re.I)
 
 
@@ -60,6 +64,7 @@ class MedFacts:
     times: set[str] = field(default_factory=set)
     stop_supported: bool = False
     change_supported: bool = False
+    durations: set[float] = field(default_factory=set)  # course lengths the order gives, in days ("for 14 days")
 
 
 @dataclass
@@ -76,6 +81,11 @@ class PlanFacts:
     allergy_classes: frozenset[str] = frozenset()
     forbidden: frozenset[str] = frozenset()  # drugs the plan's own words rule out ("no ibuprofen")
     forbidden_classes: frozenset[str] = frozenset()
+    topics: frozenset[str] = frozenset()  # health topics that are the patient's (claims.plan_topics), for privacy
+    known_names: tuple[str, ...] = ()  # clinicians the plan's free texts name ("Dr. Morris's patient")
+    place_text: str = ""  # lower-case text of every plan place, clinician and contact, for named places
+    fluid_ml: frozenset[float] = frozenset()  # daily fluid limits the plan states, in mL
+    salt_mg: frozenset[float] = frozenset()  # daily salt / sodium limits the plan states, in mg
 
 
 def _mass_mg(value: float, unit: str) -> float | None:
@@ -149,9 +159,31 @@ def _med_facts(med: Medication) -> MedFacts:
         if mx:
             f.daily_masses.add(mx)
     f.times = cl.times_of_day(" ".join(filter(None, [med.frequency, med.dose_text])))
+    f.durations = set(_durations(text))
     f.stop_supported = bool(med.as_needed or _STOP_SUPPORT.search(text))
     f.change_supported = bool(_CHANGE_SUPPORT.search(text))
     return f
+
+
+_DURATION = re.compile(r"\bfor\s+(?:another\s+|a total of\s+|the next\s+|(?:a|one)\s+(?=week|month))?"
+                       r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|thirty|a|another)?\s*"
+                       r"(?:more\s+)?(days?|weeks?|months?)\b|\b(\d+)[- ](day|week|month)\s+(?:course|supply|total)", re.I)
+_DURATION_WORDS = {"one": 1, "a": 1, "another": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                   "eight": 8, "ten": 10, "twelve": 12, "fourteen": 14, "thirty": 30}
+_DAYS = {"day": 1.0, "week": 7.0, "month": 30.0}
+
+
+def _durations(text: str) -> list[float]:
+    """Course lengths in days: "for 14 days", "for two weeks", "a 10-day course"."""
+    out = []
+    for m in _DURATION.finditer(text):
+        raw, unit = (m.group(1), m.group(2)) if m.group(2) else (m.group(3), m.group(4))
+        if raw is None:
+            continue
+        n = float(raw) if raw[0].isdigit() else float(_DURATION_WORDS.get(raw.lower(), 0))
+        if n:
+            out.append(n * _DAYS[unit.lower().rstrip("s")])
+    return out
 
 
 def _plan_vocab(plan: CarePlan) -> cl.PlanVocabulary:
@@ -243,6 +275,8 @@ def _forbidden(plan: CarePlan, vocab: cl.PlanVocabulary) -> tuple[frozenset[str]
                 if ref.class_word:
                     key = kb.normalize_name(ref.surface)
                     classes.add(_CLASS_OF_WORD.get(key, "nsaid"))
+                elif ref.description and ref.description.startswith("class:"):
+                    classes.add(ref.description[6:])  # "never take Viagra with nitrates"
                 elif not ref.description:
                     drugs.update(d for d in ref.drugs if d not in vocab.ingredients)
     return frozenset(drugs), frozenset(classes)
@@ -265,10 +299,16 @@ def _build_facts(plan: CarePlan, today: dt.date, digest: str) -> PlanFacts:
             concepts.add(c.id)
     whole = " ".join(texts + [i.text for i in plan.checklist] + [m.instructions or "" for m in plan.medications])
     forbidden, forbidden_classes = _forbidden(plan, vocab)
+    topic_text = " ".join([whole] + [m.dose_text or "" for m in plan.medications] +
+                          [" ".join(filter(None, [a.purpose, a.location])) for a in plan.appointments])
     return PlanFacts(
-        forbidden=forbidden, forbidden_classes=forbidden_classes,
+        forbidden=forbidden, forbidden_classes=forbidden_classes, topics=cl.plan_topics(concepts, classes, topic_text),
         plan=plan, digest=digest, vocab=vocab, meds=meds, concepts=concepts, plan_text=whole,
         fluid_limit=bool(_FLUID_LIMIT.search(whole)), salt_limit=bool(_SALT_LIMIT.search(whole)),
+        known_names=tuple(cl.clinician_names(topic_text)),
+        place_text=" ".join(list(vocab.places) + list(vocab.people) + [topic_text, plan.title or "", plan.summary or ""] +
+                            [c.name for c in plan.escalation_contacts]).lower(),
+        fluid_ml=frozenset(_limit_amounts(whole, "fluid")), salt_mg=frozenset(_limit_amounts(whole, "salt")),
         condition_classes=kb.plan_condition_classes(plan, on=today), allergy_classes=kb.plan_allergy_classes(plan),
     )
 
@@ -289,8 +329,12 @@ class Said:
     last_patient_drugs: list[str]
     # (drug, amount or doses per day) the patient stated together: "I take 100 of losartan twice a day"
     regimen: set[tuple[str, float]] = field(default_factory=set)
+    # drugs the patient turn's findings call unsafe for them (over the maximum, contraindicated, interacting)
+    unsafe: set[str] = field(default_factory=set)
+    text: str = ""  # everything the patient said, for names they gave
 
 
+_UNSAFE_KINDS = frozenset({"dose_exceeds_max", "contraindicated", "interaction"})
 _ALL_HOWS = frozenset({"generic", "synonym", "brand", "combination", "dictionary", "misspelling", "phonetic"})
 
 
@@ -342,6 +386,7 @@ def _said(history: Sequence[Utterance], facts: PlanFacts) -> Said:
         topic = list(r.drugs) or topic or said.last_patient_drugs
         said.regimen.update((d, v) for d in topic for v in r.regimen_values)
         said.last_patient = u.text
+        said.text += " " + u.text
         said.last_patient_drugs = list(r.drugs) or said.last_patient_drugs
     return said
 
@@ -387,6 +432,13 @@ def _ruled_out(drug: str, facts: PlanFacts) -> str | None:
 def _amount_ok(mf: MedFacts, amt: cl.Amount, *, per_day: bool) -> bool | None:
     """Is a stated amount one the plan gives for this drug? None when the plan cannot tell.
     ``per_day``: the amount is a daily total ("80 mg a day"), not one dose."""
+    if amt.unit == "bare":
+        # "Lasix 80", "Synthroid 75": the plan's strength or dose in its own unit (mg, mcg or units)
+        if not mf.masses and not mf.counts:
+            return None
+        masses = mf.daily_masses | (mf.masses if mf.per_day is None or mf.per_day[1] <= 1 else set()) if per_day else mf.masses
+        return any(_close(amt.value, m) or _close(amt.value * 0.001, m) for m in masses) or \
+            any(_close(amt.value, c) for cs in mf.counts.values() for c in cs)
     if amt.unit in _MASS:
         mg = amt.value * _MASS[amt.unit]
         if not mf.masses and not mf.daily_masses:
@@ -442,6 +494,11 @@ class HallucinationSpecialist:
     def check(self, ctx: TurnContext) -> SpecialistResult:
         facts = plan_facts(ctx.plan, ctx.today)
         said = _said(ctx.history, facts)
+        # What the specialists found on the patient turn this draft answers: drugs the patient brought
+        # up, and drugs found unsafe for them (too much, ruled out, interacting), which the draft may
+        # tell them to stop or hold.
+        said.drugs.update(f.drug for f in ctx.patient_findings if f.drug)
+        said.unsafe.update(f.drug for f in ctx.patient_findings if f.drug and f.kind in _UNSAFE_KINDS)
         verdicts = Verdicts()
         text = ctx.text
         sentences = cl.split_sentences(text)
@@ -459,6 +516,7 @@ class HallucinationSpecialist:
             if hint:
                 analyte_hint = hint
             self._appointment(sentence, facts, said, verdicts, ctx.today, has_lab)
+            self._clinicians(sentence, facts, said, verdicts)
             self._diagnoses(sentence, facts, said, verdicts)
             self._other_instructions(sentence, facts, verdicts)
         findings = [
@@ -495,7 +553,11 @@ class HallucinationSpecialist:
             if on_plan:
                 if len(set(on_plan)) == 1:
                     plan_refs.append((i, on_plan[0]))
-                self._plan_drug_instruction(sentence, facts, verdicts, on_plan[0], framing)
+                self._plan_drug_instruction(sentence, facts, verdicts, on_plan[0], framing, said)
+                if len(set(on_plan)) == 1 and not ref.description:
+                    conflict = _regimen_conflict(facts.meds[on_plan[0]], sentence.text, refs, i)
+                    if conflict:
+                        verdicts.fail("instruction", sentence.text, conflict)
                 continue
             # not on the plan
             mentioned = bool(set(ref.drugs) & said.drugs)
@@ -516,11 +578,11 @@ class HallucinationSpecialist:
         return last_drug
 
     def _plan_drug_instruction(self, sentence: cl.Sentence, facts: PlanFacts, verdicts: Verdicts, drug: str,
-                               framing: cl.DrugFraming) -> None:
+                               framing: cl.DrugFraming, said: Said) -> None:
         mf = facts.meds[drug]
         if framing.question:
             return
-        if framing.stopped and not mf.stop_supported:
+        if framing.stopped and not mf.stop_supported and drug not in said.unsafe:
             verdicts.fail("instruction", sentence.text,
                           f"the care plan does not say to stop or skip {drug} (order: {mf.med.dose_text or mf.med.frequency or drug})")
         if framing.changed and not (mf.change_supported or (mf.med.as_needed and not re.search(
@@ -531,7 +593,7 @@ class HallucinationSpecialist:
     def _doses(self, sentence: cl.Sentence, facts: PlanFacts, said: Said, verdicts: Verdicts, refs: list[cl.DrugRef],
                plan_refs: list[tuple[int, str]], amounts: list[cl.Amount], freqs: list[cl.Frequency],
                last_drug: str | None, conditional: bool) -> None:
-        if not amounts and not freqs and not cl.times_of_day(sentence.text):
+        if not amounts and not freqs and not cl.times_of_day(sentence.text) and not _DURATION.search(sentence.text):
             return
         owner_of: dict[int, str] = dict(plan_refs)
         if refs:
@@ -571,6 +633,10 @@ class HallucinationSpecialist:
                                   f"care plan: {drug} {mf.med.frequency or mf.med.dose_text}")
             if instruction and mine_amounts and mine_freqs and mf.daily_masses:
                 self._daily_total(sentence, drug, mf, mine_amounts, mine_freqs, verdicts)
+            if idx >= 0 and mf.durations and not conditional:
+                claimed_days = _durations(_segment(sentence.text, refs, idx))
+                if claimed_days and not any(_near(c, d, 0.1) for c in claimed_days for d in mf.durations):
+                    verdicts.fail(_mode(instruction), sentence.text, f"care plan: {drug} {mf.med.dose_text or ''}")
             if idx >= 0 and mf.times and (mf.per_day is None or mf.per_day[1] <= 1) and not conditional:
                 segment = _segment(sentence.text, refs, idx)
                 claimed = cl.times_of_day(segment)
@@ -588,7 +654,7 @@ class HallucinationSpecialist:
         # every four hours" or "you can take two" advises (an instruction).
         if _REMINDER.search(sentence.text):
             return False
-        return framing.permitted or bool(_IMPERATIVE_START.match(sentence.text))
+        return framing.permitted or bool(_IMPERATIVE_START.match(sentence.text) or _ADVICE.search(sentence.text))
 
     @staticmethod
     def _daily_total(sentence: cl.Sentence, drug: str, mf: MedFacts, amounts: list[cl.Amount],
@@ -663,6 +729,28 @@ class HallucinationSpecialist:
         if not fits:
             listed = "; ".join(f"{_when_str(a.when)} with {a.with_whom or '?'}" for a in facts.plan.appointments) or "none"
             verdicts.fail("appointment", sentence.text, f"care plan appointments: {listed}")
+            return
+        known = facts.place_text
+        for place in cl.place_names(sentence.text):
+            if not all(re.search(rf"\b{re.escape(w.lower())}\b", known) for w in place.split()) and \
+                    place.lower() not in said.text.lower():
+                verdicts.fail("appointment", sentence.text, f"{place!r} is not a place on the care plan")
+
+    def _clinicians(self, sentence: cl.Sentence, facts: PlanFacts, said: Said, verdicts: Verdicts) -> None:
+        """"I'll let Dr. Patel know" when no Dr. Patel is on the plan (nor named by the patient)."""
+        for m in _NAMED_DOCTOR.finditer(sentence.text):
+            name = m.group(1)
+            if name.lower() in cl._NOT_NAMES:
+                continue
+            known = " ".join(facts.vocab.people + facts.known_names)
+            first = name.split()[0]  # "Dr. Natarajan Thursday at 10:30": the next capitalised word is not the name
+            if any(_person_fits(n, known) or _person_fits(n, said.text) for n in (name, first)):
+                continue
+            if re.search(r"\b(?:your|my|his|her|their)\s+(?:wife|husband|son|daughter|sister|brother|friend|mother|father|mom|dad)\b",
+                         sentence.text, re.I):
+                continue  # someone else's doctor
+            verdicts.fail("appointment", sentence.text,
+                          f"Dr. {name} is not among the care plan's clinicians ({', '.join(facts.vocab.people) or 'none'})")
 
     # -- diagnoses ---------------------------------------------------------------------------------
     def _diagnoses(self, sentence: cl.Sentence, facts: PlanFacts, said: Said, verdicts: Verdicts) -> None:
@@ -698,9 +786,100 @@ class HallucinationSpecialist:
             verdicts.fail("instruction", text, "the care plan limits fluids")
         if facts.salt_limit and _MORE_SALT.search(text):
             verdicts.fail("instruction", text, "the care plan limits salt")
+        for kind, limits in (("fluid", facts.fluid_ml), ("salt", facts.salt_mg)):
+            stated = _limit_amounts(text, kind) if limits else []
+            if stated and not any(_near(v, lim, 0.1) for v in stated for lim in limits):
+                verdicts.fail("instruction", text, f"the care plan's {kind} limit is "
+                              + " or ".join(f"{lim:g} {'mL' if kind == 'fluid' else 'mg'}" for lim in sorted(limits)))
+        m = _STOP_MONITOR.search(text)
+        if m and not cl._CONDITIONAL.match(text) and not re.match(r"\s*(?:\w+\s+){0,2}(?:more than|more often|as often|so often|that often|"
+                                                                r"twice|every time|each time)", text[m.end():], re.I) and _MONITOR_TOPIC[_monitor_kind(m.group("what"))].search(facts.plan_text):
+            verdicts.fail("instruction", text, f"the care plan keeps this monitoring ({m.group('what')})")
         m = _SKIP_APPT.search(text)
         if m and not re.search(r"\b(?:don't|do not|never|please don't|try not to)\s+(?:\w+\s+)?(?:skip|cancel|miss)\b", text, re.I):
             verdicts.fail("instruction", text, "the care plan keeps this appointment")
+
+
+_TO_ML = {"l": 1000.0, "liter": 1000.0, "litre": 1000.0, "ml": 1.0, "milliliter": 1.0, "millilitre": 1.0, "cc": 1.0,
+          "ounce": 29.57, "oz": 29.57, "fluid ounce": 29.57, "cup": 236.6, "quart": 946.4}
+_TO_MG = {"g": 1000.0, "gram": 1000.0, "gm": 1000.0, "mg": 1.0, "milligram": 1.0}
+_LIMIT_UNIT = re.compile(r"\s*-?\s*(fluid ounces?|liters?|litres?|l|ml|milliliters?|millilitres?|cc|ounces?|oz|cups?|quarts?|"
+                         r"grams?|gm|g|mg|milligrams?)\b", re.I)
+_LIMIT_TOPIC = {"fluid": re.compile(r"\b(?:fluids?|liquids?|water|drink\w*)\b", re.I),
+                "salt": re.compile(r"\b(?:salt|sodium)\b", re.I)}
+
+
+def _limit_amounts(text: str, kind: str) -> list[float]:
+    """Daily fluid (mL) or salt (mg) amounts a text states: "a 2 liter fluid limit", "under 2,000 mg of sodium"."""
+    topic = _LIMIT_TOPIC[kind]
+    if not topic.search(text):
+        return []
+    table = _TO_ML if kind == "fluid" else _TO_MG
+    out = []
+    for sentence in re.split(r"(?<=[.;!?])\s+", text):
+        if not topic.search(sentence):
+            continue
+        for n in find_numbers(sentence):
+            m = _LIMIT_UNIT.match(sentence, n.end)
+            if not m:
+                continue
+            unit = m.group(1).lower().rstrip("s") if m.group(1).lower() not in {"ounces", "fluid ounces"} else m.group(1).lower()[:-1]
+            factor = table.get(unit)
+            # the unit must sit next to the right topic ("2 grams of salt", not "40 mg of furosemide")
+            if factor is None or not topic.search(sentence[max(0, n.start - 40):m.end() + 30]):
+                continue
+            out.append(n.value * factor)
+    return out
+
+
+def _near(a: float, b: float, rel: float) -> bool:
+    return abs(a - b) <= rel * max(abs(a), abs(b))
+
+
+# Stopping home monitoring the plan asks for: "you don't need to weigh yourself anymore".
+_STOP_MONITOR = re.compile(
+    r"\b(?:(?:you\s+)?(?:don't|do not|no longer)\s+(?:really\s+)?(?:need|have)\s+to|no need to|you can stop|it's (?:fine|ok|okay) to "
+    r"(?:stop|skip)|you can skip|feel free to (?:stop|skip))\s+(?:keep\s+)?(?:checking|check|taking|measuring|measure|testing|test|"
+    r"monitoring|monitor|tracking|track|logging|log|doing)?\s*(?P<what>weigh(?:ing)?\s+yourself|your (?:daily )?(?:weight|weigh-?ins?|"
+    r"weights)|(?:your\s+)?(?:blood\s+)?sugars?|(?:your\s+)?glucose|(?:your\s+)?blood pressure|(?:your\s+)?bp|(?:your\s+)?inr)", re.I)
+_MONITOR_TOPIC = {"weight": re.compile(r"\bweigh", re.I), "sugar": re.compile(r"\bsugar|\bglucose", re.I),
+                  "bp": re.compile(r"\bblood pressure\b|\bbp\b", re.I), "inr": re.compile(r"\binr\b", re.I)}
+
+
+def _monitor_kind(what: str) -> str:
+    w = what.lower()
+    return "weight" if "weigh" in w else "sugar" if "sugar" in w or "glucose" in w else "inr" if "inr" in w else "bp"
+
+
+_WITH_FOOD = re.compile(r"\b(?:with|after)\s+(?:a\s+|your\s+)?(?:food|breakfast|lunch|dinner|supper|meals?|a snack|snack|eating|milk)\b", re.I)
+_EMPTY_STOMACH = re.compile(r"\b(?:on an empty stomach|without food)\b", re.I)
+_AFTER_MEALS = re.compile(r"\bafter\s+(?:your\s+)?(?:meals?|eating|breakfast|lunch|dinner|supper|you eat)\b", re.I)
+_BEFORE_MEALS = re.compile(r"\bbefore\s+(?:your\s+)?(?:meals?|eating|breakfast|lunch|dinner|supper|you eat)\b", re.I)
+_ONLY_WHEN = re.compile(r"\b(?:only\s+(?:when|if|during|on days)|as needed|when(?:ever)? you (?:need|feel like) it|if you need it|"
+                        r"only as needed|just when)\b", re.I)
+_NEGATED_REGIMEN = re.compile(r"\b(?:don't|do not|never|not|avoid|shouldn't|should not)\b", re.I)
+
+
+def _regimen_conflict(mf: MedFacts, text: str, refs: Sequence[cl.DrugRef], idx: int) -> str | None:
+    """Food, meal timing or "only when needed" said of a plan drug against its order ("take your
+    levothyroxine with breakfast" when the plan says an empty stomach)."""
+    segment = _segment(text, refs, idx)
+    cs, _ = cl.clause_bounds(text, refs[idx].start)
+    if _NEGATED_REGIMEN.search(text[cs:refs[idx].start]) or _NEGATED_REGIMEN.search(segment[:25]) or cl._CONDITIONAL.match(text):
+        return None
+    order = " ".join(filter(None, [mf.med.dose_text, mf.med.frequency, mf.med.instructions]))
+    order_text = f"care plan: {mf.med.name} {mf.med.dose_text or mf.med.frequency or ''}".strip()
+    if _EMPTY_STOMACH.search(order) and _WITH_FOOD.search(segment) and not _WITH_FOOD.search(order):
+        return order_text
+    if _WITH_FOOD.search(order) and re.search(r"\b(?:on an empty stomach|without food)\b", segment, re.I):
+        return order_text
+    if _BEFORE_MEALS.search(order) and _AFTER_MEALS.search(segment) and not _AFTER_MEALS.search(order):
+        return order_text
+    if _AFTER_MEALS.search(order) and _BEFORE_MEALS.search(segment) and not _BEFORE_MEALS.search(order):
+        return order_text
+    if not mf.med.as_needed and _ONLY_WHEN.search(segment) and not re.search(r"\bas needed|\bprn\b|\bif needed\b", order, re.I):
+        return order_text
+    return None
 
 
 def _fitting(facts: PlanFacts, dates: Sequence[DateMention], times: Sequence[TimeMention], clinicians: Sequence[str],

@@ -136,7 +136,7 @@ class PrivacySpecialist:
         if ctx.identity_verified:
             return SpecialistResult()
         facts = plan_facts(ctx.plan, ctx.today)
-        revealed = health_information(ctx.text, facts.vocab, ctx.plan)
+        revealed = health_information(ctx.text, facts.vocab, ctx.plan, facts.topics)
         if revealed:
             revealed = _not_said_by_caller(revealed, ctx, facts)
         if not revealed:

@@ -22,6 +22,9 @@ from typing import Any
 
 from specialists import knowledge as kb
 from specialists.text.dates import DateMention, TimeMention, find_dates, find_times
+from specialists.text.drugs import FUZZY_GUARD as _FUZZY_GUARD
+from specialists.text.drugs import STOPWORDS as _STOPWORDS
+from specialists.text.drugs import DrugMention as _DrugMention
 from specialists.text.drugs import find_drug_mentions as _find_drug_mentions
 from specialists.text.numbers import NumberSpan, find_numbers
 
@@ -100,6 +103,21 @@ _CLASS_WORDS = {
 # Plain descriptions: phrase -> description id of knowledge.descriptions (or our own for inhalers).
 _EXTRA_DESCRIPTIONS = {"inhaler": "inhaler", "inhalers": "inhaler"}
 _INHALED = frozenset({"saba", "inhaled_corticosteroid", "laba", "lama"})
+# Drug classes a nurse names in plain speech ("your nitrates", "beta blockers"): description "class:<id>",
+# standing for the plan drugs of that class (none: the plan has no such drug).
+_CLASS_PHRASES: dict[str, tuple[str, ...]] = {
+    "nitrate": ("nitrate", "nitrates", "long-acting nitrate", "long-acting nitrates"),
+    "beta_blocker": ("beta blocker", "beta blockers"),
+    "ace_inhibitor": ("ace inhibitor", "ace inhibitors"),
+    "ssri": ("ssri", "ssris"),
+    "opioid": ("opioid", "opioids", "opiate", "opiates", "narcotic", "narcotics"),
+    "benzodiazepine": ("benzodiazepine", "benzodiazepines", "benzo", "benzos"),
+    "pde5_inhibitor": ("erectile dysfunction pill", "erectile dysfunction pills", "erectile dysfunction medicine",
+                       "erectile dysfunction medicines", "erectile dysfunction drugs", "ed pills", "ed medicine",
+                       "ed medicines", "pde5 inhibitor", "pde5 inhibitors"),
+}
+# Plurals the knowledge descriptions lack.
+_DESCRIPTION_ALIASES = {"diuretics": "water_pill", "anticoagulants": "blood_thinner", "antihistamines": "allergy_pill"}
 
 
 @dataclass(frozen=True)
@@ -138,12 +156,20 @@ def _index() -> tuple[dict[str, tuple[str, ...]], int, dict[str, str]]:
         for phrase in desc.phrases:
             descriptions[_norm(phrase)] = desc.id
     descriptions.update(_EXTRA_DESCRIPTIONS)
+    for cls, phrases in _CLASS_PHRASES.items():
+        for phrase in phrases:
+            descriptions.setdefault(_norm(phrase), f"class:{cls}")
+    for phrase, desc_id in _DESCRIPTION_ALIASES.items():
+        descriptions.setdefault(_norm(phrase), desc_id)
     return names, max(longest, 4), descriptions
 
 
 def describe_fits(description: str, plan_drugs: Iterable[str]) -> tuple[str, ...]:
     """Plan drugs that a description id can stand for (every fit, not only a unique one)."""
     plan = list(dict.fromkeys(plan_drugs))
+    if description.startswith("class:"):
+        cls = description[6:]
+        return tuple(d for d in plan if cls in kb.drug_classes(d))
     if description == "inhaler":
         return tuple(d for d in plan if kb.drug_classes(d) & _INHALED)
     for desc in kb.descriptions():
@@ -160,8 +186,11 @@ def describe_fits(description: str, plan_drugs: Iterable[str]) -> tuple[str, ...
 DRAFT_HOWS = frozenset({"generic", "synonym", "brand", "combination", "dictionary"})
 
 
+_DRUG_STOPWORDS = _STOPWORDS | _FUZZY_GUARD
 _SLOT = re.compile(r"\b(?:your|taking|take|takes|on|using|use|started|prescribed|of|the)\s+([a-z][a-z\-]{3,})\b"
-                   r"|(?<![.!?]\s)(?<!^)\b([A-Z][a-z][a-zA-Z\-]{2,})\b")
+                   r"|(?<![.!?]\s)(?<!^)\b([A-Z][a-z][a-zA-Z\-]{2,})\b"
+                   r"|(?:^|(?<=[.!?]\s))([A-Z][a-z][a-zA-Z\-]{2,})(?=\s+(?:(?:has|have|is|was)\s+)?(?:been\s+)?(?:still\s+)?"
+                   r"(?:working|helping|treating|agreeing|going|doing|giving|causing|bothering|upsetting)\b)")
 _COMMON = frozenset("""doctor doctors sugar sugars blood pressure dose doses medicine medicines medication medications meds pills
 pill tablets tablet daily morning evening night bedtime time times week weeks month months last next appointment visit goal
 heart kidney kidneys breathing weight knee back pain nurse team care clinic office plan list readings reading numbers levels
@@ -177,14 +206,48 @@ def recogniser_mentions(text: str, plan: Any, *, gate: bool = True) -> list[Any]
     spelt, so the recogniser's extra reach (its large dictionary) is only needed then."""
     if plan is None:
         return []
+    slots: list[tuple[int, int, str]] = []
     if gate:
         names, _, descriptions = _index()
-        words = {(m.group(1) or m.group(2) or "").lower() for m in _SLOT.finditer(text)}
-        words = {w for w in words if w and w not in _COMMON and w not in names and w not in descriptions
-                 and _norm(w) not in names}
-        if not words:
+        for m in _SLOT.finditer(text):
+            g = 1 if m.group(1) else 2 if m.group(2) else 3
+            w = m.group(g).lower()
+            if w and w not in _COMMON and w not in names and w not in descriptions and _norm(w) not in names:
+                slots.append((m.start(g), m.end(g), m.group(g)))
+        if not slots:
             return []
-    return list(_find_drug_mentions(text, plan))
+    found = list(_find_drug_mentions(text, plan))
+    # The recogniser consults its large dictionary only when the text talks about taking medicine; a
+    # draft asking "Is the Trintellix helping?" does not, so unknown slot words are looked up here.
+    for start, end, word in slots:
+        if any(f.start < end and start < f.end for f in found):
+            continue
+        drugs = _dictionary_drugs(word, _person_words(plan))
+        if drugs:
+            found.append(_DrugMention(drugs, start, end, word, "dictionary", word.lower()))
+    return found
+
+
+def _person_words(plan: Any) -> frozenset[str]:
+    patient = getattr(plan, "patient", None)
+    names = " ".join(filter(None, [getattr(patient, "name", None), getattr(patient, "preferred_name", None)]))
+    return frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", names))
+
+
+@cache
+def _dictionary_generics(word: str) -> tuple[str, ...]:
+    from careplans import drugnames
+
+    names = drugnames.generic_names(word)
+    return tuple(n for n in names if kb.drug(n) is not None or not re.search(
+        r"\b(?:supplements?|softeners?|agents?|products?|oil|inhibitors?|blockers?|antagonists?|agonists?)\b", n))
+
+
+def _dictionary_drugs(word: str, people: frozenset[str]) -> tuple[str, ...]:
+    low = word.lower()
+    if len(low) < 5 or low in people or low in _DRUG_STOPWORDS:
+        return ()
+    return _dictionary_generics(low)
 
 
 def find_drugs(text: str, vocab: PlanVocabulary | None = None, plan: Any = None, hows: frozenset[str] = DRAFT_HOWS,
@@ -203,6 +266,13 @@ def find_drugs(text: str, vocab: PlanVocabulary | None = None, plan: Any = None,
         if start < 0 or end > len(text) or m.how not in hows or m.how == "description":
             continue
         if any(r.start < end and start < r.end for r in refs):
+            continue
+        classes = [d for d in m.drugs if kb.drug(d) is None and kb.is_class(d)]
+        if classes:
+            # the dictionary reads a class word as a drug ("nitrates" -> "nitrate"): a class description
+            plan_drugs = sorted(vocab.ingredients) if vocab else []
+            desc = f"class:{classes[0]}"
+            refs.append(DrugRef(start, end, text[start:end], describe_fits(desc, plan_drugs), desc))
             continue
         refs.append(DrugRef(start, end, text[start:end], tuple(m.drugs)))
     return sorted(refs, key=lambda r: r.start)
@@ -277,7 +347,7 @@ _A_UNIT = re.compile(r"\b(?:a|an|one|single)\s+(?:\d+(?:\.\d+)?\s*(?:mg|milligra
 @dataclass(frozen=True)
 class Amount:
     value: float
-    unit: str  # mg, mcg, g, unit, puff, tablet, ml
+    unit: str  # mg, mcg, g, unit, puff, tablet, ml; "bare" for a number said without its unit ("Lasix 80")
     start: int
     end: int
     per_day: bool = False  # "40 mg a day": a daily total
@@ -296,7 +366,8 @@ _COUNT_FREQ = re.compile(
     r"|((?:morning|breakfast) and (?:(?:in the |at )?(?:evening|night|bedtime|afternoon|supper|dinner)))"
     r"|(every (?:morning|evening|night)|each (?:morning|evening|night)|nightly|at bedtime|before bed|at night)"
     r"|(with (?:each|every) meal|three meals)"
-    r"|(once daily|once a day|daily|every day|each day|a day))", re.I)
+    r"|(once daily|once a day|daily|every day|each day|a day)"
+    r"|(every hour|each hour|hourly))", re.I)
 _WORD_COUNTS = {"once": 1, "one time": 1, "twice": 2, "two times": 2, "three times": 3, "thrice": 3, "four times": 4,
                 "five times": 5, "six times": 6}
 _LATIN = {"bid": 2, "b.i.d.": 2, "tid": 3, "t.i.d.": 3, "qid": 4, "q.i.d.": 4, "qd": 1, "q.d.": 1, "qhs": 1}
@@ -339,6 +410,7 @@ def find_amounts(text: str, numbers: Sequence[NumberSpan] | None = None, drugs: 
             continue  # "a bottle of 30 tablets", "200 puffs in the inhaler": a supply, not a dose
         per_day = bool(_DAY_AFTER.match(text, end))
         out.append(Amount(n.value, unit, n.start, end, per_day))
+    out += _bare_amounts(text, numbers, drugs, out)
     for m in _HALF.finditer(text):
         unit = "tablet" if m.group(1).lower() != "dose" else "dose"
         out.append(Amount(0.5, unit, m.start(), m.end()))
@@ -349,6 +421,29 @@ def find_amounts(text: str, numbers: Sequence[NumberSpan] | None = None, drugs: 
         unit = "puff" if word == "puff" else "dose" if word == "dose" else "tablet"
         out.append(Amount(1, unit, m.start(), m.end(), bool(_DAY_AFTER.match(text, m.end()))))
     return sorted(out, key=lambda a: a.start)
+
+
+_BARE_NOT_AFTER = re.compile(r"\s*(?:[:%/]|a\.?m\b|p\.?m\b|o'?clock|times?\b|x\b|days?\b|hours?\b|hrs?\b|minutes?\b|weeks?\b|"
+                             r"months?\b|years?\b|percent|pounds?|lbs?\b|kg\b|degrees?|over\b|refills?|st\b|nd\b|rd\b|th\b)", re.I)
+_BARE_OF = re.compile(r"\s+of\s+(?:the\s+|your\s+)?", re.I)
+
+
+def _bare_amounts(text: str, numbers: Sequence[NumberSpan], drugs: Sequence[DrugRef], found: Sequence[Amount]) -> list[Amount]:
+    """A strength said without its unit next to a named drug: "Lasix 80", "80 of the Lasix" (unit "bare")."""
+    named = [d for d in drugs if not d.description and not d.class_word]
+    if not named:
+        return []
+    ends = {d.end: d for d in named}
+    starts = {d.start: d for d in named}
+    out = []
+    for n in numbers:
+        if n.ordinal or n.value <= 0 or any(a.start <= n.start < a.end for a in found) or _BARE_NOT_AFTER.match(text, n.end):
+            continue
+        before = text[:n.start].rstrip(" ")
+        after = _BARE_OF.match(text, n.end)
+        if (len(before) < n.start and len(before) in ends) or (after and after.end() in starts):
+            out.append(Amount(n.value, "bare", n.start, n.end))
+    return out
 
 
 def _numw(word: str) -> float:
@@ -385,6 +480,8 @@ def find_frequencies(text: str) -> list[Frequency]:
             low = high = 3
         elif g[12]:
             low, high, explicit = 1, 1, False
+        elif g[13]:
+            low = high = 24
         if low is None or high is None:
             continue
         out.append(Frequency(low, high, m.start(), m.end(), explicit))
@@ -413,16 +510,30 @@ _POSSESSIVE_BEFORE = re.compile(
     r"(?:\byour\s+(?:current\s+|daily\s+|regular\s+|home\s+)?(?:medications?|medicines?|meds|pills|prescriptions?|"
     r"medication list|medicine list|list)(?:\s+(?:are|include|includes|is|has|shows))?\s*:?\s*$"
     r"|\b(?:on|in) your (?:medication |medicine )?(?:list|chart|record|profile),?\s*(?:i see|there's|there is|you have)\s+$"
+    # "your water pill is Bumex", "your blood pressure medicine is lisinopril"
+    r"|\byour\s+(?:[\w-]+\s+){0,2}(?:DRUG|medicines?|medications?|meds|pills?|prescriptions?|inhalers?|insulin|shots?|"
+    r"injections?)\s+(?:is|are|'s|would be)\s+(?:called\s+|named\s+|the\s+|your\s+)?$"
     rf"|\byour\s+(?:{_MODIFIER}\s+){{0,3}}"
-    r"|\byou(?:'re| are| were)?\s+(?:still\s+|currently\s+|now\s+|also\s+|already\s+)?(?:taking|on|using|prescribed|started on|put on)\s+(?:the\s+|your\s+|AMT\s+(?:of\s+)?)?"
-    r"|\byou(?:'ve| have)\s+been\s+(?:taking|on|using|prescribed)\s+(?:the\s+|your\s+|AMT\s+(?:of\s+)?)?"
-    r"|\byou\s+(?:take|use|inject)\s+(?:the\s+|your\s+|AMT\s+(?:of\s+)?)?"
-    r"|\b(?:keep|continue|stay|remember to|don't forget to|make sure (?:you |to )?)\s*(?:taking|using|on|take|use)?\s*(?:the\s+|your\s+|AMT\s+(?:of\s+)?)?"
+    r"|\byou(?:'re| are| were)?\s+(?:still\s+|currently\s+|now\s+|also\s+|already\s+)?(?:taking|on|using|prescribed|started on|put on)\s+(?:AMT\s+(?:of\s+)?)?(?:the\s+|your\s+)?"
+    r"|\byou(?:'ve| have)\s+been\s+(?:taking|on|using|prescribed)\s+(?:AMT\s+(?:of\s+)?)?(?:the\s+|your\s+)?"
+    r"|\byou\s+(?:take|use|inject)\s+(?:AMT\s+(?:of\s+)?)?(?:the\s+|your\s+)?"
+    r"|\b(?:keep|continue|stay|remember to|don't forget to|make sure (?:you |to )?)\s*(?:taking|using|on|take|use)?\s*(?:AMT\s+(?:of\s+)?)?(?:the\s+|your\s+)?"
     r"|\bstill\s+(?:taking|on|using)\s+(?:the\s+|your\s+)?"
+    r"|\b(?:have|had|are|were)\s+you\s+(?:still\s+|already\s+|always\s+)?(?:been\s+)?(?:taking|on|using)\s+(?:the|your|that)\s+"
+    r"|\b(?:have|got)\s+(?:any|some|enough)\s+(?:more\s+|left\s+)?(?:of\s+)?(?:the|your)\s+"
+    r"|\byour\b[^,;]*\b(?:is|are|gets|get|being|was|were)\s+(?:\w+\s+)?(?:treated|managed|controlled)\s+with\s+(?:the\s+|your\s+)?"
+    # the patient's supply and doses of it: "pick up the Eliquis", "a refill on the metformin", "enough Wellbutrin"
+    r"|\b(?:pick(?:ed|ing)?\s+up|refills?\s+(?:on|of|for)|running low on|run(?:ning)?\s+out\s+of|ran\s+out\s+of|"
+    r"last\s+(?:take|took|dose of)|(?:missed|skipped|miss|skip)\s+(?:any\s+|a\s+)?doses?\s+of|enough)\s+(?:the\s+|your\s+)?"
+    r"|\b(?:dr\.?\s+\w+|doctor|provider|cardiologist|prescriber|care team|they)\s+(?:\w+\s+)?(?:started|added|prescribed|"
+    r"ordered|switched you to|put you on|increased|raised|lowered|changed)\s+(?:you\s+(?:on|to)\s+)?(?:the\s+|your\s+)?"
     r"|\b(?:started you on|has you on|have you on|put you on|had you on|prescribed you|ordered you)\s+(?:the\s+|AMT\s+(?:of\s+)?)?)$",
     re.I)
 _POSSESSIVE_AFTER = re.compile(
     r"^\s*(?:is\s+|are\s+)?(?:still\s+)?(?:on|in) your (?:medication |medicine )?(?:list|chart|record|profile|plan)\b"
+    r"|^\s*(?:was\s+|has been\s+)?added to your (?:medication |medicine )?(?:list|meds|medications|medicines|regimen)\b"
+    r"|^\s*(?:is|are)\s+(?:one of\s+)?your\s+(?:\w+\s+)?(?:medications?|medicines?|meds|prescriptions?|pills)\b"
+    r"|^\s*(?:do|did|are|were|have)\s+you\s+(?:still\s+|currently\s+|now\s+|usually\s+)?(?:take|taking|use|using|been taking|on)\b"
     r"|^\s*(?:that\s+|which\s+)?(?:you(?:'re| are| have been|'ve been| were)?\s+(?:take|taking|use|using|on|prescribed|inject)\b"
     r"|(?:dr\.?\s+\w+|doctor\s+\w+|your (?:doctor|provider|cardiologist|prescriber|care team))\s+(?:prescribed|ordered|started|put you on|has you on)\b"
     r"|(?:prescription|refill)s?\b)", re.I)
@@ -476,7 +587,8 @@ _CHANGE = re.compile(
     r"|\b(?:an?\s+)?(?:extra|additional|another|second|double)\s+(?:dose|pill|tablet|capsule|puff|shot|injection|AMT|DRUG)\s+(?:of\s+)?"
     r"|\b(?:take|use)\s+(?:it|them|(?:your\s+|the\s+)?DRUG)\s+(?:twice|again|two times|more often)\b(?!\s+(?:a|per|each|every|daily))"
     r"|\bmore\s+(?:DRUG|insulin|units|puffs)\b"
-    r"|\b(?:a\s+)?half\s+(?:(?:of\s+)?(?:a|your|the)\s+)?(?:dose|doses|usual dose)\b", re.I)
+    r"|\b(?:a\s+)?half\s+(?:(?:of\s+)?(?:a|your|the)\s+)?(?:dose|doses|usual dose)\b"
+    r"|\b(?:take|use|give yourself)\s+(?:only\s+|just\s+)?half\s+(?:of\s+)?(?:your\s+|the\s+)?DRUG\b", re.I)
 _CHANGE_NEGATED = re.compile(r"\b(?:don't|do not|dont|never|not|no need to|shouldn't|should not|avoid|without|won't|can't|cannot|"
                              r"please don't|make sure you don't|try not to|no)\s+(?:\w+\s+){0,3}$", re.I)
 _ATTRIBUTED = re.compile(r"\b(?:dr\.?\s*\w+|doctor|they|the clinic|your care team|care team|your provider|prescriber|pharmacist|"
@@ -529,7 +641,7 @@ def _masked_clause(sentence: str, refs: Sequence[DrugRef], amounts: Sequence[Amo
     before = mask(cs, ref.start)
     # drop list items right before the drug in its own clause
     while True:
-        stripped = re.sub(r"(?:\b(?:DRUG|AMT)\b(?:\s+(?:AMT|DRUG))*\s*(?:,\s*)?(?:and|or|as well as|plus|&)?\s*)$", "", before)
+        stripped = re.sub(r"(?:\b(?:DRUG|AMT)\b(?:\s+(?:AMT|DRUG))*\s*(?:,\s*|[-/]\s*)?(?:and|or|as well as|plus|&)?\s*)$", "", before)
         if stripped == before:
             break
         before = stripped
@@ -553,11 +665,70 @@ def _masked_clause(sentence: str, refs: Sequence[DrugRef], amounts: Sequence[Amo
     return before, after
 
 
+# "Your Imdur and Viagra don't mix": a warning about the pair, not Viagra presented as the patient's.
+_TOGETHER_WARNING = re.compile(
+    r"^\s*(?:(?:don't|do not|shouldn't|should not|can't|cannot|must not|never|mustn't)\s+(?:be\s+)?"
+    r"(?:mix|go together|combine|be (?:taken|mixed|combined|used) together|(?:taken|mixed|combined|used) together)"
+    r"|(?:are|is)\s+(?:not\s+safe|unsafe|dangerous|a dangerous (?:mix|combination))(?:\s+together)?"
+    r"|(?:can|could|may|might|will|would|do|does)\s+(?:\w+\s+)?interact)\b", re.I)
+# Questions and remarks about how a drug is working for the patient ("How has the Wellbutrin been
+# working for you?", "Is the Zoloft helping?", "Any side effects from the Lipitor?") treat it as theirs.
+_EFFECT_AFTER = re.compile(
+    r"^\s*(?:(?:has|have|is|are|'s|was|were)\s+)?(?:still\s+|really\s+|actually\s+|been\s+)*"
+    r"(?:working|helping|helped|help|work|treating you|agreeing with you|sitting (?:well|ok|okay|right) with you|"
+    r"doing (?:its|the) job|doing (?:anything|much|any good|the trick|okay|ok|well)|(?:made|making|make) (?:a|any) difference|"
+    r"going|giving you|causing you|bothering you|upsetting your|keeping (?:your|you|it|things))\b", re.I)
+_EFFECT_BEFORE = re.compile(
+    r"(?:\b(?:side[- ]effects?|problems?|trouble|issues?|reactions?|upset stomach|stomach upset|dizziness|nausea|"
+    r"bruising|bleeding|cough|swelling|muscle aches?)\s+(?:from|with|on|since (?:starting|you started))\s+"
+    r"|\bhow (?:are|have|were) you (?:been\s+)?(?:doing|feeling|getting on|getting along|managing|finding|tolerating|"
+    r"coping)\s+(?:on|with)?\s*"
+    r"|\bhow(?:'s| is| are| has| was)\s+(?:it|things|everything)\s+(?:been\s+)?(?:going\s+)?(?:with|on)\s+"
+    r"|\bsince (?:you )?(?:started|starting|began|beginning|switched to|switching to)\s+(?:on\s+|taking\s+)?"
+    r"|\b(?:are|have) you (?:been\s+)?(?:tolerating|doing (?:ok|okay|well|alright) (?:on|with))\s+"
+    r"|^\s*(?:(?:and|so|also|now|okay|ok)[, ]+)?how(?:'s| is| has| was)\s+"
+    r"|^\s*(?:(?:and|so|also|now|okay|ok)[, ]+)?(?:is|has|did|does|was|with|on)\s+(?=(?:the|that|this|your)\s))"
+    r"(?:the\s+|that\s+|this\s+|your\s+|new\s+)*$", re.I)
+_EVER = re.compile(r"\b(?:ever|in the past|before|previously|used to)\b", re.I)
+
+
+_SINCE_STARTING = re.compile(r"\bsince (?:you )?(?:started|starting|began|beginning|switched to|switching to)\s+"
+                             r"(?:on\s+|taking\s+)?(?:the\s+|that\s+|your\s+|new\s+)*$", re.I)
+
+
+def _effect_framed(sentence: Sentence, ref: DrugRef, before: str, after: str) -> bool:
+    """Is the drug talked about as one the patient is on (how it works for them, its side effects)?"""
+    if _EVER.search(before) or _CONDITIONAL.match(before):
+        return False
+    aimed = sentence.question or re.search(r"\byou\b", before + after[:40], re.I)
+    if not aimed:
+        return False
+    if _EFFECT_BEFORE.search(before) or _SINCE_STARTING.search(sentence.text[:ref.start]):
+        return True
+    return bool(_EFFECT_AFTER.match(after)) and re.search(r"\b(?:how|is|has|have|did|does|was|any)\b|^\s*(?:the\s+)?$|\bthe\s+$",
+                                                          before, re.I) is not None
+
+
+_ASKS_WHETHER = re.compile(r"\b(?:do|did|does|are|were|have|had|would|will|can|could)\s+you\s+(?:(?!still\b|currently\b|usually\b"
+                           r"|always\b)\w+\s+){0,2}?"
+                           r"(?:take|use|inject|taking|using|on|tried|try|need)\s+(?:any\s+|some\s+)?$", re.I)
+
+
 def drug_framing(sentence: Sentence, refs: Sequence[DrugRef], amounts: Sequence[Amount], ref: DrugRef) -> DrugFraming:
     before, after = _masked_clause(sentence.text, refs, amounts, ref)
     low_before = before.lower()
     theirs = bool(_POSSESSIVE_BEFORE.search(before) or (_POSSESSIVE_AFTER.match(after) and not _NOT_LISTED.search(
         before + " " + after[:30])))
+    if theirs and sentence.question and _ASKS_WHETHER.search(before):
+        theirs = False  # "Do you take Tylenol?" asks; "Do you take the Wellbutrin with food?" presumes
+    if theirs and _TOGETHER_WARNING.match(after) and ref.start > 0 and any(r.end <= ref.start for r in refs):
+        theirs = False  # "your Imdur and Viagra don't mix": "your" is the plan drug's
+    if not theirs and _effect_framed(sentence, ref, before, after):
+        theirs = True
+    if theirs and re.search(r"\b(?:has|have|did|does|if|whether)\s+(?:your\s+|the\s+)?(?:dr\.?\s+\w+|doctor|provider|"
+                            r"cardiologist|prescriber|care team|they)\s+(?:\w+\s+)?(?:started|added|prescribed|ordered|put you on)\b",
+                            before, re.I):
+        theirs = False  # "has your doctor prescribed Wellbutrin?" asks
     if _ALLERGY_AFTER.match(after) or _ALLERGY_BEFORE.search(before):
         theirs = False  # "your aspirin allergy", "you're allergic to penicillin": an allergy, not a drug taken
     # "your doctor said to avoid ibuprofen": "your" belongs to the doctor, not the drug
@@ -1011,8 +1182,30 @@ def analyte_of(text: str) -> str | None:
 _APPT_CUE = re.compile(r"\b(?:appointments?|appt|visits?|pt|follow[- ]?ups?|check[- ]?ups?|checkups?|see(?:ing)? (?:you|dr|doctor|him|her|them)|"
                        r"sees? you|scheduled|booked|due (?:for|on|back)|blood draw|lab draw|lab (?:appointment|visit|work)|"
                        r"blood work|bloodwork|(?:inr|wound|staple|stitch) (?:check|removal)|physical therapy|therapy session|"
-                       r"session|consult|come in|coming in|clinic|(?:you(?:'re| are)|you'll be) seeing)\b", re.I)
-_STRONG_APPT_CUE = re.compile(r"\b(?:appointments?|appt|visit|follow[- ]?up|scheduled|booked|see(?:ing)? (?:you|dr|doctor)|sees you)\b", re.I)
+                       r"session|consult|come in|coming in|clinic|(?:you(?:'re| are)|you'll be) seeing|"
+                       r"(?:staples?|stitches|sutures|drain) (?:come|comes|coming|will come|get|gets|will be|are|is) (?:out|removed)|"
+                       r"blood tests?|lab tests?|inr (?:test|draw)|labs (?:are|is) (?:due|on|scheduled)|"
+                       r"(?:has|have) you (?:down|booked|penciled in|pencilled in|scheduled)|you(?:'re| are) (?:down|booked|penciled in) for)\b",
+                       re.I)
+_STRONG_APPT_CUE = re.compile(r"\b(?:appointments?|appt|visit|follow[- ]?up|scheduled|booked|see(?:ing)? (?:you|dr|doctor)|sees you|"
+                              r"(?:has|have) you down)\b", re.I)
+# A named place in an appointment sentence: "at the Lakeside clinic", "Northgate Physical Therapy".
+_NAMED_PLACE = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,3})(?:[Cc]linic|[Cc]enter|[Cc]entre|[Ll]ab|[Ll]aboratory|[Hh]ospital|"
+                          r"[Oo]ffice|[Pp]hysical [Tt]herapy|[Oo]rthopedics|[Cc]ardiology|[Ii]maging)\b")
+_PLACE_GENERIC = frozenset("""your the this that our my their his her a an heart failure anticoagulation coumadin warfarin inr
+diabetes kidney lung wound physical therapy orthopedic orthopedics cardiology nephrology pulmonology endocrinology
+lab blood draw main medical health care clinic center hospital urgent family primary sleep pain cancer
+the at on in with and""".split())
+
+
+def place_names(text: str) -> list[str]:
+    """Distinctive words of named places in a text ("Lakeside" of "the Lakeside clinic")."""
+    out = []
+    for m in _NAMED_PLACE.finditer(text):
+        words = [w for w in m.group(1).split() if w.lower() not in _PLACE_GENERIC]
+        if words:
+            out.append(" ".join(words))
+    return out
 _DOCTOR = re.compile(r"\b(?:dr\.?|doctor)\s+((?:[A-Z][a-zA-Z'\-]+)(?:\s+[A-Z][a-zA-Z'\-]+)?)")
 _DOCTOR_ANYCASE = re.compile(r"\b(?:dr\.?|doctor)\s+([a-z][a-z'\-]+)", re.I)
 _NOT_NAMES = frozenset({"will", "would", "said", "says", "wants", "has", "had", "is", "was", "can", "may", "might", "to",
@@ -1183,10 +1376,28 @@ CONCEPTS: tuple[ConditionConcept, ...] = (
     _c("ibd", r"\bcrohn'?s\b|\bulcerative colitis\b|\binflammatory bowel\b|\bibd\b"),
     _c("ibs", r"\birritable bowel\b|\bibs\b"),
     _c("macular", r"\bmacular degeneration\b"),
-    _c("joint_replacement", r"\b(?:knee|hip|shoulder) replacement\b|\barthroplasty\b|\breplaced (?:knee|hip)\b",
+    _c("joint_replacement", r"\b(?:knee|hip|shoulder) replacement\b|\barthroplasty\b|\breplaced (?:knee|hip|shoulder)\b"
+       r"|\b(?:knee|hip|shoulder) (?:was |got |has been )?replaced\b",
        r"\barthroplasty\b|\b(?:knee|hip|shoulder) replacement\b"),
     _c("surgery", r"\b(?:surgery|operation|procedure)\b",
        r"\bsurgery\b|\bpost[- ]?op|\barthroplasty\b|\breplacement\b|ectomy\b|\bstatus post\b|\bs/p\b|\boperation\b", ("joint_replacement",)),
+    # less common conditions a draft may still pin on the patient
+    _c("sciatica", r"\bsciatica\b"),
+    _c("vertigo", r"\bvertigo\b|\bbppv\b"),
+    _c("hernia", r"\bhernias?\b"),
+    _c("cataract", r"\bcataracts?\b"),
+    _c("fibromyalgia", r"\bfibromyalgia\b"),
+    _c("carpal_tunnel", r"\bcarpal tunnel\b"),
+    _c("eczema", r"\beczema\b|\batopic dermatitis\b"),
+    _c("shingles", r"\bshingles\b|\bherpes zoster\b"),
+    _c("diverticular", r"\bdiverticul(?:itis|osis|ar disease)\b"),
+    _c("pancreatitis", r"\bpancreatitis\b"),
+    _c("celiac", r"\bceliac\b"),
+    _c("sinusitis", r"\bsinusitis\b|\bsinus infections?\b"),
+    _c("bronchitis", r"\bbronchitis\b", None, ("copd",)),
+    _c("restless_legs", r"\brestless legs?(?: syndrome)?\b"),
+    _c("tendinitis", r"\btend[io]nitis\b|\bbursitis\b|\bplantar fasciitis\b"),
+    _c("overactive_bladder", r"\boveractive bladder\b|\burinary incontinence\b"),
 )
 _CONCEPT_BY_ID = {c.id: c for c in CONCEPTS}
 _COND_MODIFIER = (r"(?:type\s*(?:1|2|one|two|i|ii)|chronic|mild|moderate|severe|persistent|recent|new|ongoing|current|knee|hip|"
@@ -1194,7 +1405,7 @@ _COND_MODIFIER = (r"(?:type\s*(?:1|2|one|two|i|ii)|chronic|mild|moderate|severe|
                   r"underlying|existing|known|history of|the|a|an|recent|lower|upper|back|of|post|acid|sleep|blood|atrial|coronary)")
 _COND_THEIRS_BEFORE = re.compile(
     rf"(?:\byour\s+(?:{_COND_MODIFIER}\s+){{0,3}}"
-    r"|\byou(?:'ve| have|'re| are)?\s+(?:got\s+|had\s+|been diagnosed with\s+|diagnosed with\s+|developed\s+|living with\s+|dealing with\s+|"
+    r"|\byou(?:'ve| have|'re| are| were| was)?\s+(?:got\s+|had\s+|been diagnosed with\s+|diagnosed with\s+|developed\s+|living with\s+|dealing with\s+|"
     r"managing\s+|suffer(?:ing)? from\s+|have\s+|has\s+)(?:an?\s+|some\s+|the\s+)?(?:" + _COND_MODIFIER + r"\s+){0,2}"
     r"|\byou\s+have\s+(?:an?\s+)?(?:" + _COND_MODIFIER + r"\s+){0,2}"
     r"|\b(?:someone|people|patients|a person|anyone) with\s+(?:" + _COND_MODIFIER + r"\s+){0,2}(?=[^.]*\blike (?:you|yours)\b)"
@@ -1208,6 +1419,10 @@ _COND_NOT_THEIRS = re.compile(r"\b(?:risk|risks|chance|odds|signs?|symptoms? of|
                               r"mother|father|mom|dad|sister|brother|wife|husband|cousin|friend|someone|son|daughter|"
                               r"screen(?:ing)?|test(?:ing)? for|rule out|check(?:ing)? for|worried about|avoid|lower(?:ing)?|reduce|"
                               r"cause|causes|lead to|leads to|trigger|if|whether)\b[^.,;]*$", re.I)
+
+
+_TAG_QUESTION = re.compile(r",\s*(?:right|correct|is that right|is that correct|isn't (?:it|that)|didn't you|don't you|haven't you|"
+                           r"aren't you|wasn't it|true|yes)\s*\?\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -1271,8 +1486,8 @@ def diagnosis_claims(sentence: Sentence) -> list[DiagnosisClaim]:
             continue
         if _COND_NOT_THEIRS.search(before):
             continue
-        if sentence.question and not re.search(r"\byour\b", before, re.I):
-            continue  # "do you have diabetes?" asks, it does not claim
+        if sentence.question and not re.search(r"\byour\b", before, re.I) and not _TAG_QUESTION.search(text):
+            continue  # "do you have diabetes?" asks, it does not claim ("you had a stroke, right?" does)
         if _CONDITIONAL.match(text[cs:]) or re.search(r"\b(?:if|whether|in case)\b", before, re.I):
             continue
         side_m = re.search(r"\b(left|right)\s+(?:knee|hip|shoulder)\b", text[max(0, start - 15):end + 10], re.I)
@@ -1321,9 +1536,138 @@ _HEALTH_TOPIC = re.compile(r"\byour\s+(?:(?:recent|last|latest|home|daily|mornin
                            r"blood work|bloodwork|blood draw|lab draw|refills?)\b", re.I)
 
 
-def health_information(text: str, vocab: PlanVocabulary, plan: Any = None) -> list[str]:
-    """Phrases of ``text`` that reveal health information (empty when the text reveals none)."""
+# Symptoms, body parts, readings and procedures that reveal a patient's condition when a greeting asks
+# about them ("how's the new knee doing?", "is the swelling better?", "how's your sugar been?"). A topic
+# counts when the plan makes it the patient's (a condition, a drug class or the plan's own words), or
+# always for the few that need no plan to reveal something (surgery, an incision, an inhaler).
+@dataclass(frozen=True)
+class HealthTopic:
+    id: str
+    draft: re.Pattern[str]
+    concepts: frozenset[str] = frozenset()
+    classes: frozenset[str] = frozenset()
+    plan: re.Pattern[str] | None = None
+    always: bool = False
+
+
+def _topic(tid: str, draft: str, concepts: str = "", classes: str = "", plan: str | None = None,
+           always: bool = False) -> HealthTopic:
+    return HealthTopic(tid, re.compile(rf"\b(?:{draft})\b", re.I), frozenset(concepts.split()), frozenset(classes.split()),
+                       re.compile(rf"\b(?:{plan})", re.I) if plan else None, always)
+
+
+_HEART = "heart_failure afib cad mi heart_generic valve"
+_DIABETES = "diabetes diabetes_type1 diabetes_type2"
+HEALTH_TOPICS: tuple[HealthTopic, ...] = (
+    _topic("surgery", r"surgery|surgical|operation|procedure|incisions?|stitches|sutures|staples|wounds?|dressings?|scar|"
+                      r"healing|heal|recovery|recovering|(?:new|replaced|artificial)\s+(?:knee|hip|shoulder|joint)", always=True),
+    _topic("inhaler", r"inhalers?|puffers?|nebuli[sz]ers?|cpap", always=True),
+    _topic("breathing", r"breathing|breath|short(?:ness)? of breath|wheez\w*|cough\w*|chest tightness|lungs?|oxygen",
+           "asthma copd lung_generic heart_failure pneumonia sleep_apnea aerd", "saba laba lama inhaled_corticosteroid bronchodilator",
+           r"breath|wheez|cough|oxygen|inhal"),
+    _topic("swelling", r"swelling|swollen|puff(?:y|iness)|edema|fluid|ankles?|legs|feet",
+           "heart_failure ckd joint_replacement surgery clot", "loop_diuretic thiazide_diuretic", r"swell|edema|fluid"),
+    _topic("sugar", r"sugars?|glucose|lows|highs|finger ?sticks?|meter", _DIABETES, "insulin antidiabetic oral_antidiabetic",
+           r"sugar|glucose|diabet"),
+    _topic("readings", r"readings?|numbers|log", f"{_DIABETES} hypertension heart_failure",
+           "insulin antidiabetic antihypertensive anticoagulant_vka", r"reading|log|home (?:blood|bp|sugar)"),
+    _topic("weight", r"weigh(?:ing|ed)?\s+yourself|weights?|scale|weigh-?ins?", "heart_failure", "", r"weigh"),
+    _topic("pain", r"pain|aches?|aching|sore(?:ness)?|hurting|flare[- ]?ups?|flares?|stiff(?:ness)?|discomfort",
+           "surgery joint_replacement arthritis gout rheumatoid migraine neuropathy cancer",
+           "opioid non_opioid_analgesic antigout xanthine_oxidase_inhibitor", r"pain|flare"),
+    _topic("bleeding", r"bleed\w*|bruis\w*|nosebleeds?|black stools?", "ulcer",
+           "anticoagulant antiplatelet doac anticoagulant_vka heparin_anticoagulant", r"bleed|bruis"),
+    _topic("blood_test", r"blood (?:tests?|checks?|checked|draws?|work|levels?)|bloodwork|lab work|labs|inr|levels", "",
+           "anticoagulant_vka", r"\binr\b|blood (?:work|draw|test)|lab"),
+    _topic("mood", r"mood|spirits|anxious|anxiety|nerves|depress\w*|feeling down|low mood|panic\w*",
+           "depression anxiety bipolar ptsd schizophrenia", "ssri snri antidepressant anxiolytic benzodiazepine",
+           r"mood|anxi|depress|phq|panic"),
+    _topic("sleep_propped", r"sleep(?:ing)? (?:propped|sitting up|in a (?:chair|recliner))|propped up|(?:extra|more) pillows",
+           "heart_failure", "", r"propped|pillow"),
+    _topic("bowels", r"bowels?|bowel movements?|constipat\w*|stools?", "ibd ibs", "opioid stool_softener laxative",
+           r"bowel|constipat|stool"),
+    _topic("fever", r"fevers?|chills", "surgery joint_replacement pneumonia uti cellulitis", "", r"fever|chill"),
+    _topic("urination", r"urinat\w*|peeing|bladder|prostate", "bph", "alpha_blocker five_alpha_reductase_inhibitor",
+           r"urin|prostat|bladder"),
+    _topic("dizziness", r"dizz\w*|light[- ]?headed\w*", "", "", r"dizz|light[- ]?head"),
+    _topic("mobility", r"walker|crutches|cane|brace|exercises|getting around|range of motion|therapy",
+           "joint_replacement surgery", "", r"therap|exercise|walker|crutch"),
+)
+_BODY_PARTS = ("knee", "hip", "shoulder", "neck", "wrist", "elbow", "ankle", "foot", "toe", "leg", "calf", "chest", "heart",
+               "lung", "kidney", "eye", "skin", "joint", "stomach", "back")
+_PART_RX = re.compile(r"\b(knees?|hips?|shoulders?|neck|wrists?|elbows?|ankles?|foot|feet|toes?|legs?|calf|calves|chest|heart|"
+                      r"lungs?|kidneys?|eyes?|skin|joints?|stomach|back)\b", re.I)
+_PART_OF = {"feet": "foot", "calves": "calf"}
+# Body parts a condition implies even when the plan does not name them.
+_PARTS_OF_CONCEPT = {
+    "gout": "toe foot joint", "arthritis": "joint", "rheumatoid": "joint", "heart_failure": "heart ankle leg foot",
+    "afib": "heart", "cad": "heart chest", "mi": "heart chest", "heart_generic": "heart", "valve": "heart",
+    "ckd": "kidney", "copd": "lung chest", "asthma": "lung chest", "glaucoma": "eye", "macular": "eye", "psoriasis": "skin",
+    "gerd": "stomach", "ulcer": "stomach", "clot": "leg calf", "joint_replacement": "joint",
+}
+# The topic is the patient's: "your ...", "the new knee", "any swelling", "after surgery", "how's the ...".
+_TOPIC_FRAME = re.compile(r"(?:\b(?:your|yours|the|that|this|those|these|any|more|less|some|after|since|from|with|new|"
+                          r"how(?:'s| is| are| has| have| was| did| does)?)\s+(?:[\w'-]+\s+){0,2}$)", re.I)
+_TOPIC_FEELING = re.compile(r"\b(?:hope|hoping|glad|sorry|heard)\b", re.I)
+# Sentences that reveal nothing whatever they name: safety boilerplate ("if you have chest pain, call
+# 911"), and a refusal to discuss something before verification.
+_TOPIC_SAFE_SENTENCE = re.compile(
+    r"^\s*(?:and\s+|but\s+|also\s+)?(?:if|in case|should you|whenever|any time|anytime)\b|\b911\b|\bemergency\b"
+    r"|\b(?:can't|cannot|can not|unable to|not able to|won't)\s+(?:\w+\s+){0,2}(?:discuss|share|talk about|go over|get into|review)\b",
+    re.I)
+
+
+_ALWAYS_TOPICS = frozenset(t.id for t in HEALTH_TOPICS if t.always)
+
+
+def plan_topics(concepts: Iterable[str], drug_classes: Iterable[str], plan_text: str) -> frozenset[str]:
+    """Health topics and body parts (``part:knee``) that are the patient's by this plan."""
+    concepts, classes = set(concepts), set(drug_classes)
+    out = {t.id for t in HEALTH_TOPICS if t.always or concepts & t.concepts or classes & t.classes
+           or (t.plan is not None and t.plan.search(plan_text))}
+    out.update(_part_id(m.group(1)) for m in _PART_RX.finditer(plan_text))
+    for c in concepts:
+        out.update("part:" + p for p in _PARTS_OF_CONCEPT.get(c, "").split())
+    return frozenset(out)
+
+
+def _part_id(word: str) -> str:
+    w = word.lower()
+    w = _PART_OF.get(w, w[:-1] if w.endswith("s") and w[:-1] in _BODY_PARTS else w)
+    return "part:" + w
+
+
+def topic_mentions(text: str, topics: frozenset[str]) -> list[str]:
+    """Phrases of a draft that ask or talk about one of the patient's health topics (by ``plan_topics``)."""
     out: list[str] = []
+    for sentence in split_sentences(text):
+        st = sentence.text
+        if _TOPIC_SAFE_SENTENCE.search(st):
+            continue
+        aimed = sentence.question and re.search(r"\byou\b", st, re.I)
+        hits: list[tuple[int, int]] = []
+        for t in HEALTH_TOPICS:
+            if t.id in topics:
+                hits += [(m.start(), m.end()) for m in t.draft.finditer(st)]
+        for m in _PART_RX.finditer(st):
+            word = m.group(1).lower()
+            if word == "back" and not re.search(r"\byour\s+back\b|\bback (?:pain|ache)", st[max(0, m.start() - 6):m.end() + 6], re.I):
+                continue  # "call you back", "welcome back"
+            if _part_id(word) in topics:
+                hits.append((m.start(), m.end()))
+        for s_, e_ in hits:
+            cs, _ = clause_bounds(st, s_)
+            framed = _TOPIC_FRAME.search(st[cs:s_]) or _TOPIC_FEELING.search(st[:s_]) or (aimed and re.search(
+                r"\b(?:how|any|is|are|has|have|did|does)\b", st, re.I))
+            if framed:
+                out.append(st[s_:e_])
+    return out
+
+
+def health_information(text: str, vocab: PlanVocabulary, plan: Any = None, topics: frozenset[str] | None = None) -> list[str]:
+    """Phrases of ``text`` that reveal health information (empty when the text reveals none); ``topics``
+    (``plan_topics``) adds the symptoms, body parts and readings that are the patient's by the plan."""
+    out: list[str] = list(topic_mentions(text, topics if topics is not None else _ALWAYS_TOPICS))
     for ref in find_drugs(text, vocab, plan):
         if ref.drugs or ref.description:
             out.append(ref.surface)
@@ -1362,5 +1706,5 @@ __all__ = [
     "DrugRef", "Frequency", "GoalClaim", "LabValueClaim", "PlanVocabulary", "Sentence", "analyte_of",
     "appointment_claim", "clause_bounds", "clinician_names", "concept", "describe_fits", "diagnosis_claims",
     "drug_framing", "find_amounts", "find_analytes", "find_conditions", "find_drugs", "find_frequencies",
-    "generic_changes", "health_information", "lab_claims", "plan_concepts", "split_sentences", "times_of_day",
+    "generic_changes", "health_information", "place_names", "plan_topics", "topic_mentions", "lab_claims", "plan_concepts", "split_sentences", "times_of_day",
 ]

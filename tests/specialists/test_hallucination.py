@@ -15,6 +15,7 @@ import pytest
 
 import careplans
 from specialists.base import TurnContext, Utterance
+from specialists.findings import Finding
 from specialists.hallucination import HallucinationSpecialist
 from tests.conftest import EXAMPLES, SHARED_SAMPLES
 
@@ -68,11 +69,47 @@ checklist:
   - {id: bleed, text: Ask about bleeding on apixaban}
 """
 
+# Coronary disease on nitrates with BPH, uncontrolled hypertension and a recent knee replacement; the
+# checklist itself warns against decongestants and PDE5 inhibitors. Written for these tests.
+CAD_PLAN = """\
+id: probe-cad
+title: Coronary disease and prostate follow-up
+summary: Monthly calls after a stent; angina on nitrates, BPH, hypertension not yet controlled.
+patient: {name: Kenji Robert Tanaka, preferred_name: Ken, date_of_birth: "1951-04-09", sex: male}
+conditions:
+  - {name: Coronary artery disease with stable angina, onset: "2022-01-01"}
+  - {name: Benign prostatic hyperplasia, onset: "2018-01-01"}
+  - {name: "Hypertension, uncontrolled", onset: "2010-01-01"}
+  - {name: Status post left total knee arthroplasty, onset: "2026-11-10"}
+allergies:
+  - {substance: Sulfa drugs, reaction: Rash}
+medications:
+  - {name: isosorbide mononitrate, brand: Imdur, display: Isosorbide mononitrate ER 30 mg tablet, strength: {value: 30, unit: mg}, dose: {value: 30, unit: mg}, dose_text: Take 1 tablet by mouth every morning, frequency: once daily, times_per_day: 1, purpose: Prevents angina}
+  - {name: nitroglycerin, display: Nitroglycerin 0.4 mg sublingual tablet, strength: {value: 0.4, unit: mg}, dose: {value: 0.4, unit: mg}, dose_text: Dissolve 1 tablet under the tongue every 5 minutes as needed for chest pain up to 3 doses, frequency: as needed, times_per_day: 3, as_needed: true}
+  - {name: clopidogrel, brand: Plavix, display: Clopidogrel 75 mg tablet, strength: {value: 75, unit: mg}, dose: {value: 75, unit: mg}, dose_text: Take 1 tablet by mouth once daily, frequency: once daily, times_per_day: 1}
+  - {name: amlodipine, display: Amlodipine 10 mg tablet, strength: {value: 10, unit: mg}, dose: {value: 10, unit: mg}, dose_text: Take 1 tablet by mouth once daily, frequency: once daily, times_per_day: 1}
+  - {name: tamsulosin, brand: Flomax, display: Tamsulosin 0.4 mg capsule, strength: {value: 0.4, unit: mg}, dose: {value: 0.4, unit: mg}, dose_text: Take 1 capsule by mouth at bedtime, frequency: once daily at bedtime, times_per_day: 1}
+  - {name: rosuvastatin, display: Rosuvastatin 20 mg tablet, strength: {value: 20, unit: mg}, dose: {value: 20, unit: mg}, dose_text: Take 1 tablet by mouth at night, frequency: once daily, times_per_day: 1}
+  - {name: acetaminophen, display: Acetaminophen 500 mg tablet, strength: {value: 500, unit: mg}, dose: {value: 1000, unit: mg}, dose_text: Take 2 tablets every 8 hours as needed for knee pain, frequency: every 8 hours as needed, times_per_day: 3, as_needed: true}
+labs:
+  - {analyte: ldl, value: 88, unit: mg/dL, date: "2026-10-02"}
+targets:
+  - {analyte: systolic_bp, high: 130, unit: mmHg}
+appointments:
+  - {when: "2026-12-09T09:00:00-06:00", with_whom: Dr. Leonard Fisk, purpose: Cardiology follow-up}
+checklist:
+  - {id: chest, text: Ask about chest pain and nitroglycerin use}
+  - {id: otc, text: "Remind: no decongestants such as Sudafed, and never take Viagra or Cialis with nitrates"}
+  - {id: knee, text: Ask about knee pain and swelling after the knee replacement}
+"""
+
 
 @cache
 def plan(key: str) -> careplans.CarePlan:
     if key == "copd":
         return careplans.load_from_text(COPD_PLAN, "copd.yaml").plan
+    if key == "cad":
+        return careplans.load_from_text(CAD_PLAN, "cad.yaml").plan
     return careplans.load(PLANS[key]).plan
 
 
@@ -422,3 +459,270 @@ def test_latency_per_draft() -> None:
         claim_types(k, d)
     mean_ms = (time.perf_counter() - t0) * 1000 / len(drafts)
     assert mean_ms < 5.0
+
+
+# -- a drug the plan lacks, asked about as if the patient were on it ---------------------------------
+PRESENTED_AS_THEIRS = [
+    ("htn", "How has the Wellbutrin been working for you?"),
+    ("htn", "Is the Zoloft helping?"),
+    ("htn", "Any side effects from the Lipitor?"),
+    ("hf", "How are you doing on the Entresto?"),
+    ("hf", "Since starting the Jardiance, have you noticed more trips to the bathroom?"),
+    ("hf", "Have you had any dizziness with the Entresto?"),
+    ("warf", "How is the Eliquis working out?"),
+    ("warf", "Any bleeding on the Xarelto?"),
+    ("asthma", "How's the Symbicort been working?"),
+    ("asthma", "Has the Advair made a difference?"),
+    ("asthma", "Did the prednisone help your breathing?"),
+    ("knee", "Is the gabapentin helping with the nerve pain?"),
+    ("copd", "How has the Wellbutrin been working for you?"),
+    ("cad", "How is the Viagra working for you?"),
+    ("htn", "Is the Trintellix helping?"),  # a brand the knowledge tables lack: the drug dictionary knows it
+    ("htn", "Trintellix working okay for you?"),
+    ("htn", "Any side effects from the Welchol?"),
+    ("htn", "Did you pick up the Eliquis from the pharmacy?"),
+    ("htn", "Do you need a refill on the metformin?"),
+    ("htn", "Have you missed any doses of the metformin?"),
+    ("htn", "When did you last take the metformin?"),
+    ("htn", "Do you have enough Wellbutrin until your next visit?"),
+    ("htn", "Dr. Morris added Wellbutrin to your list."),
+    ("htn", "Never take Viagra with your nitrates."),  # "your nitrates": the plan has none
+    ("htn", "Keep taking your beta blocker every day."),
+    ("htn", "Does the Zoloft make you sleepy?"),
+    ("htn", "Wellbutrin is one of your medications, right?"),
+    ("htn", "With the Wellbutrin, are you sleeping okay?"),
+    ("htn", "How many Wellbutrin do you take a day?"),
+    ("htn", "How long have you been on the Wellbutrin?"),
+    ("htn", "What dose of Wellbutrin are you on now?"),
+    ("htn", "Do you still have some of the Wellbutrin at home?"),
+    ("htn", "Are you still taking metformin?"),
+    ("asthma", "Your anxiety is treated with sertraline."),
+]
+NOT_PRESENTED = [
+    ("htn", "How has the losartan been working for you?"),  # plan drugs
+    ("htn", "Any side effects from the glipizide?"),
+    ("htn", "Is the Cozaar helping your blood pressure?"),
+    ("copd", "How is the Zoloft helping your mood?"),
+    ("asthma", "Is the Singulair still working?"),
+    ("hf", "Keep taking your beta blocker every day."),
+    ("htn", "Have you ever taken Wellbutrin?"),  # asks, presents nothing
+    ("htn", "Are you taking any Wellbutrin?"),
+    ("htn", "Has your doctor ever prescribed Wellbutrin?"),
+    ("htn", "Do you know what Wellbutrin is used for?"),
+    ("htn", "Wellbutrin is a common antidepressant."),
+    ("htn", "Ozempic has been working well for a lot of my patients."),
+    ("htn", "Side effects from metformin can include stomach upset."),
+    ("htn", "Have you ever had problems with Lipitor?"),
+    ("htn", "I don't see Wellbutrin on your list."),
+    ("htn", "Wellbutrin isn't on your list, so let's check with Dr. Morris."),
+    ("htn", "Please pick up some Tylenol if you need it."),
+    ("htn", "Does Zoloft make people sleepy?"),
+    ("htn", "Do you take Tylenol?"),
+    ("htn", "Do you ever take Advil?"),
+    ("htn", "Have you been taking Advil?"),
+    ("htn", "Wellbutrin isn't one of your medications."),
+    ("htn", "Is Tylenol okay to take with your losartan?"),
+]
+
+
+@pytest.mark.parametrize(("key", "draft"), PRESENTED_AS_THEIRS)
+def test_off_plan_drug_asked_about_as_theirs(key: str, draft: str) -> None:
+    assert claim_types(key, draft) == {"medication"}
+
+
+@pytest.mark.parametrize(("key", "draft"), NOT_PRESENTED)
+def test_drug_not_presented_as_theirs(key: str, draft: str) -> None:
+    assert claim_types(key, draft) == set()
+
+
+@pytest.mark.parametrize(("key", "said", "draft"), [
+    ("htn", "My psychiatrist started me on Wellbutrin last month.", "How has the Wellbutrin been working for you?"),
+    ("hf", "I've been taking ibuprofen for my back.", "Is the ibuprofen helping your back?"),
+    ("asthma", "The urgent care gave me prednisone.", "Did the prednisone help your breathing?"),
+])
+def test_asking_about_a_drug_the_patient_named(key: str, said: str, draft: str) -> None:
+    assert claim_types(key, draft, [("patient", said)]) == set()
+
+
+# -- warnings: naming drugs to avoid does not present them as the patient's --------------------------
+WARNINGS = [
+    ("cad", "Remember, no decongestants like Sudafed, and never take Viagra or Cialis with your nitrates."),
+    ("cad", "Please don't take Sudafed or any decongestant."),
+    ("cad", "Never take Viagra or Cialis with your Imdur."),
+    ("cad", "Avoid Viagra, Cialis and Levitra because of your nitroglycerin."),
+    ("cad", "Remember that your Imdur and Viagra don't mix."),
+    ("cad", "Your Imdur and Viagra can't be taken together."),
+    ("cad", "Erectile dysfunction pills like Viagra are not safe with your nitrates."),
+    ("cad", "Mixing Viagra with your nitroglycerin can drop your blood pressure dangerously."),
+    ("cad", "Don't take any Advil."),
+    ("hf", "Please avoid ibuprofen and naproxen."),
+    ("hf", "Don't take any Advil or Aleve, they're hard on your kidneys."),
+    ("hf", "Remember: no NSAIDs like Advil or Aleve."),
+    ("hf", "Steer clear of Advil and Aleve."),
+    ("warf", "Remember, no aspirin, ibuprofen or naproxen while you're on warfarin."),
+    ("warf", "Please don't take any aspirin or Advil unless Dr. Vasquez says it's okay."),
+    ("asthma", "Please stay away from Advil, Motrin and Aleve."),
+    ("copd", "No Advil or Motrin, please."),
+    ("htn", "Please avoid Sudafed."),
+    ("knee", "Skip the Advil and Aleve; stick with your Tylenol."),
+]
+
+
+@pytest.mark.parametrize(("key", "draft"), WARNINGS)
+def test_warnings_name_drugs_without_claiming_them(key: str, draft: str) -> None:
+    assert claim_types(key, draft) == set()
+
+
+@pytest.mark.parametrize(("key", "draft"), [
+    ("cad", "It's fine to take Sudafed for your cold."),  # the plan's checklist and uncontrolled hypertension rule it out
+    ("cad", "You can take Cialis, just not on the same day as your nitro."),  # PDE5 inhibitor with a nitrate
+    ("hf", "Naproxen should be fine for your back."),
+])
+def test_permitting_a_drug_the_plan_rules_out(key: str, draft: str) -> None:
+    assert claim_types(key, draft) == {"instruction"}
+
+
+# -- the scripted primary's reviewed lines, supported by the patient turn's findings -----------------
+def _f(kind: str, drug: str, **extra: str) -> Finding:
+    return Finding(kind=kind, drug=drug, **extra)  # type: ignore[arg-type]
+
+
+REVIEWED = [
+    ("knee", "I took 12 extra strength Tylenol yesterday.", [_f("dose_exceeds_max", "acetaminophen")],
+     "Please stop taking acetaminophen for now: the amount you described is more than the safe daily limit. I'm flagging "
+     "this, and a nurse will call you today. If you start to feel unwell, call 911."),
+    ("htn", "I took about 12 extra strength Tylenol yesterday.", [_f("dose_exceeds_max", "acetaminophen")],
+     "Please stop taking acetaminophen for now: the amount you described is more than the safe daily limit. I'm flagging "
+     "this, and a nurse will call you today. If you start to feel unwell, call 911."),
+    ("warf", "I took two Advil this morning.", [_f("interaction", "ibuprofen", **{"with": "warfarin"})],
+     "Ibuprofen can interact with your warfarin, so please don't take any more until you've talked with your care team. "
+     "A nurse will call you today."),
+    ("hf", "Can I take Motrin for my back?", [_f("contraindicated", "ibuprofen")],
+     "I'd hold off on ibuprofen, because it may not be safe with your health conditions. I'll let your care team know so "
+     "they can suggest something that's right for you."),
+    ("hf", "My wife gave me some of her amoxicillin.", [_f("contraindicated", "amoxicillin")],
+     "Your care plan lists an allergy that may apply to amoxicillin, so please don't take any more. A nurse will call you today."),
+    ("hf", "What's the furosemide for?", [],
+     "In your care plan, your furosemide is for: water pill for fluid build-up from heart failure."),
+    ("hf", "When is my next appointment?", [],
+     "Your next appointment is on Tuesday, December 1 at 8 AM with Lakeside lab, for your blood work (kidney function and potassium)."),
+    ("hf", "Sure.", [],
+     "Let's go over your medicines. Are you taking your furosemide, carvedilol and lisinopril as prescribed, and have you "
+     "missed any doses?"),
+    ("hf", "I've been taking ibuprofen for my back.", [_f("not_in_care_plan", "ibuprofen")],
+     "Thanks for letting me know you're taking ibuprofen. I'll add it to the notes for your care team so your medication "
+     "list stays up to date."),
+]
+
+
+def _claims_with(key: str, draft: str, history: Sequence[tuple[str, str]], findings: Sequence[Finding]) -> set[str]:
+    ctx = TurnContext(plan=plan(key), turn=Utterance("agent", draft), history=[Utterance(s, t) for s, t in history],  # type: ignore[arg-type]
+                      identity_verified=True, today=TODAY, patient_findings=tuple(findings))
+    return {f.claim_type for f in SPEC.check(ctx).findings if f.claim_type}
+
+
+@pytest.mark.parametrize(("key", "said", "findings", "draft"), REVIEWED)
+def test_reviewed_primary_lines_pass(key: str, said: str, findings: list[Finding], draft: str) -> None:
+    assert _claims_with(key, draft, [("patient", said)], findings) == set()
+
+
+def test_stopping_a_plan_drug_needs_a_finding() -> None:
+    draft = REVIEWED[0][3]
+    assert _claims_with("knee", draft, [("patient", "My knee hurts.")], []) == {"instruction"}
+    # the finding alone (the patient turn not yet in the history) supports both the drug and the stop
+    assert _claims_with("knee", draft, [], [_f("dose_exceeds_max", "acetaminophen")]) == set()
+    assert _claims_with("hf", REVIEWED[-1][3], [], []) == {"medication"}  # the patient never said it
+
+
+@pytest.mark.parametrize(("key", "draft", "expected"), [
+    ("htn", "You were diagnosed with CKD last year, so we watch your kidneys.", {"diagnosis"}),
+    ("knee", "Since your left knee was replaced, keep it elevated.", {"diagnosis"}),
+    ("knee", "Your staples come out on December 8.", {"appointment"}),
+    ("copd", "You can use your albuterol every hour if needed.", {"instruction"}),
+    ("htn", "Go ahead and take half your glipizide until you see Dr. Morris.", {"instruction"}),
+    ("hf", "Your fluid limit is 3 liters a day.", {"instruction"}),
+    ("hf", "Your salt limit is 4 grams a day.", {"instruction"}),
+    ("hf", "You had a heart attack in 2019, right?", {"diagnosis"}),  # a tag question states it
+    ("hf", "I'll let Dr. Patel know about the swelling.", {"appointment"}),  # no Dr. Patel on the plan
+    ("htn", "Your losartan-HCTZ keeps your pressure down.", {"medication"}),
+    # faithful counterparts
+    ("hf", "Have you ever had a heart attack?", set()),
+    ("hf", "You have heart failure, correct?", set()),
+    ("hf", "I'll let Dr. Natarajan know about the swelling.", set()),
+    ("hf", "Please call Dr. Okafor's office if your sugars run high.", set()),
+    ("asthma", "Your anxiety is treated with escitalopram.", set()),
+    ("asthma", "Anxiety is often treated with sertraline.", set()),
+    ("knee", "Since your right knee was replaced, keep it elevated.", set()),
+    ("knee", "Your staples come out on December 6.", set()),
+    ("copd", "Use your albuterol every 4 hours if needed.", set()),
+    ("htn", "Were you ever diagnosed with kidney disease?", set()),
+    ("hf", "Remember your 2 liter fluid limit and 2 grams of salt.", set()),
+    ("hf", "Keep fluids under 64 ounces a day.", set()),
+    ("hf", "Try to keep sodium under 2,000 mg a day.", set()),
+    ("hf", "Take your 40 mg furosemide with a glass of water, and keep salt low.", set()),
+])
+def test_more_claim_shapes(key: str, draft: str, expected: set[str]) -> None:
+    assert claim_types(key, draft) == expected
+
+
+def test_a_clinician_the_patient_named_is_supported() -> None:
+    said = [("patient", "My daughter took me to see Dr. Patel at urgent care.")]
+    assert claim_types("hf", "I'll let your care team know that Dr. Patel saw you.", said) == set()
+
+
+@pytest.mark.parametrize(("key", "draft", "expected"), [
+    # "your <description> is <drug>" names the patient's drug
+    ("hf", "Your water pill is Bumex.", {"medication"}),
+    ("knee", "Your blood thinner is warfarin.", {"medication"}),
+    ("asthma", "Your controller inhaler is Symbicort.", {"medication"}),
+    ("htn", "Your blood pressure pill is lisinopril.", {"medication"}),
+    ("asthma", "Your rescue inhaler is Ventolin.", set()),
+    ("hf", "Your water pill is Lasix.", set()),
+    ("warf", "You have arthritis in both knees, so Tylenol is your best option.", set()),
+    # a strength said without its unit
+    ("hf", "Keep taking Lasix 80 twice a day.", {"dose"}),
+    ("hf", "You're taking 80 of the Lasix twice a day, right?", {"dose"}),
+    ("warf", "Your thyroid pill is Synthroid 100.", {"dose"}),
+    ("hf", "Your Lantus 28 at bedtime.", {"dose"}),
+    ("hf", "Keep taking Lasix 40 twice a day.", set()),
+    ("warf", "Your thyroid pill is Synthroid 75.", set()),
+    ("hf", "Take your Lasix 8 am and 2 pm.", set()),
+    ("hf", "Your Lasix, 2 times a day.", set()),
+    ("hf", "Your carvedilol 12.5 twice a day with food.", set()),
+    # course length
+    ("knee", "You are on enoxaparin for 4 weeks.", {"dose"}),
+    ("knee", "Keep doing the enoxaparin for two weeks.", set()),
+    ("knee", "Your enoxaparin shots are for 14 days after surgery.", set()),
+    # the other joint
+    ("knee", "You had your right hip replaced on November 22.", {"diagnosis"}),
+    # less common conditions
+    ("htn", "How is your sciatica?", {"diagnosis"}),
+    ("warf", "Is your vertigo any better?", {"diagnosis"}),
+    ("copd", "How is your chronic bronchitis?", set()),
+    ("htn", "Do you have any hernias?", set()),
+])
+def test_drug_names_strengths_and_courses(key: str, draft: str, expected: set[str]) -> None:
+    assert claim_types(key, draft) == expected
+
+
+@pytest.mark.parametrize(("key", "draft", "expected"), [
+    # food, meal timing and "only when needed" against the order
+    ("warf", "You can take your levothyroxine with breakfast.", {"instruction"}),
+    ("htn", "Take the glipizide after meals.", {"instruction"}),
+    ("asthma", "Use the Flovent only when you're wheezing.", {"instruction"}),
+    ("htn", "Take your allopurinol only during a flare.", {"instruction"}),
+    ("hf", "Take your carvedilol with food.", set()),
+    ("warf", "Don't take your levothyroxine with breakfast.", set()),
+    ("warf", "Take your levothyroxine on an empty stomach, then wait 30 minutes before breakfast.", set()),
+    ("asthma", "Use your albuterol only when you need it.", set()),
+    ("asthma", "Keep using the Flovent every day, not only when you are wheezing.", set()),
+    ("htn", "Take your glipizide about 30 minutes before breakfast and supper.", set()),
+    # stopping the home monitoring the plan asks for
+    ("hf", "You don't need to weigh yourself every day anymore.", {"instruction"}),
+    ("htn", "You don't need to check your sugar anymore.", {"instruction"}),
+    ("hf", "Keep weighing yourself every morning.", set()),
+    ("hf", "You don't need to check your blood pressure more than once a day.", set()),
+    ("htn", "If your sugar is normal for a week, you don't need to check your sugar at bedtime.", set()),
+])
+def test_regimen_details_and_monitoring(key: str, draft: str, expected: set[str]) -> None:
+    assert claim_types(key, draft) == expected

@@ -134,3 +134,66 @@ def test_today_matters_for_two_digit_years() -> None:
 def test_echoing_what_the_caller_said_reveals_nothing(said: str, text: str, phi: bool) -> None:
     ctx = TurnContext(plan=plan("htn"), turn=Utterance("agent", text), history=[Utterance("patient", said)], today=TODAY)
     assert bool(SPEC.check(ctx).findings) is phi
+
+
+# A greeting that asks about a body part, procedure, symptom or reading the plan makes the patient's
+# reveals their condition; a generic "how are you feeling?" does not.
+PHI_TOPICS = [
+    ("knee", "Hi Rob, how's the new knee doing?"),
+    ("knee", "Hi Rob, how is the knee?"),
+    ("knee", "Hi, how are you healing after surgery?"),
+    ("knee", "Good morning Rob, is the swelling any better?"),
+    ("knee", "Hi Rob, how's your pain today?"),
+    ("knee", "Hi Rob, how are the stitches?"),
+    ("knee", "Hi Rob, are you getting around okay with the walker?"),
+    ("knee", "Hi Rob, I hope you're recovering well."),
+    ("asthma", "Hi Thomas, how is your breathing with the inhaler?"),
+    ("asthma", "Hi Thomas, how's the wheezing?"),
+    ("asthma", "Hi Thomas, any more coughing at night?"),
+    ("htn", "Hi Dolores, how's your sugar been?"),
+    ("htn", "Hi Dolores, how's the toe? Any more flare-ups?"),
+    ("hf", "Hi Walt, is the swelling better?"),
+    ("hf", "Hi Walt, how are your ankles?"),
+    ("hf", "Hi Walt, have you been weighing yourself?"),
+    ("hf", "Hi Walt, are you sleeping propped up?"),
+    ("warf", "Hi Maggie, any bruising or bleeding?"),
+    ("warf", "Hi Maggie, have you had your blood checked?"),
+    ("cad", "Hi Ken, how's the new knee?"),
+    ("cad", "Hi Ken, any chest pain this week?"),
+    ("copd", "Hi Hal, how is your mood lately?"),
+]
+NOT_PHI_GREETINGS = [
+    ("hf", "Hi Walt, how are you feeling today?"),
+    ("knee", "Hi Rob, how are you doing today?"),
+    ("knee", "Hi Rob, how are you holding up?"),
+    ("knee", "Thanks for picking up! How's your day going so far?"),
+    ("htn", "Hi Dolores, how did you sleep?"),
+    ("htn", "Hi Dolores, how are things going?"),
+    ("htn", "Hi Dolores, this is Ava. I'm calling back as promised."),
+    ("hf", "Hi Walt, this is the virtual care assistant from your care team, calling for your regular check-in. Before we "
+           "go on, could you please confirm your full name and date of birth?"),
+    ("knee", "I'm sorry, I wasn't able to confirm your identity, so I can't discuss any health information on this call. "
+             "Someone from the care team will call you back."),
+    ("asthma", "What you're describing could be a medical emergency. Please call 911 right now."),
+    ("hf", "If you ever have trouble breathing or chest pain, call 911."),  # safety boilerplate
+    ("warf", "I can't go over your blood test results until I confirm who I'm speaking with."),  # a refusal
+    ("asthma", "Hi Thomas, how is the weather over there?"),
+    ("htn", "Hi Dolores, how's the knee?"),  # no knee on her plan: reveals nothing about her
+    ("cad", "Hi Ken, how is the toe doing?"),  # no gout on his plan
+]
+
+
+@pytest.mark.parametrize(("key", "text"), PHI_TOPICS)
+def test_health_topics_of_the_plan_are_phi(key: str, text: str) -> None:
+    assert draft(key, text) is True
+
+
+@pytest.mark.parametrize(("key", "text"), NOT_PHI_GREETINGS)
+def test_generic_greetings_are_not_phi(key: str, text: str) -> None:
+    assert draft(key, text) is False
+
+
+def test_topic_the_caller_raised_is_not_phi() -> None:
+    ctx = TurnContext(plan=plan("knee"), turn=Utterance("agent", "I'm sorry the knee is swollen. First, your date of birth?"),
+                      history=[Utterance("patient", "My knee is all swollen today.")], today=TODAY)
+    assert SPEC.check(ctx).findings == []
