@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from careplans import CarePlan
+from constellation.llm import ModelSettings
 from constellation.orchestrator import Orchestrator, TurnOutcome
 from constellation.primary.base import PrimaryAgent
 from constellation.primary.scripted import ScriptedPrimary
@@ -36,12 +37,27 @@ def default_checkers(plan: CarePlan | None = None) -> tuple[list[Specialist], li
     missing = [n for n in (*PATIENT_SIDE, *DRAFT_SIDE) if n not in known]
     if missing:
         raise RuntimeError(f"specialists not available: {', '.join(sorted(set(missing)))}")
+    specialist_model = ModelSettings.from_env("CONSTELLATION_SPECIALIST_MODEL")
+    if specialist_model is not None:
+        # LLM mode: a model may add findings to each specialist's; it never removes one (specialists.llm_mode).
+        from constellation.llm import pydantic_model
+        from specialists.llm_mode import LLMSpecialist
+
+        model = pydantic_model(specialist_model)
+        patient = [LLMSpecialist(s, model, timeout_s=specialist_model.timeout_s) for s in patient]  # type: ignore[misc]
+        drafts = [LLMSpecialist(s, model, timeout_s=specialist_model.timeout_s) for s in drafts]  # type: ignore[misc]
     if plan is not None:
         for speaker, text, specs in (("patient", WARM_UP_LINES[0], patient), ("agent", WARM_UP_LINES[1], drafts)):
             ctx = TurnContext(plan=plan, turn=Utterance(speaker, text), identity_verified=True)  # type: ignore[arg-type]
             for spec in specs:
                 spec.check(ctx)
     return patient, drafts
+
+
+def _checker_timeout(timeout_s: float) -> float:
+    """In LLM mode a checker waits for its model (which has its own timeout) before the turn gives up on it."""
+    settings = ModelSettings.from_env("CONSTELLATION_SPECIALIST_MODEL")
+    return max(timeout_s, settings.timeout_s + 1.0) if settings else timeout_s
 
 
 def handoff_brief(plan: CarePlan, outcome: TurnOutcome, state: SessionState) -> dict[str, Any]:
@@ -72,7 +88,7 @@ class Call:
     def start(cls, plan: CarePlan, *, db: Database | None = None, primary: PrimaryAgent | None = None,
               timeout_s: float = 2.0, today: dt.date | None = None, kind: str = "ai") -> Call:
         patient, drafts = default_checkers(plan)
-        orch = Orchestrator(plan, primary or ScriptedPrimary(), patient, drafts, timeout_s=timeout_s,
+        orch = Orchestrator(plan, primary or ScriptedPrimary(), patient, drafts, timeout_s=_checker_timeout(timeout_s),
                             today=today or dt.date.today())
         call = cls(plan, orch, db)
         if db is not None:
@@ -94,7 +110,8 @@ class Call:
             plan = row.care_plan.to_plan()
             state = SessionState.from_json(row.state or {})
         patient, drafts = default_checkers(plan)
-        orch = Orchestrator(plan, primary or ScriptedPrimary(), patient, drafts, state=state, timeout_s=timeout_s,
+        orch = Orchestrator(plan, primary or ScriptedPrimary(), patient, drafts, state=state,
+                            timeout_s=_checker_timeout(timeout_s),
                             today=today or dt.date.today())
         return cls(plan, orch, db, call_id)
 

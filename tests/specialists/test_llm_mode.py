@@ -109,3 +109,14 @@ def test_through_litellm_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = ModelSettings(model="openai/gpt-4o-mini", api_key="unused", extra={"mock_response": json.dumps(reply)})
     result = _run(LLMSpecialist(FixedCore(), pydantic_model(settings)))
     assert ("contraindicated", "ibuprofen") in {f.key() for f in result.findings}
+
+
+def test_calls_use_llm_mode_when_a_specialist_model_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    from constellation.call import Call
+
+    monkeypatch.setenv("CONSTELLATION_SPECIALIST_MODEL", "openai/gpt-4o-mini")
+    monkeypatch.setenv("CONSTELLATION_SPECIALIST_MODEL_TIMEOUT", "3")
+    call = Call.start(PLAN)
+    checkers = [*call.orchestrator.patient_checkers, *call.orchestrator.draft_checkers]
+    assert checkers and all(isinstance(c, LLMSpecialist) for c in checkers)
+    assert call.orchestrator.timeout_s == 4.0
