@@ -87,6 +87,11 @@ class PlanCache:
         self._plans: dict[str, CarePlan | CarePlanError] = {}
 
     def get(self, ref: Any) -> CarePlan:
+        if isinstance(ref, str) and f"ref:{ref}" in self._plans:  # skip path resolution on repeats
+            found_ref = self._plans[f"ref:{ref}"]
+            if isinstance(found_ref, CarePlanError):
+                raise found_ref
+            return found_ref
         if isinstance(ref, str):
             path = (self.base / ref).resolve()
             key = f"path:{path}"
@@ -110,6 +115,8 @@ class PlanCache:
         else:
             raise CarePlanError("care_plan", [])
         found = self._plans[key]
+        if isinstance(ref, str):
+            self._plans[f"ref:{ref}"] = found
         if isinstance(found, CarePlanError):
             raise found
         return found

@@ -386,8 +386,28 @@ def _build_plan_index(plan: CarePlan) -> _PlanIndex:
 # --------------------------------------------------------------------------------------------------
 
 
+_MEMO: dict[tuple[int, str], tuple[CarePlan | None, list[DrugMention]]] = {}
+_MEMO_MAX = 4096
+
+
 def find_drug_mentions(text: str, plan: CarePlan | None = None) -> list[DrugMention]:
-    """Every drug the text names or describes, in text order (see the module docstring)."""
+    """Every drug the text names or describes, in text order (see the module docstring).
+
+    Memoised per (plan, text): the same history lines are read again on every later turn of a call.
+    The plan object is kept with the result so a recycled id() can never return another plan's answer.
+    """
+    key = (id(plan), text)
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is plan:
+        return list(hit[1])
+    found = _find_drug_mentions(text, plan)
+    if len(_MEMO) >= _MEMO_MAX:
+        _MEMO.clear()
+    _MEMO[key] = (plan, found)
+    return list(found)
+
+
+def _find_drug_mentions(text: str, plan: CarePlan | None = None) -> list[DrugMention]:
     if not text or not text.strip():
         return []
     pidx = _plan_index(plan)
