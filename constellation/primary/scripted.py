@@ -331,7 +331,7 @@ class ScriptedPrimary:
                 if item is None or not MED_WORDS.search(item.text) or self._meds_left(plan, state) == []:
                     addressed.append(step)
             else:
-                state.covered.append(pending) if pending not in state.covered else None
+                state.cover([pending])
         covered = set(state.covered) | set(addressed)
         for step_id, kind in self._steps(plan):
             key = step_id.split(":", 1)[1]
