@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from evaluation.replay import Case, PlanCache, read_cases, run_case, warm_up
+from evaluation.replay import Case, PlanCache, percentile, read_cases, run_case, warm_up
 
 
 def clear_text_memos() -> None:
@@ -56,13 +56,11 @@ def bench_specialists(cases_path: Path, repeat: int = 5) -> dict[str, Any]:
             if "error" not in entry:
                 latencies.append(entry["latency_ms"])
         elapsed += time.perf_counter() - started
-    latencies.sort()
     n = len(parsed.cases) * repeat
     return {
         "cases": len(parsed.cases), "repeat": repeat, "cpu": note,
-        "latency_ms": {"mean": round(statistics.fmean(latencies), 3), "p50": round(latencies[len(latencies) // 2], 3),
-                       "p95": round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 3),
-                       "max": round(latencies[-1], 3)},
+        "latency_ms": {"mean": round(statistics.fmean(latencies), 3), "p50": round(percentile(latencies, 0.5), 3),
+                       "p95": round(percentile(latencies, 0.95), 3), "max": round(max(latencies), 3)},
         "throughput_cases_per_s": round(n / elapsed, 1),
     }
 
@@ -99,15 +97,10 @@ def bench_turns(plan_path: Path, calls: int = 10) -> dict[str, Any]:
             await one_call()
 
     asyncio.run(run())
-    totals.sort()
-
-    def p95(values: list[float]) -> float:
-        ordered = sorted(values)
-        return round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 2)
-
-    return {"turns": len(totals), "total_ms": {"mean": round(statistics.fmean(totals), 2), "p50": round(totals[len(totals) // 2], 2),
-                                                "p95": p95(totals), "max": round(totals[-1], 2)},
-            "stage_p95_ms": {k: p95(v) for k, v in stages.items()}}
+    return {"turns": len(totals),
+            "total_ms": {"mean": round(statistics.fmean(totals), 2), "p50": round(percentile(totals, 0.5), 2),
+                         "p95": round(percentile(totals, 0.95), 2), "max": round(max(totals), 2)},
+            "stage_p95_ms": {k: round(percentile(v, 0.95), 2) for k, v in stages.items()}}
 
 
 def bench_parallelism(delay_s: float = 0.2, n: int = 5) -> dict[str, Any]:

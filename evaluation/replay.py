@@ -262,12 +262,17 @@ def replay(cases_path: Path, *, workers: int = 1, progress: Callable[[int], None
     return report
 
 
+def percentile(values: Iterable[float], q: float) -> float:
+    """The nearest-rank q-quantile (0 <= q <= 1) of a non-empty sample."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
 def latency_summary(report: dict[str, Any]) -> dict[str, float]:
-    values = sorted(c["latency_ms"] for c in report["cases"] if "error" not in c)
+    values = [c["latency_ms"] for c in report["cases"] if "error" not in c]
     if not values:
         return {}
-    return {"p50_ms": values[len(values) // 2], "p95_ms": values[min(len(values) - 1, int(len(values) * 0.95))],
-            "max_ms": values[-1]}
+    return {"p50_ms": percentile(values, 0.5), "p95_ms": percentile(values, 0.95), "max_ms": max(values)}
 
 
 def finding_objects(report_case: dict[str, Any]) -> list[Finding]:
