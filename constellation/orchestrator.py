@@ -73,7 +73,8 @@ class TurnOutcome:
             "turn": self.index, "patient": self.patient, "agent": self.agent,
             "findings": [f.to_contract() for f in self.findings], "escalation": self.escalation,
             "verdict": self.verdict, "checklist_remaining": self.checklist_remaining,
-            "latency_ms": {k: round(v, 2) for k, v in self.latency_ms.items()},
+            # The contract's four stages; per-specialist timings are stored with the turn, not printed.
+            "latency_ms": {k: round(self.latency_ms.get(k, 0.0), 2) for k in ("specialists", "primary", "verify", "total")},
         }
 
 

@@ -25,6 +25,7 @@ def test_scenario(cli, tmp_path: Path, path: Path) -> None:
     assert [t["turn"] for t in turns] == list(range(1, len(turns) + 1))
     assert all(set(t) == {"turn", "patient", "agent", "findings", "escalation", "verdict", "checklist_remaining",
                           "latency_ms"} for t in turns)
+    assert all(set(t["latency_ms"]) == {"specialists", "primary", "verify", "total"} for t in turns)
     transcript = "\n".join(f"{t['turn']} P: {t['patient']}\n  A: {t['agent']} [{t['escalation']}, {t['verdict']}]" for t in turns)
     failures = check_turns(turns, scenario["checks"])
     assert not failures, "\n".join(failures) + "\n" + transcript
