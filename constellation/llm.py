@@ -14,11 +14,21 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 import httpx2
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+
+# How an agent asks the model for structured output:
+#   tool                a forced tool call (OpenAI and most hosted models)
+#   json_schema         OpenAI `response_format: {"type": "json_schema"}` (OpenAI, vLLM, llama.cpp's llama-server)
+#   json_object_schema  `response_format: {"type": "json_object", "schema": ...}`, the dialect of
+#                       llama-cpp-python's server, which constrains decoding with a grammar built from the schema
+#   prompted            the schema in the instructions and plain JSON back (models with neither)
+OutputMode = Literal["tool", "json_schema", "json_object_schema", "prompted"]
+OUTPUT_MODES: tuple[str, ...] = get_args(OutputMode)
 
 
 @dataclass(frozen=True)
@@ -30,18 +40,48 @@ class ModelSettings:
     api_key: str | None = None
     timeout_s: float = 20.0
     max_retries: int = 0
+    output_mode: OutputMode = "tool"
+    max_tokens: int | None = None
+    temperature: float | None = None
     # Extra litellm completion arguments, e.g. {"mock_response": "..."} for offline tests.
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, prefix: str = "CONSTELLATION_MODEL") -> ModelSettings | None:
-        """CONSTELLATION_MODEL (+ _API_BASE, _API_KEY, _TIMEOUT); None when no model is configured."""
+        """CONSTELLATION_MODEL (+ _API_BASE, _API_KEY, _TIMEOUT, _OUTPUT_MODE, _MAX_TOKENS); None when unset."""
         model = os.environ.get(prefix)
         if not model:
             return None
+        mode = os.environ.get(f"{prefix}_OUTPUT_MODE", "tool")
+        if mode not in OUTPUT_MODES:
+            raise ValueError(f"{prefix}_OUTPUT_MODE must be one of {', '.join(OUTPUT_MODES)}, not {mode!r}")
+        max_tokens = os.environ.get(f"{prefix}_MAX_TOKENS")
+        temperature = os.environ.get(f"{prefix}_TEMPERATURE")
         return cls(model=model, api_base=os.environ.get(f"{prefix}_API_BASE"),
                    api_key=os.environ.get(f"{prefix}_API_KEY"),
-                   timeout_s=float(os.environ.get(f"{prefix}_TIMEOUT", "20")))
+                   timeout_s=float(os.environ.get(f"{prefix}_TIMEOUT", "20")),
+                   output_mode=mode,  # type: ignore[arg-type]
+                   max_tokens=int(max_tokens) if max_tokens else None,
+                   temperature=float(temperature) if temperature else None)
+
+    def output_spec(self, output_type: type) -> Any:
+        """The pydantic-ai output spec for `output_type` under this model's output mode."""
+        from pydantic_ai import NativeOutput, PromptedOutput
+
+        if self.output_mode in ("json_schema", "json_object_schema"):
+            return NativeOutput(output_type)
+        if self.output_mode == "prompted":
+            return PromptedOutput(output_type)
+        return output_type
+
+    def agent_model_settings(self) -> dict[str, Any] | None:
+        """pydantic-ai model settings (a bound on reply length keeps a runaway model inside its timeout)."""
+        out: dict[str, Any] = {}
+        if self.max_tokens:
+            out["max_tokens"] = self.max_tokens
+        if self.temperature is not None:
+            out["temperature"] = self.temperature
+        return out or None
 
 
 class LiteLLMTransport(httpx2.AsyncBaseTransport):
@@ -73,6 +113,12 @@ class LiteLLMTransport(httpx2.AsyncBaseTransport):
             return httpx2.Response(404, json={"error": {"message": f"unsupported path {request.url.path}"}})
         body.pop("model", None)
         body.pop("stream_options", None)
+        # pydantic-ai sends OpenAI's newer `max_completion_tokens`; litellm maps `max_tokens` for every
+        # provider, while OpenAI-compatible servers (llama.cpp, vLLM) may ignore the newer name.
+        if "max_completion_tokens" in body:
+            body.setdefault("max_tokens", body.pop("max_completion_tokens"))
+        if self.settings.output_mode == "json_object_schema":
+            body["response_format"] = _json_object_schema(body.get("response_format"))
         if body.get("stream"):
             return httpx2.Response(400, json={"error": {"message": "streaming is not supported in-process"}})
         try:
@@ -84,11 +130,24 @@ class LiteLLMTransport(httpx2.AsyncBaseTransport):
         return httpx2.Response(200, json=result.model_dump(mode="json"))
 
 
+def _json_object_schema(response_format: Any) -> Any:
+    """OpenAI's json_schema response format in the {"type": "json_object", "schema": ...} dialect."""
+    if isinstance(response_format, dict) and response_format.get("type") == "json_schema":
+        schema = (response_format.get("json_schema") or {}).get("schema")
+        return {"type": "json_object", "schema": schema} if schema else {"type": "json_object"}
+    return response_format
+
+
 def pydantic_model(settings: ModelSettings) -> Any:
     """A pydantic-ai model object for `settings.model`, served in-process by litellm."""
+    from openai import AsyncOpenAI
     from pydantic_ai.models.openai import OpenAIChatModel
     from pydantic_ai.providers.openai import OpenAIProvider
 
     client = httpx2.AsyncClient(transport=LiteLLMTransport(settings), timeout=settings.timeout_s + 5)
-    provider = OpenAIProvider(base_url="http://litellm.in-process/v1", api_key="in-process", http_client=client)
+    # Retries are litellm's (settings.max_retries): the OpenAI client retrying a timed-out request on top
+    # would multiply the wait past the turn's budget.
+    openai_client = AsyncOpenAI(base_url="http://litellm.in-process/v1", api_key="in-process",
+                                http_client=client, max_retries=0)  # type: ignore[arg-type]
+    provider = OpenAIProvider(openai_client=openai_client)
     return OpenAIChatModel(settings.model, provider=provider)

@@ -10,21 +10,37 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from constellation.llm import ModelSettings, pydantic_model
 from constellation.primary.base import Draft, DraftRequest
 from constellation.primary.scripted import ScriptedPrimary, describe_appointment, next_appointment
+from specialists.checklist import covered_items
+
+MAX_REPLY_CHARS = 600  # about 40 seconds of speech: longer is a model rambling, not a reply
 
 
 class LLMReply(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     reply: str = Field(description="What to say to the patient next: one to three short, warm sentences.")
-    checklist_items_addressed: list[str] = Field(default_factory=list,
+    # maxItems keeps a grammar-constrained server from looping in the list. (String maxLength is left out on
+    # purpose: llama.cpp expands it into one grammar rule per character, which slows sampling tenfold.)
+    checklist_items_addressed: list[str] = Field(default_factory=list, max_length=4,
                                                  description="ids of the care-plan checklist items this reply covers")
+
+
+def reply_type(base: type[LLMReply], checklist_ids: tuple[str, ...]) -> type[LLMReply]:
+    """`base` with checklist_items_addressed narrowed to the plan's ids, so a schema-constrained model can
+    only name real items (and spends no tokens on invented ones)."""
+    if not checklist_ids:
+        return base
+    item = Literal[checklist_ids]  # type: ignore[valid-type]
+    return create_model(base.__name__, __base__=base,
+                        checklist_items_addressed=(list[item], Field(default_factory=list, max_length=4,  # type: ignore[valid-type]
+                                                   description="ids of the care-plan checklist items this reply covers")))
 
 
 INSTRUCTIONS = """You are a warm, careful virtual care assistant on a phone call with a patient, working for their
@@ -40,40 +56,56 @@ care team. Rules you never break:
 
 
 class LLMPrimary:
-    def __init__(self, settings: ModelSettings | None = None, *, model: Any = None, timeout_s: float | None = None):
+    def __init__(self, settings: ModelSettings | None = None, *, model: Any = None, timeout_s: float | None = None,
+                 output_type: type[LLMReply] = LLMReply):
         if settings is None and model is None:
             raise ValueError("LLMPrimary needs model settings or a pydantic-ai model")
         self.settings = settings
         self._model = model
         self.timeout_s = timeout_s if timeout_s is not None else (settings.timeout_s if settings else 20.0)
         self.name = f"llm:{settings.model}" if settings else f"llm:{getattr(model, 'model_name', 'custom')}"
+        self.output_type = output_type  # LLMReply or a stricter subclass (tests constrain what a real model says)
         self.fallback = ScriptedPrimary()
-        self._agent: Any = None
+        self._agents: dict[tuple[str, ...], Any] = {}
         self.failures: list[str] = []
 
-    def _get_agent(self) -> Any:
-        if self._agent is None:
+    def _get_agent(self, checklist_ids: tuple[str, ...]) -> Any:
+        """One agent per checklist: its output type only admits this plan's checklist ids."""
+        agent = self._agents.get(checklist_ids)
+        if agent is None:
             from pydantic_ai import Agent
 
-            model = self._model if self._model is not None else pydantic_model(self.settings)  # type: ignore[arg-type]
-            self._agent = Agent(model, output_type=LLMReply, instructions=INSTRUCTIONS, retries=1)
-        return self._agent
+            output_type = reply_type(self.output_type, checklist_ids)
+            if self.settings is not None and self._model is None:
+                model: Any = pydantic_model(self.settings)
+                output: Any = self.settings.output_spec(output_type)
+                model_settings = self.settings.agent_model_settings()
+            else:
+                model, output, model_settings = self._model, output_type, None
+            agent = self._agents[checklist_ids] = Agent(model, output_type=output, instructions=INSTRUCTIONS, retries=1,
+                                                        model_settings=model_settings)  # type: ignore[arg-type]
+        return agent
 
     async def draft(self, request: DraftRequest) -> Draft:
         if request.escalation == "emergency" or request.state.phase == "emergency":
             return self.fallback.compose(request)
         try:
-            run = await asyncio.wait_for(self._get_agent().run(self._prompt(request)), self.timeout_s)
+            agent = self._get_agent(tuple(i.id for i in request.plan.checklist))
+            run = await asyncio.wait_for(agent.run(self._prompt(request)), self.timeout_s)
             out: LLMReply = run.output
             if not out.reply.strip():
                 raise ValueError("empty reply")
+            if len(out.reply) > MAX_REPLY_CHARS:
+                raise ValueError(f"reply of {len(out.reply)} characters is too long to speak")
         except Exception as exc:  # noqa: BLE001 - any model failure: the scripted primary answers
             self.failures.append(f"{type(exc).__name__}: {exc}")
             draft = self.fallback.compose(request)
             draft.source = "scripted-fallback"
             return draft
-        ids = {i.id for i in request.plan.checklist}
-        addressed = [i for i in out.checklist_items_addressed if i in ids]
+        # The model's claim that it covered an item counts only where the checklist specialist reads the reply
+        # as covering it: a model that says "Yes" must not tick off the weight check.
+        heard = set(covered_items(request.plan, out.reply))
+        addressed = [i for i in dict.fromkeys(out.checklist_items_addressed) if i in heard]
         return Draft(out.reply.strip(), addressed, "llm", self.name)
 
     def _prompt(self, req: DraftRequest) -> str:

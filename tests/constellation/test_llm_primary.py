@@ -105,3 +105,16 @@ def test_emergency_uses_reviewed_wording_not_the_model() -> None:
     call, _ = _call(_reply("That sounds uncomfortable, try to rest."))
     outs = _run(call, [*VERIFY, "I have crushing chest pain going down my left arm and I'm sweating."])
     assert outs[-1].escalation == "emergency" and "911" in outs[-1].agent
+
+
+def test_model_cannot_tick_off_items_it_did_not_cover() -> None:
+    call, _ = _call(_reply("Yes.", ["weight", "symptoms"]))
+    outs = _run(call, VERIFY)
+    assert outs[-1].agent == "Yes." and outs[-1].verdict == "approved"
+    assert "weight" not in call.state.covered and "symptoms" not in call.state.covered
+
+
+def test_checklist_ids_outside_the_plan_are_refused_by_the_output_schema() -> None:
+    call, primary = _call(_reply("What did you weigh this morning?", ["weight", "made_up_item"]))
+    _run(call, VERIFY)
+    assert any("retries" in f or "validation" in f.lower() for f in primary.failures)
