@@ -119,15 +119,40 @@ class Call:
     def state(self) -> SessionState:
         return self.orchestrator.state
 
-    async def say(self, patient_text: str) -> TurnOutcome:
+    async def say(self, patient_text: str, *, patient_audio_path: str | None = None) -> TurnOutcome:
         outcome = await self.orchestrator.turn(patient_text)
         if self.db is not None and self.call_id is not None:
-            self._store(outcome)
+            self._store(outcome, patient_audio_path)
         self.outcomes.append(outcome)
         return outcome
 
-    def _store(self, outcome: TurnOutcome) -> None:
+    def summary(self) -> dict[str, Any]:
+        """What the care team needs after the call: identity, checklist, escalations, flags, notes."""
+        state = self.state
+        return {
+            "call_id": self.call_id, "patient": self.plan.patient.name, "turns": state.turn_index,
+            "identity_verified": state.identity_verified,
+            "checklist_covered": [i.id for i in self.plan.checklist if i.id in state.covered],
+            "checklist_remaining": self.orchestrator.remaining(),
+            "escalations": [{"level": e.level, "reason": e.reason} for e in state.escalations],
+            "highest_escalation": state.highest_escalation,
+            "flagged_for_human": state.flagged_for_human, "notes": list(state.notes),
+        }
+
+    def end(self) -> dict[str, Any]:
+        """Close the call (stored calls are marked ended with a summary) and return the summary."""
+        summary = self.summary()
+        if self.db is not None and self.call_id is not None:
+            with self.db.transaction() as s:
+                row = repository.get_session(s, self.call_id)
+                if row is not None and row.status == "active":
+                    repository.end_session(s, self.call_id, summary="; ".join(self.state.notes) or None,
+                                           state=self.state.to_json())
+        return summary
+
+    def _store(self, outcome: TurnOutcome, patient_audio_path: str | None = None) -> None:
         data = repository.TurnData(
+            patient_audio_path=patient_audio_path,
             index=outcome.index, patient_text=outcome.patient, final_text=outcome.agent, verdict=outcome.verdict,
             escalation_level=outcome.escalation, timings=outcome.latency_ms,
             findings=[_finding_data(f) for f in outcome.findings],

@@ -223,6 +223,69 @@ def chat(
         _err(f"call stored as {call.call_id}")
 
 
+# ---------------------------------------------------------------- voice
+@app.command("transcribe")
+def transcribe_cmd(
+    audio: Annotated[Path, typer.Argument(help="WAV, MP3, WebM, OGG or FLAC file.")],
+    care_plan: Annotated[Path | None, typer.Option("--care-plan", help="Bias recognition to this plan's drugs and people.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help='{"text", "language", "duration_s", "rtf", "words"} on stdout.')] = False,
+    model: Annotated[str | None, typer.Option(help="faster-whisper model directory or size (default: bundled tiny.en).")] = None,
+) -> None:
+    """Speech to text with the bundled offline model."""
+    import json
+
+    from careplans import load_care_plan
+    from constellation.voice import WhisperSTT, care_plan_prompt, load_audio
+
+    plan = load_care_plan(care_plan) if care_plan else None
+    decoded = load_audio(audio)
+    stt = WhisperSTT(model)
+    try:
+        stt.warm_up()
+    except Exception as exc:  # noqa: BLE001 - a missing or broken model is not the user's audio
+        raise InternalError(f"the speech model {stt.model_name} could not be loaded: {exc}") from exc
+    transcript = stt.transcribe(decoded, prompt=care_plan_prompt(plan) if plan else None)
+    if as_json:
+        typer.echo(json.dumps(transcript.to_contract()))
+    else:
+        typer.echo(transcript.text)
+        _err(f"{transcript.duration_s:.1f} s of audio in {transcript.seconds:.2f} s (real-time factor "
+             f"{transcript.rtf:.3f})" + ("" if transcript.text else "; no speech was heard"))
+
+
+@app.command("speak")
+def speak_cmd(
+    text: Annotated[str, typer.Argument(help="What to say.")],
+    out: Annotated[Path, typer.Option("--out", help="WAV file to write.")],
+    rate: Annotated[int | None, typer.Option(help="Words per minute (default 165).")] = None,
+    voice: Annotated[str | None, typer.Option(help="espeak-ng voice, e.g. en-us.")] = None,
+) -> None:
+    """Text to speech, offline (espeak-ng); doses and numbers are read the way a nurse says them."""
+    from constellation.voice import VoiceSettings, synthesize
+    from constellation.voice.tts import TTSError
+
+    if not text.strip():
+        raise UserError("nothing to say: TEXT is empty")
+    if out.suffix.lower() != ".wav":
+        raise UserError(f"--out {out}: the output is WAV; name it something.wav")
+    base = VoiceSettings.from_env()
+    settings = VoiceSettings(rate=rate or base.rate, voice=voice or base.voice)
+    try:
+        speech = synthesize(text, settings)
+    except TTSError as exc:
+        raise (UserError if "no voice matching" in str(exc) else InternalError)(str(exc)) from exc
+    _write_bytes_atomically(out, speech.wav)
+    _err(f"wrote {out} ({len(speech.wav) // 1024} KiB): {speech.text!r}")
+
+
+def _write_bytes_atomically(path: Path, data: bytes) -> None:
+    if path.parent and not path.parent.exists():
+        raise UserError(f"--out {path}: folder {path.parent} does not exist")
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
 # ---------------------------------------------------------------- escalations
 escalations_app = typer.Typer(help="Escalations raised on calls, with the nurse's handoff brief.", no_args_is_help=True)
 app.add_typer(escalations_app, name="escalations")

@@ -10,6 +10,7 @@ import streamlit as st
 st.set_page_config(page_title="Constellation", page_icon="🩺", layout="wide")
 
 pages = [
-    st.Page("pages/careplans.py", title="Care plans", icon="📋", url_path="careplans", default=True),
+    st.Page("pages/voice_call.py", title="Voice demo", icon="🎙️", url_path="voice", default=True),
+    st.Page("pages/careplans.py", title="Care plans", icon="📋", url_path="careplans"),
 ]
 st.navigation(pages).run()

@@ -234,6 +234,28 @@ def add_turn(
     return row
 
 
+def set_turn_audio(session: Session, call_id: str, index: int, *, agent_audio_path: str | None = None,
+                   patient_audio_path: str | None = None) -> Turn:
+    """Attach audio files to a stored turn (the reply is synthesised after the turn is committed)."""
+    row = session.scalar(select(Turn).where(Turn.session_id == call_id, Turn.index == index))
+    if row is None:
+        raise LookupError(f"no turn {index} in call {call_id!r}")
+    if agent_audio_path is not None:
+        row.agent_audio_path = agent_audio_path
+    if patient_audio_path is not None:
+        row.patient_audio_path = patient_audio_path
+    session.flush()
+    return row
+
+
+def set_call_audio(session: Session, call_id: str, audio_path: str) -> None:
+    call = session.get(CallSession, call_id)
+    if call is None:
+        raise LookupError(f"no call session {call_id!r}")
+    call.audio_path = audio_path
+    session.flush()
+
+
 def _finding(f: FindingData) -> Finding:
     return Finding(specialist=f.specialist, kind=f.kind, keys=dict(f.keys), message=f.message, evidence=dict(f.evidence))
 

@@ -9,8 +9,14 @@ from tests.conftest import ROOT
 APP = str(ROOT / "ui" / "app.py")
 
 
-def test_examples_are_listed_and_shown() -> None:
+def _careplans_page() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/careplans.py")
+    return at.run()
+
+
+def test_examples_are_listed_and_shown() -> None:
+    at = _careplans_page()
     assert not at.exception
     options = at.selectbox(key="careplan_example").options
     assert len(options) >= 3
@@ -22,7 +28,7 @@ def test_examples_are_listed_and_shown() -> None:
 
 
 def test_anticoagulation_example_shows_the_inr_target() -> None:
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = _careplans_page()
     choice = next(o for o in at.selectbox(key="careplan_example").options if "Anticoagulation" in o)
     at.selectbox(key="careplan_example").set_value(choice).run()
     assert "Margaret Louise Chen" in [m.value for m in at.metric]

@@ -4,24 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from careplans import CarePlan, CarePlanError, load
-from careplans.loader import MAX_BYTES, decode_text, load_from_text
-from ui.examples import example_plans
-
-
-def _load_upload(name: str, raw: bytes) -> CarePlan | None:
-    if len(raw) > MAX_BYTES:
-        st.error(f"{name}: the file is {len(raw) / 1e6:.1f} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB.")
-        return None
-    try:
-        loaded = load_from_text(decode_text(raw, name), name)
-    except CarePlanError as exc:
-        st.error(f"**{name}** is not a usable care plan:")
-        st.markdown("\n".join(f"- `{p.path or '(file)'}`{f' (line {p.line})' if p.line else ''}: {p.message}" for p in exc.problems))
-        return None
-    for note in loaded.notes:
-        st.warning(f"Not mapped from the FHIR bundle: {note}")
-    return loaded.plan
+from careplans import CarePlan
+from ui.plan_picker import pick_plan
 
 
 def _show(plan: CarePlan) -> None:
@@ -61,16 +45,6 @@ def _show(plan: CarePlan) -> None:
 
 
 st.title("Care plans")
-examples = example_plans()
-choice = st.radio("Source", ["Example", "Upload"], horizontal=True, key="careplan_source")
-plan: CarePlan | None = None
-if choice == "Example":
-    name = st.selectbox("Example care plan", list(examples), key="careplan_example")
-    if name:
-        plan = load(examples[name]).plan
-else:
-    upload = st.file_uploader("Care plan file (YAML, JSON or FHIR R4 Bundle)", type=["yaml", "yml", "json"])
-    if upload is not None:
-        plan = _load_upload(upload.name, upload.getvalue())
+plan = pick_plan("careplan")
 if plan is not None:
     _show(plan)
