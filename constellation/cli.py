@@ -423,6 +423,44 @@ def bench_turns_cmd(
     typer.echo(json.dumps({"turns": turns, "parallelism": par}))
 
 
+VOICE_BENCH_LINES = [  # about five seconds each when spoken by espeak-ng at 165 words per minute
+    "Hello, this is Walter Brooks calling back about my heart medicines today.",
+    "My name is Walter Brooks and I was born March fourteenth, nineteen fifty three.",
+    "I weighed one hundred ninety seven pounds this morning, same as last week.",
+    "I take the furosemide and carvedilol every day and I have not missed any.",
+    "My sugars have been between one twenty and one fifty most mornings this week.",
+]
+
+
+@bench_app.command("voice")
+def bench_voice_cmd(
+    repeat: Annotated[int, typer.Option(min=1, help="Passes over the five utterances (after a warm-up).")] = 3,
+) -> None:
+    """STT real-time factor, round-trip WER and drug recall with and without care-plan biasing, and audio in ->
+    audio out latency per stage (scripted primary) on this machine."""
+    import json
+
+    import careplans
+    from evaluation.voice_bench import bench_voice_turns, read_items, roundtrip
+
+    items = read_items(Path(__file__).resolve().parents[1] / "tests" / "data" / "voice" / "roundtrip.yaml")
+    rt = roundtrip(items)
+    for mode in ("unbiased", "biased"):
+        r = rt[mode]
+        typer.echo(f"round trip {mode:>8}: WER {r['wer']:.3f}, drug recall {r['drug_recall']:.3f} ({r['drugs']}), "
+                   f"RTF {r['rtf']:.3f} over {rt['sentences']} sentences")
+    plan = Path(careplans.__file__).with_name("examples") / "heart_failure_ckd_diabetes.yaml"
+    turns = bench_voice_turns(plan, VOICE_BENCH_LINES, repeat)
+    med = turns["median_ms"]
+    rtf = med["stt"] / 1000 / turns["audio_s_mean"]
+    typer.echo(f"audio in -> audio out over {turns['turns']} turns of {turns['audio_s_mean']:.1f} s: median "
+               f"{med['total']:.0f} ms (p95 {turns['p95_ms_total']:.0f} ms); stage medians: "
+               + ", ".join(f"{k} {v:.0f} ms" for k, v in med.items() if k != "total")
+               + f"; STT real-time factor {rtf:.3f}")
+    typer.echo(json.dumps({"roundtrip": {k: v for k, v in rt.items() if k != "transcripts"}, "turns": turns,
+                           "stt_rtf_turns": round(rtf, 4)}))
+
+
 # ---------------------------------------------------------------- app
 @app.command("ui")
 def ui(

@@ -94,19 +94,16 @@ def bench_voice_turns(plan_path: Path, lines: list[str], repeat: int = 3) -> dic
     stt.warm_up()
     wavs = [synthesize(line).wav for line in lines]
     per_stage: dict[str, list[float]] = {s: [] for s in STAGES}
-    audio_s: list[float] = []
+    async def run(call: VoiceCall) -> None:
+        for wav in wavs:
+            t0 = time.perf_counter()
+            turn = await call.hear(wav)
+            turn.timings_ms["total"] = (time.perf_counter() - t0) * 1000
+            for s in STAGES:
+                per_stage[s].append(turn.timings_ms.get(s, 0.0))
+
     for _ in range(repeat):
-        call = VoiceCall(Call.start(plan), stt=stt)
-
-        async def run() -> None:
-            for wav in wavs:
-                t0 = time.perf_counter()
-                turn = await call.hear(wav)
-                turn.timings_ms["total"] = (time.perf_counter() - t0) * 1000
-                for s in STAGES:
-                    per_stage[s].append(turn.timings_ms.get(s, 0.0))
-
-        asyncio.run(run())
+        asyncio.run(run(VoiceCall(Call.start(plan), stt=stt)))
     audio_s = [load_audio(w).duration_s for w in wavs]
     return {"turns": len(per_stage["total"]), "audio_s_mean": round(statistics.mean(audio_s), 2),
             "median_ms": {s: round(statistics.median(v), 1) for s, v in per_stage.items()},

@@ -126,7 +126,8 @@ class WhisperSTT:
         with self._lock:
             segments, info = model.transcribe(
                 audio.samples, language="en", beam_size=self.beam_size, vad_filter=self.vad,
-                initial_prompt=prompt, hotwords=hotwords, word_timestamps=words, condition_on_previous_text=False)
+                initial_prompt=prompt, hotwords=hotwords, word_timestamps=words, without_timestamps=not words,
+                condition_on_previous_text=False)
             # The generator does the work: consume it here, inside the lock and the caller's thread.
             parts = list(segments)
         text = " ".join(s.text.strip() for s in parts).strip()

@@ -80,4 +80,4 @@ def test_a_whole_voice_call(app_env: str) -> None:
         assert all(t.agent_audio_path and Path(t.agent_audio_path).exists() for t in turns)
         assert all(Path(t.patient_audio_path).exists() for t in turns[:3]) and turns[3].patient_audio_path is None
         assert Path(calls[0].audio_path).stat().st_size > 100_000
-        assert calls[0].escalations and calls[0].escalations[0].level == "emergency"
+        assert "emergency" in {e.level for e in calls[0].escalations}
