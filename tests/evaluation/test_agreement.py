@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 
 from constellation.errors import UserError
-from evaluation.agreement import (ac1, agreement_report, alpha, benjamini_hochberg, bootstrap_ci, code,
-                                  group_agreement)
+from evaluation.agreement import ac1, agreement_report, alpha, benjamini_hochberg, bootstrap_ci, code, group_agreement
 from evaluation.ratings_csv import parse_ratings
 
 NA = np.nan
