@@ -351,9 +351,45 @@ class Rating(Base):
     form: Mapped[RatingForm | None] = relationship()
 
 
+class Assignment(Base):
+    """A call given to a rater to rate, with what the rater may see."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("session_id", "rater_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("call_sessions.id", ondelete="CASCADE"), index=True)
+    rater_id: Mapped[int] = mapped_column(ForeignKey("raters.id", ondelete="CASCADE"), index=True)
+    form_id: Mapped[int | None] = mapped_column(ForeignKey("rating_forms.id"))
+    # Blinding: hide the specialists' annotations; hide whether the call was the AI or a human nurse.
+    hide_annotations: Mapped[bool] = mapped_column(Boolean, default=True)
+    hide_source: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    session: Mapped[CallSession] = relationship()
+    rater: Mapped[Rater] = relationship()
+    form: Mapped[RatingForm | None] = relationship()
+
+
+class RatingAudit(Base):
+    """Every change to a rating after it was submitted: who, when, from what to what, and why."""
+
+    __tablename__ = "rating_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id", ondelete="CASCADE"), index=True)
+    changed_by: Mapped[int] = mapped_column(ForeignKey("raters.id"))
+    old_value: Mapped[float | None] = mapped_column(Float)
+    new_value: Mapped[float | None] = mapped_column(Float)
+    old_text: Mapped[str | None] = mapped_column(Text)
+    new_text: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 __all__ = [
     "ESCALATION_LEVELS", "ESCALATION_STATUSES", "NAMING_CONVENTION", "RATER_ROLES", "RATING_STATUSES",
     "SESSION_KINDS", "SESSION_STATUSES", "TURN_ESCALATION_LEVELS", "VERDICTS",
-    "Base", "CallSession", "CarePlanRecord", "Draft", "Escalation", "Finding", "JSONDocument", "Rater",
-    "Rating", "RatingForm", "Turn", "UTCDateTime", "new_id", "utcnow",
+    "Assignment", "Base", "CallSession", "CarePlanRecord", "Draft", "Escalation", "Finding", "JSONDocument", "Rater",
+    "Rating", "RatingAudit", "RatingForm", "Turn", "UTCDateTime", "new_id", "utcnow",
 ]

@@ -24,6 +24,7 @@ from .conftest import make_plan
 
 TABLES = {
     "care_plans", "call_sessions", "turns", "drafts", "findings", "escalations", "raters", "rating_forms",
+    "assignments", "rating_audit",
     "ratings",
 }
 
