@@ -30,7 +30,7 @@ def test_rating_lifecycle(tmp_path: Path) -> None:
         ana = create_account(s, "ana", "a long password 1", clinical_role="RN", specialty="cardiology",
                              years_experience=12, demographics={"gender": "woman"}, consent=True)
         ben = create_account(s, "ben", "a long password 2", clinical_role="MD")
-        admin = create_account(s, "admin", "a long password 3", role="admin")
+        create_account(s, "admin", "a long password 3", role="admin")
         s.add_all([Assignment(session_id=call, rater_id=ana.id), Assignment(session_id=call, rater_id=ben.id)])
         s.flush()
         with pytest.raises(AccessDenied):
