@@ -466,6 +466,33 @@ ratings_app = typer.Typer(help="Ratings of calls by clinicians: agreement statis
 app.add_typer(ratings_app, name="ratings")
 
 
+@ratings_app.command("add-user")
+def ratings_add_user_cmd(
+    username: Annotated[str, typer.Argument(help="Login name (stored lower-case).")],
+    admin: Annotated[bool, typer.Option("--admin", help="A portal administrator instead of a rater.")] = False,
+    clinical_role: Annotated[str | None, typer.Option(help="RN, LPN, NP, PA, MD, DO, PharmD or other.")] = None,
+    specialty: Annotated[str | None, typer.Option()] = None,
+    years_experience: Annotated[float | None, typer.Option(min=0)] = None,
+    db: DbOption = None,
+) -> None:
+    """Create a portal account (the first admin, typically). The password is read from
+    CONSTELLATION_NEW_PASSWORD or asked for without echo; it is stored only as an Argon2id hash."""
+    from constellation.storage import open_database
+    from constellation.storage.database import default_db_url
+    from evaluation.accounts import create_account
+
+    password = os.environ.get("CONSTELLATION_NEW_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            raise UserError("set CONSTELLATION_NEW_PASSWORD or run in a terminal to type the password")
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    database = open_database(db or default_db_url())
+    with database.transaction() as s:
+        user = create_account(s, username, password, role="admin" if admin else "rater", clinical_role=clinical_role,
+                              specialty=specialty, years_experience=years_experience)
+        _err(f"created {user.role} {user.username}")
+
+
 @ratings_app.command("agreement")
 def ratings_agreement_cmd(
     ratings: Annotated[Path, typer.Option("--ratings", help="Ratings CSV (CONTRACT.md §5).")],

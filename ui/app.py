@@ -12,5 +12,8 @@ st.set_page_config(page_title="Constellation", page_icon="🩺", layout="wide")
 pages = [
     st.Page("pages/voice_call.py", title="Voice demo", icon="🎙️", url_path="voice", default=True),
     st.Page("pages/careplans.py", title="Care plans", icon="📋", url_path="careplans"),
+    st.Page("pages/portal_rate.py", title="Rate calls", icon="📝", url_path="rate"),
+    st.Page("pages/portal_analysis.py", title="Agreement analysis", icon="📊", url_path="analysis"),
+    st.Page("pages/portal_admin.py", title="Portal admin", icon="🔐", url_path="admin"),
 ]
 st.navigation(pages).run()

@@ -72,3 +72,15 @@ def test_assignments_are_balanced_across_raters_and_groups() -> None:
     assert all(len(rs) == 1 and rs[0] not in plan[c] for c, rs in again.items())
     with pytest.raises(UserError, match="only 9 raters"):
         plan_assignments(calls, raters, 10)
+
+
+def test_add_user_cli(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    url = f"sqlite:///{tmp_path / 'u.sqlite3'}"
+    monkeypatch.setenv("CONSTELLATION_NEW_PASSWORD", "an admin password")
+    r = cli("ratings", "add-user", "Boss", "--admin", "--db", url)
+    assert r.code == 0 and "created admin boss" in r.err and "an admin password" not in r.err + r.out
+    assert cli("ratings", "add-user", "boss", "--db", url).code == 2  # taken
+    monkeypatch.setenv("CONSTELLATION_NEW_PASSWORD", "short")
+    assert cli("ratings", "add-user", "cara", "--db", url).code == 2
+    with open_database(url).transaction() as s:
+        assert authenticate(s, "boss", "an admin password").role == "admin"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,18 +17,11 @@ from careplans import CarePlan
 from constellation.call import Call
 from constellation.voice.pipeline import STAGES, VoiceCall, VoiceTurn
 from ui.plan_picker import pick_plan
+from ui.portal import database
 
 BRIEFINGS = Path(__file__).resolve().parents[1] / "briefings.yaml"
 VERDICT_ICON = {"approved": "✅", "revised": "✏️", "blocked": "⛔"}
 LEVEL_ICON = {"emergency": "🚨", "urgent": "⚠️", "routine": "ℹ️", "none": ""}
-
-
-@st.cache_resource
-def _database() -> Any:
-    from constellation.storage import open_database
-    from constellation.storage.database import default_db_url
-
-    return open_database(os.environ.get("CONSTELLATION_DB") or default_db_url())
 
 
 def _audio_dir() -> Path:
@@ -44,7 +36,7 @@ def _briefings() -> dict[str, Any]:
 
 
 def _start(plan: CarePlan) -> None:
-    call = Call.start(plan, db=_database(), kind="ai")
+    call = Call.start(plan, db=database(), kind="ai")
     st.session_state.voice_call = VoiceCall(call, audio_dir=_audio_dir())
     st.session_state.voice_log = []  # VoiceTurn per exchange, including unheard recordings
     st.session_state.voice_summary = None
