@@ -30,7 +30,9 @@ def _free_port() -> int:
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("ui")
     port = _free_port()
-    env = dict(os.environ, CONSTELLATION_DB=f"sqlite:///{tmp / 'calls.sqlite3'}", CONSTELLATION_DATA_DIR=str(tmp))
+    db_url = f"sqlite:///{tmp / 'calls.sqlite3'}"
+    _seed_portal(db_url)
+    env = dict(os.environ, CONSTELLATION_DB=db_url, CONSTELLATION_DATA_DIR=str(tmp))
     log = (tmp / "ui.log").open("w")
     proc = subprocess.Popen([str(ROOT / "dev"), "ui", "--port", str(port)], env=env, stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)
@@ -51,6 +53,25 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         os.killpg(proc.pid, 15)
         proc.wait(10)
+
+
+def _seed_portal(url: str) -> None:
+    """A rater with one ended call assigned, for the rating test."""
+    from careplans import load_care_plan
+    from constellation.storage import open_database, repository
+    from constellation.storage.models import Assignment
+    from evaluation.accounts import create_account
+    from tests.conftest import EXAMPLES
+
+    with open_database(url).transaction() as s:
+        plan = repository.save_care_plan(s, load_care_plan(EXAMPLES / "heart_failure_ckd_diabetes.yaml"))
+        call = repository.create_session(s, plan)
+        repository.add_turn(s, call.id, repository.TurnData(index=1, patient_text="Hello?", final_text=(
+            "Hi Walt, this is the care team's virtual assistant. Could you tell me your full name and date of birth?"),
+            verdict="approved"))
+        repository.end_session(s, call.id)
+        nurse = create_account(s, "nurse.ana", "ana's long password", clinical_role="RN")
+        s.add(Assignment(session_id=call.id, rater_id=nurse.id))
 
 
 @pytest.fixture
@@ -115,3 +136,42 @@ def _check_screenshot(browser) -> None:  # noqa: ANN001
     colours = image.getcolors(maxcolors=1 << 20) or []
     background = max(colours)[0] / (image.size[0] * image.size[1])
     assert len(colours) > 50 and background < 0.97  # text, buttons and icons, not a blank page
+
+
+@pytest.mark.timeout(300)
+def test_a_rater_rates_a_call_end_to_end_in_a_real_browser(app_url: str, browser) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 90)
+    browser.get(f"{app_url}/rate")
+    try:
+        wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-testid='stForm'] input[type='password']")))
+        inputs = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stForm'] input")
+        inputs[0].send_keys("nurse.ana")
+        inputs[1].send_keys("ana's long password")
+        browser.find_element(By.XPATH, "//button[.//p[text()='Log in']]").click()
+        wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid='stMain']"), "Rate calls"))
+        wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid='stMain']"), "full name and date"))
+        def radios(driver):  # noqa: ANN001, ANN202 - all seven questions rendered
+            found = driver.find_elements(By.CSS_SELECTOR, "[data-testid='stRadio']")
+            return found if len(found) == 7 else None
+
+        def idle(driver):  # noqa: ANN001, ANN202 - Streamlit's "running" indicator is gone
+            return not driver.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']")
+
+        for n in range(7):  # five Likert questions ("4"), two yes/no/unsure ("yes")
+            wait.until(idle)
+            group = wait.until(radios)[n]
+            option = group.find_elements(By.CSS_SELECTOR, "[role='radiogroup'] label")[3 if n < 5 else 0]
+            browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", option)
+            time.sleep(0.5)
+        wait.until(idle)
+        submit = browser.find_element(By.XPATH, "//button[.//p[text()='Submit']]")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", submit)
+        wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid='stMain']"), "locked"))
+        browser.save_screenshot(str(SCREENSHOTS / "portal_rating_submitted.png"))
+    except Exception:
+        browser.save_screenshot(str(SCREENSHOTS / "portal_rating_failure.png"))
+        raise

@@ -112,3 +112,33 @@ def test_admin_creates_a_rater_and_sees_the_analysis(portal: dict[str, str]) -> 
     assert any("Created cara" in s.value for s in at.success)
     at = _page("portal_analysis", "boss", "the admin's password")
     assert any("No submitted ratings yet" in i.value for i in at.info)
+
+
+def test_analysis_page_agrees_with_the_cli(portal: dict[str, str], cli, tmp_path: Path) -> None:  # noqa: ANN001
+    import json
+
+    from evaluation.rating_service import export_csv
+
+    db = open_database(portal["url"])
+    with db.transaction() as s:
+        raters = [create_account(s, f"r{i}", "a long password!", clinical_role=("RN", "MD")[i % 2]) for i in range(4)]
+        calls = [repository.create_session(s, repository.get_session(s, portal["mine"]).care_plan).id for _ in range(6)]
+        for c_ix, call in enumerate(calls):
+            for r_ix, rater in enumerate(raters):
+                value = float(1 + (c_ix + (r_ix % 2)) % 5)
+                repository.save_rating(s, rater.id, call, "medical_safety", value, status="submitted")
+        csv_path = tmp_path / "ratings.csv"
+        csv_path.write_text(export_csv(s))
+    out = tmp_path / "report.json"
+    assert cli("ratings", "agreement", "--ratings", csv_path, "--out", out, "--group-by", "role").code == 0
+    expected = json.loads(out.read_text())["questions"]["medical_safety"]
+
+    at = _page("portal_analysis", "boss", "the admin's password")
+    at.selectbox(key="analysis_group").set_value("role").run()
+    table = at.dataframe[0].value.set_index("question")
+    for stat in ("alpha_nominal", "alpha_ordinal", "alpha_interval", "ac1"):
+        assert table.loc["medical_safety", stat] == pytest.approx(expected[stat])
+    groups = at.dataframe[1].value.set_index("group")
+    for group in ("MD", "RN"):
+        assert groups.loc[group, "irr"] == pytest.approx(expected["groups"][group]["irr"], nan_ok=True)
+        assert groups.loc[group, "xrr"] == pytest.approx(expected["groups"][group]["xrr"])

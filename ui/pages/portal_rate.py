@@ -84,9 +84,9 @@ with rating:
         key, label = f"q_{call_id}_{q.id}", q.text + ("" if q.required else " (optional)")
         before = state.answers.get(q.id)
         if q.type == "likert5":
-            answers[q.id] = st.radio(label, [1, 2, 3, 4, 5], horizontal=True, key=key, disabled=state.submitted,
-                                     index=None if before is None else int(before) - 1,
-                                     captions=["strongly disagree", "", "", "", "strongly agree"])
+            answers[q.id] = st.radio(label + " (1 strongly disagree, 5 strongly agree)", [1, 2, 3, 4, 5],
+                                     horizontal=True, key=key, disabled=state.submitted,
+                                     index=None if before is None else int(before) - 1)
         elif q.type == "yes_no_unsure":
             opts = ["yes", "no", "unsure"]
             answers[q.id] = st.radio(label, opts, horizontal=True, key=key, disabled=state.submitted,
