@@ -142,3 +142,22 @@ def test_analysis_page_agrees_with_the_cli(portal: dict[str, str], cli, tmp_path
     for group in ("MD", "RN"):
         assert groups.loc[group, "irr"] == pytest.approx(expected["groups"][group]["irr"], nan_ok=True)
         assert groups.loc[group, "xrr"] == pytest.approx(expected["groups"][group]["xrr"])
+
+
+def test_admin_amends_a_submitted_rating_with_a_reason(portal: dict[str, str]) -> None:
+    from constellation.storage.models import RatingAudit
+
+    db = open_database(portal["url"])
+    with db.transaction() as s:
+        ana = repository.get_rater(s, "ana")
+        repository.save_rating(s, ana.id, portal["mine"], "medical_safety", 2.0, status="submitted")
+    at = _page("portal_admin", "boss", "the admin's password")
+    at.number_input(key="amend_value").set_value(4.0)
+    at.button(key="amend_go").click().run()
+    assert any("reason" in e.value for e in at.error)  # no reason: refused
+    at.text_input(key="amend_reason").input("the rater mis-clicked; confirmed by phone")
+    at.button(key="amend_go").click().run()
+    assert any("audit trail" in s.value for s in at.success)
+    with db.transaction() as s:
+        audit = s.query(RatingAudit).one()
+        assert (audit.old_value, audit.new_value) == (2.0, 4.0) and "mis-clicked" in audit.reason

@@ -7,16 +7,16 @@ import streamlit as st
 from sqlalchemy import select
 
 from constellation.errors import UserError
-from constellation.storage.models import Assignment, CallSession, Rater
+from constellation.storage.models import Assignment, CallSession, Rater, Rating, RatingAudit
 from evaluation.accounts import CLINICAL_ROLES, create_account
 from evaluation.assignments import plan_assignments
-from evaluation.rating_service import export_csv, import_csv
+from evaluation.rating_service import amend, export_csv, import_csv
 from ui.portal import database, require
 
-require("admin")
+admin = require("admin")
 st.title("Portal administration")
 
-accounts, assign, data = st.tabs(["Accounts", "Assign calls", "Ratings CSV"])
+accounts, assign, amendments, data = st.tabs(["Accounts", "Assign calls", "Amend a rating", "Ratings CSV"])
 with accounts:
     with st.form("new_account", clear_on_submit=True):
         st.markdown("**New account**")
@@ -26,11 +26,18 @@ with accounts:
         clinical = st.selectbox("Clinical role", CLINICAL_ROLES, index=None, key="new_clinical")
         specialty = st.text_input("Specialty", key="new_specialty")
         years = st.number_input("Years of experience", min_value=0.0, max_value=70.0, value=None, key="new_years")
+        st.caption("Optional, self-described by the rater, recorded only with their consent:")
+        gender = st.text_input("Gender", key="new_gender")
+        ethnicity = st.text_input("Race / ethnicity", key="new_ethnicity")
+        consent = st.checkbox("The rater consents to these being stored and used to group agreement",
+                              key="new_consent")
         if st.form_submit_button("Create account"):
+            demographics = {k: v.strip() for k, v in (("gender", gender), ("ethnicity", ethnicity)) if v.strip()}
             try:
                 with database().transaction() as s:
                     create_account(s, username, password, role=role, clinical_role=clinical,
-                                   specialty=specialty or None, years_experience=years)
+                                   specialty=specialty or None, years_experience=years,
+                                   demographics=demographics, consent=consent)
                 st.success(f"Created {username.strip().lower()}.")
             except UserError as exc:
                 st.error(str(exc))
@@ -66,6 +73,34 @@ with assign:
             st.success(f"{sum(len(v) for v in plan.values())} assignments added.")
         except UserError as exc:
             st.error(str(exc))
+
+with amendments:
+    st.caption("Submitted ratings are locked. A change needs a reason and is kept in the audit trail.")
+    with database().transaction() as s:
+        submitted = [(r.id, f"{r.rater.username} · call {r.item_id[:8]} · {r.question} = "
+                            f"{r.text_value if r.value is None else f'{r.value:g}'}")
+                     for r in s.scalars(select(Rating).where(Rating.status == "submitted", Rating.value.is_not(None))
+                                        .order_by(Rating.item_id, Rating.question))]
+    if submitted:
+        labels = dict(submitted)
+        rating_id = st.selectbox("Rating", list(labels), format_func=labels.get, key="amend_rating")
+        new_value = st.number_input("New value", step=1.0, key="amend_value")
+        reason = st.text_input("Reason (required)", key="amend_reason")
+        if st.button("Amend", key="amend_go"):
+            try:
+                with database().transaction() as s:
+                    amend(s, s.get(Rater, admin.id), s.get(Rating, rating_id), value=float(new_value), text=None,
+                          reason=reason)
+                st.success("Amended; the change is in the audit trail.")
+            except UserError as exc:
+                st.error(str(exc))
+        with database().transaction() as s:
+            trail = [{"rating": a.rating_id, "by": s.get(Rater, a.changed_by).username, "from": a.old_value,
+                      "to": a.new_value, "reason": a.reason, "at": a.changed_at}
+                     for a in s.scalars(select(RatingAudit).order_by(RatingAudit.changed_at.desc()))]
+        st.dataframe(trail, hide_index=True, width="stretch")
+    else:
+        st.info("No submitted ratings yet.")
 
 with data:
     with database().transaction() as s:
