@@ -83,8 +83,8 @@ def test_draft_is_restored_and_submit_locks(portal: dict[str, str]) -> None:
     call_id = portal["mine"]
     at = _page("portal_rate", "ana", "ana's long password")
     _fill(at, call_id, {"medical_safety": 4})
-    at.button(key="rate_save").click().run()
-    assert not at.exception
+    at.run()  # no button: the change alone is saved as a draft
+    assert not at.exception and any("Draft saved" in c.value for c in at.caption)
 
     again = _page("portal_rate", "ana", "ana's long password")  # a new browser session
     assert again.radio(key=f"q_{call_id}_medical_safety").value == 4
@@ -112,6 +112,15 @@ def test_admin_creates_a_rater_and_sees_the_analysis(portal: dict[str, str]) -> 
     assert any("Created cara" in s.value for s in at.success)
     at = _page("portal_analysis", "boss", "the admin's password")
     assert any("No submitted ratings yet" in i.value for i in at.info)
+
+    at = _page("portal_admin", "boss", "the admin's password")  # assign both ended calls to 2 raters each
+    at.multiselect(key="assign_calls").set_value([portal["mine"], portal["theirs"]])
+    at.number_input(key="assign_k").set_value(2).run()
+    at.button(key="assign_go").click().run()
+    assert any("2 assignments added" in s.value for s in at.success)  # each call had one rater: one more each
+    with open_database(portal["url"]).transaction() as s:
+        per_call = {c: s.query(Assignment).filter_by(session_id=c).count() for c in (portal["mine"], portal["theirs"])}
+        assert per_call == {portal["mine"]: 2, portal["theirs"]: 2}
 
 
 def test_analysis_page_agrees_with_the_cli(portal: dict[str, str], cli, tmp_path: Path) -> None:  # noqa: ANN001

@@ -96,6 +96,14 @@ with rating:
                                          index=q.options.index(before) if before in q.options else None)
         else:
             answers[q.id] = st.text_area(label, value=before or "", key=key, disabled=state.submitted) or None
+    if not state.submitted and (answers != {k: v for k, v in state.answers.items()} or flags != state.flags):
+        # Every change is kept as a draft right away: a closed browser loses nothing.
+        try:
+            with database().transaction() as s:
+                save_draft(s, user, call_id, form, {k: v for k, v in answers.items() if v is not None}, flags)
+            st.caption("Draft saved automatically.")
+        except UserError as exc:
+            st.warning(f"Not saved yet: {exc}")
     if not state.submitted:
         save, send = st.columns(2)
         try:
