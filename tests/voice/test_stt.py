@@ -34,10 +34,11 @@ def test_round_trip_biasing_raises_drug_recall_and_lowers_wer() -> None:
     plain, biased = result["unbiased"], result["biased"]
     print(f"\nunbiased: WER {plain['wer']:.3f}, drug recall {plain['drug_recall']:.3f} ({plain['drugs']}); "
           f"biased: WER {biased['wer']:.3f}, drug recall {biased['drug_recall']:.3f} ({biased['drugs']})")
-    # Floors from the measured figures (unbiased 3/14 drugs, WER 0.42; biased 11/14, WER 0.14), with margin.
-    assert biased["drug_recall"] >= 0.70
+    # Floors below the measured spread (espeak-ng's output varies by a few samples from run to run, and so do
+    # the transcripts): unbiased 2/14 drugs, WER 0.39-0.45; biased 9-11/14 drugs, WER 0.14-0.18.
+    assert biased["drug_recall"] >= 0.60
     assert biased["wer"] <= 0.25
-    assert biased["drug_recall"] >= plain["drug_recall"] + 0.30
+    assert biased["drug_recall"] >= plain["drug_recall"] + 0.35
     assert biased["wer"] < plain["wer"]
 
 
