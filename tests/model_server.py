@@ -8,7 +8,6 @@ that need the server skip, except under CI (CONSTELLATION_REQUIRE_MODEL_SERVER=1
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.conftest import free_port
 
 
 @dataclass(frozen=True)
@@ -31,12 +32,6 @@ class ModelServer:
         """How many chat completions the server answered with 200 (from its access log)."""
         return sum('"POST /v1/chat/completions HTTP/1.1" 200' in line
                    for line in self.log.read_text(errors="replace").splitlines())
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def model_file() -> Path:
@@ -55,7 +50,7 @@ def model_file() -> Path:
 @contextmanager
 def model_server(log_dir: Path, *, n_ctx: int = 4096, startup_s: float = 120.0) -> Iterator[ModelServer]:
     path = model_file()
-    port = _free_port()
+    port = free_port()
     log = log_dir / "llama-server.log"
     with log.open("w") as out:
         proc = subprocess.Popen(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import socket
 import sqlite3
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from constellation.storage import (
     upsert_rater,
 )
 from constellation.storage.models import Rater
+from tests.conftest import free_port
 
 
 def test_sqlite_runs_in_wal_mode_with_the_project_pragmas(tmp_path: Path) -> None:
@@ -64,14 +64,8 @@ def test_postgresql_urls_use_psycopg3(url: str) -> None:
         engine.dispose()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_unreachable_postgresql_gives_a_clear_error_with_the_password_masked() -> None:
-    port = _free_port()
+    port = free_port()
     url = f"postgresql://care:s3cret-pw@127.0.0.1:{port}/care"
     with pytest.raises(StorageError) as info:
         open_database(url)

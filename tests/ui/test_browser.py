@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -14,22 +13,16 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 SCREENSHOTS = ROOT / "data" / "screenshots"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("ui")
-    port = _free_port()
+    port = free_port()
     db_url = f"sqlite:///{tmp / 'calls.sqlite3'}"
     _seed_portal(db_url)
     env = dict(os.environ, CONSTELLATION_DB=db_url, CONSTELLATION_DATA_DIR=str(tmp))
