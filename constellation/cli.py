@@ -99,13 +99,13 @@ def careplan_import_fhir(
     )
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, data: str | bytes) -> None:
     """Write via a temporary file in the same folder so a failure never leaves half a file."""
     if not path.parent.exists():
         raise UserError(f"cannot write {path}: folder {path.parent} does not exist")
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -262,7 +262,7 @@ def speak_cmd(
 ) -> None:
     """Text to speech, offline (espeak-ng); doses and numbers are read the way a nurse says them."""
     from constellation.voice import VoiceSettings, synthesize
-    from constellation.voice.tts import TTSError
+    from constellation.voice.tts import TTSError, UnknownVoice
 
     if not text.strip():
         raise UserError("nothing to say: TEXT is empty")
@@ -272,18 +272,12 @@ def speak_cmd(
     settings = VoiceSettings(rate=rate or base.rate, voice=voice or base.voice)
     try:
         speech = synthesize(text, settings)
+    except UnknownVoice as exc:
+        raise UserError(str(exc)) from exc
     except TTSError as exc:
-        raise (UserError if "no voice matching" in str(exc) else InternalError)(str(exc)) from exc
-    _write_bytes_atomically(out, speech.wav)
+        raise InternalError(str(exc)) from exc
+    _write_atomically(out, speech.wav)
     _err(f"wrote {out} ({len(speech.wav) // 1024} KiB): {speech.text!r}")
-
-
-def _write_bytes_atomically(path: Path, data: bytes) -> None:
-    if path.parent and not path.parent.exists():
-        raise UserError(f"--out {path}: folder {path.parent} does not exist")
-    tmp = path.with_name(f".{path.name}.part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
 
 
 # ---------------------------------------------------------------- escalations

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from careplans import CarePlan
-from constellation.voice.audio import Audio, load_audio
+from constellation.voice.audio import Audio
 
 
 @dataclass(frozen=True)
@@ -133,6 +133,3 @@ class WhisperSTT:
         text = " ".join(s.text.strip() for s in parts).strip()
         words = [Word(w.word.strip(), w.start, w.end, w.probability) for s in parts for w in (s.words or [])]
         return Transcript(text, info.language or "en", audio.duration_s, time.perf_counter() - t0, words)
-
-    def transcribe_file(self, source: bytes | str, *, plan: CarePlan | None = None) -> Transcript:
-        return self.transcribe(load_audio(source), prompt=care_plan_prompt(plan) if plan else None)

@@ -45,6 +45,10 @@ class TTSError(RuntimeError):
     pass
 
 
+class UnknownVoice(TTSError):
+    """The voice asked for is not installed (the caller's input, not a failure of the synthesiser)."""
+
+
 class _Worker:
     """The one thread that talks to pyttsx3."""
 
@@ -66,6 +70,8 @@ class _Worker:
                     engine = pyttsx3.init()
                     _silence_driver()
                 future.set_result(self._say(engine, text, settings))
+            except UnknownVoice as exc:
+                future.set_exception(exc)
             except Exception as exc:  # noqa: BLE001 - reported to the caller; the worker stays up
                 engine = None  # start afresh next time
                 future.set_exception(TTSError(f"speech synthesis failed: {type(exc).__name__}: {exc}"))
@@ -78,7 +84,7 @@ class _Worker:
             voices = engine.getProperty("voices")  # type: ignore[attr-defined]
             match = next((v for v in voices if settings.voice in (v.id, v.name) or settings.voice in v.id), None)
             if match is None:
-                raise TTSError(f"no voice matching {settings.voice!r}")
+                raise UnknownVoice(f"no voice matching {settings.voice!r}")
             engine.setProperty("voice", match.id)  # type: ignore[attr-defined]
         # pyttsx3's espeak driver sometimes drops a whole utterance (seen: a 214-character text ending in "."
         # wrote nothing, the same text plus a space was fine). Retry that way, then sentence by sentence.
