@@ -40,20 +40,14 @@ def code(matrix: np.ndarray, values: np.ndarray | None = None) -> Coded:
     return Coded(vals, counts)
 
 
-def distance(values: np.ndarray, level: Level, marginals: np.ndarray | None = None) -> np.ndarray:
-    """Krippendorff's squared difference functions delta^2(c, k) over the value set."""
+def distance(values: np.ndarray, level: Literal["nominal", "interval"]) -> np.ndarray:
+    """Krippendorff's squared difference delta^2(c, k) for the metrics that do not depend on the data
+    (the ordinal one uses the value totals: see `_alpha_batch`)."""
     v = np.asarray(values, dtype=float)
     if level == "nominal":
         return 1.0 - np.eye(len(v))
     if level == "interval":
         return (v[:, None] - v[None, :]) ** 2
-    if level == "ordinal":
-        # (sum of marginals from c to k, minus half of the two ends)^2, with the pairable value totals n_g.
-        assert marginals is not None
-        cum = np.concatenate([[0.0], np.cumsum(marginals)])
-        lo, hi = np.minimum.outer(np.arange(len(v)), np.arange(len(v))), np.maximum.outer(np.arange(len(v)), np.arange(len(v)))
-        between = cum[hi + 1] - cum[lo]
-        return (between - (marginals[:, None] + marginals[None, :]) / 2.0) ** 2
     raise ValueError(f"unknown level {level!r}")
 
 
@@ -70,15 +64,11 @@ def _item_coincidences(counts: np.ndarray) -> np.ndarray:
 
 def alpha_from_coincidences(o: np.ndarray, values: np.ndarray, level: Level) -> float | None:
     """Alpha from a coincidence matrix; None where it is undefined (no pairable values, or no variation)."""
-    n_c = o.sum(axis=1)
-    n = n_c.sum()
-    if n <= 1:
-        return None
-    d = distance(values, level, n_c)
-    d_e = float(n_c @ d @ n_c)
-    if d_e <= 0:
-        return None
-    return 1.0 - (n - 1) * float((o * d).sum()) / d_e
+    return _finite(_alpha_batch(o[None], values, level)[0])
+
+
+def _finite(v: float) -> float | None:
+    return float(v) if math.isfinite(v) else None
 
 
 def alpha(matrix_or_coded: np.ndarray | Coded, level: Level = "nominal") -> float | None:
@@ -93,26 +83,7 @@ def ac1(matrix_or_coded: np.ndarray | Coded) -> float | None:
     """Gwet's AC1 for many raters with missing ratings (Gwet 2008): agreement over items with two or more
     ratings, chance agreement from category shares over items with at least one; None with one category."""
     c = matrix_or_coded if isinstance(matrix_or_coded, Coded) else code(matrix_or_coded)
-    return _ac1_from_counts(c.counts)
-
-
-def _ac1_from_counts(counts: np.ndarray, weights: np.ndarray | None = None) -> float | None:
-    q = counts.shape[1]
-    if q < 2:
-        return None
-    r = counts.sum(axis=1)
-    w = np.ones(len(r)) if weights is None else weights
-    two = (r >= 2) & (w > 0)
-    one = (r >= 1) & (w > 0)
-    if not two.any():
-        return None
-    pa_i = (counts[two] * (counts[two] - 1)).sum(axis=1) / (r[two] * (r[two] - 1))
-    pa = float((w[two] * pa_i).sum() / w[two].sum())
-    pi = (w[one, None] * counts[one] / r[one, None]).sum(axis=0) / w[one].sum()
-    pe = float((pi * (1 - pi)).sum() / (q - 1))
-    if pe >= 1:
-        return None
-    return (pa - pe) / (1 - pe)
+    return _finite(_ac1_batch(c.counts, np.ones((1, c.counts.shape[0])))[0])
 
 
 def bootstrap_ci(coded: Coded, statistic: Literal["alpha_nominal", "alpha_ordinal", "alpha_interval", "ac1"],
@@ -148,7 +119,7 @@ def _alpha_batch(o: np.ndarray, values: np.ndarray, level: Level) -> np.ndarray:
         lo, hi = np.minimum.outer(idx, idx), np.maximum.outer(idx, idx)
         d = (cum[:, hi + 1] - cum[:, lo] - (n_c[:, :, None] + n_c[:, None, :]) / 2.0) ** 2
     else:
-        d = np.broadcast_to(distance(values, level), o.shape)
+        d = np.broadcast_to(distance(values, level), o.shape)  # type: ignore[arg-type]
     d_e = np.einsum("bi,bij,bj->b", n_c, d, n_c)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where((d_e > 0) & (n > 1), 1.0 - (n - 1) * (o * d).sum(axis=(1, 2)) / d_e, np.nan)
@@ -226,10 +197,6 @@ class GroupAgreement:
 
 def _r(v: float | None) -> float | None:
     return None if v is None or not math.isfinite(v) else round(float(v), 6)
-
-
-def _finite(v: float) -> float | None:
-    return float(v) if math.isfinite(v) else None
 
 
 def group_agreement(matrix: np.ndarray, in_group: np.ndarray, *, values: np.ndarray | None = None,
