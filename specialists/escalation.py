@@ -60,6 +60,7 @@ from specialists import knowledge as kn
 from specialists.base import SpecialistResult, TurnContext, Utterance
 from specialists.findings import Finding, Level, level_rank
 from specialists.text.context import Proxy, Scope, answer_polarity, normalize, proxy_for_turn, scope
+from specialists.text.numbers import UNITS
 
 GUIDANCE: dict[str, str] = {
     "emergency": "Tell the patient to call 911 now (or have someone call), stay on the line, do not continue the checklist",
@@ -501,7 +502,6 @@ _WHEN = re.compile(
     r"\b(?P<before>at discharge|when i left the hospital|dry weight|used to be|before)\b",
     re.I,
 )
-_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
 def _days_ago(text: str, r: Any, today: dt.date) -> float | None:
@@ -523,7 +523,7 @@ def _days_ago(text: str, r: Any, today: dt.date) -> float | None:
             return 7.0
         if m.group("n"):
             n = m.group("n")
-            return float(n) if n.isdigit() else float(_SMALL[n.lower()])
+            return float(n) if n.isdigit() else float(UNITS[n.lower()])
         if m.group("wd"):
             return float((today.weekday() - _WEEKDAYS.index(m.group("wd").lower())) % 7 or 7)
         return None if m.group("before") is None else 7.0

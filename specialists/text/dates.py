@@ -18,6 +18,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from specialists.text.numbers import ORDINAL_UNITS as _ORD_UNITS
+from specialists.text.numbers import ORDINALS as _ORDINALS
+from specialists.text.numbers import TEENS as _TEENS
+from specialists.text.numbers import TENS as _TENS
+from specialists.text.numbers import UNITS as _UNITS
+
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
     "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
@@ -29,17 +35,6 @@ WEEKDAYS = {
     "monday": 0, "tuesday": 1, "tues": 1, "wednesday": 2, "thursday": 3, "thurs": 3, "friday": 4,
     "saturday": 5, "sunday": 6,
 }
-_UNITS = {"zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-          "eight": 8, "nine": 9}
-_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-          "seventeen": 17, "eighteen": 18, "nineteen": 19}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-         "eighty": 80, "ninety": 90}
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-             "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
-             "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
-             "twentieth": 20, "thirtieth": 30}
-_ORD_UNITS = {k: v for k, v in _ORDINALS.items() if v < 10}
 
 _TOKEN = re.compile(r"\d+(?:st|nd|rd|th)?(?![A-Za-z])|[A-Za-z]+(?:'[A-Za-z]+)?|[^\sA-Za-z\d]")
 # Written numeric forms, found before the token grammar runs.
@@ -141,7 +136,7 @@ def _merge_number_words(toks: list[_Tok]) -> list[_Tok]:
             if j < len(toks) and toks[j].low == "-" and j + 1 < len(toks):
                 j += 1
             nxt = toks[j].low if j < len(toks) else ""
-            if nxt in _UNITS and nxt not in {"zero", "oh"} and j > i:
+            if nxt in _UNITS and nxt != "zero" and j > i:
                 out.append(_Tok(w, t.start, toks[j].end, _TENS[w] + _UNITS[nxt], False, 0, j - i + 1))
                 i = j + 1
                 continue
@@ -152,7 +147,7 @@ def _merge_number_words(toks: list[_Tok]) -> list[_Tok]:
             out.append(_Tok(w, t.start, t.end, _TENS[w]))
         elif w in _TEENS:
             out.append(_Tok(w, t.start, t.end, _TEENS[w]))
-        elif w in _UNITS and w != "oh":
+        elif w in _UNITS:
             out.append(_Tok(w, t.start, t.end, _UNITS[w]))
         elif w in _ORDINALS:
             out.append(_Tok(w, t.start, t.end, _ORDINALS[w], True))
