@@ -187,15 +187,20 @@ def get_session(session: Session, call_id: str) -> CallSession | None:
     return session.get(CallSession, call_id)
 
 
+def _existing_call(session: Session, call_id: str) -> CallSession:
+    call = session.get(CallSession, call_id)
+    if call is None:
+        raise LookupError(f"no call session {call_id!r}")
+    return call
+
+
 def add_turn(
     session: Session, call_id: str, turn: TurnData, *, state: Mapping[str, Any] | None = None
 ) -> Turn:
     """Store one turn with its drafts, findings and escalations (and, given `state`, the call's
     new state) all together: on any error nothing of it remains and the error propagates."""
     with session.begin_nested():
-        call = session.get(CallSession, call_id)
-        if call is None:
-            raise LookupError(f"no call session {call_id!r}")
+        call = _existing_call(session, call_id)
         index = turn.index
         if index is None:
             last = session.scalar(select(func.max(Turn.index)).where(Turn.session_id == call_id))
@@ -249,9 +254,7 @@ def set_turn_audio(session: Session, call_id: str, index: int, *, agent_audio_pa
 
 
 def set_call_audio(session: Session, call_id: str, audio_path: str) -> None:
-    call = session.get(CallSession, call_id)
-    if call is None:
-        raise LookupError(f"no call session {call_id!r}")
+    call = _existing_call(session, call_id)
     call.audio_path = audio_path
     session.flush()
 
@@ -269,9 +272,7 @@ def end_session(
     state: Mapping[str, Any] | None = None,
 ) -> CallSession:
     """Close a call (`status` "ended", or "failed")."""
-    call = session.get(CallSession, call_id)
-    if call is None:
-        raise LookupError(f"no call session {call_id!r}")
+    call = _existing_call(session, call_id)
     call.status = status
     call.ended_at = utcnow()
     if summary is not None:
