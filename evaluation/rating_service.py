@@ -73,11 +73,10 @@ def _store(session: Session, rater: Rater, call_id: str, form: Form, answers: di
     form_id = _form_row(session, form)
     for q in form.questions:
         answer = answers.get(q.id)
-        text = str(answer) if answer is not None and q.type in ("text", "yes_no_unsure", "choice") else None
-        value = form.code(q.id, answer) if q.type != "text" else None
-        if q.type == "likert5" and answer is not None:
-            text = None
-        repository.save_rating(session, rater.id, call_id, q.id, value, text_value=text, form_id=form_id, status=status)
+        # Words are kept as words (and coded as numbers where the form gives a code); Likert answers are numbers.
+        text = str(answer) if answer is not None and q.type != "likert5" else None
+        repository.save_rating(session, rater.id, call_id, q.id, form.code(q.id, answer), text_value=text,
+                               form_id=form_id, status=status)
     for (turn, flag), comment in flags.items():
         if flag not in form.turn_flags:
             raise UserError(f"unknown turn flag {flag!r}")

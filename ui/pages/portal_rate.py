@@ -96,11 +96,12 @@ with rating:
                                          index=q.options.index(before) if before in q.options else None)
         else:
             answers[q.id] = st.text_area(label, value=before or "", key=key, disabled=state.submitted) or None
-    if not state.submitted and (answers != {k: v for k, v in state.answers.items()} or flags != state.flags):
-        # Every change is kept as a draft right away: a closed browser loses nothing.
+    given = {k: v for k, v in answers.items() if v is not None}
+    if not state.submitted and (given != state.answers or flags != state.flags):
+        # Every change is kept as a draft right away (and only a change): a closed browser loses nothing.
         try:
             with database().transaction() as s:
-                save_draft(s, user, call_id, form, {k: v for k, v in answers.items() if v is not None}, flags)
+                save_draft(s, user, call_id, form, given, flags)
             st.caption("Draft saved automatically.")
         except UserError as exc:
             st.warning(f"Not saved yet: {exc}")
