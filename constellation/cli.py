@@ -321,35 +321,86 @@ def escalations_list(
 # ---------------------------------------------------------------- replay
 @app.command("replay")
 def replay_cmd(
-    cases: Annotated[Path, typer.Option("--cases", help="Cases file, JSON Lines (CONTRACT.md §3).")],
     out: Annotated[Path, typer.Option("--out", help="Report file to write (JSON).")],
-    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes.")] = 1,
+    cases: Annotated[Path | None, typer.Option(
+        "--cases", help="Cases (CONTRACT.md §3) and/or whole transcripts, JSON Lines.")] = None,
+    transcripts: Annotated[Path | None, typer.Option("--transcripts", help="Transcripts, JSON Lines (one call per line).")] = None,
+    calls: Annotated[str | None, typer.Option(
+        "--calls", help="Replay calls stored in the database: 'all' or comma-separated call ids.")] = None,
+    config: Annotated[list[Path] | None, typer.Option(
+        "--config", help="Engine configuration (YAML); repeat to compare several.")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes (deterministic engine).")] = 1,
+    ray: Annotated[str | None, typer.Option("--ray", help="Run on a Ray cluster at this address (host:port or 'auto').")] = None,
+    markdown: Annotated[Path | None, typer.Option("--markdown", help="Also write the comparison as Markdown.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Also write a self-contained HTML report with charts.")] = None,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Discard stored results of the same run and judge every case again.")] = False,
+    db: DbOption = None,
 ) -> None:
-    """Run every case through the specialists and write the report with per-kind precision/recall/F1."""
+    """Run cases through the specialists (or several engine configurations) and write the report.
+
+    Results are stored case by case in the database: the same command after an interruption resumes where it
+    stopped, and the dashboard (constellation ui) shows the run."""
     import json
 
-    from evaluation.replay import latency_summary, read_cases, replay
+    from constellation.storage import open_database
+    from constellation.storage.database import default_db_url
+    from evaluation.replay import latency_summary
+    from evaluation.replay_config import load_configs
+    from evaluation.replay_report import render_html, render_markdown
+    from evaluation.replay_runner import Interrupted, run_configs
+    from evaluation.replay_sources import from_cases_file, from_stored_calls
+    from evaluation.replay_store import ReplayStore
 
-    if out.exists() and out.is_dir():
-        raise UserError(f"--out {out}: is a directory")
-    total = len(read_cases(cases).cases)
-    bar = _progress(total, "replay")
-    report = replay(cases, workers=workers, progress=bar)
+    given = [n for n, v in (("--cases", cases), ("--transcripts", transcripts), ("--calls", calls)) if v is not None]
+    if len(given) != 1:
+        raise UserError("give exactly one of --cases FILE, --transcripts FILE or --calls all|ID,..."
+                        + (f" (got {' and '.join(given)})" if given else ""))
+    for path, flag in ((out, "--out"), (markdown, "--markdown"), (html, "--html")):
+        if path is not None and path.is_dir():
+            raise UserError(f"{flag} {path}: is a directory")
+    configs = load_configs(list(config or []))
+    database = open_database(db or default_db_url())
+    if calls is not None:
+        ids = None if calls.strip().lower() == "all" else [c.strip() for c in calls.split(",") if c.strip()]
+        source = from_stored_calls(database, ids)
+    else:
+        source = from_cases_file(cases or transcripts)  # type: ignore[arg-type]
+    if workers > 1 and any(c.engine != "deterministic" for c in configs) and not ray:
+        _err("note: model engines run in one process with bounded concurrency (the configuration's "
+             "`concurrency`); --workers applies to deterministic configurations")
+    bar = _progress(len(source.cases) * max(1, len(configs)), "replay")
+    try:
+        report = run_configs(source, configs if config else [], store=ReplayStore(database), workers=workers,
+                             ray_address=ray, progress=bar, notice=_err, fresh=fresh)
+    except Interrupted as exc:
+        bar(0, done=True)
+        _fail(130, f"interrupted: {exc}. Every judged case is stored; run the same command again to resume.")
     bar(0, done=True)
     _write_atomically(out, json.dumps(report, indent=1) + "\n")
+    if markdown:
+        _write_atomically(markdown, render_markdown(report, source))
+    if html:
+        _write_atomically(html, render_html(report, source))
     for err in report.get("errors", []):
         _err(f"line {err['line']}: {err['error']}")
-    failed = [c for c in report["cases"] if "error" in c]
-    for c in failed:
-        _err(f"case {c['id']}: {c['error']}")
-    summary = f"{len(report['cases'])} cases ({len(failed)} errors) -> {out}"
-    if "micro" in report:
-        m = report["micro"]
-        summary += f"; micro P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f}"
-    lat = latency_summary(report)
-    if lat:
-        summary += f"; latency p50 {lat['p50_ms']:.2f} ms, p95 {lat['p95_ms']:.2f} ms"
-    typer.echo(summary)
+    for c in report["cases"]:  # a case that cannot be judged fails the same way in every configuration
+        if "error" in c:
+            _err(f"case {c['id']}: {c['error']}")
+    for run in report.get("runs", [report]):
+        failed = [c for c in run["cases"] if "error" in c]
+        summary = f"{run['engine'].get('config', 'deterministic')}: {len(run['cases'])} cases ({len(failed)} errors)"
+        if "micro" in run:
+            m = run["micro"]
+            summary += f"; micro P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f}"
+        lat = latency_summary(run)
+        if lat:
+            summary += f"; latency p50 {lat['p50_ms']:.2f} ms, p95 {lat['p95_ms']:.2f} ms"
+        if run.get("model_failures"):
+            summary += f"; {run['model_failures']} failed model calls"
+        typer.echo(summary)
+    for name, cmp in report.get("comparison", {}).get("configs", {}).items():
+        typer.echo(f"{name}: call-level clean rate {cmp['call_clean_rate']}, {len(cmp['wrong_cases'])} cases wrong")
+    typer.echo(f"-> {out}" + "".join(f", {p}" for p in (markdown, html) if p))
 
 
 def _progress(total: int, label: str):  # noqa: ANN202 - a small closure
@@ -392,6 +443,31 @@ def bench_specialists_cmd(
     typer.echo(f"specialists, deterministic, {result['cases']} cases x {result['repeat']} ({result['cpu']}): "
                f"latency per turn mean {lat['mean']:.2f} ms, p50 {lat['p50']:.2f} ms, p95 {lat['p95']:.2f} ms, "
                f"max {lat['max']:.2f} ms; throughput {result['throughput_cases_per_s']:.0f} cases/s")
+    typer.echo(json.dumps(result))
+
+
+@bench_app.command("replay")
+def bench_replay_cmd(
+    cases: Annotated[Path, typer.Option("--cases", help="Cases file (JSON Lines, CONTRACT.md §3).")],
+    workers: Annotated[str, typer.Option(help="Worker-process counts to compare, comma-separated.")] = "1,2",
+    passes: Annotated[int, typer.Option(min=1, help="Passes over the cases per worker count (each starts cold).")] = 10,
+) -> None:
+    """Deterministic replay throughput with 1, 2, ... worker processes (cases/s) and the speed-up."""
+    import json
+
+    from evaluation.bench import bench_replay_scaling
+
+    try:
+        counts = tuple(sorted({int(w) for w in workers.split(",") if w.strip()}))
+    except ValueError:
+        raise UserError(f"--workers {workers}: give whole numbers, e.g. 1,2") from None
+    if not counts or min(counts) < 1:
+        raise UserError("--workers: give at least one count of 1 or more")
+    result = bench_replay_scaling(cases, counts, passes)
+    for n, run in result["runs"].items():
+        typer.echo(f"replay, deterministic, {n} worker process(es): {result['cases']} cases x {passes} passes in "
+                   f"{run['seconds']:.2f} s = {run['cases_per_s']:.0f} cases/s"
+                   + (f" ({result['speedup'][n]:.2f}x one process)" if "speedup" in result else ""))
     typer.echo(json.dumps(result))
 
 

@@ -45,6 +45,8 @@ class ModelSettings:
     temperature: float | None = None
     # Extra litellm completion arguments, e.g. {"mock_response": "..."} for offline tests.
     extra: dict[str, Any] = field(default_factory=dict)
+    # Extra litellm Router deployment parameters, e.g. {"rpm": 60, "tpm": 100000}.
+    router_params: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, prefix: str = "CONSTELLATION_MODEL") -> ModelSettings | None:
@@ -100,6 +102,7 @@ class LiteLLMTransport(httpx2.AsyncBaseTransport):
                 params["api_base"] = self.settings.api_base
             if self.settings.api_key:
                 params["api_key"] = self.settings.api_key
+            params.update(self.settings.router_params)
             self._router = litellm.Router(
                 model_list=[{"model_name": "primary", "litellm_params": params}],
                 num_retries=self.settings.max_retries,

@@ -6,6 +6,7 @@ import json
 import os
 import statistics
 import time
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -14,17 +15,24 @@ from evaluation.replay import Case, PlanCache, percentile, read_cases, run_case,
 
 def clear_text_memos() -> None:
     """Forget results memoised by utterance text, so a repeated pass costs what a first pass costs."""
-    import gc
-    from functools import _lru_cache_wrapper
-
     from specialists.text import drugs
 
     drugs._MEMO.clear()
-    for obj in gc.get_objects():
-        # Bounded LRU caches hold per-text (and per-plan) results; unbounded ones (@cache) hold the loaded knowledge.
-        if isinstance(obj, _lru_cache_wrapper) and getattr(obj, "__module__", "").startswith("specialists") \
-                and obj.cache_parameters()["maxsize"] is not None:
-            obj.cache_clear()
+    for memo in _text_memos():
+        memo.cache_clear()
+
+
+@cache
+def _text_memos() -> list[Any]:
+    """The specialists' bounded LRU caches (per-text and per-plan results), found once per process; unbounded
+    ones (@cache) hold the loaded knowledge and are kept."""
+    import gc
+    from functools import _lru_cache_wrapper
+
+    warm_up()
+    return [obj for obj in gc.get_objects()
+            if isinstance(obj, _lru_cache_wrapper) and getattr(obj, "__module__", "").startswith("specialists")
+            and obj.cache_parameters()["maxsize"] is not None]
 
 
 def pin_to_one_core() -> str:
@@ -136,3 +144,67 @@ def bench_parallelism(delay_s: float = 0.2, n: int = 5) -> dict[str, Any]:
     one = min(asyncio.run(stage(1)) for _ in range(3))
     many = min(asyncio.run(stage(n)) for _ in range(3))
     return {"one_specialist_s": round(one, 3), f"{n}_specialists_s": round(many, 3), "ratio": round(many / one, 3)}
+
+
+# ---------------------------------------------------------------- replay scaling across processes
+_LAST_PASS = {"n": -1}
+
+
+def _scaling_init(base: str, config: dict[str, Any], plan_refs: list[Any], barrier: Any, slots: Any) -> None:
+    """A worker loads everything once (dictionaries, specialists, care plans) and waits for the others, so the
+    timed part measures judging, not start-up. Each worker keeps to its own CPU (no migrations mid-run)."""
+    from evaluation.replay import run_chunk
+
+    with slots.get_lock():
+        slot = slots.value
+        slots.value += 1
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if cpus:
+        os.sched_setaffinity(0, {cpus[slot % len(cpus)]})
+
+    run_chunk(base, config, [Case("warm-up", 0, {"care_plan": ref, "turn": {"speaker": "patient", "text": "Hello."}})
+                             for ref in plan_refs])
+    barrier.wait()
+
+
+def _scaling_job(job: tuple[int, str, dict[str, Any], list[Case]]) -> int:
+    from evaluation.replay import run_chunk
+
+    pass_no, base, config, chunk = job
+    if _LAST_PASS["n"] != pass_no:  # each pass over the cases starts cold, as the first did
+        clear_text_memos()
+        _LAST_PASS["n"] = pass_no
+    return len(run_chunk(base, config, chunk))
+
+
+def _ready() -> None:
+    """Answered only by a worker whose initializer finished, i.e. after every worker's (they wait on one barrier)."""
+
+
+def bench_replay_scaling(cases_path: Path, workers: tuple[int, ...] = (1, 2), passes: int = 10,
+                         chunk: int = 25) -> dict[str, Any]:
+    """Deterministic replay throughput (cases/s) with each number of worker processes, start-up excluded."""
+    import multiprocessing as mp
+
+    from evaluation.replay import _chunks
+    from evaluation.replay_config import default_config
+    from evaluation.replay_sources import from_cases_file
+
+    source = from_cases_file(cases_path)
+    base, config = str(source.base), default_config().model_dump(mode="json")
+    plan_refs = list({json.dumps(c.data.get("care_plan"), sort_keys=True): c.data.get("care_plan")
+                      for c in source.cases}.values())
+    jobs = [(p, base, config, c) for p in range(passes) for c in _chunks(source.cases, chunk)]
+    out: dict[str, Any] = {"cases": len(source.cases), "passes": passes, "cpus": os.cpu_count(), "runs": {}}
+    for n in workers:
+        ctx = mp.get_context("spawn")
+        with ctx.Pool(n, initializer=_scaling_init, initargs=(base, config, plan_refs, ctx.Barrier(n), ctx.Value("i", 0))) as pool:
+            pool.apply(_ready)
+            started = time.perf_counter()
+            done = sum(pool.imap_unordered(_scaling_job, jobs))
+            elapsed = time.perf_counter() - started
+        out["runs"][n] = {"seconds": round(elapsed, 3), "cases_per_s": round(done / elapsed, 1)}
+    if 1 in out["runs"]:
+        base_rate = out["runs"][1]["cases_per_s"]
+        out["speedup"] = {n: round(r["cases_per_s"] / base_rate, 3) for n, r in out["runs"].items()}
+    return out

@@ -7,6 +7,7 @@ number. Only a file with no usable case at all is bad input.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import time
@@ -14,15 +15,18 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from careplans import CarePlan, CarePlanError
 from careplans.loader import load_from_text, plan_from_data, read_text
 from constellation.errors import UserError
 from specialists.base import TurnContext, Utterance
 from specialists.findings import KEYS, Finding
-from specialists.panel import run_panel
 from specialists.registry import all_specialists
+
+if TYPE_CHECKING:
+    from evaluation.engines import Judgement, ReplayEngine
+    from evaluation.replay_config import ReplayConfig
 
 MAX_TURN_CHARS = 4000  # longer turns are cut (and the cut reported): no real utterance is this long
 MAX_CASES_BYTES = 512 * 1024 * 1024
@@ -33,6 +37,12 @@ class Case:
     id: str
     line: int
     data: dict[str, Any]
+
+    @property
+    def conversation(self) -> str:
+        from evaluation.compare import conversation_key
+
+        return conversation_key(self.data)
 
 
 @dataclass
@@ -128,34 +138,57 @@ def _utterance(raw: Any, what: str) -> Utterance:
     return Utterance(raw["speaker"], raw["text"])
 
 
-def run_case(case: Case, plans: PlanCache) -> dict[str, Any]:
-    """One case through the specialist panel -> the report's case entry."""
-    started = time.perf_counter()
-    entry: dict[str, Any] = {"id": case.id, "findings": []}
+def prepare(case: Case, plans: PlanCache) -> tuple[TurnContext | None, dict[str, Any]]:
+    """A case's turn context and its report entry so far; no context (and an `error` in the entry) when the
+    case cannot be judged."""
+    entry: dict[str, Any] = {"id": case.id, "findings": [], "latency_ms": 0.0}
     try:
         plan = plans.get(case.data.get("care_plan"))
     except CarePlanError as exc:
         entry["error"] = "care plan could not be loaded: " + "; ".join(str(p) for p in exc.problems) if exc.problems \
             else "care plan could not be loaded: missing or not a path or an object"
-        entry["latency_ms"] = 0.0
-        return entry
+        return None, entry
     try:
         turn = _utterance(case.data.get("turn"), "turn")
         history = [_utterance(u, f"history[{i}]") for i, u in enumerate(case.data.get("history") or [])]
     except ValueError as exc:
         entry["error"] = str(exc)
-        entry["latency_ms"] = 0.0
-        return entry
+        return None, entry
     if len(turn.text) > MAX_TURN_CHARS:
         entry["warning"] = f"turn text cut from {len(turn.text)} to {MAX_TURN_CHARS} characters"
         turn = Utterance(turn.speaker, turn.text[:MAX_TURN_CHARS])
-    today = _today(case.data.get("today"))
     ctx = TurnContext(plan=plan, turn=turn, history=history,
-                      identity_verified=bool(case.data.get("identity_verified", False)), today=today)
-    result = run_panel(ctx, all_specialists())
-    entry["findings"] = [f.to_contract() for f in result.findings]
+                      identity_verified=bool(case.data.get("identity_verified", False)),
+                      today=_today(case.data.get("today")))
+    return ctx, entry
+
+
+def _finish(entry: dict[str, Any], judged: Judgement, started: float) -> dict[str, Any]:
+    entry["findings"] = [f.to_contract() for f in judged.findings]
     entry["latency_ms"] = round((time.perf_counter() - started) * 1000, 3)
+    entry["specialist_latency_ms"] = judged.specialist_latency_ms
+    if judged.model_errors:
+        entry["model_errors"] = judged.model_errors
     return entry
+
+
+def run_case(case: Case, plans: PlanCache, engine: ReplayEngine | None = None) -> dict[str, Any]:
+    """One case through a deterministic engine (by default every specialist) -> the report's case entry."""
+    started = time.perf_counter()
+    ctx, entry = prepare(case, plans)
+    if ctx is None:
+        return entry
+    return _finish(entry, (engine or default_engine()).judge(ctx), started)
+
+
+async def arun_case(case: Case, plans: PlanCache, engine: ReplayEngine, limit: asyncio.Semaphore) -> dict[str, Any]:
+    """One case through a model engine, at most `limit` cases at once."""
+    async with limit:
+        started = time.perf_counter()
+        ctx, entry = prepare(case, plans)
+        if ctx is None:
+            return entry
+        return _finish(entry, await engine.ajudge(ctx), started)
 
 
 def _today(raw: Any) -> dt.date:
@@ -214,11 +247,49 @@ def warm_up() -> None:
     all_specialists()
 
 
-def _run_chunk(args: tuple[str, list[Case]]) -> list[dict[str, Any]]:
-    base, cases = args
+def default_engine() -> ReplayEngine:
+    from evaluation.engines import build_engine
+    from evaluation.replay_config import default_config
+
+    return _engine_for(default_config(), build_engine)
+
+
+_ENGINES: dict[str, ReplayEngine] = {}
+_PLANS: dict[str, PlanCache] = {}
+_LOOP: asyncio.AbstractEventLoop | None = None
+
+
+def _engine_for(config: ReplayConfig, build: Callable[[ReplayConfig], ReplayEngine]) -> ReplayEngine:
+    """One engine per configuration per process (model clients and agents are built once)."""
+    key = config.digest()
+    if key not in _ENGINES:
+        _ENGINES[key] = build(config)
+    return _ENGINES[key]
+
+
+def run_chunk(base: str, config_data: dict[str, Any], cases: list[Case]) -> list[dict[str, Any]]:
+    """Cases through one configuration, in this process: one after another for the deterministic engine,
+    concurrently (bounded by the configuration's `concurrency`) for a model engine. Used in-process, by
+    worker processes and by Ray tasks alike; `config_data` is the configuration as plain data so it pickles."""
+    global _LOOP
+    from evaluation.engines import build_engine
+    from evaluation.replay_config import ReplayConfig
+
+    config = ReplayConfig.model_validate(config_data)
     warm_up()
-    plans = PlanCache(Path(base))
-    return [run_case(c, plans) for c in cases]
+    engine = _engine_for(config, build_engine)
+    plans = _PLANS.setdefault(base, PlanCache(Path(base)))  # care plans loaded once per process, not per chunk
+    if not engine.uses_model:
+        return [run_case(c, plans, engine) for c in cases]
+
+    async def run_all() -> list[dict[str, Any]]:
+        limit = asyncio.Semaphore(config.concurrency)
+        return list(await asyncio.gather(*(arun_case(c, plans, engine, limit) for c in cases)))
+
+    # One loop per process, kept: model clients made on it stay usable for the next chunk.
+    if _LOOP is None or _LOOP.is_closed():
+        _LOOP = asyncio.new_event_loop()
+    return _LOOP.run_until_complete(run_all())
 
 
 def _chunks(cases: list[Case], size: int) -> Iterator[list[Case]]:
@@ -227,39 +298,11 @@ def _chunks(cases: list[Case], size: int) -> Iterator[list[Case]]:
 
 
 def replay(cases_path: Path, *, workers: int = 1, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
-    """The CONTRACT.md §3 report for a cases file."""
-    parsed = read_cases(cases_path)
-    base = str(cases_path.resolve().parent)
-    results: list[dict[str, Any]] = []
-    if workers <= 1:
-        warm_up()
-        plans = PlanCache(Path(base))
-        for case in parsed.cases:
-            results.append(run_case(case, plans))
-            if progress:
-                progress(1)
-    else:
-        import multiprocessing as mp
+    """The CONTRACT.md §3 report for a cases file, every specialist deterministic, nothing stored."""
+    from evaluation.replay_runner import run_configs
+    from evaluation.replay_sources import from_cases_file
 
-        size = max(1, min(50, len(parsed.cases) // (workers * 4) or 1))
-        with mp.get_context("spawn").Pool(workers) as pool:
-            for chunk in pool.imap(_run_chunk, ((base, c) for c in _chunks(parsed.cases, size))):
-                results.extend(chunk)
-                if progress:
-                    progress(len(chunk))
-    scored = [(c.data.get("expected") or [], r["findings"]) for c, r in zip(parsed.cases, results, strict=True)
-              if "expected" in c.data and "error" not in r]
-    report: dict[str, Any] = {
-        "cases": results,
-        "metrics": {k: v for k, v in metrics(scored).items() if k != "micro"} if scored else {},
-        "engine": {"specialists": "deterministic", "model": None,
-                   "names": [s.name for s in all_specialists()]},
-    }
-    if scored:
-        report["micro"] = metrics(scored)["micro"]
-    if parsed.errors:
-        report["errors"] = parsed.errors
-    return report
+    return run_configs(from_cases_file(cases_path), [], workers=workers, progress=progress)
 
 
 def percentile(values: Iterable[float], q: float) -> float:

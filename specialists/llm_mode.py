@@ -43,6 +43,7 @@ class ProposedFinding(BaseModel):
     direction: Literal["low", "high"] | None = None
     level: Literal["routine", "urgent", "emergency"] | None = None
     claim_type: Literal["medication", "dose", "lab_value", "appointment", "diagnosis", "instruction"] | None = None
+    confidence: float | None = Field(default=None, ge=0, le=1, description="how sure the model is, 0 to 1")
     explanation: str = ""
 
 
@@ -69,6 +70,8 @@ class LLMSpecialist:
     core: Specialist
     model: Any  # a pydantic-ai Model (or model name) — see constellation.llm.pydantic_model
     timeout_s: float = 15.0
+    # Proposals the model itself rates below this confidence are dropped (one stating none is kept).
+    min_confidence: float = 0.0
     name: str = field(init=False)
     speakers: frozenset[str] = field(init=False)
 
@@ -98,50 +101,59 @@ class LLMSpecialist:
         except Exception as exc:  # noqa: BLE001 - the model is optional; the core's findings stand
             base.guidance.append(f"({self.name} model review unavailable: {type(exc).__name__})")
             return base
-        extra = [f for p in review.additional_findings if (f := self._accept(p)) is not None]
+        extra = [f for p in review.additional_findings
+                 if (f := accept_proposal(p, self.name, min_confidence=self.min_confidence)) is not None]
         findings = dedupe(base.findings + extra)  # core findings first: never removed or replaced
         guidance = list(base.guidance)
         if review.explanation:
             guidance.append(f"{self.name} review: {review.explanation}")
         return SpecialistResult(findings=findings, guidance=guidance, state=dict(base.state))
 
-    def _accept(self, p: ProposedFinding) -> Finding | None:
-        if p.kind not in OWNED_KINDS.get(self.name, frozenset()):
+
+def accept_proposal(p: ProposedFinding, owner: str, *, min_confidence: float = 0.0,
+                    urgency_from_kind: bool = True) -> Finding | None:
+    """A model's proposed finding as a Finding, or None when it is not one `owner` may raise: wrong kind, a drug
+    that does not resolve to one canonical generic name, an unknown analyte, a missing key, or a confidence
+    below `min_confidence`. With `urgency_from_kind`, kinds the policy always escalates (routine) say so."""
+    if p.kind not in OWNED_KINDS.get(owner, frozenset()):
+        return None
+    if min_confidence > 0 and p.confidence is not None and p.confidence < min_confidence:
+        return None
+    data: dict[str, Any] = {"kind": p.kind, "specialist": f"{owner}:llm", "message": p.explanation or None,
+                            "confidence": p.confidence}
+    if "drug" in KEYS[p.kind]:
+        drug = _canonical_drug(p.drug)
+        if drug is None:
             return None
-        data: dict[str, Any] = {"kind": p.kind, "specialist": f"{self.name}:llm", "message": p.explanation or None}
-        if "drug" in KEYS[p.kind]:
-            drug = _canonical_drug(p.drug)
-            if drug is None:
-                return None
-            data["drug"] = drug
-        if p.kind == "interaction":
-            other = _canonical_drug(p.with_drug)
-            if other is None:
-                return None
-            data["with"] = other
-        if "analyte" in KEYS[p.kind]:
-            if p.analyte not in ANALYTES:
-                return None
-            data["analyte"] = p.analyte
-        if p.kind == "value_out_of_range":
-            if p.direction is None:
-                return None
-            data["direction"] = p.direction
-        if p.kind == "unsupported_claim":
-            if p.claim_type is None:
-                return None
-            data["claim_type"] = p.claim_type
-        if p.kind == "escalation":
-            if p.level is None:
-                return None
-            data["level"] = p.level
-            data["urgency"] = p.level
-        level: Level = "routine" if p.kind in {"not_in_care_plan", "missed_doses", "value_out_of_range"} else "none"
-        data.setdefault("urgency", level)
-        try:
-            return Finding.model_validate(data)
-        except ValueError:
+        data["drug"] = drug
+    if p.kind == "interaction":
+        other = _canonical_drug(p.with_drug)
+        if other is None:
             return None
+        data["with"] = other
+    if "analyte" in KEYS[p.kind]:
+        if p.analyte not in ANALYTES:
+            return None
+        data["analyte"] = p.analyte
+    if p.kind == "value_out_of_range":
+        if p.direction is None:
+            return None
+        data["direction"] = p.direction
+    if p.kind == "unsupported_claim":
+        if p.claim_type is None:
+            return None
+        data["claim_type"] = p.claim_type
+    if p.kind == "escalation":
+        if p.level is None:
+            return None
+        data["level"] = p.level
+        data["urgency"] = p.level
+    routine = urgency_from_kind and p.kind in {"not_in_care_plan", "missed_doses", "value_out_of_range"}
+    data.setdefault("urgency", "routine" if routine else "none")
+    try:
+        return Finding.model_validate(data)
+    except ValueError:
+        return None
 
 
 def _canonical_drug(name: str | None) -> str | None:
@@ -153,9 +165,10 @@ def _canonical_drug(name: str | None) -> str | None:
     return found[0] if found and len(found) == 1 else None
 
 
-def _prompt(ctx: TurnContext, base: SpecialistResult) -> str:
+def plan_summary(ctx: TurnContext) -> dict[str, Any]:
+    """The care plan as the model sees it: conditions, allergies, medications, targets, labs, appointments."""
     plan = ctx.plan
-    summary = {
+    return {
         "conditions": [c.name for c in plan.conditions],
         "allergies": [a.substance for a in plan.allergies],
         "medications": [{"name": m.name, "dose": str(m.dose) if m.dose else None, "frequency": m.frequency}
@@ -164,8 +177,16 @@ def _prompt(ctx: TurnContext, base: SpecialistResult) -> str:
         "recent_labs": [{"analyte": m.analyte, "value": m.value, "unit": m.unit, "date": str(m.date)} for m in plan.labs],
         "appointments": [{"when": str(a.when), "with": a.with_whom, "purpose": a.purpose} for a in plan.appointments],
     }
+
+
+def conversation_prompt(ctx: TurnContext) -> str:
+    """Care plan, identity state, the last eight utterances and the turn to check, as the model's prompt."""
     history = "\n".join(f"{u.speaker}: {u.text}" for u in ctx.history[-8:])
+    return (f"Care plan: {json.dumps(plan_summary(ctx))}\nToday: {ctx.today.isoformat()}\n"
+            f"Identity verified: {ctx.identity_verified}\n"
+            f"Conversation so far:\n{history}\nTurn to check ({ctx.turn.speaker}): {ctx.turn.text}")
+
+
+def _prompt(ctx: TurnContext, base: SpecialistResult) -> str:
     found = [f.to_contract() for f in base.findings]
-    return (f"Care plan: {json.dumps(summary)}\nIdentity verified: {ctx.identity_verified}\n"
-            f"Conversation so far:\n{history}\nTurn to check ({ctx.turn.speaker}): {ctx.turn.text}\n"
-            f"Deterministic findings: {json.dumps(found)}")
+    return f"{conversation_prompt(ctx)}\nDeterministic findings: {json.dumps(found)}"

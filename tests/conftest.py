@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,8 @@ SHARED_SAMPLES = next(p for p in (ROOT.parent / "shared" / "samples", ROOT / "te
                       if (p / "specialist_cases.jsonl").exists())
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+# Commands that store results (replay, chat) write to a throw-away data folder, never the checkout's.
+os.environ.setdefault("CONSTELLATION_DATA_DIR", tempfile.mkdtemp(prefix="constellation-tests-"))
 
 
 def free_port() -> int:

@@ -15,5 +15,6 @@ pages = [
     st.Page("pages/portal_rate.py", title="Rate calls", icon="📝", url_path="rate"),
     st.Page("pages/portal_analysis.py", title="Agreement analysis", icon="📊", url_path="analysis"),
     st.Page("pages/portal_admin.py", title="Portal admin", icon="🔐", url_path="admin"),
+    st.Page("pages/replay_dashboard.py", title="Replay dashboard", icon="🧪", url_path="replay"),
 ]
 st.navigation(pages).run()

@@ -387,9 +387,47 @@ class RatingAudit(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class ReplayRun(Base):
+    """One configuration run over one set of replay cases; its results are stored case by case so an
+    interrupted run resumes where it stopped. `run_key` is a digest of the configuration and the cases."""
+
+    __tablename__ = "replay_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_key: Mapped[str] = mapped_column(String(64), unique=True)
+    config_name: Mapped[str] = mapped_column(String(200))
+    config: Mapped[dict[str, Any]]
+    source: Mapped[str] = mapped_column(Text)  # what was replayed: a file path or "stored calls ..."
+    source_digest: Mapped[str] = mapped_column(String(64), index=True)
+    base_dir: Mapped[str] = mapped_column(Text)  # care-plan paths in cases are relative to this
+    n_cases: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+
+    results: Mapped[list[ReplayResult]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", passive_deletes=True, order_by="ReplayResult.position")
+
+
+class ReplayResult(Base):
+    """One case of a replay run: the case as replayed and what the configuration found."""
+
+    __tablename__ = "replay_results"
+    __table_args__ = (UniqueConstraint("run_id", "case_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("replay_runs.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    case_id: Mapped[str] = mapped_column(String(300))
+    conversation: Mapped[str] = mapped_column(Text)
+    case: Mapped[dict[str, Any]]
+    entry: Mapped[dict[str, Any]]  # the report's case entry: findings, latency, error
+
+    run: Mapped[ReplayRun] = relationship(back_populates="results")
+
+
 __all__ = [
     "ESCALATION_LEVELS", "ESCALATION_STATUSES", "NAMING_CONVENTION", "RATER_ROLES", "RATING_STATUSES",
     "SESSION_KINDS", "SESSION_STATUSES", "TURN_ESCALATION_LEVELS", "VERDICTS",
     "Assignment", "Base", "CallSession", "CarePlanRecord", "Draft", "Escalation", "Finding", "JSONDocument", "Rater",
-    "Rating", "RatingAudit", "RatingForm", "Turn", "UTCDateTime", "new_id", "utcnow",
+    "Rating", "RatingAudit", "RatingForm", "ReplayResult", "ReplayRun", "Turn", "UTCDateTime", "new_id", "utcnow",
 ]

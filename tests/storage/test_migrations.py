@@ -25,7 +25,7 @@ from .conftest import make_plan
 TABLES = {
     "care_plans", "call_sessions", "turns", "drafts", "findings", "escalations", "raters", "rating_forms",
     "assignments", "rating_audit",
-    "ratings",
+    "ratings", "replay_runs", "replay_results",
 }
 
 
