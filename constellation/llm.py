@@ -103,10 +103,14 @@ class LiteLLMTransport(httpx2.AsyncBaseTransport):
             if self.settings.api_key:
                 params["api_key"] = self.settings.api_key
             params.update(self.settings.router_params)
+            # With a requests/tokens-per-minute budget, litellm's usage-based routing holds it: a call over the
+            # budget raises a rate-limit error that the Router's retries wait out.
+            limited = any(k in self.settings.router_params for k in ("rpm", "tpm"))
             self._router = litellm.Router(
                 model_list=[{"model_name": "primary", "litellm_params": params}],
                 num_retries=self.settings.max_retries,
                 timeout=self.settings.timeout_s,
+                routing_strategy="usage-based-routing-v2" if limited else "simple-shuffle",
             )
         return self._router
 

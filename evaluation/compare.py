@@ -63,14 +63,17 @@ def _counts(results: Sequence[CaseResult], config: str) -> tuple[list[str], np.n
     return [*order, "micro"], arr
 
 
-def _prf(c: np.ndarray) -> np.ndarray:
-    """(..., 3) counts -> (..., 3) precision, recall, F1 (0 where undefined, as in replay's metrics)."""
+def _prf(c: np.ndarray, *, undefined: float = 0.0) -> np.ndarray:
+    """(..., 3) counts -> (..., 3) precision, recall, F1: 0 where a ratio is undefined, as in replay's metrics;
+    `undefined` (NaN for the bootstrap) where the kind does not occur at all, neither expected nor raised."""
     tp, fp, fn = c[..., 0], c[..., 1], c[..., 2]
     with np.errstate(divide="ignore", invalid="ignore"):
         p = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
         r = np.where(tp + fn > 0, tp / (tp + fn), 0.0)
         f = np.where(p + r > 0, 2 * p * r / (p + r), 0.0)
-    return np.stack([p, r, f], axis=-1)
+    out = np.stack([p, r, f], axis=-1)
+    out[(tp + fp + fn) == 0] = undefined
+    return out
 
 
 def compare(results: Sequence[CaseResult], configs: Sequence[str], *, n_boot: int = 1000, seed: int = 0,
@@ -93,13 +96,14 @@ def compare(results: Sequence[CaseResult], configs: Sequence[str], *, n_boot: in
         for j, kind in enumerate(kinds):
             full[:, all_kinds.index(kind)] = arr[:, j]
         point = _prf(full.sum(axis=0))
-        boot[config] = _prf(np.einsum("bc,ckx->bkx", weights, full))  # n_boot x kinds x 3
+        # A resample without the kind says nothing about it: it is left out of that kind's interval (NaN).
+        boot[config] = _prf(np.einsum("bc,ckx->bkx", weights, full), undefined=np.nan)  # n_boot x kinds x 3
         metrics = {}
         for j, kind in enumerate(all_kinds):
             support = int(full[:, j, 0].sum() + full[:, j, 2].sum())
             entry: dict[str, Any] = {"support": support}
             for m, name in enumerate(("precision", "recall", "f1")):
-                lo, hi = np.quantile(boot[config][:, j, m], [lo_q, hi_q])
+                lo, hi = _interval(boot[config][:, j, m], lo_q, hi_q, float(point[j, m]))
                 entry[name] = round(float(point[j, m]), 4)
                 entry[f"{name}_ci"] = [round(float(lo), 4), round(float(hi), 4)]
             metrics[kind] = entry
@@ -115,7 +119,15 @@ def compare(results: Sequence[CaseResult], configs: Sequence[str], *, n_boot: in
                  for k in all_kinds}
         report["differences"][f"{other} - {base}"] = {
             kind: {"f1": round(point[kind], 4),
-                   "f1_ci": [round(float(np.quantile(diff[:, j, 2], lo_q)), 4),
-                             round(float(np.quantile(diff[:, j, 2], hi_q)), 4)]}
+                   "f1_ci": [round(v, 4) for v in _interval(diff[:, j, 2], lo_q, hi_q, point[kind])]}
             for j, kind in enumerate(all_kinds)}
     return report
+
+
+def _interval(samples: np.ndarray, lo_q: float, hi_q: float, point: float) -> tuple[float, float]:
+    """Percentile interval over the resamples where the statistic is defined (the point itself if none is)."""
+    defined = samples[~np.isnan(samples)]
+    if not len(defined):
+        return point, point
+    lo, hi = np.quantile(defined, [lo_q, hi_q])
+    return float(lo), float(hi)

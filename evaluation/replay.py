@@ -22,6 +22,7 @@ from careplans.loader import load_from_text, plan_from_data, read_text
 from constellation.errors import UserError
 from specialists.base import TurnContext, Utterance
 from specialists.findings import KEYS, Finding
+from specialists.panel import run_panel
 from specialists.registry import all_specialists
 
 if TYPE_CHECKING:
@@ -279,6 +280,7 @@ def run_chunk(base: str, config_data: dict[str, Any], cases: list[Case]) -> list
     warm_up()
     engine = _engine_for(config, build_engine)
     plans = _PLANS.setdefault(base, PlanCache(Path(base)))  # care plans loaded once per process, not per chunk
+    _warm_plans(plans, cases)
     if not engine.uses_model:
         return [run_case(c, plans, engine) for c in cases]
 
@@ -290,6 +292,28 @@ def run_chunk(base: str, config_data: dict[str, Any], cases: list[Case]) -> list
     if _LOOP is None or _LOOP.is_closed():
         _LOOP = asyncio.new_event_loop()
     return _LOOP.run_until_complete(run_all())
+
+
+_WARMED: set[str] = set()
+WARM_UP_TURNS = (("patient", "Hello, I'm doing all right today."), ("agent", "Hello, this is your care team calling."))
+
+
+def _warm_plans(plans: PlanCache, cases: list[Case]) -> None:
+    """Load each care plan and its per-plan caches once per process on neutral turns, so a case's latency is
+    judging only, whichever configuration happens to meet a plan first."""
+    for case in cases:
+        ref = case.data.get("care_plan")
+        key = ref if isinstance(ref, str) else json.dumps(ref, sort_keys=True, default=str)
+        if key in _WARMED:
+            continue
+        _WARMED.add(key)
+        try:
+            plan = plans.get(ref)
+        except CarePlanError:
+            continue
+        for speaker, text in WARM_UP_TURNS:
+            run_panel(TurnContext(plan=plan, turn=Utterance(speaker, text), identity_verified=True),  # type: ignore[arg-type]
+                      all_specialists())
 
 
 def _chunks(cases: list[Case], size: int) -> Iterator[list[Case]]:

@@ -120,14 +120,20 @@ def _pool_job(job: tuple[str, dict[str, Any], list[Case]]) -> tuple[list[Case], 
 def _execute_ray(address: str, base: str, data: dict[str, Any], chunks: list[list[Case]], workers: int
                  ) -> Iterator[tuple[list[Case], list[dict[str, Any]]]]:
     """The same chunks as Ray tasks on a cluster; every node needs this project installed."""
+    from constellation.errors import UserError
+
     try:
         import ray
     except ImportError:
-        from constellation.errors import UserError
-
         raise UserError("--ray needs the ray package: pip install 'constellation-care[ray]'") from None
-    ray.init(address=address, ignore_reinit_error=True, log_to_driver=False,
-             runtime_env={"env_vars": {"LITELLM_LOCAL_MODEL_COST_MAP": "True"}})
+    _check_reachable(address)
+    try:
+        ray.init(address=address, ignore_reinit_error=True, log_to_driver=False,
+                 runtime_env={"env_vars": {"LITELLM_LOCAL_MODEL_COST_MAP": "True"}})
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        raise UserError(f"--ray {address}: cannot reach the Ray cluster there ({type(exc).__name__}: "
+                        f"{str(exc).splitlines()[0][:200]}). Start one with `ray start --head`, or check the "
+                        "address.") from None
     try:
         remote = ray.remote(run_chunk)
         limit = max(workers, int(ray.cluster_resources().get("CPU", 1)))
@@ -142,6 +148,22 @@ def _execute_ray(address: str, base: str, data: dict[str, Any], chunks: list[lis
                 yield pending.pop(ref), ray.get(ref)
     finally:
         ray.shutdown()
+
+
+def _check_reachable(address: str) -> None:
+    """Fail in seconds on a wrong address (Ray itself keeps retrying for minutes)."""
+    import socket
+
+    from constellation.errors import UserError
+
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not port.isdigit():
+        return  # "auto" or a form Ray resolves itself
+    try:
+        socket.create_connection((host or "127.0.0.1", int(port)), timeout=5).close()
+    except OSError as exc:
+        raise UserError(f"--ray {address}: cannot reach the Ray cluster there ({exc.strerror or exc}). Start one with "
+                        "`ray start --head`, or check the address.") from None
 
 
 # ---------------------------------------------------------------- reports

@@ -41,3 +41,14 @@ def test_conversation_key_groups_turns_of_one_call() -> None:
     other = {"care_plan": "plans/hf.yaml", "history": [], "turn": {"speaker": "patient", "text": "I fell"}}
     assert conversation_key(first) == conversation_key(later) != conversation_key(other)
     assert conversation_key({**other, "conversation": "call-7"}) == "call-7"
+
+
+def test_a_resample_without_a_kind_does_not_count_as_a_miss() -> None:
+    """Escalation occurs in one call only and A always gets it: its interval is [1, 1], not [0, 1] (a resample
+    that drew no escalation says nothing about escalation)."""
+    report = compare(_fixture(), ["A", "B"], n_boot=500)
+    assert report["configs"]["A"]["metrics"]["escalation"]["f1_ci"] == [1.0, 1.0]
+    assert report["configs"]["A"]["metrics"]["medication_mentioned"]["recall_ci"] == [1.0, 1.0]
+    # B never finds it: 0 wherever escalation was drawn, so its interval is [0, 0].
+    assert report["configs"]["B"]["metrics"]["escalation"]["f1_ci"] == [0.0, 0.0]
+    assert report["differences"]["B - A"]["escalation"] == {"f1": -1.0, "f1_ci": [-1.0, -1.0]}

@@ -168,3 +168,26 @@ def test_a_rater_rates_a_call_end_to_end_in_a_real_browser(app_url: str, browser
     except Exception:
         browser.save_screenshot(str(SCREENSHOTS / "portal_rating_failure.png"))
         raise
+
+
+@pytest.mark.timeout(300)
+def test_the_replay_html_report_renders_in_a_real_browser(browser, cli, tmp_path) -> None:  # noqa: ANN001
+    """The self-contained HTML report of a two-configuration replay, opened from disk with no network: its
+    charts are drawn (SVG with bars) and its tables are filled."""
+    from selenium.webdriver.common.by import By
+
+    html = tmp_path / "replay-report.html"
+    result = cli("replay", "--transcripts", ROOT / "tests" / "data" / "replay" / "calls.jsonl",
+                 "--config", ROOT / "evaluation" / "configs" / "deterministic.yaml",
+                 "--config", ROOT / "tests" / "data" / "replay" / "no-labs.yaml",
+                 "--out", tmp_path / "report.json", "--html", html, "--db", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert result.code == 0, result.err
+    browser.get(html.as_uri())
+    charts = browser.find_elements(By.TAG_NAME, "svg")
+    assert len(charts) >= 4 and all(c.size["width"] > 300 and c.size["height"] > 20 for c in charts)
+    assert len(browser.find_elements(By.CSS_SELECTOR, "svg rect")) >= 20  # bars, one per kind and configuration
+    text = browser.find_element(By.TAG_NAME, "body").text
+    assert "Wrong cases: no-labs (2)" in text and "call-level clean rate" in text
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser.set_window_size(1400, 2400)
+    assert browser.save_screenshot(str(SCREENSHOTS / "replay_report.png"))
