@@ -57,3 +57,12 @@ def cli(capsys: pytest.CaptureFixture[str]):
 @pytest.fixture
 def samples() -> Path:
     return SHARED_SAMPLES
+
+
+@pytest.fixture
+def allow_litellm(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let pydantic-ai agents call their model, for tests whose model is litellm offline (mock_response, a
+    CustomLLM) or a local server; some test modules switch model requests off for the whole process."""
+    from pydantic_ai import models
+
+    monkeypatch.setattr(models, "ALLOW_MODEL_REQUESTS", True)

@@ -7,9 +7,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.conftest import ROOT, free_port
+
+pytestmark = pytest.mark.usefixtures("allow_litellm")
 
 CALLS = ROOT / "tests" / "data" / "replay" / "calls.jsonl"
 DETERMINISTIC = ROOT / "evaluation" / "configs" / "deterministic.yaml"

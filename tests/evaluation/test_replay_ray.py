@@ -17,6 +17,8 @@ import yaml
 from tests.conftest import ROOT, SHARED_SAMPLES, free_port
 from tests.evaluation.test_replay_resume import _without_timings
 
+pytestmark = pytest.mark.usefixtures("allow_litellm")
+
 RAY = Path(sys.executable).with_name("ray")
 
 
