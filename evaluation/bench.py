@@ -186,7 +186,7 @@ def bench_replay_scaling(cases_path: Path, workers: tuple[int, ...] = (1, 2), pa
     """Deterministic replay throughput (cases/s) with each number of worker processes, start-up excluded."""
     import multiprocessing as mp
 
-    from evaluation.replay import _chunks
+    from evaluation.replay import chunks
     from evaluation.replay_config import default_config
     from evaluation.replay_sources import from_cases_file
 
@@ -194,7 +194,7 @@ def bench_replay_scaling(cases_path: Path, workers: tuple[int, ...] = (1, 2), pa
     base, config = str(source.base), default_config().model_dump(mode="json")
     plan_refs = list({json.dumps(c.data.get("care_plan"), sort_keys=True): c.data.get("care_plan")
                       for c in source.cases}.values())
-    jobs = [(p, base, config, c) for p in range(passes) for c in _chunks(source.cases, chunk)]
+    jobs = [(p, base, config, c) for p in range(passes) for c in chunks(source.cases, chunk)]
     out: dict[str, Any] = {"cases": len(source.cases), "passes": passes, "cpus": os.cpu_count(), "runs": {}}
     for n in workers:
         ctx = mp.get_context("spawn")

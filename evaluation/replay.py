@@ -21,7 +21,7 @@ from careplans import CarePlan, CarePlanError
 from careplans.loader import load_from_text, plan_from_data, read_text
 from constellation.errors import UserError
 from specialists.base import TurnContext, Utterance
-from specialists.findings import KEYS, Finding
+from specialists.findings import KEYS
 from specialists.panel import run_panel
 from specialists.registry import all_specialists
 
@@ -160,7 +160,7 @@ def prepare(case: Case, plans: PlanCache) -> tuple[TurnContext | None, dict[str,
         turn = Utterance(turn.speaker, turn.text[:MAX_TURN_CHARS])
     ctx = TurnContext(plan=plan, turn=turn, history=history,
                       identity_verified=bool(case.data.get("identity_verified", False)),
-                      today=_today(case.data.get("today")))
+                      today=parse_today(case.data.get("today")))
     return ctx, entry
 
 
@@ -192,7 +192,7 @@ async def arun_case(case: Case, plans: PlanCache, engine: ReplayEngine, limit: a
         return _finish(entry, await engine.ajudge(ctx), started)
 
 
-def _today(raw: Any) -> dt.date:
+def parse_today(raw: Any) -> dt.date:
     if isinstance(raw, str):
         try:
             return dt.date.fromisoformat(raw)
@@ -316,7 +316,7 @@ def _warm_plans(plans: PlanCache, cases: list[Case]) -> None:
                       all_specialists())
 
 
-def _chunks(cases: list[Case], size: int) -> Iterator[list[Case]]:
+def chunks(cases: list[Case], size: int) -> Iterator[list[Case]]:
     for i in range(0, len(cases), size):
         yield cases[i:i + size]
 
@@ -340,9 +340,3 @@ def latency_summary(report: dict[str, Any]) -> dict[str, float]:
     if not values:
         return {}
     return {"p50_ms": percentile(values, 0.5), "p95_ms": percentile(values, 0.95), "max_ms": max(values)}
-
-
-def finding_objects(report_case: dict[str, Any]) -> list[Finding]:
-    from specialists.findings import finding_from_dict
-
-    return [finding_from_dict(f) for f in report_case["findings"]]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from evaluation.compare import CaseResult, compare
-from evaluation.replay import Case, _chunks, metrics, percentile, run_chunk
+from evaluation.replay import Case, chunks, metrics, percentile, run_chunk
 from evaluation.replay_config import ReplayConfig, default_config
 from evaluation.replay_sources import ReplaySource
 from evaluation.replay_store import ReplayStore
@@ -95,19 +95,19 @@ def _execute(source: ReplaySource, config: ReplayConfig, cases: list[Case], *, w
     # Model engines: chunks large enough that `concurrency` calls are in flight; deterministic: small chunks
     # so the workers stay evenly loaded and each stored chunk is little work to lose.
     size = config.concurrency * 4 if model else max(1, min(DETERMINISTIC_CHUNK, len(cases) // (max(workers, 1) * 4) or 1))
-    chunks = list(_chunks(cases, size))
+    batches = list(chunks(cases, size))
     if ray_address:
-        yield from _execute_ray(ray_address, base, data, chunks, workers)
+        yield from _execute_ray(ray_address, base, data, batches, workers)
     elif workers <= 1 or model:
         # A model engine waits on the network, not the CPU: one process with bounded concurrency is the
         # only place a rate limit can be held.
-        for chunk in chunks:
-            yield chunk, run_chunk(base, data, chunk)
+        for batch in batches:
+            yield batch, run_chunk(base, data, batch)
     else:
         import multiprocessing as mp
 
         with mp.get_context("spawn").Pool(workers) as pool:
-            jobs = [(base, data, chunk) for chunk in chunks]
+            jobs = [(base, data, batch) for batch in batches]
             for chunk, entries in pool.imap_unordered(_pool_job, jobs):
                 yield chunk, entries
 

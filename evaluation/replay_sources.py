@@ -23,7 +23,7 @@ from typing import Any
 
 from careplans import CarePlanError
 from constellation.errors import UserError
-from evaluation.replay import Case, PlanCache, _today, read_cases
+from evaluation.replay import Case, PlanCache, parse_today, read_cases
 
 
 @dataclass
@@ -74,7 +74,7 @@ def expand_transcript(transcript: Case, plans: PlanCache) -> tuple[list[Case], s
     turns = data.get("turns")
     if not isinstance(turns, list) or not turns:
         return [], "a transcript needs a non-empty list of turns"
-    today = _today(data.get("today"))
+    today = parse_today(data.get("today"))
     try:
         plan = plans.get(data.get("care_plan"))
     except CarePlanError:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from careplans import ANALYTES
 from specialists.base import Specialist, SpecialistResult, TurnContext
-from specialists.findings import KEYS, Finding, Level, dedupe
+from specialists.findings import KEYS, Finding, dedupe
 
 # The kinds each specialist may add in LLM mode.
 OWNED_KINDS: dict[str, frozenset[str]] = {
