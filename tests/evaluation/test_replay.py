@@ -158,3 +158,13 @@ def test_sources_and_names_are_checked(cli, tmp_path: Path) -> None:
     twice = cli("replay", "--cases", CALLS, "--config", DETERMINISTIC, "--config", DETERMINISTIC, "--out", out)
     assert twice.code == 2 and "share the name deterministic" in twice.err
     assert not out.exists()
+
+
+def test_every_shipped_configuration_is_valid() -> None:
+    from evaluation.replay_config import CONFIGS_DIR, load_config
+
+    shipped = sorted(CONFIGS_DIR.glob("*.yaml"))
+    assert len(shipped) >= 5
+    configs = [load_config(p) for p in shipped]
+    assert {c.engine for c in configs} == {"deterministic", "llm", "baseline"}
+    assert len({c.name for c in configs}) == len(configs)
