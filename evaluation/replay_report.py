@@ -51,6 +51,39 @@ def _ci(m: dict[str, Any], key: str = "f1") -> str:
     return f"{m[key]:.3f} [{lo:.3f}, {hi:.3f}]" if lo is not None else f"{m[key]:.3f}"
 
 
+# ---------------------------------------------------------------- tables both formats show
+SUMMARY_HEAD = ["configuration", "engine", "model", "micro P", "micro R", "micro F1 [95% CI]", "call-level clean rate",
+                "model failures", "p50 ms", "p95 ms"]
+
+
+def _summary_rows(report: dict[str, Any]) -> list[list[str]]:
+    """Per configuration: engine, model, micro P/R/F1 with CI and clean rate (where there is gold), failures,
+    latency per case."""
+    configs = (report.get("comparison") or {}).get("configs", {})
+    rows = []
+    for run in _runs(report):
+        name = _name(run)
+        c = configs.get(name, {})
+        m = c.get("metrics", {}).get("micro")
+        lat = run.get("latency", {}).get("case", {})
+        scored = [f"{m['precision']:.3f}", f"{m['recall']:.3f}", _ci(m), f"{c['call_clean_rate']:.3f}"] if m \
+            else ["-"] * 4
+        rows.append([name, run["engine"]["specialists"], run["engine"].get("model") or "-", *scored,
+                     str(run.get("model_failures", 0)), f"{lat.get('p50_ms', 0):.2f}", f"{lat.get('p95_ms', 0):.2f}"])
+    return rows
+
+
+def _latency_rows(runs: Sequence[dict[str, Any]]) -> list[list[str]]:
+    """Per specialist (then the whole case): "p50 / p95" ms in each configuration, "-" where it did not run."""
+    specialists = sorted({s for r in runs for s in r.get("latency", {})} - {"case"}) + ["case"]
+    return [[spec] + [f"{r['latency'][spec]['p50_ms']:.2f} / {r['latency'][spec]['p95_ms']:.2f}"
+                      if spec in r.get("latency", {}) else "-" for r in runs] for spec in specialists]
+
+
+def _md_table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head), *("| " + " | ".join(r) + " |" for r in rows)]
+
+
 # ---------------------------------------------------------------- Markdown
 def render_markdown(report: dict[str, Any], source: ReplaySource) -> str:
     runs = _runs(report)
@@ -58,17 +91,7 @@ def render_markdown(report: dict[str, Any], source: ReplaySource) -> str:
     lines = [f"# Replay report: {source.label}", "",
              f"{len(source.cases)} cases; {cmp.get('n_cases', 0)} with gold in {cmp.get('n_calls', 0)} calls "
              "(confidence intervals: 95% bootstrap, resampling whole calls).", "",
-             "| configuration | engine | model | micro P | micro R | micro F1 [95% CI] | call-level clean rate | "
-             "model failures | p50 ms | p95 ms |", "|---|---|---|---|---|---|---|---|---|---|"]
-    for run in runs:
-        name = _name(run)
-        c = cmp.get("configs", {}).get(name, {})
-        m = c.get("metrics", {}).get("micro")
-        lat = run.get("latency", {}).get("case", {})
-        lines.append(f"| {name} | {run['engine']['specialists']} | {run['engine'].get('model') or '-'} | "
-                     + (f"{m['precision']:.3f} | {m['recall']:.3f} | {_ci(m)} | {c['call_clean_rate']:.3f} | "
-                        if m else "- | - | - | - | ")
-                     + f"{run.get('model_failures', 0)} | {lat.get('p50_ms', 0):.2f} | {lat.get('p95_ms', 0):.2f} |")
+             *_md_table(SUMMARY_HEAD, _summary_rows(report))]
     names = [_name(r) for r in runs]
     kinds = _kinds(cmp)
     if kinds:
@@ -89,13 +112,8 @@ def render_markdown(report: dict[str, Any], source: ReplaySource) -> str:
                 verdict = "better" if lo > 0 else "worse" if hi < 0 else "no clear difference"
                 lines.append(f"| {kind} | {d['f1']:+.3f} | [{lo:+.3f}, {hi:+.3f}] | {verdict} |")
             lines.append("")
-    lines += ["", "## Latency per specialist (ms, p50 / p95)", "", "| specialist | " + " | ".join(names) + " |",
-              "|---|" + "---|" * len(names)]
-    specialists = sorted({s for r in runs for s in r.get("latency", {})} - {"case"}) + ["case"]
-    for spec in specialists:
-        cells = [f"{r['latency'][spec]['p50_ms']:.2f} / {r['latency'][spec]['p95_ms']:.2f}"
-                 if spec in r.get("latency", {}) else "-" for r in runs]
-        lines.append(f"| {spec} | " + " | ".join(cells) + " |")
+    lines += ["", "## Latency per specialist (ms, p50 / p95)", "",
+              *_md_table(["specialist", *names], _latency_rows(runs))]
     for name, rows in wrong_cases(report, source).items():
         lines += ["", f"## Wrong cases: {name} ({len(rows)})", ""]
         if rows:
@@ -210,19 +228,7 @@ def render_html(report: dict[str, Any], source: ReplaySource) -> str:
              f"<h1>Replay report</h1><p class='muted'>{html.escape(source.label)}: {len(source.cases)} cases; "
              f"{cmp.get('n_cases', 0)} with gold in {cmp.get('n_calls', 0)} calls. Intervals are 95% bootstrap "
              "intervals resampling whole calls (turns of one call are not independent).</p>"]
-    summary = []
-    for run in runs:
-        name = _name(run)
-        c = cmp.get("configs", {}).get(name, {})
-        m = c.get("metrics", {}).get("micro")
-        lat = run.get("latency", {}).get("case", {})
-        summary.append([name, run["engine"]["specialists"], run["engine"].get("model") or "-",
-                        f"{m['precision']:.3f}" if m else "-", f"{m['recall']:.3f}" if m else "-",
-                        _ci(m) if m else "-", f"{c['call_clean_rate']:.3f}" if m else "-",
-                        str(run.get("model_failures", 0)), f"{lat.get('p50_ms', 0):.2f}", f"{lat.get('p95_ms', 0):.2f}"])
-    parts.append("<h2>Summary</h2>" + _table(["configuration", "engine", "model", "micro P", "micro R",
-                                               "micro F1 [95% CI]", "call-level clean rate", "model failures",
-                                               "p50 ms", "p95 ms"], summary))
+    parts.append("<h2>Summary</h2>" + _table(SUMMARY_HEAD, _summary_rows(report)))
     legend = "".join(f"<span><i style='background:{PALETTE[i % len(PALETTE)]}'></i>{html.escape(n)}</span>"
                      for i, n in enumerate(names))
     if _kinds(cmp):
@@ -241,16 +247,11 @@ def render_html(report: dict[str, Any], source: ReplaySource) -> str:
     for pair, diffs in cmp.get("differences", {}).items():
         parts.append(f"<h2>Paired difference: {html.escape(pair)}</h2><p class='muted'>ΔF1 on the same resampled "
                      "calls; green: better with 95% confidence, red: worse.</p>" + _svg_differences(diffs))
-    lat_rows = []
-    specialists = sorted({s for r in runs for s in r.get("latency", {})} - {"case"}) + ["case"]
-    for spec in specialists:
-        lat_rows.append([spec] + [f"{r['latency'][spec]['p50_ms']:.2f} / {r['latency'][spec]['p95_ms']:.2f}"
-                                  if spec in r.get("latency", {}) else "-" for r in runs])
     parts.append("<h2>Latency per specialist</h2><p class='muted'>p95 per case, ms</p>"
                  + _svg_hbars({n: r.get("latency", {}).get("case", {}).get("p95_ms", 0.0) for n, r in zip(names, runs,
                                                                                                        strict=True)},
                               " ms", "p95 latency per case")
-                 + _table(["specialist (p50 / p95 ms)", *names], lat_rows))
+                 + _table(["specialist (p50 / p95 ms)", *names], _latency_rows(runs)))
     for name, rows in wrong_cases(report, source).items():
         parts.append(f"<h2>Wrong cases: {html.escape(name)} ({len(rows)})</h2>")
         for row in rows[:MAX_WRONG_LISTED]:
