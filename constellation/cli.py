@@ -156,13 +156,22 @@ def chat(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per agent turn on stdout.")] = False,
     db: DbOption = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not store the call in the database.")] = False,
+    today: Annotated[str | None, typer.Option("--today", metavar="YYYY-MM-DD",
+                                              help="The call's date (appointments, 'yesterday', ages); default: today.")] = None,
 ) -> None:
     """One text conversation with the assistant; every reply is verified by the specialists first."""
     import asyncio
+    import datetime as dt
     import json
 
     from careplans import load_care_plan
 
+    call_date: dt.date | None = None
+    if today is not None:
+        try:
+            call_date = dt.date.fromisoformat(today)
+        except ValueError:
+            raise UserError(f"--today {today!r}: not a date in the form YYYY-MM-DD") from None
     plan = load_care_plan(care_plan)
     lines: list[str] | None = None
     if script is not None:
@@ -190,7 +199,7 @@ def chat(
         from constellation.primary.llm import LLMPrimary
 
         primary = LLMPrimary(settings)
-    call = Call.start(plan, db=database, primary=primary)
+    call = Call.start(plan, db=database, primary=primary, today=call_date)
 
     def show(outcome) -> None:  # noqa: ANN001 - a TurnOutcome
         if as_json:
