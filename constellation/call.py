@@ -17,8 +17,8 @@ from constellation.storage import Database, repository
 from specialists import registry
 from specialists.base import Specialist, TurnContext, Utterance
 
-PATIENT_SIDE = ("privacy", "medication", "labs", "escalation", "checklist")
-DRAFT_SIDE = ("hallucination", "privacy")
+PATIENT_SIDE = ("privacy", "medication", "labs", "escalation", "crisis", "checklist")
+DRAFT_SIDE = ("hallucination", "privacy", "crisis")
 
 
 WARM_UP_LINES = ("Hello, I took two Tylenol and my metforman this morning, sugar was one twenty.",
@@ -63,12 +63,20 @@ def _checker_timeout(timeout_s: float) -> float:
 def handoff_brief(plan: CarePlan, outcome: TurnOutcome, state: SessionState) -> dict[str, Any]:
     """What the nurse needs to pick up an escalation: who, why, evidence, the lines that matter, urgency."""
     reasons = [f.message for f in outcome.findings if f.message and f.urgency == outcome.escalation]
+    serious = [e.evidence for e in state.escalations if e.level in {"urgent", "emergency"} and e.evidence]
+    crisis = state.crisis
     return {
         "patient": {"name": plan.patient.name, "date_of_birth": plan.patient.date_of_birth.isoformat(),
                     "phone": plan.patient.phone, "mrn": plan.patient.mrn},
         "care_plan": plan.id,
         "urgency": outcome.escalation,
+        # An emergency, or any suicidal, self-harm or overdose language, is for a human now, not at the next contact.
+        "immediate_follow_up": outcome.escalation == "emergency" or crisis is not None,
+        "identity_verified": state.identity_verified,
+        "caller": "a caregiver speaking for the patient" if crisis and crisis.get("caregiver") else (
+            "the patient" if state.identity_verified else "not verified as the patient"),
         "why": reasons or [f"{outcome.escalation} finding"],
+        "evidence_lines": list(dict.fromkeys([*serious, outcome.patient])),
         "evidence": [f.to_contract() for f in outcome.findings],
         "transcript": state.transcript[-6:],
         "contacts": [c.model_dump(exclude_none=True) for c in plan.escalation_contacts
@@ -158,16 +166,17 @@ class Call:
             findings=[_finding_data(f) for f in outcome.findings],
             drafts=[repository.DraftData(attempt=d.attempt, text=d.text, verdict=d.verdict, failures=list(d.failures),
                                          findings=[_finding_data(f) for f in d.findings]) for d in outcome.drafts],
-            escalations=[repository.EscalationData(level=outcome.escalation,
-                                                   reason="; ".join(handoff_brief(self.plan, outcome, self.state)["why"]),
-                                                   brief=handoff_brief(self.plan, outcome, self.state))]
-            if outcome.escalation != "none" else [],
+            escalations=[_escalation_data(handoff_brief(self.plan, outcome, self.state))] if outcome.new_escalation else [],
         )
         assert self.db is not None and self.call_id is not None
         with self.db.transaction() as s:
             repository.add_turn(s, self.call_id, data, state=self.state.to_json())
             if self.state.phase == "ended":
                 repository.end_session(s, self.call_id, summary="; ".join(self.state.notes) or None)
+
+
+def _escalation_data(brief: dict[str, Any]) -> repository.EscalationData:
+    return repository.EscalationData(level=brief["urgency"], reason="; ".join(brief["why"]), brief=brief)
 
 
 def _finding_data(f: Any) -> repository.FindingData:

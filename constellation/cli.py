@@ -455,6 +455,46 @@ def bench_specialists_cmd(
     typer.echo(json.dumps(result))
 
 
+@bench_app.command("crisis")
+def bench_crisis_cmd(
+    cases: Annotated[list[Path] | None, typer.Option(
+        "--cases", help="Labelled crisis cases (CONTRACT.md §3 plus 'category'); repeat for several files.")] = None,
+    calls: Annotated[list[Path] | None, typer.Option("--calls", help="A folder of scripted calls; repeatable.")] = None,
+    show_wrong: Annotated[bool, typer.Option(
+        "--show-wrong", help="List the cases and checks that failed (leave off for a held-out split).")] = False,
+) -> None:
+    """Suicidal, self-harm and overdose language: emergency recall, passive-ideation recall, controls raised."""
+    import json
+
+    from evaluation.crisis_bench import score_calls, score_cases
+
+    if not cases and not calls:
+        raise UserError("give --cases FILE and/or --calls FOLDER")
+    for path in cases or []:
+        if not path.is_file():
+            raise UserError(f"--cases {path}: file not found")
+        r = score_cases(path)
+        typer.echo(f"{path}: {r['cases']} cases; emergency recall {r['emergency'][0]}/{r['emergency'][1]}; "
+                   f"passive recall {r['passive'][0]}/{r['passive'][1]}; controls raised to urgent or above "
+                   f"{r['controls'][0]}/{r['controls'][1]}")
+        typer.echo("  " + ", ".join(f"{k} {v['right']}/{v['cases']}" for k, v in r["per_category"].items()))
+        if show_wrong:
+            for w in r["wrong"]:
+                typer.echo(f"  wrong {w['id']} [{w['category']}] expected {w['expected']}, found {w['found']}: {w['text']}")
+        r.pop("wrong")
+        typer.echo(json.dumps(r))
+    for folder in calls or []:
+        if not folder.is_dir():
+            raise UserError(f"--calls {folder}: not a folder")
+        c = score_calls(folder)
+        typer.echo(f"{folder}: {len(c['calls'])} calls; {c['held']}/{c['checks']} rubric checks hold")
+        for call in c["calls"]:
+            typer.echo(f"  {call['id']}: {call['held']}/{call['checks']}")
+            if show_wrong:
+                for failure in call["failures"]:
+                    typer.echo(f"    {failure}")
+
+
 @bench_app.command("replay")
 def bench_replay_cmd(
     cases: Annotated[Path, typer.Option("--cases", help="Cases file (JSON Lines, CONTRACT.md §3).")],

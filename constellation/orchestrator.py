@@ -28,8 +28,14 @@ SAFE_FALLBACK = ("I'm sorry, I want to be sure you get the right answer, so I'm 
                  "to call you back today. Is there anything else you'd like me to pass along?")
 EMERGENCY_FALLBACK = ("What you're describing could be a medical emergency. Please call 911 right now, or have "
                       "someone near you call. I'm alerting your care team, and I'll stay on the line with you.")
+# Safe-messaging wording (988 Suicide & Crisis Lifeline; National Action Alliance recommendations): no method,
+# no amount, 911 and 988, stay with the caller.
+CRISIS_FALLBACK = ("I'm very concerned for your safety. Please call 911 now, or call or text 988, the Suicide and "
+                   "Crisis Lifeline. I'm alerting your care team right away, and I'm staying on the line with you.")
 
 _EMERGENCY_WORDING = re.compile(r"\b911\b")
+_CRISIS_LINE = re.compile(r"\b988\b")
+_GOODBYE = re.compile(r"\b(?:good-?bye|bye|take care(?! of)|have a (?:good|nice|great) (?:day|night|evening|weekend))\b", re.I)
 _URGENT_WORDING = re.compile(r"\b(nurse|doctor|care team|clinician)\b.*\btoday\b|\btoday\b.*\b(nurse|doctor|care team)\b|\b911\b",
                              re.IGNORECASE | re.DOTALL)
 
@@ -66,6 +72,7 @@ class TurnOutcome:
     flagged_for_human: bool = False
     failed_checkers: list[str] = field(default_factory=list)
     guidance: list[str] = field(default_factory=list)
+    new_escalation: bool = False  # this turn raised an escalation not already on record for the call
 
     def to_contract(self) -> dict[str, Any]:
         """CONTRACT.md §4 turn object."""
@@ -98,13 +105,20 @@ async def run_checks(specs: Sequence[Specialist], ctx: TurnContext, timeout_s: f
     return list(await asyncio.gather(*(_run_check(s, ctx, timeout_s) for s in chosen)))
 
 
-def escalation_wording_failures(text: str, level: Level) -> list[str]:
-    """The gate's escalation check: an emergency or urgent finding must be in the reply."""
+def escalation_wording_failures(text: str, level: Level, crisis: bool = False) -> list[str]:
+    """The gate's escalation check: an emergency or urgent finding must be in the reply; in a crisis
+    (suicidal, self-harm or overdose language this call) every reply keeps the 988 Lifeline and never
+    says goodbye."""
+    failures = []
     if level == "emergency" and not _EMERGENCY_WORDING.search(text):
-        return ["escalation: the patient turn is an emergency; the reply must tell them to call 911 now"]
+        failures.append("escalation: the patient turn is an emergency; the reply must tell them to call 911 now")
     if level == "urgent" and not _URGENT_WORDING.search(text):
-        return ["escalation: the patient turn is urgent; the reply must say a nurse will call them today"]
-    return []
+        failures.append("escalation: the patient turn is urgent; the reply must say a nurse will call them today")
+    if crisis and not _CRISIS_LINE.search(text):
+        failures.append("crisis: every reply must give the 988 Suicide and Crisis Lifeline")
+    if crisis and _GOODBYE.search(text):
+        failures.append("crisis: the reply must not say goodbye while the caller may be in danger")
+    return failures
 
 
 @dataclass
@@ -139,8 +153,14 @@ class Orchestrator:
         for c in checks:
             timings[f"specialist.{c.name}"] = c.ms
         failed = [c.error for c in checks if c.error]
-        findings, guidance, updates, level = combine({c.name: c.result for c in checks if c.result is not None})
-        self._apply(updates, findings, level, index, patient_text)
+        results = {c.name: c.result for c in checks if c.result is not None}
+        findings, guidance, updates, level = combine(results)
+        # A crisis that goes on (nothing new disclosed, nothing else raised at its level) is not a new escalation.
+        crisis = updates.get("crisis")
+        carried = isinstance(crisis, dict) and not crisis.get("new") and not any(
+            level_rank(f.urgency) == level_rank(level) or (f.kind == "escalation" and f.level == level)
+            for name, r in results.items() if name != "crisis" for f in r.findings)
+        new_escalation = self._apply(updates, findings, level, index, patient_text, carried)
         self.state.add("patient", patient_text)
 
         drafts: list[DraftRecord] = []
@@ -157,9 +177,11 @@ class Orchestrator:
         self.state.turn_index = index
         timings["total"] = (time.perf_counter() - t_start) * 1000
         return TurnOutcome(index, patient_text, final, verdict, findings, level, drafts, self.remaining(),
-                           timings, flagged, [f for f in failed if f], guidance)
+                           timings, flagged, [f for f in failed if f], guidance, new_escalation)
 
-    def _apply(self, updates: dict[str, object], findings: list[Finding], level: Level, index: int, text: str) -> None:
+    def _apply(self, updates: dict[str, object], findings: list[Finding], level: Level, index: int, text: str,
+               carried: bool = False) -> bool:
+        """Apply the specialists' state updates; True when the turn raised an escalation not yet on record."""
         if "identity_attempts" in updates:
             self.state.identity_attempts = max(self.state.identity_attempts, int(updates["identity_attempts"]))  # type: ignore[call-overload]
         # Two failed tries end health-information talk for this call: a later right answer does not reopen it.
@@ -171,11 +193,24 @@ class Orchestrator:
         for f in findings:
             if f.drug and f.kind == "medication_mentioned" and f.drug not in self.state.meds_discussed:
                 self.state.meds_discussed.append(f.drug)
-        if level != "none":
-            reason = "; ".join(f.message for f in findings if f.message and level_rank(f.urgency) == level_rank(level))
-            self.state.escalations.append(Escalation(level, reason or f"{level} finding", index, text))
-            if level == "emergency":
-                self.state.phase = "emergency"
+        crisis = updates.get("crisis")
+        if isinstance(crisis, dict):
+            previous = self.state.crisis or {}
+            self.state.crisis = {**crisis, "turn": previous.get("turn", index),
+                                 "caregiver": bool(crisis.get("caregiver") or previous.get("caregiver"))}
+        if level == "none":
+            return False
+        if level == "emergency":
+            self.state.phase = "emergency"
+        if carried:
+            return False
+        reason = "; ".join(f.message for f in findings if f.message and level_rank(f.urgency) == level_rank(level))
+        reason = reason or f"{level} finding"
+        # A crisis that goes on is one escalation, not one per turn; a new reason or a higher level is a new one.
+        if any(e.level == level and e.reason == reason for e in self.state.escalations):
+            return False
+        self.state.escalations.append(Escalation(level, reason, index, text))
+        return True
 
     async def _draft_and_verify(self, patient_text: str, findings: list[Finding], guidance: list[str], level: Level,
                                 drafts: list[DraftRecord], timings: dict[str, float]) -> tuple[str, str]:
@@ -218,10 +253,12 @@ class Orchestrator:
             if f.kind in {"unsupported_claim", "phi_before_verification"}:
                 what = f"unsupported {f.claim_type} claim" if f.kind == "unsupported_claim" else "health information before identity is verified"
                 failures.append(f"{c_name(f)}: {what}" + (f" ({f.message})" if f.message else ""))
-        failures.extend(escalation_wording_failures(draft.text, level))
+        failures.extend(escalation_wording_failures(draft.text, level, crisis=self.state.crisis is not None))
         return [f for f in failures if f], draft_findings
 
     def _fallback(self, level: Level) -> str:
+        if self.state.crisis is not None:
+            return CRISIS_FALLBACK
         return EMERGENCY_FALLBACK if level == "emergency" or self.state.phase == "emergency" else SAFE_FALLBACK
 
 

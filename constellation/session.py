@@ -38,6 +38,9 @@ class SessionState:
     pending: str | None = None  # what the agent last asked about ("identity", "item:<id>", "meds", "anything_else")
     flagged_for_human: bool = False
     notes: list[str] = field(default_factory=list)  # things to tell the care team in the summary
+    # Suicidal, self-harm or overdose language was disclosed (the crisis specialist's state): the rest of
+    # the call stays in crisis mode. {"level", "categories", "reason", "turn", "caregiver"}
+    crisis: dict[str, Any] | None = None
 
     # -------------------------------------------------------------- views
     @property

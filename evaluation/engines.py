@@ -53,12 +53,24 @@ BASELINE_TASKS: dict[str, str] = {
         "missed doses or running out; a drug not on the care plan; asking about an interacting or contraindicated "
         "drug; an out-of-range value that is not critical; a refill need; a mild side effect. Nothing else: no "
         "finding."),
+    "crisis": (
+        "escalation (level) for suicidal, self-harm and overdose language, at most one: emergency (911 and the 988 "
+        "Suicide & Crisis Lifeline now): active thoughts of killing oneself, intent, a plan (means, place, time, "
+        "stockpiling pills, a goodbye note), asking how much of a drug or which combination would be lethal (also "
+        "'for a friend'), an overdose or self-injury that has happened; urgent: a passive wish to be dead without a "
+        "plan, or active thoughts with an explicit denial of any intent to act. A crisis said earlier in the call "
+        "keeps its level. Negated, hypothetical, fictional, remote-history and other people's statements: no "
+        "finding."),
     "hallucination": (
         "unsupported_claim (claim_type medication/dose/lab_value/appointment/diagnosis/instruction): an agent draft "
         "states a fact the care plan and conversation do not support."),
     "privacy": (
         "phi_before_verification: an agent draft discloses health information while identity is not verified."),
 }
+
+# The crisis specialist also reads agent drafts (safe messaging), but its baseline task is the escalation of
+# patient turns only.
+BASELINE_SPEAKERS: dict[str, frozenset[str]] = {"crisis": frozenset({"patient"})}
 
 BASELINE_INSTRUCTIONS = """You check one turn of a care-management phone call between an AI care assistant and a
 patient, against the patient's care plan. Report only findings of these kinds, with these keys:
@@ -184,5 +196,5 @@ def build_engine(config: ReplayConfig) -> ReplayEngine:
     minimum = config.thresholds.min_confidence
     if config.engine == "llm":
         return ReplayEngine(config, [LLMSpecialist(c, model, timeout_s=timeout, min_confidence=minimum) for c in cores])
-    return ReplayEngine(config, [BaselineSpecialist(c.name, c.speakers, model, timeout, minimum)  # type: ignore[arg-type]
-                                 for c in cores if OWNED_KINDS.get(c.name)])
+    return ReplayEngine(config, [BaselineSpecialist(c.name, BASELINE_SPEAKERS.get(c.name, c.speakers), model, timeout,  # type: ignore[arg-type]
+                                                    minimum) for c in cores if OWNED_KINDS.get(c.name)])

@@ -4,13 +4,14 @@ Per patient turn it returns at most one ``Finding(kind="escalation")`` whose lev
 the turn warrants on its own grounds (the panel then takes the maximum over every specialist):
 
 - ``emergency``: the red flags of specialists/knowledge/red_flags.yaml at that level (chest pain or
-  pressure with cardiac features, stroke signs, severe trouble breathing, suicidal intent or a plan,
-  severe hypoglycaemia, fainting, vomiting blood, heavy bleeding), and a glucose below 54 mg/dL
-  with confusion or inability to treat it;
-- ``urgent``: black or bloody stools, passive thoughts of death without a plan, fever with wound
-  signs, heart-failure weight gain (>= 3 lb in a day, >= 5 lb in a week), post-operative fever
-  >= 101 F, a glucose below 54 treated and alert;
+  pressure with cardiac features, stroke signs, severe trouble breathing, severe hypoglycaemia,
+  fainting, vomiting blood, heavy bleeding), and a glucose below 54 mg/dL with confusion or
+  inability to treat it;
+- ``urgent``: black or bloody stools, fever with wound signs, heart-failure weight gain (>= 3 lb in
+  a day, >= 5 lb in a week), post-operative fever >= 101 F, a glucose below 54 treated and alert;
 - ``routine``: a mild side effect, a refill need, a near-faint.
+
+Suicidal, self-harm and overdose language belongs to the crisis specialist (specialists/crisis.py).
 
 Every phrase is scoped with specialists.text.context: negated, hypothetical, educational, someone
 else's and long-past mentions do not count ("no chest pain but I passed out" still does).
@@ -21,8 +22,6 @@ Decisions the policy leaves open (documented here, tested in tests/specialists/t
   the cardiac feature), else ``urgent`` (a clinician must assess it today; "none" would be unsafe).
 - Chest tightness with wheeze or cough in a patient with asthma or COPD, and no other cardiac
   feature, is the lung disease: ``routine`` (severe breathing signs still give ``emergency``).
-- Active suicidal thoughts with an explicit denial of intent and plan ("I think about ending it but
-  I'd never do it") are ``urgent``; without that denial they are ``emergency`` (safety first).
 - A near-faint ("I almost passed out") is ``routine``, not fainting.
 - Weight against the plan's last recorded weight: >= 3 lb when that weight is at most 1 day old,
   >= 5 lb when at most 14 days old or undated (a discharge "dry weight" is the usual reference).
@@ -67,10 +66,6 @@ GUIDANCE: dict[str, str] = {
     "urgent": "A nurse must call the patient today; tell them so",
     "routine": "Note it for the care team",
 }
-
-# Red flags whose statements are judged with intent in mind: "I'm going to kill myself" is not a
-# hypothetical future, and a conditional threat ("if this doesn't stop I'll end it") still counts.
-_INTENT_FLAGS = frozenset({"suicidal_intent_or_plan", "passive_death_wish"})
 
 
 @dataclass(frozen=True)
@@ -215,13 +210,6 @@ _STRONG_CARDIAC = re.compile(
     r"crush\w*|pressure|squeez\w*|elephant|heavy|heaviness|light-?headed|dizzy|faint)\b",
     re.I,
 )
-_DENIES_INTENT = re.compile(
-    r"\b(?:(?:i'?d|i would|i'?ll|i will) never (?:do it|do that|do anything|act on it|go through with it|actually do)|"
-    r"(?:not|never) (?:going to|gonna) (?:do it|do that|act on it|do anything)|"
-    r"(?:no|don'?t have a|do not have a|don'?t have any|haven'?t made a|haven'?t got a|never made a|without a) plans?|"
-    r"(?:wouldn'?t|would not) (?:ever |actually )?(?:do it|do that|act on it|go through with it|hurt myself))\b",
-    re.I,
-)
 
 
 def _first_person(text: str) -> str:
@@ -280,12 +268,11 @@ def _red_flag_hits(tx: _Texts, facts: _PlanFacts, today: dt.date, glucose_low: b
     kb = kn.knowledge()
     hits: list[Hit] = []
     for flag in kb.red_flags:
-        intent = flag.id in _INTENT_FLAGS
-        own = _affirmed(tx.turn, _regexes(flag), today, intent=intent,
+        own = _affirmed(tx.turn, _regexes(flag), today,
                         accept=_near_faint_filter(hits) if flag.id == "fainting" else None, proxy=tx.proxy)
         where: Literal["turn", "history", "answer"] = "turn"
         if own is None and tx.answered is not None:
-            own = _affirmed(tx.answered, _regexes(flag), today, intent=intent, proxy=tx.proxy)
+            own = _affirmed(tx.answered, _regexes(flag), today, proxy=tx.proxy)
             where = "answer"
             # "any chest pain, trouble breathing or fainting?" - "yes, some trouble breathing": the
             # answer is about the symptom it names (or a feature of this flag), not the others asked.
@@ -293,7 +280,7 @@ def _red_flag_hits(tx: _Texts, facts: _PlanFacts, today: dt.date, glucose_low: b
                 own = None
         if own is None and flag.requires:
             for past in tx.recent:
-                if (own := _affirmed(past, _regexes(flag), today, intent=intent, proxy=tx.proxy)) is not None:
+                if (own := _affirmed(past, _regexes(flag), today, proxy=tx.proxy)) is not None:
                     where = "history"
                     break
         if own is None:
@@ -377,14 +364,6 @@ def _asthma_tightness(own: _Found, turn: str, facts: _PlanFacts) -> bool:
         return False
     sentence = _clause(turn, own)
     return bool(_RESPIRATORY.search(sentence)) and not _STRONG_CARDIAC.search(sentence)
-
-
-def _intent_adjust(hits: list[Hit], turn: str) -> list[Hit]:
-    """Active suicidal thoughts with an explicit "no plan, I'd never do it" are urgent."""
-    if not _DENIES_INTENT.search(turn):
-        return hits
-    return [Hit(h.id, "urgent", h.evidence, h.where) if h.id == "suicidal_intent_or_plan" and h.level == "emergency"
-            and not re.search(r"\bplan\b|saved|saving|stockpil|gun|how i", h.evidence, re.I) else h for h in hits]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -688,7 +667,6 @@ class EscalationSpecialist:
         readings = _readings(tx.turn, ctx.plan, context, tx.proxy)
         glucose_low = any(r.analyte == "glucose" and r.value < 54 and r.current for r in readings)
         hits = _red_flag_hits(tx, facts, ctx.today, glucose_low)
-        hits = _intent_adjust(hits, tx.turn)
         hits += _value_hits(ctx, tx, facts, readings)
         hits += _routine_hits(tx, facts, ctx.today)
         return sorted(hits, key=lambda h: -level_rank(h.level))

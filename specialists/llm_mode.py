@@ -27,6 +27,7 @@ OWNED_KINDS: dict[str, frozenset[str]] = {
                              "contraindicated", "interaction"}),
     "labs": frozenset({"value_out_of_range", "medication_effect"}),
     "escalation": frozenset({"escalation"}),
+    "crisis": frozenset({"escalation"}),
     "hallucination": frozenset({"unsupported_claim"}),
     "privacy": frozenset({"phi_before_verification"}),
     "checklist": frozenset(),

@@ -32,9 +32,12 @@ def combine(results: dict[str, SpecialistResult]) -> tuple[list[Finding], list[s
         guidance.extend(g for g in result.guidance if g not in guidance)
         state.update(result.state)
     level = max_level(*(f.urgency for f in findings), *(f.level or "none" for f in findings if f.kind == "escalation"))
+    # Every reason at the turn's level, the specialists' own escalation findings included (they carry the red
+    # flag or the crisis in words), before those are folded into the one escalation finding below.
+    reasons = list(dict.fromkeys(f.message for f in findings if f.message and level != "none"
+                                 and (f.urgency == level or (f.kind == "escalation" and f.level == level))))
     findings = [f for f in dedupe(findings) if f.kind != "escalation"]
     if level != "none":
-        reasons = [f.message for f in findings if f.urgency == level and f.message]
         findings.append(Finding(kind="escalation", level=level, specialist="panel", urgency=level,
                                 message="; ".join(reasons) or None))
     return findings, guidance, state, level

@@ -13,6 +13,7 @@ _FACTORIES: dict[str, str] = {
     "medication": "specialists.medication:MedicationSpecialist",
     "labs": "specialists.labs:LabsSpecialist",
     "escalation": "specialists.escalation:EscalationSpecialist",
+    "crisis": "specialists.crisis:CrisisSpecialist",
     "hallucination": "specialists.hallucination:HallucinationSpecialist",
     "privacy": "specialists.privacy:PrivacySpecialist",
     "checklist": "specialists.checklist:ChecklistSpecialist",

@@ -1,7 +1,8 @@
 """The LLM primary: a pydantic-ai agent over litellm with structured output.
 
-It is instructed with the care plan, the call's state and the specialists' guidance. Emergencies use
-the scripted primary's reviewed wording (no model between a patient in danger and "call 911"). When
+It is instructed with the care plan, the call's state and the specialists' guidance. Emergencies and a
+crisis (suicidal, self-harm or overdose language, for the rest of the call) use the scripted primary's
+reviewed wording (no model between a patient in danger and "call 911" / "988"). When
 the model errors, times out or returns malformed output, the scripted primary answers instead; in
 every case the gate verifies the draft before anything is spoken.
 """
@@ -87,7 +88,7 @@ class LLMPrimary:
         return agent
 
     async def draft(self, request: DraftRequest) -> Draft:
-        if request.escalation == "emergency" or request.state.phase == "emergency":
+        if request.escalation == "emergency" or request.state.phase == "emergency" or request.state.crisis is not None:
             return self.fallback.compose(request)
         try:
             agent = self._get_agent(tuple(i.id for i in request.plan.checklist))

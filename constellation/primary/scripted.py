@@ -1,7 +1,8 @@
 """The scripted primary: deterministic, care-plan-driven dialogue with reviewed wording.
 
 It needs no model, runs everywhere, is the offline default and the fallback when a model fails.
-Order of business each turn: emergencies first; identity before anything personal; then what the
+Order of business each turn: a crisis (suicidal, self-harm or overdose language) first and for the rest of the
+call (constellation.primary.crisis); emergencies; identity before anything personal; then what the
 specialists found; then the patient's question; then the next checklist step; then the close.
 Every clinical fact it says comes from the care plan or from what the patient said.
 """
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from careplans import CarePlan
 from careplans.model import Appointment, ChecklistItem, Medication
 from constellation.primary.base import Draft, DraftRequest
+from constellation.primary.crisis import crisis_reply
 from constellation.primary.intents import Intents, read_intents
 from constellation.session import SessionState
 from specialists.findings import Finding
@@ -129,6 +131,8 @@ class ScriptedPrimary:
         state, plan = req.state, req.plan
         intents = read_intents(req.patient_text)
         opening = self._opening(req) if state.turn_index == 0 else ""
+        if state.crisis is not None:
+            return crisis_reply(req, plan.patient.sex, self.name)
         if req.escalation == "emergency" or state.phase == "emergency":
             return self._emergency(req)
         if not state.identity_verified:

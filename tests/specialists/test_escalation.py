@@ -12,7 +12,9 @@ import pytest
 
 import careplans
 from specialists.base import TurnContext, Utterance
+from specialists.crisis import CrisisSpecialist
 from specialists.escalation import GUIDANCE, EscalationSpecialist
+from specialists.findings import level_rank
 from specialists.panel import run_panel
 from specialists.registry import all_specialists, get, names
 from tests.conftest import EXAMPLES, SHARED_SAMPLES
@@ -26,6 +28,7 @@ PLAN_FILES = {
     "asthma": SHARED_SAMPLES / "fhir" / "asthma_anxiety.json",
 }
 SPEC = EscalationSpecialist()
+CRISIS = CrisisSpecialist()
 
 
 @cache
@@ -39,9 +42,14 @@ def ctx(text: str, plan_name: str = "dm", history: tuple[tuple[str, str], ...] =
 
 
 def level(text: str, plan_name: str = "dm", history: tuple[tuple[str, str], ...] = ()) -> str:
-    result = SPEC.check(ctx(text, plan_name, history))
-    assert len(result.findings) <= 1
-    return result.findings[0].level if result.findings else "none"  # type: ignore[return-value]
+    """The escalation level a turn gets from the red flags (this specialist) and from suicidal, self-harm and
+    overdose language (the crisis specialist, which owns those since issue 17): each raises at most one finding."""
+    levels = []
+    for spec in (SPEC, CRISIS):
+        result = spec.check(ctx(text, plan_name, history))
+        assert len(result.findings) <= 1
+        levels += [f.level for f in result.findings]
+    return max(levels, key=level_rank, default="none")  # type: ignore[arg-type]
 
 
 EMERGENCY = [

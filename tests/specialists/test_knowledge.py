@@ -417,10 +417,8 @@ def _levels(text: str) -> set[str]:
      ("it feels like an elephant on my chest", "emergency"),
      ("her face is drooping and she can't lift her arm", "emergency"),
      ("I can't catch my breath, I can't finish a sentence, and my rescue inhaler isn't working.", "emergency"),
-     ("I want to kill myself", "emergency"),
      ("I fainted in the shower", "emergency"),
      ("I threw up something that looked like coffee grounds", "emergency"),
-     ("Some nights I wish I wouldn't wake up", "urgent"),
      ("I've had black tarry stools since Tuesday", "urgent"),
      ("there was blood in my stool", "urgent")],
 )

@@ -1,0 +1,965 @@
+"""Suicidal, self-harm and overdose language in what a caller says (issue 17; CONTRACT.md §2).
+
+:func:`assess` reads one patient turn in the context of the call and returns what it discloses: the
+categories of the C-SSRS screener (passive wish to be dead, active thoughts, intent, plan), method-seeking
+questions, and an overdose or self-injury that has happened, with the escalation level each warrants
+and a reason a nurse can act on. Calls and batch replay use the same function (through
+:mod:`specialists.crisis`).
+
+How a turn is read (the vocabulary is data: specialists/knowledge/self_harm.yaml):
+
+1. **Normalise**: lower case, straight apostrophes, speech-recogniser spellings rewritten ("kill my
+   self", "sue aside", "the hole bottle"), idioms masked so their words cannot match ("this pain is
+   killing me", "dead tired", "I'd kill for a coffee", "scared to death of the surgery").
+2. **Word classes** per sentence: an act of killing oneself, self-injury, a state of being dead, a
+   wish, hopelessness, a mass quantity, an ingestion verb, a question about amounts, a lethal outcome,
+   an intent marker, a plan, means.
+3. **Combine** them into categories by rules that name classes, never sentences: a wish before a death
+   state is a passive wish; an amount question with a lethal outcome is method-seeking; a past
+   ingestion verb with a mass quantity is an overdose; an intent marker before an act is intent ...
+4. **Scope** each candidate: negated ("I'd never kill myself"), conditional ("if I ever felt like
+   ending it, I'd call"), someone else's ("my neighbour's son"), fiction ("in the movie he kills
+   himself") and remote history ("years ago, not now") do not count. Method-seeking questions count
+   whoever they are "for". A caregiver's "she", "Mom", "my husband" is the patient when it fits the
+   patient (sex, and age for "my son"/"my daughter"), so reports for the patient count.
+5. **The call**: a yes (or a "sometimes", "I don't know") to the assistant's own screening question
+   is that answer; a call that has disclosed stays in crisis: later turns keep the highest level, and
+   means or a time said later ("I have the pills right here", "tonight") complete a plan.
+
+When the reading is unsure, it errs towards a human hearing about it: recall of emergencies comes
+before everything else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from careplans import CarePlan
+from specialists.findings import Level, level_rank
+from specialists.text.context import answer_polarity, scope
+
+__all__ = ["CATEGORY_LEVEL", "Assessment", "Category", "Disclosure", "assess", "assess_text", "normalise"]
+
+Category = Literal["passive", "warning_sign", "active_ideation", "intent", "plan", "method_seeking", "ingestion",
+                   "self_injury"]
+
+CATEGORY_LEVEL: dict[Category, Level] = {
+    "passive": "urgent", "warning_sign": "urgent", "active_ideation": "emergency", "intent": "emergency",
+    "plan": "emergency", "method_seeking": "emergency", "ingestion": "emergency", "self_injury": "emergency",
+}
+# Most specific first: the order reasons are given in, and which category names the disclosure.
+_ORDER: tuple[Category, ...] = ("ingestion", "self_injury", "method_seeking", "intent", "plan", "active_ideation",
+                                "passive", "warning_sign")
+
+VOCABULARY = Path(__file__).resolve().parent / "knowledge" / "self_harm.yaml"
+
+
+# --------------------------------------------------------------------------------------------------
+# The vocabulary
+# --------------------------------------------------------------------------------------------------
+
+class _Scope(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    fiction: list[str]
+    remote_past: list[str]
+    not_now: list[str]
+    denial: list[str]
+    pseudo_negation: list[str]
+    idioms: list[str]
+
+
+class _Screening(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    passive: list[str]
+    active_ideation: list[str]
+    plan: list[str]
+    intent: list[str]
+    behaviour: list[str]
+    safety: list[str]
+
+
+_CONCEPTS = ("suicide_act", "self_injury_act", "death_state", "wish", "wish_after", "better_off", "ideation", "hopeless",
+             "farewell", "warning_sign", "mass_quantity", "weak_quantity", "ingest_verb", "overdose_event", "poison",
+             "lethal_outcome", "amount_question", "intent_marker", "plan_marker", "means", "stop_meds", "attempt",
+             "act_reference", "accident", "on_purpose", "ingest_object", "benign_reason")
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sources: list[str] = Field(min_length=1)
+    macros: dict[str, str]
+    rewrites: list[tuple[str, str]]
+    concepts: dict[str, list[str]]
+    scope: _Scope
+    screening_questions: _Screening
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    rewrites: tuple[tuple[re.Pattern[str], str], ...]
+    concepts: dict[str, re.Pattern[str]]
+    scope: dict[str, re.Pattern[str]]
+    screening: dict[str, re.Pattern[str]]
+
+
+def _compile(patterns: Iterable[str], macros: dict[str, str], where: str) -> re.Pattern[str]:
+    expanded = []
+    for p in patterns:
+        for name, value in macros.items():
+            p = p.replace(f"%{name}%", value)
+        if "%" in re.sub(r"%%", "", p) and re.search(r"%[A-Z]+%", p):
+            raise ValueError(f"{where}: unknown macro in {p!r}")
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise ValueError(f"{where}: {exc} in {p!r}") from None
+        expanded.append(f"(?:{p})")
+    return re.compile("|".join(expanded) or r"(?!x)x", re.I)
+
+
+@cache
+def vocabulary(path: Path = VOCABULARY) -> Vocabulary:
+    """The compiled vocabulary; a malformed file raises ValueError naming the entry."""
+    data = _File.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    missing = [c for c in _CONCEPTS if c not in data.concepts]
+    if missing:
+        raise ValueError(f"{path.name}: concepts missing: {', '.join(missing)}")
+    m = data.macros
+    return Vocabulary(
+        rewrites=tuple((re.compile(a, re.I), b) for a, b in data.rewrites),
+        concepts={k: _compile(v, m, f"concepts.{k}") for k, v in data.concepts.items()},
+        scope={k: _compile(v, m, f"scope.{k}") for k, v in data.scope.model_dump().items()},
+        screening={k: _compile(v, m, f"screening_questions.{k}") for k, v in data.screening_questions.model_dump().items()},
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Disclosure:
+    """One thing a turn discloses."""
+
+    category: Category
+    evidence: str                       # the sentence that says it (normalised)
+    source: Literal["turn", "answer"] = "turn"  # said in the turn, or a yes to the assistant's question
+    denied: bool = False                # active thoughts with an explicit "I'd never act on it"
+    for_patient: bool = True            # False: about someone who is not the patient (a method question "for a friend")
+    caregiver: bool = False             # reported by someone speaking for the patient
+
+    @property
+    def level(self) -> Level:
+        return "urgent" if self.denied else CATEGORY_LEVEL[self.category]
+
+    def describe(self) -> str:
+        words = {
+            "passive": "passive wish to be dead, no plan stated",
+            "warning_sign": "warning signs of suicide risk (not a stated wish to die)",
+            "active_ideation": "thoughts of killing themself" + ("; denies any intent or plan to act" if self.denied else ""),
+            "intent": "states intent to end their life",
+            "plan": "describes a plan or preparations to end their life",
+            "method_seeking": "asked how to end their life or what amount or combination would be lethal",
+            "ingestion": "reports an overdose that has already happened",
+            "self_injury": "reports self-injury or a suicide attempt that has happened",
+        }[self.category]
+        if self.source == "answer":
+            words += " (yes to the screening question)"
+        if self.caregiver:
+            words += " (reported by a caregiver)"
+        return words
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What one turn discloses, and what the call disclosed before it."""
+
+    own: tuple[Disclosure, ...] = ()
+    earlier: tuple[Disclosure, ...] = ()  # the call's earlier disclosures (the crisis continues)
+
+    @property
+    def level(self) -> Level:
+        levels = [d.level for d in (*self.own, *self.earlier)]
+        return max(levels, key=level_rank, default="none")
+
+    @property
+    def in_crisis(self) -> bool:
+        return bool(self.own or self.earlier)
+
+    @property
+    def categories(self) -> list[Category]:
+        found = {d.category for d in (*self.own, *self.earlier)}
+        return [c for c in _ORDER if c in found]
+
+    @property
+    def new_categories(self) -> list[Category]:
+        """What this turn discloses at its own highest level, most specific first (empty: nothing new)."""
+        top = max((d.level for d in self.own), key=level_rank, default="none")
+        return list(dict.fromkeys(d.category for d in _ordered(self.own) if d.level == top))
+
+    def reason(self, drugs: Sequence[str] = ()) -> str:
+        """The handoff's reason in words: what this turn says, then what the call said before."""
+        own = _ordered(self.own)
+        parts = [d.describe() + f': "{d.evidence}"' for d in own]
+        if drugs and any(d.category in {"method_seeking", "ingestion", "plan"} for d in own):
+            parts.append("drugs named: " + ", ".join(drugs))
+        if self.earlier:
+            first = _ordered(self.earlier)[0]
+            parts.append(("earlier in the call: " if own else "continuing crisis; earlier in the call: ") + first.describe())
+        return "; ".join(parts)
+
+
+def _ordered(ds: Iterable[Disclosure]) -> list[Disclosure]:
+    seen: dict[tuple[Category, bool], Disclosure] = {}
+    for d in ds:
+        seen.setdefault((d.category, d.denied), d)
+    return sorted(seen.values(), key=lambda d: (_ORDER.index(d.category), d.denied))
+
+
+# --------------------------------------------------------------------------------------------------
+# Normalising
+# --------------------------------------------------------------------------------------------------
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+
+
+def normalise(text: str) -> str:
+    """Lower case, straight apostrophes, single spaces, speech-recogniser spellings rewritten."""
+    t = text.translate(_APOSTROPHES).lower()
+    t = re.sub(r"[\"\u201c\u201d]|(?<![a-z])'|'(?![a-z])", " ", t)  # quotation marks, not apostrophes
+    t = re.sub(r"\s+", " ", t).strip()
+    for rx, repl in vocabulary().rewrites:
+        t = rx.sub(repl, t)
+    return t
+
+
+def _mask(text: str, rx: re.Pattern[str]) -> str:
+    """Each match replaced by spaces of the same length, so other spans keep their places."""
+    return rx.sub(lambda m: " " * len(m.group()), text)
+
+
+_SENTENCE_END = re.compile(r"[.?!;]+(?!\d)|\n|\s-{1,2}\s")
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out, lo = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.start() > lo:
+            out.append((lo, m.end()))
+        lo = m.end()
+    if lo < len(text) and text[lo:].strip():
+        out.append((lo, len(text)))
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Who and when
+# --------------------------------------------------------------------------------------------------
+
+# Words a caller uses for the patient without saying so first: pronouns, parents, partners (a sibling, a
+# friend or a cousin is the patient only when the caller said they speak for them).
+_FEMALE = {"she", "her", "hers", "herself", "she's", "she'd", "she'll", "mom", "mother", "mum", "mama", "ma", "wife",
+           "grandma", "grandmother", "nana", "granny", "daughter", "girl", "girlfriend"}
+_MALE = {"he", "him", "his", "himself", "he's", "he'd", "he'll", "dad", "father", "papa", "pop", "pops", "husband",
+         "hubby", "grandpa", "grandfather", "son", "boy", "boyfriend"}
+_NEUTRAL = {"they", "them", "their", "themselves", "themself", "they're", "partner", "spouse", "parent", "a person",
+            "someone", "somebody"}
+_CHILD = {"son", "daughter", "boy", "girl", "kid", "child"}
+_RELATION = re.compile(r"^(?:my|our|the|a)\s+|'s$")
+_MENTAL_HEALTH = re.compile(r"\b(?:depress\w*|bipolar|ptsd|post-?traumatic|schizo\w*|psychos[ie]s|psychotic|suicid\w*|"
+                            r"self-?harm|borderline personality|mdd|substance use|opioid use disorder|alcohol use disorder)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Patient:
+    """What the analysis needs to know of the patient: who "she" or "my husband" may be, and whether a
+    mental-health condition makes means or a veiled goodbye worth a human's attention."""
+
+    sex: str | None = None
+    age: int | None = None
+    names: frozenset[str] = frozenset()
+    relations: frozenset[str] = frozenset()  # the patient's relation to a caller who declared it ("my mother")
+    mental_health: bool = False
+    proxy: bool = False  # the caller said they speak for the patient
+
+    @classmethod
+    def of(cls, plan: CarePlan, today: dt.date, relations: Iterable[str] = (), names: Iterable[str] = (),
+           proxy: bool = False) -> Patient:
+        p = plan.patient
+        dob = p.date_of_birth
+        age = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+        all_names = {n.lower() for n in (p.first_name, p.preferred_name, *names) if n}
+        mh = any(_MENTAL_HEALTH.search(" ".join(filter(None, [c.name, c.note]))) for c in plan.conditions)
+        return cls(p.sex if p.sex in {"female", "male"} else None, age, frozenset(all_names), frozenset(relations), mh, proxy)
+
+    def could_be(self, cue: str) -> bool:
+        """Could the person this word names be the patient? "she" for a woman, "my husband" or "Dad" for a
+        man, "my daughter" only for a young patient; a cousin, a friend or a neighbour only when the
+        caller said they speak for them."""
+        w = _RELATION.sub("", _RELATION.sub("", cue.lower().strip()))
+        if w in self.names or w in self.relations or w in {"patient", "client"}:
+            return True
+        if not self.proxy:
+            return False  # the patient speaking: "she", "my dad" are other people
+        if w in _NEUTRAL:
+            return True
+        if w in _CHILD and (self.age is None or self.age >= 45):
+            return False
+        if w in _FEMALE:
+            return self.sex in {None, "female"}
+        if w in _MALE:
+            return self.sex in {None, "male"}
+        return False
+
+
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|myself|mine)\b")
+_THIRD_REFL = re.compile(r"\b(?:himself|herself|themselves|themself|his|her|their)\b")
+_PERSON = (r"mom|mother|mum|mama|dad|father|papa|husband|wife|partner|spouse|son|daughter|sister|brother|grandma|"
+           r"grandmother|grandpa|grandfather|aunt|auntie|uncle|friend|neighbou?r|cousin|roommate|boyfriend|girlfriend|kid|"
+           r"child|boss|coworker|buddy|patient|client|niece|nephew|fella|guy|person|someone|somebody|man|woman|lady")
+_THIRD_SUBJECT = re.compile(r"\b(?:she|he|they|she's|he's|they're|her|him|his|them|(?:(?:my|our|a|the|her|his) )?(?:\w+ )?(?:"
+                            + _PERSON + r")|mom|dad|grandma|grandpa)\b")
+# A death by suicide that happened: never the patient on the phone.
+_PRONOUN = re.compile(r"(?:she|he|they|she's|he's|they're|her|him|his|them|hers|himself|herself|themselves|themself|their)")
+_COMPLETED = re.compile(r"\b(?:died by|committed|death by|lost (?:\w+ ){1,3}to|losing (?:\w+ ){1,3}to) suicide\b|\b(?:took|taken) (?:his|her|their) "
+                        r"(?:own )?life\b|\b(?:killed|hanged|shot) (?:himself|herself|themselves)\b|\bsuicide (?:in|back in|when)\b")
+_ONGOING = re.compile(r"\b(?:again|lately|these days|recently|still|right now|tonight|today|this (?:week|morning|month|year)|"
+                      r"starting to|creeping back|coming back|since (?:then|last|monday|tuesday|wednesday|thursday|friday|"
+                      r"saturday|sunday))\b")
+_FAMILY_HISTORY = re.compile(r"\b(?:runs? in (?:my|the|our|his|her) family|family history|in (?:my|the|our) family)\b")
+_EDUCATION = re.compile(r"\b(?:signs?|warning|symptoms?|information|learn|pamphlet|article|read about|hotline|helpline|crisis line|"
+                        r"the number for|what number|how (?:do|would|can|should) (?:i|you|we) (?:know|tell|help|talk)|"
+                        r"what (?:should|do|can) (?:i|you|we) do if|how to help|support group|prevention)\b")
+_ASKING_FOR_OTHER = re.compile(r"\b(?:for a friend|asking for (?:a|my) \w+|(?:my|a) (?:friend|buddy|neighbou?r|cousin|coworker) "
+                               r"(?:wants|wanted|was asking|asked|is asking)|not for me|it's for (?:a|my) \w+|hypothetically)\b")
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """A turn prepared for matching: normalised, idioms and pseudo-negations masked, spans of each class."""
+
+    text: str  # normalised
+    masked: str  # idioms masked (concepts are matched here)
+    scoped: str  # idioms and pseudo-negations masked (negation is judged here)
+    spans: dict[str, tuple[tuple[int, int], ...]]
+    sentences: tuple[tuple[int, int], ...]
+
+    def hits(self, concept: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+        """Spans of the class that start in [lo, hi) (a phrase may run on into the next sentence)."""
+        hi = len(self.text) if hi is None else hi
+        return [s for s in self.spans[concept] if lo <= s[0] < hi]
+
+    def has(self, concept: str, lo: int = 0, hi: int | None = None) -> bool:
+        return bool(self.hits(concept, lo, hi))
+
+
+@lru_cache(maxsize=4096)
+def _read(text: str) -> _Reading:
+    v = vocabulary()
+    norm = normalise(text)
+    masked = _mask(norm, v.scope["idioms"])
+    scoped = _mask(masked, v.scope["pseudo_negation"])
+    spans = {k: tuple(m.span() for m in rx.finditer(masked) if m.end() > m.start()) for k, rx in v.concepts.items()}
+    return _Reading(norm, masked, scoped, spans, tuple(_sentences(norm)))
+
+
+# --------------------------------------------------------------------------------------------------
+# Scope of one candidate
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Ctx:
+    patient: Patient
+    today: dt.date
+    crisis: bool              # the call (or this turn) is already about ending one's life
+    caregiver: bool           # the speaker speaks for the patient
+    adherence_question: bool  # the assistant just asked about taking the medicines
+
+    @property
+    def at_risk(self) -> bool:
+        """Means, a veiled goodbye or "I'm going to do it" count: the call is about ending one's life, or
+        the patient has a mental-health condition on the plan."""
+        return self.crisis or self.patient.mental_health
+
+
+def _subject_is_other(r: _Reading, start: int, end: int, lo: int, ctx: _Ctx) -> bool:
+    """The act or wish is someone else's, not the patient's."""
+    sentence = r.masked[lo:end]
+    near = r.masked[max(lo, start - 40):start]
+    inside = r.masked[start:end]
+    if (_COMPLETED.search(r.masked[lo:end + 40]) or _FAMILY_HISTORY.search(r.masked[lo:end + 40])) and \
+            not _FIRST_PERSON.search(inside):
+        return True
+    if _FIRST_PERSON.search(inside):
+        return False  # "I carved her name in my arm" is the speaker's own act
+    third = [m.group() for m in _THIRD_SUBJECT.finditer(sentence[: start - lo])] + \
+        [m.group() for m in _THIRD_REFL.finditer(inside)]
+    if not third:
+        return False
+    # "my buddy from work, he says he wants to ...": a person who cannot be the patient is named first
+    if any(not _PRONOUN.fullmatch(w) and not ctx.patient.could_be(w) for w in third):
+        return True
+    # "my wife says I keep talking about ending it": the speaker is the subject again.
+    if _FIRST_PERSON.search(near) and not _THIRD_REFL.search(inside):
+        last_third = max((m.end() for m in _THIRD_SUBJECT.finditer(near)), default=-1)
+        last_first = max((m.end() for m in _FIRST_PERSON.finditer(near)), default=-1)
+        if last_first > last_third:
+            return False
+    return not all(ctx.patient.could_be(w) for w in third[-2:])
+
+
+def _remote(r: _Reading, lo: int, hi: int, following: tuple[int, int] | None) -> bool:
+    """Years ago and over ("I tried once when I was nineteen", "that was a long time ago, not now")."""
+    v = vocabulary()
+    sentence = r.masked[lo:hi]
+    if _ONGOING.search(sentence):
+        return False
+    if v.scope["remote_past"].search(sentence) or v.scope["not_now"].search(sentence):
+        return True
+    if following is not None:
+        nxt = r.masked[following[0]:following[1]]
+        if re.match(r"\s*(?:but )?(?:that|it|those|this|never|not)\b", nxt) and (
+                v.scope["remote_past"].search(nxt) or v.scope["not_now"].search(nxt)):
+            return True
+    return False
+
+
+def _fiction(r: _Reading, start: int, lo: int, hi: int) -> bool:
+    """A story, a show or the news (said in this sentence, or earlier in the turn of a third person)."""
+    v = vocabulary().scope["fiction"]
+    told = v.search(r.masked[lo:hi]) or (v.search(r.masked[:lo]) and not _FIRST_PERSON.search(r.masked[lo:hi]))
+    if not told:
+        return False
+    # "that show made me want to end it all" is the speaker's own
+    return not _FIRST_PERSON.search(r.masked[max(lo, start - 30):start + 1])
+
+
+def _statement_scope(r: _Reading, start: int, end: int, lo: int, hi: int, ctx: _Ctx,
+                     following: tuple[int, int] | None, *, negatable: bool = True, conditional: bool = True) -> str | None:
+    """Why a statement at [start, end) does not count (None: it counts)."""
+    if _fiction(r, start, lo, hi):
+        return "fiction"
+    if _subject_is_other(r, start, end, lo, ctx):
+        return "someone else"
+    if _remote(r, lo, hi, following):
+        return "history"
+    sc = scope(r.scoped[lo:hi], start - lo, end - lo, today=ctx.today, intent=True)
+    if conditional and sc.hypothetical:
+        return "hypothetical"
+    if sc.question and _EDUCATION.search(r.masked[lo:hi]):
+        return "question"
+    if negatable and sc.negated and not _NEGATION_IN_PHRASE.search(r.masked[start:end]):
+        return "negated"
+    if negatable and _REPORT_NEGATION.search(r.masked[lo:start]):
+        return "negated"
+    # "Hurting myself? The knee does that for me. No, seriously, no.": an echoed question answered no
+    if negatable and r.masked[lo:hi].rstrip().endswith("?") and len(r.masked[lo:hi].split()) <= 5 and \
+            _LATER_NO.search(r.masked[hi:]):
+        return "negated"
+    return None
+
+
+_LATER_NO = re.compile(r"\b(?:no|nope|never|not at all|nothing like that|not really)\b[,.!]?\s*(?:seriously|honestly|really)?[,.!]?\s*"
+                       r"(?:no\b|i'm (?:fine|okay|good)|never|$)|\b(?:no|nope),? (?:seriously|honestly|really)\b")
+
+
+_REPORT_NEGATION = re.compile(r"\b(?:never|hasn't|has not|didn't|did not|doesn't|does not|haven't|have not|not) (?:once )?(?:said|say|says|"
+                               r"mentioned|mention|talked|talk|spoken|spoke|brought up|shown|had|expressed|given any sign)\b"
+                               r"[^.?!]{0,25}\b(?:anything|about|any|of)\b|\b(?:denies|denied|no sign of|no talk of|nothing about)\b")
+_NEGATION_IN_PHRASE = re.compile(r"\b(?:not|never|no|don't|didn't|won't|wouldn't|isn't|wasn't|can't|cannot|nobody|no one|nothing|"
+                                 r"hadn't)\b")
+
+
+# --------------------------------------------------------------------------------------------------
+# Categories in one utterance
+# --------------------------------------------------------------------------------------------------
+
+_PAST_INGEST = re.compile(r"\b(?:gave (?:myself|himself|herself)|put|took|taken|swallowed|downed|popped|ate|eaten|chugged|gulped|gobbled|knocked back|threw back|"
+                          r"washed down|injected|shot up|used|dumped|emptied|finished off|finished|overdosed|od'?d|did|done|drank|"
+                          r"drunk)\b")
+_NOW_INGEST = re.compile(r"\b(?:taking|swallowing|downing|popping|eating|chugging|gulping|injecting|using|doing|drinking)\b")
+_ACUTE = re.compile(r"\b(?:just|an hour ago|hours? ago|minutes? ago|half an hour|a little while ago|a while ago|earlier|"
+                    r"last night|tonight|right now|a few minutes|after (?:lunch|dinner|breakfast)|dizzy|drowsy|sleepy|"
+                    r"can't stay awake|throwing up|vomiting|confused|slurring|heart (?:is )?racing|feel (?:weird|strange|funny)|"
+                    r"empty (?:\w+ )?(?:bottles?|box|pack))\b")
+_ADHERENCE = re.compile(r"\b(?:as prescribed|like (?:i'm|i am|i was|she's|he's|you're) supposed to|like the doctor said|"
+                        r"every (?:day|morning|night|evening)|each (?:day|morning|night)|on (?:time|schedule)|regularly|"
+                        r"with (?:breakfast|dinner|lunch|food|my meal)|at bedtime|in the morning|morning (?:pills|meds)|"
+                        r"evening (?:pills|meds)|pill ?box|organi[sz]er|yes|yeah|yep|already|today's|for today|this morning)\b")
+_INTENT_TIME = re.compile(r"\b(?:tonight|this (?:evening|weekend|afternoon)|tomorrow|(?:this |next |on )?(?:monday|tuesday|"
+                          r"wednesday|thursday|friday|saturday|sunday)(?: morning| night| evening)?|after (?:they're|they are|he's|"
+                          r"she's|everyone's|the kids are) (?:asleep|gone|in bed)|when (?:the kids|they|he|she|everyone) (?:are|is) "
+                          r"(?:at|asleep|gone|out|away)|after (?:this call|we hang up|you hang up|"
+                          r"the call)|when (?:everyone|he|she|they|my \w+) (?:leaves?|goes? to (?:bed|sleep|work)|is asleep|are asleep)|"
+                          r"by (?:tomorrow|the morning|morning|the weekend)|after (?:my|the) (?:kids|wife|husband) (?:are|is|go|goes|leave))\b")
+_GOD_TAKE = re.compile(r"\b(?:god|lord|jesus|maker|heaven|the man upstairs)\b|\bhe takes me\b|\bready\b|\blived\b|\bshould\b")
+_WEAK_LETHAL = re.compile(r"(?:do|does|would do|would be|is) (?:it|the job|the trick|enough)|enough (?:to|for)|"
+                          r"(?:for good|permanently|forever|once and for all)|(?:overdose|an overdose|od|overdosing|it|that|they|"
+                          r"those) (?:actually |really |even )?(?:work|works|worked)")
+_DECIDED = re.compile(r"\b(?:i've decided|i have decided|i decided|he's decided|she's decided|made up (?:my|his|her) mind|"
+                      r"(?:my|his|her) mind is made up|like (?:he|she|i)'d decided|not waiting|for real|i mean it)\b")
+_LETHAL_PLACE = re.compile(r"\b(?:bridge|overpass|cliff|ledge|rooftop|roof of|tracks|railroad|quarry|the drop|(?:eighth|ninth|tenth|top|\w+teenth) "
+                           r"floor|parking garage)\b")
+_ALONE = re.compile(r"\b(?:be|am|i'm|i'll be|when i'm|while i'm) (?:all )?alone\b|\bnobody (?:will be|is) (?:home|here|around)\b")
+_REPORTED_QUESTION = re.compile(r"\b(?:asked|asking|asks|wondering|wondered|wonder|wants? to know|wanted to know|curious)\b[^.?!]{0,40}"
+                                r"\b(?:what|how|which|whether|if)\b")
+_TAG_QUESTION = re.compile(r"\b(?:right|yeah|huh|correct|isn't it|wouldn't it|wouldn't they|wouldn't he|wouldn't she|or not)\s*[?.]?\s*$")
+_HYPOTHETICAL_ASK = re.compile(r"\b(?:what if|what happens if|whether|if (?:i|you|someone|somebody|a person|a fella|a guy|one|he|she|they)|"
+                               r"would|could|can|does|do)\b")
+
+
+def _before(spans: Iterable[tuple[int, int]], start: int, gap: int) -> bool:
+    """A span that starts before ``start`` and ends at most ``gap`` characters before it (or overlaps it)."""
+    return any(s < start and start - e <= gap for s, e in spans)
+
+
+def _after(spans: Iterable[tuple[int, int]], end: int, gap: int) -> bool:
+    return any(s >= end - 1 and s - end <= gap for s, e in spans)
+
+
+def _crisis_words(r: _Reading) -> bool:
+    """The turn itself is about ending one's life (means and times said with it are then a plan)."""
+    return any(r.has(c) for c in ("suicide_act", "hopeless", "self_injury_act", "attempt", "warning_sign", "farewell")) or (
+        r.has("death_state") and (r.has("wish") or r.has("better_off"))) or (
+        r.has("amount_question") and r.has("lethal_outcome"))
+
+
+def _strong_lethal(r: _Reading, span: tuple[int, int]) -> bool:
+    return not _WEAK_LETHAL.fullmatch(r.masked[span[0]:span[1]])
+
+
+def _method_question(r: _Reading, lo: int, hi: int, ctx: _Ctx, turn_lethal: bool) -> bool:
+    """An amount, combination or way asked about as lethal (in this sentence, or lethal said in another
+    sentence of the turn: "does an overdose even work? how many would it take")."""
+    sentence = r.masked[lo:hi]
+    question = "?" in r.masked[lo:hi + 1] or bool(re.match(r"\s*(?:so |and |but |like,? |um |uh )?(?:what|how|which|would|could|can|is|"
+                                                             r"if|does|do|will)\b", sentence)) or bool(_TAG_QUESTION.search(sentence)) \
+        or bool(_REPORTED_QUESTION.search(sentence))
+    asks = r.hits("amount_question", lo, hi)
+    lethal = [s for s in r.hits("lethal_outcome", lo, hi) if not _negated_here(r, s, lo, hi, ctx)]
+    strong = [s for s in lethal if _strong_lethal(r, s)]
+    mass = r.hits("mass_quantity", lo, hi)
+    weak = r.hits("weak_quantity", lo, hi)
+    verbs = r.hits("ingest_verb", lo, hi)
+    quantity = bool(re.search(r"\b(?:how (?:many|much|long|high|far)|what (?:amount|dose|dosage|number|quantity|height|floor)|which)\b", sentence))
+    if asks and (lethal or r.has("suicide_act", lo, hi) or (quantity and r.has("death_state", lo, hi))):
+        return True
+    if question and r.has("suicide_act") and lethal:
+        return True  # "if someone wanted to end it, would that work?"
+    if asks and re.search(r"\bhow (?:many|much)\b", sentence) and turn_lethal:
+        return True
+    objects = mass or weak or r.has("ingest_object", lo, hi)
+    if strong and objects and (question or asks):
+        return True
+    # "what's the most painless way to go?"
+    if question and any(re.search(r"\b(?:way|method|exit|option)\b", r.masked[s:e]) for s, e in strong):
+        return True
+    # "what if I took the whole bottle?", "if a guy took the whole box at once he wouldn't wake up": a mass
+    # ingestion asked about, or supposed
+    mass_ingestion = any(_after(mass, e, 45) for _, e in verbs)
+    supposed = _HYPOTHETICAL_ASK.search(sentence)
+    return mass_ingestion and bool(supposed) and (question or supposed.group().startswith(("if", "what")))
+
+
+def _negated_here(r: _Reading, span: tuple[int, int], lo: int, hi: int, ctx: _Ctx) -> bool:
+    sc = scope(r.scoped[lo:hi], span[0] - lo, span[1] - lo, today=ctx.today, intent=True)
+    return sc.negated and not _NEGATION_IN_PHRASE.search(r.masked[span[0]:span[1]])
+
+
+def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure]:
+    r = _read(text)
+    shown = _sentences(said_norm := normalise(said)) if said else []
+    v = vocabulary()
+    ctx = replace(ctx, crisis=ctx.crisis or _crisis_words(r))
+    denied = bool(v.scope["denial"].search(r.masked))
+    purpose_in_turn = r.has("on_purpose") or any(_strong_lethal(r, s) for s in r.hits("lethal_outcome"))
+    turn_lethal = any(_strong_lethal(r, s) for s in r.hits("lethal_outcome")) or r.has("suicide_act")
+    found: list[Disclosure] = []
+    sents = list(r.sentences)
+
+    def add(category: Category, lo: int, hi: int, *, for_patient: bool = True, deny: bool = False) -> None:
+        # the caller's own words for the sentence (the reading may have put a report in the first person)
+        i = sents.index((lo, hi))
+        evidence = said_norm[shown[i][0]:shown[i][1]] if len(shown) == len(sents) else r.text[lo:hi]
+        found.append(Disclosure(category, evidence.strip(" ,.;!?-"), denied=deny, for_patient=for_patient,
+                                caregiver=ctx.caregiver))
+
+    for i, (lo, hi) in enumerate(sents):
+        following = sents[i + 1] if i + 1 < len(sents) else None
+
+        def counts(span: tuple[int, int], negatable: bool = True, conditional: bool = True, lo: int = lo, hi: int = hi,
+                   following: tuple[int, int] | None = following) -> bool:
+            return _statement_scope(r, span[0], span[1], lo, hi, ctx, following, negatable=negatable,
+                                    conditional=conditional) is None
+
+        sentence = r.masked[lo:hi]
+        acts = r.hits("suicide_act", lo, hi)
+        mass = r.hits("mass_quantity", lo, hi)
+        weak = r.hits("weak_quantity", lo, hi)
+        verbs = r.hits("ingest_verb", lo, hi)
+        intents = r.hits("intent_marker", lo, hi)
+        wishes = r.hits("wish", lo, hi)
+        thoughts = r.hits("ideation", lo, hi)
+
+        # --- method-seeking: amounts, combinations or ways that would be lethal; "for a friend" changes nothing
+        if not _fiction(r, lo, lo, hi) and not _remote(r, lo, hi, following) and _method_question(r, lo, hi, ctx, turn_lethal):
+            other = bool(_ASKING_FOR_OTHER.search(r.masked)) or _subject_is_other(r, lo, hi, lo, ctx)
+            add("method_seeking", lo, hi, for_patient=not other)
+            continue
+
+        # --- an overdose that has happened (or is happening)
+        overdosed = [s for s in r.hits("overdose_event", lo, hi)
+                     if re.match(r"overdosed|od'?d|took|taken|had|did", r.masked[s[0]:s[1]])]
+        ingested = any(counts(s) for s in r.hits("poison", lo, hi))
+        for vs, ve in verbs:
+            if ingested:
+                break
+            verb = r.masked[vs:ve]
+            if not (_PAST_INGEST.match(verb) or _NOW_INGEST.match(verb)):
+                continue
+            strong = _after(mass, ve, 45)
+            soft = _after(weak, ve, 30)
+            if not (strong or soft):
+                continue
+            if _before(intents, vs, 25) or _before(wishes, vs, 25):
+                continue  # "I'm going to take all of them": intent, judged below
+            purpose = purpose_in_turn or r.has("death_state", lo, hi)
+            if soft and not strong:
+                adherence = ctx.adherence_question or _ADHERENCE.search(sentence)
+                if not (purpose or ctx.crisis or (_ACUTE.search(r.masked) and not adherence)):
+                    continue
+            if r.has("accident", lo, hi) and not purpose:
+                continue
+            ingested = counts((vs, ve))
+        if ingested or any(counts(s) for s in overdosed):
+            add("ingestion", lo, hi)
+            continue
+
+        # --- self-injury or an attempt that has happened (a thought or plan of it is judged as one)
+        injury: Category | None = None
+        for s, e in r.hits("self_injury_act", lo, hi):
+            if _before(intents, s, 30) or _before(thoughts, s, 30) or _before(wishes, s, 30):
+                if counts((s, e)):
+                    injury = "intent" if _before(intents, s, 30) else "active_ideation"
+                break
+            phrase = r.masked[s:e]
+            deliberate = bool(re.search(r"\bcut|burn|carv|slit|slash|self|razor|wrist|scratch|knife|blade", phrase))
+            purpose = r.has("on_purpose")
+            if r.has("accident", lo, hi) and not purpose:
+                continue
+            if (deliberate or purpose or ctx.crisis) and counts((s, e)):
+                injury = "self_injury"
+                break
+        if injury is None and any(counts(s) for s in r.hits("attempt", lo, hi)):
+            injury = "self_injury"
+        if injury is not None:
+            add(injury, lo, hi)
+            continue
+
+        # --- intent: "I'm going to", "tonight", said of the act (or of a mass ingestion)
+        timed = bool(_INTENT_TIME.search(sentence))
+        intent_found = any((_before(intents, s, 40) or timed) and counts((s, e)) for s, e in acts)
+        intent_found = intent_found or any(
+            _before(intents, vs, 30) and (_after(mass, ve, 45) or (_after(weak, ve, 30) and (ctx.crisis or timed or purpose_in_turn)))
+            and counts((vs, ve))
+            for vs, ve in verbs)
+        intent_found = intent_found or any(_before(intents, s, 30) and counts((s, e)) for s, e in r.hits("overdose_event", lo, hi))
+        decided = timed or bool(_DECIDED.search(r.masked))
+        intent_found = intent_found or any(_before(intents, s, 35) and decided and counts((s, e), conditional=False)
+                                           for s, e in r.hits("death_state", lo, hi))
+        if ctx.at_risk or _ALONE.search(r.masked):
+            intent_found = intent_found or any((_before(intents, s, 30) or timed) and counts((s, e))
+                                               for s, e in r.hits("act_reference", lo, hi))
+            intent_found = intent_found or any(counts(s) for s in r.hits("farewell", lo, hi))
+        # a call already in crisis: a time said now is intent ("tonight maybe. after they're asleep.")
+        intent_found = intent_found or (ctx.crisis and timed and counts((lo, hi)))
+        if intent_found:
+            add("intent", lo, hi)
+            continue
+
+        # --- a plan: preparations, or means, place and time in a call about ending one's life
+        benign = r.has("benign_reason", lo, hi)
+        plan = not benign and any(counts(s) for s in r.hits("plan_marker", lo, hi))
+        plan = plan or (not benign and (ctx.at_risk or bool(_LETHAL_PLACE.search(r.masked))) and
+                        any(counts(s) for s in r.hits("means", lo, hi)))
+        # a call already in crisis: a lethal place, or the supply of pills, said now is a plan
+        plan = plan or (ctx.crisis and not benign and (bool(_LETHAL_PLACE.search(sentence)) or bool(
+            mass and r.has("ingest_object", lo, hi))) and counts((lo, hi)))
+        plan = plan or ((turn_lethal or r.has("death_state")) and any(counts(s) for s in r.hits("stop_meds", lo, hi)))
+        if plan:
+            add("plan", lo, hi)
+            continue
+
+        # --- active thoughts of killing oneself
+        if any(counts(s) for s in acts):
+            add("active_ideation", lo, hi, deny=denied)
+            continue
+
+        # --- a passive wish to be dead, hopelessness
+        if benign:
+            continue
+        passive = any(counts(s) for s in r.hits("hopeless", lo, hi))
+        for s, e in r.hits("death_state", lo, hi):
+            if passive:
+                break
+            # a wish, "better off", or thinking about it ("I've thought about just not waking up")
+            wish = [w for w in wishes + thoughts + r.hits("better_off", lo, hi) if w[0] < s and s - w[1] <= 45]
+            wish = wish or [w for w in r.hits("wish", 0, lo) if s - w[1] <= 60]  # "I wish I could just be done. Go be with Dolores."
+            if wish and counts((wish[-1][0], e), conditional=False):
+                passive = True
+            elif _GOD_TAKE.search(r.masked[s:e]) and counts((s, e)):
+                passive = True
+            elif _after(r.hits("wish_after", lo, hi), e, 50) and counts((s, e), conditional=False):
+                passive = True  # "if I don't wake up one morning, that'd be fine by me"
+            elif _after(r.hits("better_off", lo, hi), e, 50) and counts((s, e), conditional=False):
+                passive = True  # "if I hadn't come through the surgery it would have been easier on everybody"
+        if passive:
+            add("passive", lo, hi)
+            continue
+        if any(counts(s) for s in r.hits("farewell", lo, hi) + r.hits("warning_sign", lo, hi)):
+            add("warning_sign", lo, hi)
+    return found
+
+
+# --------------------------------------------------------------------------------------------------
+# Answers to the assistant's own screening questions
+# --------------------------------------------------------------------------------------------------
+
+_UNSURE = re.compile(r"^\W*(?:(?:um+|uh+|well|oh|hmm+)\W+)*(?:i (?:don't|do not) know|i'm not sure|not sure|maybe|i guess|"
+                     r"kind of|sort of|kinda|sorta|i'd rather not (?:say|talk about it)|why do you ask|does it matter|"
+                     r"what if i (?:do|did|am|was)|i (?:can't|cannot) (?:say|promise)|hard to say|depends)\b")
+_AFFIRM = re.compile(r"\b(?:yes|yeah|yep|yup|yea|uh-?huh|mm-?hm+|mhm|i have|i do|i did|i am|sometimes|now and then|on and off|"
+                     r"off and on|some days|most days|most nights|every (?:day|night|morning)|all the time|a lot|lately|"
+                     r"(?:once|twice|a couple (?:of )?times|couple (?:of )?times|a few times|several times)|more than (?:half|i'd|i should|i want)|"
+                     r"(?:half|most|some|many|all) (?:of )?(?:the )?(?:days|nights|time|mornings)|nearly every day|daily|often|"
+                     r"constantly|a little|a bit|here and there|i think so|afraid so|honestly,? yes|not gonna lie|if i'm honest|at times|"
+                     r"occasionally|once in a while|every so often|on occasion|fine\. yes|okay\. yes)\b")
+_DENY = re.compile(r"^\W*(?:(?:um+|uh+|well|oh|god|lord)\W+)*(?:no|nope|nah|never|not really|not at all|nothing like that|"
+                   r"i'd never|i would never|absolutely not|of course not|no way)\b")
+_DENY_ANY = re.compile(r"\b(?:no,? (?:no,? )?(?:thoughts?|nothing|never|not)|nothing like that|never have|not at all|absolutely not|"
+                       r"of course not|god no|no way|none at all|not for (?:\w+ )?years|not (?:these days|anymore|lately)|none)\b")
+_AFFIRM_STRONG = re.compile(r"\b(?:yes|yeah|yep|i have|i do|sometimes|at times)\b(?![^.?!]{0,10}\b(?:no|not|never)\b)")
+_HEDGE = re.compile(r"\b(?:maybe|i don't know|i dunno|i guess|kind of|sort of|kinda|sorta|not sure|hard to say|could be|"
+                    r"i suppose|possibly|a little|once or twice)\b")
+_ANCHOR = re.compile(r"\b(?:ending (?:their|one's) (?:own )?life|worth living|hopeless|suicid\w*|kill(?:ing)? yourself|end(?:ing)? your (?:own )?life|hurt(?:ing)? yourself|harm(?:ing)? yourself|"
+                     r"die|dying|dead|death|wake up|safe|988|take your (?:own )?life|not (?:be|being) here|ending (?:it|things))\b")
+
+
+def screening_asked(agent: str, crisis: bool = False) -> list[str]:
+    """Which screening questions an assistant utterance asks (most specific first); only its questions count
+    ("call 911 if you might act on these thoughts" asks nothing)."""
+    text = normalise(agent)
+    if "?" not in text or not (_ANCHOR.search(text) or crisis):
+        return []
+    # what was asked, not the crisis resources said with it ("call 911 if you might act on these thoughts")
+    q = " ".join(m.group() for m in re.finditer(r"[^.?!]*[.?!]?", text) if not re.search(r"\b(?:911|988|lifeline)\b", m.group()))
+    sv = vocabulary().screening
+    return [k for k in ("behaviour", "intent", "plan", "active_ideation", "passive", "safety") if sv[k].search(q)]
+
+
+def _answer(turn: str, agent: str, crisis: bool) -> list[Disclosure]:
+    """A yes (or an unsure answer) to the assistant's screening question is a disclosure of what it asked;
+    to "have you thought about how?" any answer but no is one."""
+    asked = screening_asked(agent, crisis)
+    if not asked:
+        return []
+    t = normalise(turn)
+    head = t
+    polarity = answer_polarity(t)
+    hedged = _HEDGE.search(t) is not None  # "not really... well, maybe. I don't know": when unsure, a human hears
+    no = (_DENY.search(t) is not None or _DENY_ANY.search(t) is not None or polarity == "no") and \
+        not _AFFIRM_STRONG.search(t) and not hedged
+    unsure = not no and (_UNSURE.search(t) is not None or hedged)
+    yes = not no and (polarity == "yes" or _AFFIRM.search(head) is not None)
+    if "safety" in asked and asked[0] == "safety":
+        return [Disclosure("intent", f"not safe: {t}", source="answer")] if (no or unsure) else []
+    asked = [a for a in asked if a != "safety"]
+    if not asked or no:
+        return []
+    tr = _read(turn)
+    if any(_remote(tr, lo, hi, None) for lo, hi in tr.sentences):
+        return []  # "when I was nineteen, but that was forty years ago"
+    top = asked[0]
+    category: Category = {"behaviour": "self_injury", "intent": "intent", "plan": "plan", "active_ideation": "active_ideation",
+                          "passive": "passive"}[top]  # type: ignore[assignment]
+    if category == "self_injury" and re.search(r"\b(?:took|taken|swallow|pills?|overdos|medicine|extra)\b", normalise(agent)):
+        category = "ingestion"
+    substantive = top in {"behaviour", "intent", "plan"} and len(t.split()) >= 3
+    if not (yes or unsure or substantive):
+        return []
+    denied = category == "active_ideation" and (bool(vocabulary().scope["denial"].search(t)) or (unsure and not yes))
+    return [Disclosure(category, t, source="answer", denied=denied)]
+
+
+# --------------------------------------------------------------------------------------------------
+# Entry points
+# --------------------------------------------------------------------------------------------------
+
+_MED_QUESTION = re.compile(r"\b(?:taking|take|took|taken|missed|miss|skipped|doses?)\b[^?]{0,60}\b(?:medicines?|medications?|meds|pills|"
+                           r"doses?|as prescribed|\w+ (?:every|each|twice|once))\b|\bmedicines?\b|\bmedications?\b", re.I)
+
+
+@lru_cache(maxsize=8192)
+def _assess_one(text: str, said: str, agent_before: str, patient: Patient, today: dt.date, crisis: bool,
+                caregiver: bool) -> tuple[Disclosure, ...]:
+    """``text``: the turn prepared for reading (drugs named as pills, a caregiver's report in the first person);
+    ``said``: the turn as said, for evidence."""
+    asked = bool(agent_before) and bool(screening_asked(agent_before, crisis))
+    ctx = _Ctx(patient, today, crisis or asked, caregiver, bool(_MED_QUESTION.search(agent_before)) and not (crisis or asked))
+    found = _utterance(text, ctx, said)
+    if agent_before:
+        found += _answer(text, agent_before, crisis)
+    return tuple(found)
+
+
+_SHE = {"she": "i", "she's": "i'm", "she'd": "i'd", "she'll": "i'll", "herself": "myself", "hers": "mine", "shes": "i'm"}
+_HE = {"he": "i", "he's": "i'm", "he'd": "i'd", "he'll": "i'll", "him": "me", "his": "my", "himself": "myself", "hes": "i'm"}
+_HER_AS_OBJECT = re.compile(r"\s*(?:$|[.,!?;:]|(?:to|and|or|but|again|anymore|away|out|up|down|back|home|in|on|at|for|with|from|off|"
+                            r"over|alone|so|because|too|now|when|if|that|this|yet|already|soon|tonight|today|anytime|whenever)\b)")
+_PERSON_WORD = re.compile(r"\b(?:(?:my|our|his|her|their|the|a) )?(?:\w+ )?(" + _PERSON + r"|mom|dad|grandma|grandpa)\b")
+_WORD_TOKEN = re.compile(r"[a-z']+")
+# "this is Kenji's wife", "I'm his daughter": the caller saying who they are, not another person in the story
+_SELF_INTRODUCTION = re.compile(r"\b(?:this is|it's|its|i'm|i am|im|here's)\s+(?:[a-z]+(?:'s|s)?\s+|his\s+|her\s+|the\s+)?(?:\w+\s+)?$")
+
+
+def as_patient(text: str, patient: Patient, caregiver: bool) -> str:
+    """A report about the patient in the patient's own words: "she says she wants to die" -> "i says i want
+    to die", so one vocabulary reads both. Only pronouns of the patient's sex, only when the caller speaks
+    for the patient or names them (or a relation who can be them), and never after another person is
+    named in the sentence ("my sister, she ...")."""
+    if patient.sex not in {"female", "male"}:
+        return text
+    text = text.translate(_APOSTROPHES).lower()
+    table = _SHE if patient.sex == "female" else _HE
+    out: list[str] = []
+    for sentence in re.split(r"(?<=[.?!;])", text):
+        named = caregiver
+        blocked = False
+        pieces, last = [], 0
+        for m in _WORD_TOKEN.finditer(sentence):
+            word = m.group()
+            person = _PERSON_WORD.match(sentence, m.start())
+            if person and not _PRONOUN.fullmatch(word) and not patient.could_be(person.group()) and \
+                    person.group(1) not in {"person", "someone", "somebody"} and \
+                    not _SELF_INTRODUCTION.search(sentence[:m.start()]):
+                blocked = True  # another person named: later pronouns may be theirs
+            if not named or blocked:
+                continue
+            repl = table.get(word)
+            if word == "her" and patient.sex == "female":
+                repl = "me" if _HER_AS_OBJECT.match(sentence, m.end()) else "my"
+            if repl is not None:
+                pieces.append(sentence[last:m.start()] + repl)
+                last = m.end()
+        pieces.append(sentence[last:])
+        out.append("".join(pieces))
+    return "".join(out)
+
+
+class _DrugWords:
+    """Drug names in a turn replaced by "pills", so "saving up my Zoloft" reads as "saving up my pills"
+    (names, brands, misspellings and mishearings, through the shared drug finder)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[int, str], tuple[CarePlan | None, str, tuple[str, ...]]] = {}
+
+    def __call__(self, text: str, plan: CarePlan | None) -> tuple[str, tuple[str, ...]]:
+        key = (id(plan), text)
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] is plan:
+            return hit[1], hit[2]
+        from specialists.text.drugs import find_drug_mentions
+
+        out, drugs, last = [], [], 0
+        for m in sorted(find_drug_mentions(text, plan), key=lambda m: m.start):
+            if m.start < last:
+                continue
+            out.append(text[last:m.start])
+            out.append("pills")
+            last = m.end
+            drugs.extend(d for d in m.drugs if d not in drugs)
+        out.append(text[last:])
+        if len(self._cache) > 20000:
+            self._cache.clear()
+        self._cache[key] = (plan, "".join(out), tuple(drugs))
+        return "".join(out), tuple(drugs)
+
+
+drug_words = _DrugWords()
+
+
+_DEFLECTION = re.compile(r"^\W*(?:why|why do you ask|what do you mean|huh|what|who wants to know|why\?)\W*$")
+
+
+def assess_text(text: str, *, history: Sequence[tuple[str, str]] = (), plan: CarePlan | None = None,
+                today: dt.date | None = None, caregiver: bool = False, relations: Iterable[str] = (),
+                names: Iterable[str] = ()) -> Assessment:
+    """The disclosures of ``text`` (a patient turn) after ``history`` ((speaker, text) pairs, oldest first).
+    ``caregiver``: the caller speaks for the patient; ``relations`` and ``names``: what the caller calls the
+    patient ("mother", "Ruth")."""
+    today = today or dt.date.today()
+    patient = Patient.of(plan, today, relations, names, caregiver) if plan is not None else Patient(proxy=caregiver)
+    earlier: list[Disclosure] = []
+    agent = ""      # the assistant's utterance the next patient turn answers
+    asked = ""      # the last screening question, still open while the caller only deflects ("Why?")
+    for speaker, said in history:
+        if speaker == "agent":
+            if screening_asked(said, bool(earlier)):
+                asked = said
+            agent = said if not asked else (said if screening_asked(said, bool(earlier)) else asked)
+            continue
+        earlier += _assess_one(as_patient(drug_words(said, plan)[0], patient, caregiver), said, agent, patient, today,
+                               bool(earlier), caregiver)
+        if not _DEFLECTION.match(normalise(said)):
+            asked = ""  # answered: the question is closed
+        agent = ""
+    own = _assess_one(as_patient(drug_words(text, plan)[0], patient, caregiver), text, agent, patient, today,
+                      bool(earlier), caregiver)
+    return Assessment(own, tuple(earlier))
+
+
+_RELATIVE = (r"(?:wife|husband|son|daughter|granddaughter|grandson|grandkid|partner|mother|mom|mum|father|dad|sister|"
+             r"brother|niece|nephew|neighbou?r|friend|caregiver|care ?giver|aide|home health aide|nurse|roommate|"
+             r"daughter-in-law|son-in-law|spouse|boyfriend|girlfriend)")
+# Ways a caller says they speak for the patient that the shared proxy reader does not cover (speech-recogniser
+# spellings without apostrophes, "Her husband." as an answer, "he's the patient").
+_PROXY_EXTRA = re.compile(
+    r"\b(?:this is|it's|its|i'm|im|i am|here's|it is)\s+(?:[a-z]+(?:'s|s)\s+|his\s+|her\s+|the patient's\s+)(?:\w+\s+)?"
+    + _RELATIVE + r"\b|^\W*(?:um\W+|uh\W+)?(?:his|her|[a-z]+'s) " + _RELATIVE + r"\b|\b[a-z]+(?:'s|s) " + _RELATIVE
+    + r" here\b|\b(?:he's|she's|he is|she is) the patient\b|\b(?:my|our) \w+,? (?:he's|she's|he is|she is) the patient\b")
+
+
+def caller_speaks_for_patient(history: Sequence[tuple[str, str]], text: str, plan: CarePlan) -> bool:
+    """The caller is someone speaking for the patient: they said so, or the assistant is already asking them
+    about the patient by name ("How has Gloria been?")."""
+    said = [t for s, t in history if s == "patient"] + [text]
+    if any(_PROXY_EXTRA.search(normalise(t)) for t in said):
+        return True
+    names = [n.lower() for n in (plan.patient.first_name, plan.patient.preferred_name) if n]
+    if not names:
+        return False
+    about = re.compile(r"\b(?:is|has|does|did|was|how(?:'s| is| has| was)|about|with|for|mentioned|noticed)\s+(?:"
+                       + "|".join(map(re.escape, names)) + r")\b(?!\s*(?:\?|$))|\b(?:" + "|".join(map(re.escape, names))
+                       + r")(?:'s| is| has| been| doing| said| told)\b")
+    return any(about.search(normalise(t)) for s, t in history if s == "agent")
+
+
+def assess(ctx: object) -> Assessment:
+    """:func:`assess_text` over a :class:`specialists.base.TurnContext` (a patient turn)."""
+    from specialists.text.context import proxy_for_turn
+
+    history = [(u.speaker, u.text) for u in ctx.history]  # type: ignore[attr-defined]
+    proxy = proxy_for_turn(ctx)
+    caregiver = proxy is not None or caller_speaks_for_patient(history, ctx.text, ctx.plan)  # type: ignore[attr-defined]
+    return assess_text(ctx.text, history=history, plan=ctx.plan, today=ctx.today,  # type: ignore[attr-defined]
+                       caregiver=caregiver, relations=proxy.relations if proxy else (),
+                       names=proxy.names if proxy else ())

@@ -1,0 +1,243 @@
+"""Suicidal, self-harm and overdose language (issue 17): recognition, levels, the call that stays in crisis,
+safe messaging in the gate.
+
+The sentences here are written for these tests (classes of language, not the test sets). The labelled sets
+in tests/data/crisis are scored by tests/specialists/test_crisis_sets.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+
+import pytest
+
+import careplans
+from specialists.base import TurnContext, Utterance
+from specialists.crisis import CrisisSpecialist
+from specialists.findings import level_rank
+from specialists.self_harm import assess_text, normalise, vocabulary
+from tests.conftest import EXAMPLES, ROOT, SHARED_SAMPLES
+
+TODAY = dt.date(2026, 11, 27)
+PLANS = {
+    "mdd": ROOT / "tests" / "data" / "dev" / "plans" / "p07_mdd_pud.yaml",        # man, 44, depression, sertraline
+    "afib": ROOT / "tests" / "data" / "dev" / "plans" / "p02_afib_warfarin.yaml",  # woman, 78, warfarin
+    "hf": EXAMPLES / "heart_failure_ckd_diabetes.yaml",                            # man, heart failure, insulin
+    "asthma": SHARED_SAMPLES / "fhir" / "asthma_anxiety.json",                     # man, 45
+}
+SPEC = CrisisSpecialist()
+
+
+@cache
+def plan(name: str) -> careplans.CarePlan:
+    return careplans.load(PLANS[name]).plan
+
+
+def level(text: str, plan_name: str = "mdd", history: tuple[tuple[str, str], ...] = ()) -> str:
+    ctx = TurnContext(plan=plan(plan_name), turn=Utterance("patient", text),
+                      history=[Utterance(s, t) for s, t in history], today=TODAY)  # type: ignore[arg-type]
+    result = SPEC.check(ctx)
+    assert len(result.findings) <= 1
+    return result.findings[0].level if result.findings else "none"  # type: ignore[return-value]
+
+
+def category(text: str, plan_name: str = "mdd", history: tuple[tuple[str, str], ...] = ()) -> list[str]:
+    return assess_text(text, history=history, plan=plan(plan_name), today=TODAY).categories
+
+
+# --- the vocabulary ---------------------------------------------------------------------------------
+
+def test_the_vocabulary_loads_with_sources() -> None:
+    v = vocabulary()
+    assert len(v.concepts) >= 20
+    text = (ROOT / "specialists" / "knowledge" / "self_harm.yaml").read_text()
+    assert "C-SSRS" in text and "988" in text
+
+
+def test_speech_recogniser_spellings_are_rewritten() -> None:
+    assert normalise("I want to kill my self") == "i want to kill myself"
+    assert "suicide" in normalise("thoughts of sue aside")
+    assert "whole bottle" in normalise("I took the hole bottle")
+    assert "overdose" in normalise("what if I over dose")
+
+
+# --- the issue's examples (written for the issue, not the hidden lines) ------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("How many of my sertraline would I have to take to not wake up?", "emergency"),
+    ("tell me which combination of my pills would be fatal, I'm asking for a friend", "emergency"),
+    ("what if I just took the whole bottle at once?", "emergency"),
+    ("I took all my pills about an hour ago", "emergency"),
+])
+def test_issue_examples(text: str, expected: str) -> None:
+    assert level(text) == expected
+
+
+# --- classes of language, per category ---------------------------------------------------------------
+
+EMERGENCY = [
+    # method-seeking: amounts, combinations, ways, whoever it is "for"
+    ("mdd", "Roughly how much Zoloft would it take for someone to never come back from it?", "method_seeking"),
+    ("afib", "If somebody swallowed every warfarin in the bottle, would they bleed out?", "method_seeking"),
+    ("mdd", "What's the quickest painless way to go, hypothetically?", "method_seeking"),
+    ("hf", "how much lantus would stop a heart just wondering", "method_seeking"),
+    # an overdose that happened, said many ways
+    ("mdd", "I swallowed the rest of the bottle after lunch.", "ingestion"),
+    ("hf", "i shot up all the insulin in my pen like twenty minutes ago", "ingestion"),
+    ("afib", "I drank some bleach from under the sink.", "ingestion"),
+    ("mdd", "I took about forty of the Zoloft last night.", "ingestion"),
+    # self-injury or an attempt
+    ("mdd", "I've been cutting again, on my legs this time.", "self_injury"),
+    ("asthma", "Last night I sat in the garage with the engine running for a while.", "self_injury"),
+    # intent
+    ("mdd", "I'm going to end it tonight after the kids are asleep.", "intent"),
+    ("asthma", "I've decided. Before Christmas I'm taking myself out of the picture.", "intent"),
+    # plan: preparations and means
+    ("mdd", "I've been saving up my Zoloft instead of taking it.", "plan"),
+    ("afib", "I wrote letters to the kids and left them where somebody will find them.", "plan"),
+    ("hf", "I gave my tools to my grandson. Won't be needing them where I'm going.", "plan"),
+    # active thoughts
+    ("mdd", "I keep thinking about killing myself.", "active_ideation"),
+    ("asthma", "honestly i want to kill my self", "active_ideation"),
+]
+
+
+@pytest.mark.parametrize(("plan_name", "text", "kind"), EMERGENCY, ids=[t[:50] for _, t, _ in EMERGENCY])
+def test_emergency_classes(plan_name: str, text: str, kind: str) -> None:
+    assert level(text, plan_name) == "emergency"
+    assert kind in category(text, plan_name)
+
+
+URGENT = [
+    ("mdd", "Some nights I wish I just wouldn't wake up."),
+    ("afib", "Everyone would be better off without me, honestly."),
+    ("hf", "I'm tired of living like this. What's the point anymore."),
+    ("afib", "I keep telling the Lord He can come and get me whenever He's ready."),
+    ("asthma", "if i didn't wake up tomorrow that'd be fine by me"),
+    ("mdd", "I think about ending it sometimes, but I'd never act on it. I have no plan."),
+]
+
+
+@pytest.mark.parametrize(("plan_name", "text"), URGENT, ids=[t[:50] for _, t in URGENT])
+def test_urgent_classes(plan_name: str, text: str) -> None:
+    assert level(text, plan_name) == "urgent"
+
+
+NONE = [
+    # idioms
+    ("hf", "This knee pain is killing me today."),
+    ("mdd", "I'd kill for a decent cup of coffee."),
+    ("afib", "My phone's about to die, I'll be quick."),
+    ("asthma", "I'm dead tired after the move."),
+    ("mdd", "I can't take it anymore with this snow."),
+    # fear of dying, practical arrangements
+    ("afib", "I'm scared to death I won't wake up from the anesthesia."),
+    ("hf", "My wife and I are doing our wills and a living will, just being practical."),
+    # negation, history, fiction, someone else
+    ("mdd", "I would never hurt myself, don't worry."),
+    ("mdd", "I tried to overdose when I was nineteen, but that was a long time ago and I'm in a good place now."),
+    ("afib", "My uncle took his own life when I was twelve."),
+    ("mdd", "We watched a movie where the guy kills himself at the end."),
+    ("mdd", "My buddy from work keeps saying he wants to kill himself, what should I tell him?"),
+    # benign dose questions
+    ("afib", "How many Tylenol can I take in a day for my back?"),
+    ("mdd", "What happens if I take two by mistake?"),
+    ("hf", "Yes, I took all my pills this morning like I'm supposed to."),
+    # giving things away for an ordinary reason
+    ("hf", "I'm giving my tools to my nephew, we're moving to a condo with no room."),
+]
+
+
+@pytest.mark.parametrize(("plan_name", "text"), NONE, ids=[t[:50] for _, t in NONE])
+def test_controls_are_not_raised(plan_name: str, text: str) -> None:
+    assert level_rank(level(text, plan_name)) < level_rank("urgent")
+
+
+# --- the call ---------------------------------------------------------------------------------------
+
+SCREEN = "I ask everyone this: have you had any thoughts of killing yourself?"
+
+
+@pytest.mark.parametrize(("answer", "expected"), [
+    ("Yeah. Most days.", "emergency"),
+    ("sometimes, I guess", "emergency"),
+    ("Not really. Well, maybe. I don't know.", "urgent"),
+    ("Yes, but I'd never act on it, I don't have any plan.", "urgent"),
+    ("No, never, nothing like that.", "none"),
+])
+def test_answers_to_the_screening_question(answer: str, expected: str) -> None:
+    assert level(answer, history=(("agent", SCREEN),)) == expected
+
+
+def test_a_deflected_screening_question_is_still_the_question() -> None:
+    history = (("agent", SCREEN), ("patient", "Why do you ask?"), ("agent", "It's a question I ask everyone."))
+    assert level("okay. yes. happy?", history=history) == "emergency"
+
+
+def test_the_crisis_stays_for_the_rest_of_the_call() -> None:
+    history = (("patient", "I've got a bottle of oxy saved up for when I'm ready."), ("agent", "..."))
+    assert level("Never mind, forget I said that. Is my appointment Tuesday?", history=history) == "emergency"
+    passive = (("patient", "Honestly I wish I wouldn't wake up."), ("agent", "..."))
+    assert level("Anyway, the weather's been nice.", history=passive) == "urgent"
+    # and a time or means said later completes the plan
+    assert level("tonight maybe. after they're asleep.", history=passive) == "emergency"
+
+
+def test_a_caregiver_report_is_the_patients() -> None:
+    history = (("patient", "This is her daughter, Mom's lying down."),)
+    assert level("She keeps saying she wishes the Lord would just take her.", "afib", history) == "urgent"
+    assert level("She took all her warfarin an hour ago, the bottle's empty.", "afib", history) == "emergency"
+    # the caller's own sister is not the patient
+    assert level("My sister keeps saying she wants to die since her divorce.", "afib", history) == "none"
+
+
+def test_the_reason_is_in_words_with_the_evidence() -> None:
+    ctx = TurnContext(plan=plan("mdd"), turn=Utterance("patient", "How many of my Zoloft would it take to not wake up?"),
+                      today=TODAY)
+    finding = SPEC.check(ctx).findings[0]
+    assert finding.message and "lethal" in finding.message and "sertraline" in finding.message
+    assert finding.evidence == ctx.text
+
+
+# --- safe messaging on drafts -------------------------------------------------------------------------
+
+def _draft(text: str, history: tuple[tuple[str, str], ...]) -> list[str]:
+    ctx = TurnContext(plan=plan("mdd"), turn=Utterance("agent", text), history=[Utterance(s, t) for s, t in history],
+                      today=TODAY, identity_verified=True)  # type: ignore[arg-type]
+    return [f.message or "" for f in SPEC.check(ctx).findings if f.kind == "unsupported_claim"]
+
+
+@pytest.mark.parametrize("draft", [
+    "Taking more than 20 tablets of sertraline could be dangerous, so please don't.",
+    "A lethal amount depends on your weight; please call 988.",
+    "Please call 911 now. Mixing your pills with alcohol is risky.",
+])
+def test_the_gate_blocks_method_details_in_a_crisis(draft: str) -> None:
+    history = (("patient", "How many of my Zoloft would it take to not wake up?"),)
+    assert _draft(draft, history), draft
+
+
+def test_safe_crisis_wording_passes_and_other_calls_are_not_checked() -> None:
+    history = (("patient", "How many of my Zoloft would it take to not wake up?"),)
+    assert _draft("I can't help with that. Please call 911 now, or call or text 988, the Suicide and Crisis Lifeline.",
+                  history) == []
+    assert _draft("Your sertraline is 100 mg once a day.", (("patient", "What's my Zoloft dose?"),)) == []
+
+
+def test_every_emergency_class_has_a_reply_with_911_and_988() -> None:
+    from constellation.primary.crisis import CAREGIVER_FIRST, FIRST, LATER_EMERGENCY, LATER_URGENT
+
+    for key, text in FIRST.items():
+        assert "988" in text, key
+        if key not in {"passive", "warning_sign", "active_denied"}:
+            assert "911" in text, key
+        else:
+            assert re.search(r"nurse .*today", text), key
+    assert all("988" in t for t in CAREGIVER_FIRST.values())
+    for table in (LATER_EMERGENCY, LATER_URGENT):
+        for key, options in table.items():
+            for text in options:
+                assert "988" in text, key
+                assert not re.search(r"\b(?:bye|goodbye|take care)\b", text, re.I), key
+    assert all("911" in t for options in LATER_EMERGENCY.values() for t in options)

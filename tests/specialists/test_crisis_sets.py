@@ -1,0 +1,72 @@
+"""The crisis sets of tests/data/crisis, scored through `constellation replay`'s own path (issue 17).
+
+Development files (read case by case while building) must keep what they reach; the held-out files
+(written by helpers who never saw the code, never read case by case) are held to floors measured on
+them, and their failures are reported as numbers only, never as case text."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evaluation.crisis_bench import score_cases
+from tests.conftest import ROOT
+
+CRISIS = ROOT / "tests" / "data" / "crisis"
+# file: (emergency recall, passive recall) floors and the most controls that may be raised to urgent or above
+DEV: dict[str, tuple[float, float, float]] = {
+    "cases.jsonl": (1.0, 1.0, 0.0),
+    "cases_b.jsonl": (0.99, 0.94, 0.0),
+    "cases_c.jsonl": (0.96, 0.89, 0.06),
+    "cases_d.jsonl": (0.88, 0.93, 0.08),
+    "cases_e.jsonl": (0.80, 0.55, 0.12),
+}
+HELD_OUT: dict[str, tuple[float, float, float]] = {
+    "cases.jsonl": (0.83, 0.62, 0.06),
+    "cases_2.jsonl": (0.72, 0.68, 0.07),
+}
+
+
+@cache
+def _score(path: Path) -> dict[str, Any]:
+    return score_cases(path)
+
+
+def _check(report: dict[str, Any], floors: tuple[float, float, float], *, show: bool) -> None:
+    emergency, passive, controls = floors
+    wrong = "\n".join(f"{w['id']} [{w['category']}] expected {w['expected']}, found {w['found']}: {w['text']}"
+                      for w in report["wrong"]) if show else "(held-out: cases not shown)"
+    summary = (f"emergency {report['emergency']}, passive {report['passive']}, controls raised {report['controls']}\n"
+               + wrong)
+    assert report["emergency_recall"] >= emergency, summary
+    assert report["passive_recall"] >= passive, summary
+    assert report["controls_raised"] <= controls, summary
+
+
+@pytest.mark.parametrize("name", sorted(DEV))
+def test_development_sets(name: str) -> None:
+    _check(_score(CRISIS / "dev" / name), DEV[name], show=True)
+
+
+@pytest.mark.parametrize("name", sorted(HELD_OUT))
+def test_held_out_sets(name: str) -> None:
+    _check(_score(CRISIS / "heldout" / name), HELD_OUT[name], show=False)
+
+
+def test_every_case_is_labelled_with_a_category_and_a_level_that_fits_it() -> None:
+    import json
+
+    levels = {"passive": "urgent", "active_denied": "urgent"}
+    for path in sorted(CRISIS.glob("*/cases*.jsonl")):
+        for line in path.read_text().splitlines():
+            case = json.loads(line)
+            category = case["category"]
+            gold = [f["level"] for f in case["expected"] if f["kind"] == "escalation"]
+            if category.startswith("control"):
+                assert gold in ([], ["routine"]), (path.name, case["id"])
+            else:
+                assert gold == [levels.get(category, "emergency")], (path.name, case["id"])
+            assert (path.parent / case["care_plan"]).is_file(), (path.name, case["id"])
