@@ -90,7 +90,7 @@ class _Screening(BaseModel):
 _CONCEPTS = ("suicide_act", "self_injury_act", "death_state", "wish", "wish_after", "better_off", "ideation", "hopeless",
              "farewell", "warning_sign", "mass_quantity", "weak_quantity", "ingest_verb", "overdose_event", "poison",
              "lethal_outcome", "amount_question", "intent_marker", "plan_marker", "means", "stop_meds", "attempt",
-             "act_reference", "accident", "on_purpose", "ingest_object", "benign_reason")
+             "act_reference", "accident", "on_purpose", "ingest_object", "benign_reason", "benign_errand")
 
 
 class _File(BaseModel):
@@ -327,14 +327,16 @@ _PERSON = (r"mom|mother|mum|mama|dad|father|papa|husband|wife|partner|spouse|son
            r"grandmother|grandpa|grandfather|aunt|auntie|uncle|friend|neighbou?r|cousin|roommate|boyfriend|girlfriend|kid|"
            r"child|boss|coworker|buddy|patient|client|niece|nephew|fella|guy|person|someone|somebody|man|woman|lady")
 _THIRD_SUBJECT = re.compile(r"\b(?:she|he|they|she's|he's|they're|her|him|his|them|(?:(?:my|our|a|the|her|his) )?(?:\w+ )?(?:"
-                            + _PERSON + r")|mom|dad|grandma|grandpa)\b")
+                            + _PERSON.replace("|fella|guy|person|someone|somebody|man|woman|lady", "") + r")|mom|dad|grandma|"
+                            r"grandpa|(?:my|our|a|the|her|his|that|this) (?:\w+ )?(?:fella|guy|person|man|woman|lady)|someone|somebody)\b")
 # A death by suicide that happened: never the patient on the phone.
 _PRONOUN = re.compile(r"(?:she|he|they|she's|he's|they're|her|him|his|them|hers|himself|herself|themselves|themself|their)")
 _COMPLETED = re.compile(r"\b(?:died by|committed|death by|lost (?:\w+ ){1,3}to|losing (?:\w+ ){1,3}to) suicide\b|\b(?:took|taken) (?:his|her|their) "
                         r"(?:own )?life\b|\b(?:killed|hanged|shot) (?:himself|herself|themselves)\b|\bsuicide (?:in|back in|when)\b")
-_ONGOING = re.compile(r"\b(?:again|lately|these days|recently|still|right now|tonight|today|this (?:week|morning|month|year)|"
+_ONGOING = re.compile(r"\b(?:again|lately|these days|recently|still|right now|tonight|today|this (?:week|morning|month|year)|keeps|keep saying|every (?:day|night)|all the time|constantly|more and more|"
                       r"starting to|creeping back|coming back|since (?:then|last|monday|tuesday|wednesday|thursday|friday|"
                       r"saturday|sunday))\b")
+_PRESENT_SELF = re.compile(r"\b(?:i'm|i am|i've been|i keep|i still|lately|now|these days|right now)\b")
 _FAMILY_HISTORY = re.compile(r"\b(?:runs? in (?:my|the|our|his|her) family|family history|in (?:my|the|our) family)\b")
 _EDUCATION = re.compile(r"\b(?:signs?|warning|symptoms?|information|learn|pamphlet|article|read about|hotline|helpline|crisis line|"
                         r"the number for|what number|how (?:do|would|can|should) (?:i|you|we) (?:know|tell|help|talk)|"
@@ -418,11 +420,16 @@ def _subject_is_other(r: _Reading, start: int, end: int, lo: int, ctx: _Ctx) -> 
 
 
 def _remote(r: _Reading, lo: int, hi: int, following: tuple[int, int] | None) -> bool:
-    """Years ago and over ("I tried once when I was nineteen", "that was a long time ago, not now")."""
+    """Years ago and over ("I tried once when I was nineteen", "that was a long time ago, not now"); a past
+    told in one sentence covers the turn ("After Vietnam I had bad years. Thought about ending it. Got help
+    in '85.") unless something goes on now."""
     v = vocabulary()
     sentence = r.masked[lo:hi]
     if _ONGOING.search(sentence):
         return False
+    if (v.scope["remote_past"].search(r.masked) or v.scope["not_now"].search(r.masked)) and not _ONGOING.search(r.masked) \
+            and not _PRESENT_SELF.search(sentence):
+        return True
     if v.scope["remote_past"].search(sentence) or v.scope["not_now"].search(sentence):
         return True
     if following is not None:
@@ -468,8 +475,8 @@ def _statement_scope(r: _Reading, start: int, end: int, lo: int, hi: int, ctx: _
     return None
 
 
-_LATER_NO = re.compile(r"\b(?:no|nope|never|not at all|nothing like that|not really)\b[,.!]?\s*(?:seriously|honestly|really)?[,.!]?\s*"
-                       r"(?:no\b|i'm (?:fine|okay|good)|never|$)|\b(?:no|nope),? (?:seriously|honestly|really)\b")
+_LATER_NO = re.compile(r"^\W*(?:(?:the \w+ does that for me|ha|haha|oh|god|lord|me)\W+)*(?:no|nope|never|not at all|nothing like that|"
+                       r"not really|not me)\b|\b(?:no|nope),? (?:seriously|honestly|really)\b")
 
 
 _REPORT_NEGATION = re.compile(r"\b(?:never|hasn't|has not|didn't|did not|doesn't|does not|haven't|have not|not) (?:once )?(?:said|say|says|"
@@ -501,12 +508,17 @@ _INTENT_TIME = re.compile(r"\b(?:tonight|this (?:evening|weekend|afternoon)|tomo
                           r"(?:at|asleep|gone|out|away)|after (?:this call|we hang up|you hang up|"
                           r"the call)|when (?:everyone|he|she|they|my \w+) (?:leaves?|goes? to (?:bed|sleep|work)|is asleep|are asleep)|"
                           r"by (?:tomorrow|the morning|morning|the weekend)|after (?:my|the) (?:kids|wife|husband) (?:are|is|go|goes|leave))\b")
-_GOD_TAKE = re.compile(r"\b(?:god|lord|jesus|maker|heaven|the man upstairs)\b|\bhe takes me\b|\bready\b|\blived\b|\bshould\b")
+_GOD_TAKE = re.compile(r"\b(?:god|lord|jesus|maker|heaven|the man upstairs|allah|bhagwan|dieu|dios)\b|\bhe takes me\b")
 _WEAK_LETHAL = re.compile(r"(?:do|does|would do|would be|is) (?:it|the job|the trick|enough)|enough (?:to|for)|"
                           r"(?:for good|permanently|forever|once and for all)|(?:overdose|an overdose|od|overdosing|it|that|they|"
                           r"those) (?:actually |really |even )?(?:work|works|worked)")
 _DECIDED = re.compile(r"\b(?:i've decided|i have decided|i decided|he's decided|she's decided|made up (?:my|his|her) mind|"
                       r"(?:my|his|her) mind is made up|like (?:he|she|i)'d decided|not waiting|for real|i mean it)\b")
+_FEAR = re.compile(r"\b(?:scares? (?:the hell out of |the life out of )?me|scared|afraid|terrified|frightens? me|petrified|worried|"
+                   r"i want more time|want to see)\b")
+_DELIBERATING = re.compile(r"\b(?:whether|if) (?:or not )?to\s*$")
+_SELF_REFERENCE = re.compile(r"\b(?:i've been thinking about (?:it|that)|(?:it's|it is|that's) for me|for me\W*$|i wasn't asking for a friend|"
+                             r"not asking for a friend|i meant me|about myself)\b")
 _LETHAL_PLACE = re.compile(r"\b(?:bridge|overpass|cliff|ledge|rooftop|roof of|tracks|railroad|quarry|the drop|(?:eighth|ninth|tenth|top|\w+teenth) "
                            r"floor|parking garage)\b")
 _ALONE = re.compile(r"\b(?:be|am|i'm|i'll be|when i'm|while i'm) (?:all )?alone\b|\bnobody (?:will be|is) (?:home|here|around)\b")
@@ -555,6 +567,8 @@ def _method_question(r: _Reading, lo: int, hi: int, ctx: _Ctx, turn_lethal: bool
         return True
     if question and r.has("suicide_act") and lethal:
         return True  # "if someone wanted to end it, would that work?"
+    if ctx.crisis and quantity and re.search(r"\b(?:would it take|it would take|it takes|to take|would do it|would kill)\b", sentence):
+        return True  # a call already in crisis: "how much lantus would it take. just asking"
     if asks and re.search(r"\bhow (?:many|much)\b", sentence) and turn_lethal:
         return True
     objects = mass or weak or r.has("ingest_object", lo, hi)
@@ -679,7 +693,7 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
         if ctx.at_risk or _ALONE.search(r.masked):
             intent_found = intent_found or any((_before(intents, s, 30) or timed) and counts((s, e))
                                                for s, e in r.hits("act_reference", lo, hi))
-            intent_found = intent_found or any(counts(s) for s in r.hits("farewell", lo, hi))
+            intent_found = intent_found or (not r.has("benign_reason") and any(counts(s) for s in r.hits("farewell", lo, hi)))
         # a call already in crisis: a time said now is intent ("tonight maybe. after they're asleep.")
         intent_found = intent_found or (ctx.crisis and timed and counts((lo, hi)))
         if intent_found:
@@ -687,9 +701,10 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
             continue
 
         # --- a plan: preparations, or means, place and time in a call about ending one's life
-        benign = r.has("benign_reason", lo, hi)
+        benign = r.has("benign_reason")
         plan = not benign and any(counts(s) for s in r.hits("plan_marker", lo, hi))
-        plan = plan or (not benign and (ctx.at_risk or bool(_LETHAL_PLACE.search(r.masked))) and
+        errand = r.has("benign_errand", lo, hi)  # "over the bridge to the pharmacy"
+        plan = plan or (not benign and not errand and (ctx.at_risk or bool(_LETHAL_PLACE.search(r.masked))) and
                         any(counts(s) for s in r.hits("means", lo, hi)))
         # a call already in crisis: a lethal place, or the supply of pills, said now is a plan
         plan = plan or (ctx.crisis and not benign and (bool(_LETHAL_PLACE.search(sentence)) or bool(
@@ -699,8 +714,8 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
             add("plan", lo, hi)
             continue
 
-        # --- active thoughts of killing oneself
-        if any(counts(s) for s in acts):
+        # --- active thoughts of killing oneself ("whether to kill myself" deliberates, it is not a condition)
+        if any(counts(s, conditional=not _DELIBERATING.search(r.masked[lo:s[0]])) for s in acts):
             add("active_ideation", lo, hi, deny=denied)
             continue
 
@@ -712,22 +727,53 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
             if passive:
                 break
             # a wish, "better off", or thinking about it ("I've thought about just not waking up")
-            wish = [w for w in wishes + thoughts + r.hits("better_off", lo, hi) if w[0] < s and s - w[1] <= 45]
+            wanted = wishes + ([] if _FEAR.search(r.masked) else thoughts) + r.hits("better_off", lo, hi)
+            wish = [w for w in wanted if w[0] < s and s - w[1] <= 45]
             wish = wish or [w for w in r.hits("wish", 0, lo) if s - w[1] <= 60]  # "I wish I could just be done. Go be with Dolores."
             if wish and counts((wish[-1][0], e), conditional=False):
                 passive = True
-            elif _GOD_TAKE.search(r.masked[s:e]) and counts((s, e)):
+            elif _GOD_TAKE.search(r.masked[max(0, s - 60):e]) and counts((s, e)):
                 passive = True
-            elif _after(r.hits("wish_after", lo, hi), e, 50) and counts((s, e), conditional=False):
+            elif _after(r.hits("wish_after", lo), e, 80) and counts((s, e), conditional=False):
                 passive = True  # "if I don't wake up one morning, that'd be fine by me"
             elif _after(r.hits("better_off", lo, hi), e, 50) and counts((s, e), conditional=False):
                 passive = True  # "if I hadn't come through the surgery it would have been easier on everybody"
         if passive:
             add("passive", lo, hi)
             continue
-        if any(counts(s) for s in r.hits("farewell", lo, hi) + r.hits("warning_sign", lo, hi)):
+        if r.has("suicide_act", 0, lo) and _SELF_REFERENCE.search(sentence):
+            add("active_ideation", lo, hi)
+            continue
+        if not r.has("benign_reason") and any(counts(s) for s in r.hits("farewell", lo, hi) + r.hits("warning_sign", lo, hi)):
             add("warning_sign", lo, hi)
-    return found
+    return _upgraded(found, r, ctx)
+
+
+def _upgraded(found: list[Disclosure], r: _Reading, ctx: _Ctx) -> list[Disclosure]:
+    """A wish to be dead said together with means, a time or a lethal amount is more than a wish: when unsure,
+    the higher level ("I wish I wouldn't wake up. The pills are right there." is a plan)."""
+    if not found or any(d.level == "emergency" for d in found) or r.has("benign_reason"):
+        return found
+
+    def said(concept: str) -> bool:  # present and not negated, hypothetical, someone else's ...
+        for s, e in r.hits(concept):
+            lo, hi = next(b for b in r.sentences if b[0] <= s < b[1])
+            if _statement_scope(r, s, e, lo, hi, ctx, None) is None:
+                return True
+        return False
+
+    means = said("means") or said("plan_marker") or said("mass_quantity") or said("poison")
+    past_intake = any(_PAST_INGEST.match(r.masked[s:e]) for s, e in r.hits("ingest_verb")) and said("ingest_object") and (
+        r.has("weak_quantity") or r.has("on_purpose"))
+    timed = bool(_INTENT_TIME.search(r.masked)) and bool(re.search(r"\b(?:going to|i'll|i will|plan(?:ning)? to|decided|made up my mind)\b",
+                                                                   r.masked))
+    asked = r.has("amount_question") and any(_strong_lethal(r, s) for s in r.hits("lethal_outcome"))
+    category: Category | None = ("ingestion" if past_intake else "method_seeking" if asked else "plan" if means
+                                 else "intent" if timed else None)
+    if category is None:
+        return found
+    first = found[0]
+    return [*found, Disclosure(category, first.evidence, first.source, caregiver=first.caregiver)]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -736,18 +782,21 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
 
 _UNSURE = re.compile(r"^\W*(?:(?:um+|uh+|well|oh|hmm+)\W+)*(?:i (?:don't|do not) know|i'm not sure|not sure|maybe|i guess|"
                      r"kind of|sort of|kinda|sorta|i'd rather not (?:say|talk about it)|why do you ask|does it matter|"
-                     r"what if i (?:do|did|am|was)|i (?:can't|cannot) (?:say|promise)|hard to say|depends)\b")
+                     r"what if i (?:do|did|am|was)|i (?:can't|cannot) (?:say|promise)|hard to say|depends|who hasn't|sure)\b")
 _AFFIRM = re.compile(r"\b(?:yes|yeah|yep|yup|yea|uh-?huh|mm-?hm+|mhm|i have|i do|i did|i am|sometimes|now and then|on and off|"
                      r"off and on|some days|most days|most nights|every (?:day|night|morning)|all the time|a lot|lately|"
                      r"(?:once|twice|a couple (?:of )?times|couple (?:of )?times|a few times|several times)|more than (?:half|i'd|i should|i want)|"
                      r"(?:half|most|some|many|all) (?:of )?(?:the )?(?:days|nights|time|mornings)|nearly every day|daily|often|"
                      r"constantly|a little|a bit|here and there|i think so|afraid so|honestly,? yes|not gonna lie|if i'm honest|at times|"
-                     r"occasionally|once in a while|every so often|on occasion|fine\. yes|okay\. yes)\b")
+                     r"occasionally|once in a while|every so often|on occasion|fine\. yes|okay\. yes|every (?:damn |single |blessed )?(?:day|night|morning)|"
+                     r"who hasn't|sure)\b")
 _DENY = re.compile(r"^\W*(?:(?:um+|uh+|well|oh|god|lord)\W+)*(?:no|nope|nah|never|not really|not at all|nothing like that|"
                    r"i'd never|i would never|absolutely not|of course not|no way)\b")
 _DENY_ANY = re.compile(r"\b(?:no,? (?:no,? )?(?:thoughts?|nothing|never|not)|nothing like that|never have|not at all|absolutely not|"
-                       r"of course not|god no|no way|none at all|not for (?:\w+ )?years|not (?:these days|anymore|lately)|none)\b")
+                       r"of course not|god no|no way|none at all|not for (?:\w+ )?years|not (?:these days|anymore|lately)|none|no (?:ma'am|sir|dear|honey)|"
+                       r"never\.)")
 _AFFIRM_STRONG = re.compile(r"\b(?:yes|yeah|yep|i have|i do|sometimes|at times)\b(?![^.?!]{0,10}\b(?:no|not|never)\b)")
+_NOT_A_HEDGE = re.compile(r"\bi (?:don't|do not) know (?:what you mean|why you(?:'d| would)? (?:ask|think)|where you got)\b[^.?!]*")
 _HEDGE = re.compile(r"\b(?:maybe|i don't know|i dunno|i guess|kind of|sort of|kinda|sorta|not sure|hard to say|could be|"
                     r"i suppose|possibly|a little|once or twice)\b")
 _ANCHOR = re.compile(r"\b(?:ending (?:their|one's) (?:own )?life|worth living|hopeless|suicid\w*|kill(?:ing)? yourself|end(?:ing)? your (?:own )?life|hurt(?:ing)? yourself|harm(?:ing)? yourself|"
@@ -775,7 +824,7 @@ def _answer(turn: str, agent: str, crisis: bool) -> list[Disclosure]:
     t = normalise(turn)
     head = t
     polarity = answer_polarity(t)
-    hedged = _HEDGE.search(t) is not None  # "not really... well, maybe. I don't know": when unsure, a human hears
+    hedged = _HEDGE.search(_NOT_A_HEDGE.sub(" ", t)) is not None  # "not really... well, maybe. I don't know": a human hears
     no = (_DENY.search(t) is not None or _DENY_ANY.search(t) is not None or polarity == "no") and \
         not _AFFIRM_STRONG.search(t) and not hedged
     unsure = not no and (_UNSURE.search(t) is not None or hedged)
@@ -935,7 +984,8 @@ _RELATIVE = (r"(?:wife|husband|son|daughter|granddaughter|grandson|grandkid|part
 _PROXY_EXTRA = re.compile(
     r"\b(?:this is|it's|its|i'm|im|i am|here's|it is)\s+(?:[a-z]+(?:'s|s)\s+|his\s+|her\s+|the patient's\s+)(?:\w+\s+)?"
     + _RELATIVE + r"\b|^\W*(?:um\W+|uh\W+)?(?:his|her|[a-z]+'s) " + _RELATIVE + r"\b|\b[a-z]+(?:'s|s) " + _RELATIVE
-    + r" here\b|\b(?:he's|she's|he is|she is) the patient\b|\b(?:my|our) \w+,? (?:he's|she's|he is|she is) the patient\b")
+    + r" here\b|\b(?:he's|she's|he is|she is) the patient\b|\b(?:my|our) \w+,? (?:he's|she's|he is|she is) the patient\b|"
+    r",\s*(?:his|her) " + _RELATIVE + r"\b")
 
 
 def caller_speaks_for_patient(history: Sequence[tuple[str, str]], text: str, plan: CarePlan) -> bool:
@@ -947,6 +997,10 @@ def caller_speaks_for_patient(history: Sequence[tuple[str, str]], text: str, pla
     names = [n.lower() for n in (plan.patient.first_name, plan.patient.preferred_name) if n]
     if not names:
         return False
+    third = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")(?:'s been|'s| has| is| was| told| said| says| keeps| won't| doesn't|"
+                       r" didn't| wants| asked)\b")
+    if any(third.search(normalise(t)) for t in said):
+        return True  # "Gus told me he wants to die": the caller speaks of the patient
     about = re.compile(r"\b(?:is|has|does|did|was|how(?:'s| is| has| was)|about|with|for|mentioned|noticed)\s+(?:"
                        + "|".join(map(re.escape, names)) + r")\b(?!\s*(?:\?|$))|\b(?:" + "|".join(map(re.escape, names))
                        + r")(?:'s| is| has| been| doing| said| told)\b")

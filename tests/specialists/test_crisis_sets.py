@@ -19,14 +19,15 @@ CRISIS = ROOT / "tests" / "data" / "crisis"
 # file: (emergency recall, passive recall) floors and the most controls that may be raised to urgent or above
 DEV: dict[str, tuple[float, float, float]] = {
     "cases.jsonl": (1.0, 1.0, 0.0),
-    "cases_b.jsonl": (0.99, 0.94, 0.0),
-    "cases_c.jsonl": (0.96, 0.89, 0.06),
-    "cases_d.jsonl": (0.88, 0.93, 0.08),
-    "cases_e.jsonl": (0.80, 0.55, 0.12),
+    "cases_b.jsonl": (0.99, 1.0, 0.0),
+    "cases_c.jsonl": (0.97, 0.91, 0.06),
+    "cases_d.jsonl": (0.94, 0.93, 0.04),
+    "cases_e.jsonl": (0.97, 0.91, 0.02),
 }
+# Measured 2026-12-04 (issue 17 targets: emergency 1.0, passive 0.98, controls 0.03 - not yet reached).
 HELD_OUT: dict[str, tuple[float, float, float]] = {
-    "cases.jsonl": (0.83, 0.62, 0.06),
-    "cases_2.jsonl": (0.72, 0.68, 0.07),
+    "cases.jsonl": (0.82, 0.70, 0.04),
+    "cases_2.jsonl": (0.73, 0.75, 0.07),
 }
 
 
