@@ -579,7 +579,7 @@ def _method_question(r: _Reading, lo: int, hi: int, ctx: _Ctx, turn_lethal: bool
         return True
     # "what if I took the whole bottle?", "if a guy took the whole box at once he wouldn't wake up": a mass
     # ingestion asked about, or supposed
-    mass_ingestion = any(_after(mass, e, 45) for _, e in verbs)
+    mass_ingestion = any(_after(mass, e, 45) for s, e in verbs if not re.fullmatch(r"do|does|doing|done|use|using", r.masked[s:e]))
     supposed = _HYPOTHETICAL_ASK.search(sentence)
     return mass_ingestion and bool(supposed) and (question or supposed.group().startswith(("if", "what")))
 

@@ -144,6 +144,7 @@ NONE = [
     ("afib", "How many Tylenol can I take in a day for my back?"),
     ("mdd", "What happens if I take two by mistake?"),
     ("hf", "Yes, I took all my pills this morning like I'm supposed to."),
+    ("hf", "My Lantus expired last month, do I need a new prescription?"),
     # giving things away for an ordinary reason
     ("hf", "I'm giving my tools to my nephew, we're moving to a condo with no room."),
 ]
