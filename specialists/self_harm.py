@@ -822,13 +822,12 @@ def _answer(turn: str, agent: str, crisis: bool) -> list[Disclosure]:
     if not asked:
         return []
     t = normalise(turn)
-    head = t
     polarity = answer_polarity(t)
     hedged = _HEDGE.search(_NOT_A_HEDGE.sub(" ", t)) is not None  # "not really... well, maybe. I don't know": a human hears
     no = (_DENY.search(t) is not None or _DENY_ANY.search(t) is not None or polarity == "no") and \
         not _AFFIRM_STRONG.search(t) and not hedged
     unsure = not no and (_UNSURE.search(t) is not None or hedged)
-    yes = not no and (polarity == "yes" or _AFFIRM.search(head) is not None)
+    yes = not no and (polarity == "yes" or _AFFIRM.search(t) is not None)
     if "safety" in asked and asked[0] == "safety":
         return [Disclosure("intent", f"not safe: {t}", source="answer")] if (no or unsure) else []
     asked = [a for a in asked if a != "safety"]
@@ -914,36 +913,22 @@ def as_patient(text: str, patient: Patient, caregiver: bool) -> str:
     return "".join(out)
 
 
-class _DrugWords:
+def drug_words(text: str, plan: CarePlan | None) -> tuple[str, tuple[str, ...]]:
     """Drug names in a turn replaced by "pills", so "saving up my Zoloft" reads as "saving up my pills"
-    (names, brands, misspellings and mishearings, through the shared drug finder)."""
+    (names, brands, misspellings and mishearings, through the shared drug finder, which memoises per
+    plan and text), and the generic names found."""
+    from specialists.text.drugs import find_drug_mentions
 
-    def __init__(self) -> None:
-        self._cache: dict[tuple[int, str], tuple[CarePlan | None, str, tuple[str, ...]]] = {}
-
-    def __call__(self, text: str, plan: CarePlan | None) -> tuple[str, tuple[str, ...]]:
-        key = (id(plan), text)
-        hit = self._cache.get(key)
-        if hit is not None and hit[0] is plan:
-            return hit[1], hit[2]
-        from specialists.text.drugs import find_drug_mentions
-
-        out, drugs, last = [], [], 0
-        for m in sorted(find_drug_mentions(text, plan), key=lambda m: m.start):
-            if m.start < last:
-                continue
-            out.append(text[last:m.start])
-            out.append("pills")
-            last = m.end
-            drugs.extend(d for d in m.drugs if d not in drugs)
-        out.append(text[last:])
-        if len(self._cache) > 20000:
-            self._cache.clear()
-        self._cache[key] = (plan, "".join(out), tuple(drugs))
-        return "".join(out), tuple(drugs)
-
-
-drug_words = _DrugWords()
+    out, drugs, last = [], [], 0
+    for m in sorted(find_drug_mentions(text, plan), key=lambda m: m.start):
+        if m.start < last:
+            continue
+        out.append(text[last:m.start])
+        out.append("pills")
+        last = m.end
+        drugs.extend(d for d in m.drugs if d not in drugs)
+    out.append(text[last:])
+    return "".join(out), tuple(drugs)
 
 
 _DEFLECTION = re.compile(r"^\W*(?:why|why do you ask|what do you mean|huh|what|who wants to know|why\?)\W*$")
