@@ -198,6 +198,10 @@ class Orchestrator:
             previous = self.state.crisis or {}
             self.state.crisis = {**crisis, "turn": previous.get("turn", index),
                                  "caregiver": bool(crisis.get("caregiver") or previous.get("caregiver"))}
+        elif self.state.crisis is not None and self.state.crisis.get("screening"):
+            # Distress only the paraphrase net heard, and the answer to the screening question disclosed nothing:
+            # the nurse flag stays on record, the call goes back to its plan.
+            self.state.crisis = None
         if level == "none":
             return False
         if level == "emergency":

@@ -39,7 +39,8 @@ class SessionState:
     flagged_for_human: bool = False
     notes: list[str] = field(default_factory=list)  # things to tell the care team in the summary
     # Suicidal, self-harm or overdose language was disclosed (the crisis specialist's state): the rest of
-    # the call stays in crisis mode. {"level", "categories", "reason", "turn", "caregiver"}
+    # the call stays in crisis mode. {"level", "categories", "reason", "turn", "caregiver", "screening"};
+    # "screening": only the paraphrase net heard distress, so a reply that discloses nothing ends crisis mode.
     crisis: dict[str, Any] | None = None
 
     # -------------------------------------------------------------- views

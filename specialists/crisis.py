@@ -87,7 +87,9 @@ class CrisisSpecialist:
                           evidence=ctx.text, specialist=self.name)
         state = {"crisis": {"level": level, "categories": list(found.categories), "reason": reason,
                             "new": found.new_categories, "denied": any(d.denied for d in found.own),
-                            "caregiver": any(d.caregiver for d in (*found.own, *found.earlier))}}
+                            "caregiver": any(d.caregiver for d in (*found.own, *found.earlier)),
+                            # only the paraphrase net heard distress: the screening question decides what follows
+                            "screening": found.screening_only}}
         return SpecialistResult(findings=[finding], guidance=[GUIDANCE[level]], state=state)
 
     def _check_draft(self, ctx: TurnContext) -> SpecialistResult:

@@ -44,21 +44,22 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from careplans import CarePlan
+from specialists import crisis_net
 from specialists.findings import Level, level_rank
 from specialists.text.context import answer_polarity, scope
 
 __all__ = ["CATEGORY_LEVEL", "Assessment", "Category", "Disclosure", "assess", "assess_text", "normalise"]
 
-Category = Literal["passive", "warning_sign", "active_ideation", "intent", "plan", "method_seeking", "ingestion",
-                   "self_injury"]
+Category = Literal["passive", "warning_sign", "distress", "active_ideation", "intent", "plan", "method_seeking",
+                   "ingestion", "self_injury"]
 
 CATEGORY_LEVEL: dict[Category, Level] = {
-    "passive": "urgent", "warning_sign": "urgent", "active_ideation": "emergency", "intent": "emergency",
+    "passive": "urgent", "warning_sign": "urgent", "distress": "urgent", "active_ideation": "emergency", "intent": "emergency",
     "plan": "emergency", "method_seeking": "emergency", "ingestion": "emergency", "self_injury": "emergency",
 }
 # Most specific first: the order reasons are given in, and which category names the disclosure.
 _ORDER: tuple[Category, ...] = ("ingestion", "self_injury", "method_seeking", "intent", "plan", "active_ideation",
-                                "passive", "warning_sign")
+                                "passive", "warning_sign", "distress")
 
 VOCABULARY = Path(__file__).resolve().parent / "knowledge" / "self_harm.yaml"
 
@@ -165,6 +166,8 @@ class Disclosure:
         words = {
             "passive": "passive wish to be dead, no plan stated",
             "warning_sign": "warning signs of suicide risk (not a stated wish to die)",
+            "distress": "words that read like a wish to die or to self-harm, in a way the crisis rules do not place "
+                        "(paraphrase net); asked the screening question",
             "active_ideation": "thoughts of killing themself" + ("; denies any intent or plan to act" if self.denied else ""),
             "intent": "states intent to end their life",
             "plan": "describes a plan or preparations to end their life",
@@ -194,6 +197,11 @@ class Assessment:
     @property
     def in_crisis(self) -> bool:
         return bool(self.own or self.earlier)
+
+    @property
+    def screening_only(self) -> bool:
+        """Only the paraphrase net heard distress (no disclosure the rules place, none earlier in the call)."""
+        return bool(self.own) and not self.earlier and all(d.category == "distress" for d in self.own)
 
     @property
     def categories(self) -> list[Category]:
@@ -250,15 +258,31 @@ def _mask(text: str, rx: re.Pattern[str]) -> str:
 _SENTENCE_END = re.compile(r"[.?!;]+(?!\d)|\n|\s-{1,2}\s")
 
 
+# A short fragment that only says how much ("I took the pills. All of them.") belongs to the sentence before.
+_AMOUNT_FRAGMENT = re.compile(r"^\W*(?:(?:and|um|uh|like|well)\W+)?(?:the [\w ]{1,30}?,\s*)?(?:all|every|everything|the whole|the lot|"
+                              r"the entire|the rest|a whole|whole|each|both|half|more than|most of|the lot)\b[^.?!;]{0,60}$")
+
+
+_NOUN_FRAGMENT = re.compile(r"^\W*the [a-z' ]{1,25}(?: and the [a-z' ]{1,25})?$")
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
-    out, lo = [], 0
+    out: list[tuple[int, int]] = []
+    lo = 0
     for m in _SENTENCE_END.finditer(text):
         if m.start() > lo:
             out.append((lo, m.end()))
         lo = m.end()
     if lo < len(text) and text[lo:].strip():
         out.append((lo, len(text)))
-    return out
+    merged: list[tuple[int, int]] = []
+    for span in out:
+        piece = text[span[0]:span[1]].rstrip(".?!; ")
+        if merged and (_AMOUNT_FRAGMENT.match(piece) or _NOUN_FRAGMENT.match(piece)):
+            merged[-1] = (merged[-1][0], span[1])
+        else:
+            merged.append(span)
+    return merged
 
 
 # --------------------------------------------------------------------------------------------------
@@ -322,10 +346,12 @@ class Patient:
 
 
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|myself|mine)\b")
+_FIRST_SUBJECT = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|myself)\b")
 _THIRD_REFL = re.compile(r"\b(?:himself|herself|themselves|themself|his|her|their)\b")
 _PERSON = (r"mom|mother|mum|mama|dad|father|papa|husband|wife|partner|spouse|son|daughter|sister|brother|grandma|"
            r"grandmother|grandpa|grandfather|aunt|auntie|uncle|friend|neighbou?r|cousin|roommate|boyfriend|girlfriend|kid|"
-           r"child|boss|coworker|buddy|patient|client|niece|nephew|fella|guy|person|someone|somebody|man|woman|lady")
+           r"child|boss|coworker|buddy|patient|client|niece|nephew|fella|guy|person|someone|somebody|man|woman|lady|girl|boy|"
+           r"character|actor|actress|teen|teenager|singer|celebrity")
 _THIRD_SUBJECT = re.compile(r"\b(?:she|he|they|she's|he's|they're|her|him|his|them|(?:(?:my|our|a|the|her|his) )?(?:\w+ )?(?:"
                             + _PERSON.replace("|fella|guy|person|someone|somebody|man|woman|lady", "") + r")|mom|dad|grandma|"
                             r"grandpa|(?:my|our|a|the|her|his|that|this) (?:\w+ )?(?:fella|guy|person|man|woman|lady)|someone|somebody)\b")
@@ -337,7 +363,8 @@ _ONGOING = re.compile(r"\b(?:again|lately|these days|recently|still|right now|to
                       r"starting to|creeping back|coming back|since (?:then|last|monday|tuesday|wednesday|thursday|friday|"
                       r"saturday|sunday))\b")
 _PRESENT_SELF = re.compile(r"\b(?:i'm|i am|i've been|i keep|i still|lately|now|these days|right now)\b")
-_FAMILY_HISTORY = re.compile(r"\b(?:runs? in (?:my|the|our|his|her) family|family history|in (?:my|the|our) family)\b")
+_FAMILY_HISTORY = re.compile(r"\b(?:runs? in (?:my|the|our|his|her) family|family history|in (?:my|the|our) family|"
+                             r"on (?:my|his|her|our) (?:dad's|mom's|mum's|mother's|father's) side)\b")
 _EDUCATION = re.compile(r"\b(?:signs?|warning|symptoms?|information|learn|pamphlet|article|read about|hotline|helpline|crisis line|"
                         r"the number for|what number|how (?:do|would|can|should) (?:i|you|we) (?:know|tell|help|talk)|"
                         r"what (?:should|do|can) (?:i|you|we) do if|how to help|support group|prevention)\b")
@@ -371,7 +398,13 @@ def _read(text: str) -> _Reading:
     masked = _mask(norm, v.scope["idioms"])
     scoped = _mask(masked, v.scope["pseudo_negation"])
     spans = {k: tuple(m.span() for m in rx.finditer(masked) if m.end() > m.start()) for k, rx in v.concepts.items()}
+    # "two at once" is a dose, not a supply: "at once" and "in one go" after a small count are no mass quantity
+    spans["mass_quantity"] = tuple(s for s in spans["mass_quantity"] if not (
+        _TOGETHER.fullmatch(masked[s[0]:s[1]]) and _SMALL_COUNT.search(masked[max(0, s[0] - 40):s[0]])))
     return _Reading(norm, masked, scoped, spans, tuple(_sentences(norm)))
+
+
+_SMALL_COUNT = re.compile(r"\b(?:one|two|three|a couple|a pair|both|[1-4]|half)\b(?: \w+){0,4}\s*$")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -407,15 +440,16 @@ def _subject_is_other(r: _Reading, start: int, end: int, lo: int, ctx: _Ctx) -> 
         [m.group() for m in _THIRD_REFL.finditer(inside)]
     if not third:
         return False
-    # "my buddy from work, he says he wants to ...": a person who cannot be the patient is named first
-    if any(not _PRONOUN.fullmatch(w) and not ctx.patient.could_be(w) for w in third):
-        return True
-    # "my wife says I keep talking about ending it": the speaker is the subject again.
+    # "my wife says I keep talking about ending it", "my daughter called ... and I want to end it all": the
+    # speaker is the subject again.
     if _FIRST_PERSON.search(near) and not _THIRD_REFL.search(inside):
         last_third = max((m.end() for m in _THIRD_SUBJECT.finditer(near)), default=-1)
         last_first = max((m.end() for m in _FIRST_PERSON.finditer(near)), default=-1)
         if last_first > last_third:
             return False
+    # "my buddy from work, he says he wants to ...": a person who cannot be the patient is named first
+    if any(not _PRONOUN.fullmatch(w) and not ctx.patient.could_be(w) for w in third):
+        return True
     return not all(ctx.patient.could_be(w) for w in third[-2:])
 
 
@@ -446,8 +480,8 @@ def _fiction(r: _Reading, start: int, lo: int, hi: int) -> bool:
     told = v.search(r.masked[lo:hi]) or (v.search(r.masked[:lo]) and not _FIRST_PERSON.search(r.masked[lo:hi]))
     if not told:
         return False
-    # "that show made me want to end it all" is the speaker's own
-    return not _FIRST_PERSON.search(r.masked[max(lo, start - 30):start + 1])
+    # "that show made me want to end it all" is the speaker's own ("my book club's reading a memoir" is not)
+    return not _FIRST_SUBJECT.search(r.masked[max(lo, start - 30):start + 1])
 
 
 def _statement_scope(r: _Reading, start: int, end: int, lo: int, hi: int, ctx: _Ctx,
@@ -490,9 +524,15 @@ _NEGATION_IN_PHRASE = re.compile(r"\b(?:not|never|no|don't|didn't|won't|wouldn't
 # Categories in one utterance
 # --------------------------------------------------------------------------------------------------
 
-_PAST_INGEST = re.compile(r"\b(?:gave (?:myself|himself|herself)|put|took|taken|swallowed|downed|popped|ate|eaten|chugged|gulped|gobbled|knocked back|threw back|"
+_DAILY_DOSES = re.compile(r"\b(?:morning|evening|night(?:ly)?|night-time|bedtime|daily|today's|usual|regular|lunchtime) "
+                          r"(?:pills|meds|medicines|medications|tablets|doses|ones)\b")
+_TOGETHER = re.compile(r"(?:all )?(?:at once|in one go|in one shot|in one sitting|at the same time|at one time)")
+_PAST_INGEST = re.compile(r"\b(?:gave (?:myself|himself|herself)|put|took|washed|doubled|tripled|had|taken|swallowed|downed|popped|ate|eaten|chugged|gulped|gobbled|knocked back|threw back|"
                           r"washed down|injected|shot up|used|dumped|emptied|finished off|finished|overdosed|od'?d|did|done|drank|"
                           r"drunk)\b")
+# Speakers of other Englishes often put a past intake in the base form ("I take all the pills this morning").
+_BASE_INGEST = re.compile(r"\b(?:take|swallow|drink|eat|inject|shoot up|use|finish)\b")
+_PAST_TIME = re.compile(r"\b(?:ago|last night|this morning|yesterday|earlier|before you (?:called|rang)|already)\b")
 _NOW_INGEST = re.compile(r"\b(?:taking|swallowing|downing|popping|eating|chugging|gulping|injecting|using|doing|drinking)\b")
 _ACUTE = re.compile(r"\b(?:just|an hour ago|hours? ago|minutes? ago|half an hour|a little while ago|a while ago|earlier|"
                     r"last night|tonight|right now|a few minutes|after (?:lunch|dinner|breakfast)|dizzy|drowsy|sleepy|"
@@ -514,14 +554,32 @@ _WEAK_LETHAL = re.compile(r"(?:do|does|would do|would be|is) (?:it|the job|the t
                           r"those) (?:actually |really |even )?(?:work|works|worked)")
 _DECIDED = re.compile(r"\b(?:i've decided|i have decided|i decided|he's decided|she's decided|made up (?:my|his|her) mind|"
                       r"(?:my|his|her) mind is made up|like (?:he|she|i)'d decided|not waiting|for real|i mean it)\b")
-_FEAR = re.compile(r"\b(?:scares? (?:the hell out of |the life out of )?me|scared|afraid|terrified|frightens? me|petrified|worried|"
+_FEAR = re.compile(r"\b(?:scares? (?:the hell out of |the life out of )?me|scared|afraid|terrified|frightens? me|petrified|worried|worry|worries|nervous|anxious|"
                    r"i want more time|want to see)\b")
+_FUTURE_ABSENCE = re.compile(r"\b(?:won't|will not|wont) be (?:around|here)\b|\bnot (?:going to|gonna) be (?:around|here)\b")
+# An outing with other people ("Helen and I are taking the grandkids to see the lights tonight") is no time for an act.
+_WITH_OTHERS = re.compile(r"\b(?:we're|we are|we'll|we will|\w+ and i|with (?:my|the|our) (?:kids|grandkids|family|wife|husband|daughter|son|"
+                          r"friends?|sister|brother|church|group)|taking the (?:kids|grandkids|dog))\b")
 _DELIBERATING = re.compile(r"\b(?:whether|if) (?:or not )?to\s*$")
 _SELF_REFERENCE = re.compile(r"\b(?:i've been thinking about (?:it|that)|(?:it's|it is|that's) for me|for me\W*$|i wasn't asking for a friend|"
                              r"not asking for a friend|i meant me|about myself)\b")
 _LETHAL_PLACE = re.compile(r"\b(?:bridge|overpass|cliff|ledge|rooftop|roof of|tracks|railroad|quarry|the drop|(?:eighth|ninth|tenth|top|\w+teenth) "
                            r"floor|parking garage)\b")
-_ALONE = re.compile(r"\b(?:be|am|i'm|i'll be|when i'm|while i'm) (?:all )?alone\b|\bnobody (?:will be|is) (?:home|here|around)\b")
+_ALONE = re.compile(r"\b(?:be|am|i'm|i'll be|when i'm|while i'm) (?:all )?alone\b|\bwhile (?:you're|you are|he's|she's|they're|everyone's) (?:at work|out|away|gone|asleep|at church)\b|\b(?:nobody|no one|noone)(?: will be|'d be| would be| is|'s)? "
+                    r"(?:home|here|around)\b|\bwhen the (?:house|flat|place) is empty\b|\b(?:nobody|no one) (?:knows|will know) where\b|"
+                    r"\b(?:\w+'s|\w+ is|he's|she's|they're) (?:at (?:her|his|their) \w+'s|away|out of town|at work)\b")
+# Saying it is meant: with an act pronoun ("I'm doing it tonight") these make intent without a death word.
+_RESOLVE = re.compile(r"\b(?:not joking|not kidding|no joke|i mean it|i mean that|i'm serious|for real|decided? already|made up my mind|"
+                      r"mind(?:'s| is)? made up|truth of it|that's my choice|made my choice|so (?:nobody|no one)'s surprised|"
+                      r"this is my last|tell (?:my|the) \w+ (?:i'm|i am) sorry|nobody can stop me|no one can stop me|making sure of (?:it|that))\b")
+# A second sign that means said in the turn are a plan: preparations, a time, a veiled goodbye.
+_PLAN_SIGN = re.compile(r"\b(?:worked (?:it )?(?:all )?out|it's (?:all )?sorted|all sorted|thought it (?:all )?through|got it all (?:worked out|planned)|"
+                        r"(?:i|you) (?:think you )?know why|for after|that's how i'll|that's that|just in case|before i go|"
+                        r"won't be (?:here|around|needing)|not be (?:here|around)|i'll be with|no need for|not to bother|"
+                        r"(?:working|worked|figured|figuring) out (?:when|what time)|know (?:when|what time) the|going back|for when i go|won't be long|"
+                        r"when i'm gone|after i'm gone|know the spot|know which (?:tree|spot|bridge|night|day|one)|all taken care of|that's my plan|"
+                        r"it's (?:in|under|on) the (?:closet|car|truck|garage|drawer|trunk|basement|shed|nightstand))\b|"
+                        r"\b\d{1,2}:\d\d\b|\b(?:on|for) the \d{1,2}(?:st|nd|rd|th)\b")
 _REPORTED_QUESTION = re.compile(r"\b(?:asked|asking|asks|wondering|wondered|wonder|wants? to know|wanted to know|curious)\b[^.?!]{0,40}"
                                 r"\b(?:what|how|which|whether|if)\b")
 _TAG_QUESTION = re.compile(r"\b(?:right|yeah|huh|correct|isn't it|wouldn't it|wouldn't they|wouldn't he|wouldn't she|or not)\s*[?.]?\s*$")
@@ -549,6 +607,9 @@ def _strong_lethal(r: _Reading, span: tuple[int, int]) -> bool:
     return not _WEAK_LETHAL.fullmatch(r.masked[span[0]:span[1]])
 
 
+_COMBINATION = re.compile(r"(?:combine|combining|combined|mix|mixing|mixed|together with|along with|on top of|plus|with \w+)")
+
+
 def _method_question(r: _Reading, lo: int, hi: int, ctx: _Ctx, turn_lethal: bool) -> bool:
     """An amount, combination or way asked about as lethal (in this sentence, or lethal said in another
     sentence of the turn: "does an overdose even work? how many would it take")."""
@@ -556,7 +617,11 @@ def _method_question(r: _Reading, lo: int, hi: int, ctx: _Ctx, turn_lethal: bool
     question = "?" in r.masked[lo:hi + 1] or bool(re.match(r"\s*(?:so |and |but |like,? |um |uh )?(?:what|how|which|would|could|can|is|"
                                                              r"if|does|do|will)\b", sentence)) or bool(_TAG_QUESTION.search(sentence)) \
         or bool(_REPORTED_QUESTION.search(sentence))
-    asks = r.hits("amount_question", lo, hi)
+    # outside a question only an amount asked for counts ("the cholesterol could kill me" asks nothing)
+    asks = [a for a in r.hits("amount_question", lo, hi)
+            if question or (not _COMBINATION.fullmatch(r.masked[a[0]:a[1]]) and re.match(r"how|what|which", r.masked[a[0]:a[1]]))]
+    if _FEAR.search(sentence) and not (r.has("mass_quantity", lo, hi) or r.has("suicide_act", lo, hi) or r.has("ingest_object", lo, hi)):
+        return False  # "I'm scared, what if I get a blood clot and die?"
     lethal = [s for s in r.hits("lethal_outcome", lo, hi) if not _negated_here(r, s, lo, hi, ctx)]
     strong = [s for s in lethal if _strong_lethal(r, s)]
     mass = r.hits("mass_quantity", lo, hi)
@@ -571,6 +636,8 @@ def _method_question(r: _Reading, lo: int, hi: int, ctx: _Ctx, turn_lethal: bool
         return True  # a call already in crisis: "how much lantus would it take. just asking"
     if asks and re.search(r"\bhow (?:many|much)\b", sentence) and turn_lethal:
         return True
+    if asks and question and any(_strong_lethal(r, s) for s in r.hits("lethal_outcome")):
+        return True  # "can you overdose on the pills? or would I need something else to make sure?"
     objects = mass or weak or r.has("ingest_object", lo, hi)
     if strong and objects and (question or asks):
         return True
@@ -581,6 +648,10 @@ def _method_question(r: _Reading, lo: int, hi: int, ctx: _Ctx, turn_lethal: bool
     # ingestion asked about, or supposed
     mass_ingestion = any(_after(mass, e, 45) for s, e in verbs if not re.fullmatch(r"do|does|doing|done|use|using", r.masked[s:e]))
     supposed = _HYPOTHETICAL_ASK.search(sentence)
+    if supposed and question and re.search(r"\b(?:with|and|plus) (?:\w+ )?(?:alcohol|booze|vodka|whiske?y|wine|beer|liquor|rum|gin|bourbon|"
+                                            r"scotch|brandy|drinks?)\b", sentence):
+        # "what if I took all of them with wine?": a supply with alcohol, supposed
+        mass_ingestion = mass_ingestion or any(_after(mass + weak, e, 30) for s, e in verbs)
     return mass_ingestion and bool(supposed) and (question or supposed.group().startswith(("if", "what")))
 
 
@@ -593,8 +664,9 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
     r = _read(text)
     shown = _sentences(said_norm := normalise(said)) if said else []
     v = vocabulary()
-    ctx = replace(ctx, crisis=ctx.crisis or _crisis_words(r))
     denied = bool(v.scope["denial"].search(r.masked))
+    earlier_crisis = ctx.crisis  # the call was in crisis before this turn
+    ctx = replace(ctx, crisis=ctx.crisis or (_crisis_words(r) and not denied))
     purpose_in_turn = r.has("on_purpose") or any(_strong_lethal(r, s) for s in r.hits("lethal_outcome"))
     turn_lethal = any(_strong_lethal(r, s) for s in r.hits("lethal_outcome")) or r.has("suicide_act")
     found: list[Disclosure] = []
@@ -625,23 +697,29 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
         thoughts = r.hits("ideation", lo, hi)
 
         # --- method-seeking: amounts, combinations or ways that would be lethal; "for a friend" changes nothing
-        if not _fiction(r, lo, lo, hi) and not _remote(r, lo, hi, following) and _method_question(r, lo, hi, ctx, turn_lethal):
-            other = bool(_ASKING_FOR_OTHER.search(r.masked)) or _subject_is_other(r, lo, hi, lo, ctx)
+        # ("for a story I'm writing" is a cover like "for a friend": a question about a lethal amount is one)
+        if not _remote(r, lo, hi, following) and _method_question(r, lo, hi, ctx, turn_lethal):
+            other = bool(_ASKING_FOR_OTHER.search(r.masked)) or _subject_is_other(r, lo, hi, lo, ctx) or _fiction(r, lo, lo, hi)
             add("method_seeking", lo, hi, for_patient=not other)
             continue
 
         # --- an overdose that has happened (or is happening)
+        # ("found the empty bottles" is evidence only with an intake said in the turn)
         overdosed = [s for s in r.hits("overdose_event", lo, hi)
-                     if re.match(r"overdosed|od'?d|took|taken|had|did", r.masked[s[0]:s[1]])]
+                     if re.match(r"overdosed|overdid|od'?d|took|taken|had|did", r.masked[s[0]:s[1]])
+                     or (r.masked.startswith("found", s[0]) and any(_PAST_INGEST.match(r.masked[a:b]) for a, b in r.hits("ingest_verb")))]
         ingested = any(counts(s) for s in r.hits("poison", lo, hi))
+        if _DAILY_DOSES.search(sentence):  # "all my morning pills in one go": the day's doses, together
+            mass = [m for m in mass if not _TOGETHER.fullmatch(r.masked[m[0]:m[1]])]
         for vs, ve in verbs:
             if ingested:
                 break
             verb = r.masked[vs:ve]
-            if not (_PAST_INGEST.match(verb) or _NOW_INGEST.match(verb)):
+            if not (_PAST_INGEST.match(verb) or _NOW_INGEST.match(verb) or (
+                    _BASE_INGEST.match(verb) and _PAST_TIME.search(sentence))):
                 continue
             strong = _after(mass, ve, 45)
-            soft = _after(weak, ve, 30)
+            soft = _after(weak, ve, 45)
             if not (strong or soft):
                 continue
             if _before(intents, vs, 25) or _before(wishes, vs, 25):
@@ -687,15 +765,25 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
             and counts((vs, ve))
             for vs, ve in verbs)
         intent_found = intent_found or any(_before(intents, s, 30) and counts((s, e)) for s, e in r.hits("overdose_event", lo, hi))
-        decided = timed or bool(_DECIDED.search(r.masked))
-        intent_found = intent_found or any(_before(intents, s, 35) and decided and counts((s, e), conditional=False)
-                                           for s, e in r.hits("death_state", lo, hi))
-        if ctx.at_risk or _ALONE.search(r.masked):
+        intent_found = intent_found or any(_before(intents, vs, 30) and _after(weak, ve, 20) and r.has("mass_quantity") and counts((vs, ve))
+                                           for vs, ve in verbs if not re.fullmatch(r"do|does|doing|done|did|use|using|used|had", r.masked[vs:ve]))
+        decided = timed or bool(_DECIDED.search(r.masked)) or bool(_RESOLVE.search(r.masked))
+        intent_found = intent_found or (r.has("farewell") and bool(_FUTURE_ABSENCE.search(r.masked)) and not r.has("benign_reason")
+                                        and counts((lo, hi)))
+        # a veiled goodbye said as a decision ("I won't be around for your next call. I've decided.")
+        intent_found = intent_found or (r.has("farewell") and (bool(_DECIDED.search(r.masked)) or bool(_RESOLVE.search(r.masked)))
+                                        and not r.has("benign_reason") and counts((lo, hi)))
+        # ... or with resolve said after it ("I'm not waking up tomorrow, I'm making sure of that")
+        intent_found = intent_found or any(((_before(intents, s, 35) and decided) or bool(_RESOLVE.search(sentence)))
+                                           and counts((s, e), conditional=False) for s, e in r.hits("death_state", lo, hi))
+        if ctx.at_risk or _ALONE.search(r.masked) or _RESOLVE.search(r.masked) or r.has("death_state") or r.has("farewell"):
             intent_found = intent_found or any((_before(intents, s, 30) or timed) and counts((s, e))
                                                for s, e in r.hits("act_reference", lo, hi))
             intent_found = intent_found or (not r.has("benign_reason") and any(counts(s) for s in r.hits("farewell", lo, hi)))
         # a call already in crisis: a time said now is intent ("tonight maybe. after they're asleep.")
-        intent_found = intent_found or (ctx.crisis and timed and counts((lo, hi)))
+        # (a passive wish with "tomorrow" in it is still a wish: only a crisis said before this turn counts here)
+        intent_found = intent_found or ((earlier_crisis or (ctx.crisis and not r.has("death_state", lo, hi))) and timed
+                                        and not _WITH_OTHERS.search(sentence) and counts((lo, hi)))
         if intent_found:
             add("intent", lo, hi)
             continue
@@ -704,8 +792,14 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
         benign = r.has("benign_reason")
         plan = not benign and any(counts(s) for s in r.hits("plan_marker", lo, hi))
         errand = r.has("benign_errand", lo, hi)  # "over the bridge to the pharmacy"
-        plan = plan or (not benign and not errand and (ctx.at_risk or bool(_LETHAL_PLACE.search(r.masked))) and
-                        any(counts(s) for s in r.hits("means", lo, hi)))
+        means = [s for s in r.hits("means", lo, hi) if counts(s)]
+        plan = plan or (not benign and not errand and (ctx.at_risk or bool(_LETHAL_PLACE.search(r.masked))) and bool(means))
+        # means with a second sign in the turn: other means, a time, being alone, preparations, a death word
+        second = (len(set(r.hits("means"))) >= 2
+                  or bool(_INTENT_TIME.search(r.masked)) or bool(_ALONE.search(r.masked)) or bool(_PLAN_SIGN.search(r.masked))
+                  or r.has("death_state") or r.has("plan_marker") or r.has("farewell"))
+        strong_second = bool(_INTENT_TIME.search(r.masked)) or bool(_PLAN_SIGN.search(r.masked))
+        plan = plan or (not benign and bool(means) and second and (not errand or strong_second))
         # a call already in crisis: a lethal place, or the supply of pills, said now is a plan
         plan = plan or (ctx.crisis and not benign and (bool(_LETHAL_PLACE.search(sentence)) or bool(
             mass and r.has("ingest_object", lo, hi))) and counts((lo, hi)))
@@ -718,11 +812,19 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
         if any(counts(s, conditional=not _DELIBERATING.search(r.masked[lo:s[0]])) for s in acts):
             add("active_ideation", lo, hi, deny=denied)
             continue
+        # thoughts or urges of a mass ingestion ("I keep getting the urge to swallow all my pills")
+        if any(_before(thoughts, vs, 30) and _after(mass + weak, ve, 30) and counts((vs, ve)) for vs, ve in verbs
+               if not re.fullmatch(r"do|does|doing|done|did|use|using|used|had|finish\w*", r.masked[vs:ve])):
+            add("active_ideation", lo, hi, deny=denied)
+            continue
 
         # --- a passive wish to be dead, hopelessness
-        if benign:
+        hopeless = [s for s in r.hits("hopeless", lo, hi)
+                    if not benign or re.search(r"\b(?:liv\w*|life|alive|dead|die|dying|exist\w*|burden|better off|without me|"
+                                               r"around|gone|wake|waking)\b", r.masked[s[0]:s[1]])]
+        passive = any(counts(s) for s in hopeless)
+        if benign and not passive:
             continue
-        passive = any(counts(s) for s in r.hits("hopeless", lo, hi))
         for s, e in r.hits("death_state", lo, hi):
             if passive:
                 break
@@ -790,17 +892,17 @@ _AFFIRM = re.compile(r"\b(?:yes|yeah|yep|yup|yea|uh-?huh|mm-?hm+|mhm|i have|i do
                      r"constantly|a little|a bit|here and there|i think so|afraid so|honestly,? yes|not gonna lie|if i'm honest|at times|"
                      r"occasionally|once in a while|every so often|on occasion|fine\. yes|okay\. yes|every (?:damn |single |blessed )?(?:day|night|morning)|"
                      r"who hasn't|sure)\b")
-_DENY = re.compile(r"^\W*(?:(?:um+|uh+|well|oh|god|lord)\W+)*(?:no|nope|nah|never|not really|not at all|nothing like that|"
+_DENY = re.compile(r"^\W*(?:(?:um+|uh+|well|oh|god|lord|heavens|goodness|gosh|good lord|good heavens|oh my)\W+)*(?:no|nope|nah|never|not really|not at all|nothing like that|"
                    r"i'd never|i would never|absolutely not|of course not|no way)\b")
 _DENY_ANY = re.compile(r"\b(?:no,? (?:no,? )?(?:thoughts?|nothing|never|not)|nothing like that|never have|not at all|absolutely not|"
                        r"of course not|god no|no way|none at all|not for (?:\w+ )?years|not (?:these days|anymore|lately)|none|no (?:ma'am|sir|dear|honey)|"
                        r"never\.)")
-_AFFIRM_STRONG = re.compile(r"\b(?:yes|yeah|yep|i have|i do|sometimes|at times)\b(?![^.?!]{0,10}\b(?:no|not|never)\b)")
+_AFFIRM_STRONG = re.compile(r"(?:\b(?:yes|yeah|yep|sometimes|at times)|(?:^|[.,!?;]\s*)(?:i have|i do))\b(?![^.?!]{0,10}\b(?:no|not|never)\b)")
 _NOT_A_HEDGE = re.compile(r"\bi (?:don't|do not) know (?:what you mean|why you(?:'d| would)? (?:ask|think)|where you got)\b[^.?!]*")
 _HEDGE = re.compile(r"\b(?:maybe|i don't know|i dunno|i guess|kind of|sort of|kinda|sorta|not sure|hard to say|could be|"
                     r"i suppose|possibly|a little|once or twice)\b")
 _ANCHOR = re.compile(r"\b(?:ending (?:their|one's) (?:own )?life|worth living|hopeless|suicid\w*|kill(?:ing)? yourself|end(?:ing)? your (?:own )?life|hurt(?:ing)? yourself|harm(?:ing)? yourself|"
-                     r"die|dying|dead|death|wake up|safe|988|take your (?:own )?life|not (?:be|being) here|ending (?:it|things))\b")
+                     r"die|dying|dead|death|wake up|safe|988|tak(?:e|ing) your (?:own )?life|not (?:be|being) here|ending (?:it|things))\b")
 
 
 def screening_asked(agent: str, crisis: bool = False) -> list[str]:
@@ -866,7 +968,17 @@ def _assess_one(text: str, said: str, agent_before: str, patient: Patient, today
     found = _utterance(text, ctx, said)
     if agent_before:
         found += _answer(text, agent_before, crisis)
+        if not found and _INTAKE_QUESTION.search(normalise(agent_before)):
+            # "Have you taken more than prescribed?" - "Yeah. The gabapentin. Most of the bottle."
+            r = _read(text)
+            if any(_statement_scope(r, s, e, *next(b for b in r.sentences if b[0] <= s < b[1]), ctx, None) is None
+                   for s, e in r.hits("mass_quantity")) and not _DENY.search(r.masked):
+                found.append(Disclosure("ingestion", r.text, source="answer"))
     return tuple(found)
+
+
+_INTAKE_QUESTION = re.compile(r"\b(?:have you|did you|has (?:she|he)|did (?:she|he))\s+(?:\w+\s+)?(?:taken|take|swallowed|swallow|used|use)\b"
+                              r"[^?]{0,50}\b(?:more|extra|too many|too much|than (?:prescribed|you should|usual)|all|any of)\b")
 
 
 _SHE = {"she": "i", "she's": "i'm", "she'd": "i'd", "she'll": "i'll", "herself": "myself", "hers": "mine", "shes": "i'm"}
@@ -874,8 +986,12 @@ _HE = {"he": "i", "he's": "i'm", "he'd": "i'd", "he'll": "i'll", "him": "me", "h
 _HER_AS_OBJECT = re.compile(r"\s*(?:$|[.,!?;:]|(?:to|and|or|but|again|anymore|away|out|up|down|back|home|in|on|at|for|with|from|off|"
                             r"over|alone|so|because|too|now|when|if|that|this|yet|already|soon|tonight|today|anytime|whenever)\b)")
 _PERSON_WORD = re.compile(r"\b(?:(?:my|our|his|her|their|the|a) )?(?:\w+ )?(" + _PERSON + r"|mom|dad|grandma|grandpa)\b")
+_POSSESSED_PERSON = re.compile(r"(?:his|her|their) (?:father|mother|dad|mom|mum|brother|sister|grandfather|grandmother|grandpa|grandma|"
+                               r"uncle|aunt|cousin|friend|roommate|neighbou?r)\b(?= (?:took|killed|hanged|shot|died|overdosed|committed|"
+                               r"tried|attempted|was|had|did|who|,))")
 _WORD_TOKEN = re.compile(r"[a-z']+")
 # "this is Kenji's wife", "I'm his daughter": the caller saying who they are, not another person in the story
+_RELATIVE_CLAUSE = re.compile(r"\s+(?:who|that)\b")  # "it's her roommate who ..." (but "it's his wife, he took ..." is the caller)
 _SELF_INTRODUCTION = re.compile(r"\b(?:this is|it's|its|i'm|i am|im|here's)\s+(?:[a-z]+(?:'s|s)?\s+|his\s+|her\s+|the\s+)?(?:\w+\s+)?$")
 
 
@@ -898,8 +1014,10 @@ def as_patient(text: str, patient: Patient, caregiver: bool) -> str:
             person = _PERSON_WORD.match(sentence, m.start())
             if person and not _PRONOUN.fullmatch(word) and not patient.could_be(person.group()) and \
                     person.group(1) not in {"person", "someone", "somebody"} and \
-                    not _SELF_INTRODUCTION.search(sentence[:m.start()]):
+                    (not _SELF_INTRODUCTION.search(sentence[:m.start()]) or _RELATIVE_CLAUSE.match(sentence, person.end())):
                 blocked = True  # another person named: later pronouns may be theirs
+            if _POSSESSED_PERSON.match(sentence, m.start()):
+                blocked = True  # "his father took his own life": the patient's relative, not the patient
             if not named or blocked:
                 continue
             repl = table.get(word)
@@ -931,35 +1049,50 @@ def drug_words(text: str, plan: CarePlan | None) -> tuple[str, tuple[str, ...]]:
     return "".join(out), tuple(drugs)
 
 
+_EXPLICIT = ("suicide_act", "self_injury_act", "attempt", "overdose_event", "poison")
 _DEFLECTION = re.compile(r"^\W*(?:why|why do you ask|what do you mean|huh|what|who wants to know|why\?)\W*$")
 
 
 def assess_text(text: str, *, history: Sequence[tuple[str, str]] = (), plan: CarePlan | None = None,
                 today: dt.date | None = None, caregiver: bool = False, relations: Iterable[str] = (),
-                names: Iterable[str] = ()) -> Assessment:
+                names: Iterable[str] = (), net: bool = True) -> Assessment:
     """The disclosures of ``text`` (a patient turn) after ``history`` ((speaker, text) pairs, oldest first).
     ``caregiver``: the caller speaks for the patient; ``relations`` and ``names``: what the caller calls the
-    patient ("mother", "Ruth")."""
+    patient ("mother", "Ruth"). ``net``: a turn the rules leave quiet, in a call not yet in crisis, is also
+    read by the paraphrase net (:mod:`specialists.crisis_net`); it can only add an urgent ``distress``."""
     today = today or dt.date.today()
     patient = Patient.of(plan, today, relations, names, caregiver) if plan is not None else Patient(proxy=caregiver)
     earlier: list[Disclosure] = []
     agent = ""      # the assistant's utterance the next patient turn answers
     asked = ""      # the last screening question, still open while the caller only deflects ("Why?")
+    recalled = False  # the assistant recalls a disclosure from an earlier call ("last week you told me ...")
     for speaker, said in history:
         if speaker == "agent":
             if screening_asked(said, bool(earlier)):
                 asked = said
             agent = said if not asked else (said if screening_asked(said, bool(earlier)) else asked)
+            recalled = recalled or bool(_RECALLED.search(normalise(said)))
             continue
         earlier += _assess_one(as_patient(drug_words(said, plan)[0], patient, caregiver), said, agent, patient, today,
-                               bool(earlier), caregiver)
+                               bool(earlier) or recalled, caregiver)
         if not _DEFLECTION.match(normalise(said)):
             asked = ""  # answered: the question is closed
         agent = ""
     own = _assess_one(as_patient(drug_words(text, plan)[0], patient, caregiver), text, agent, patient, today,
-                      bool(earlier), caregiver)
+                      bool(earlier) or recalled, caregiver)
+    denied_screen = bool(agent) and bool(screening_asked(agent)) and bool(_DENY.search(normalise(text)))
+    # the rules met an explicit act (suicide, self-injury, an overdose) and placed it elsewhere (someone else, a story,
+    # years ago, denied): their scope stands, the net does not overrule it
+    explicit = any(_read(as_patient(drug_words(text, plan)[0], patient, caregiver)).has(c) for c in _EXPLICIT)
+    if net and not own and not earlier and not denied_screen and not explicit and crisis_net.flags(text):
+        own = (Disclosure("distress", normalise(text).strip(" ,.;!?-"), caregiver=caregiver),)
     return Assessment(own, tuple(earlier))
 
+
+_RECALLED = re.compile(r"\b(?:you|you've)\s+(?:said|told me|told us|mentioned|shared|were saying|talked about|had said)\b[^?]{0,60}"
+                       r"\b(?:hopeless|end(?:ing)? (?:your (?:own )?life|it all|things)|kill(?:ing)? yourself|suicid\w*|(?:want(?:ed)?|wanting) to die|"
+                       r"not (?:want(?:ing)?|wanted) to (?:live|be here|be alive|wake up)|better off (?:dead|without you)|hurt(?:ing)? yourself|"
+                       r"harm(?:ing)? yourself|no (?:point|reason) (?:in )?(?:living|going on))")
 
 _RELATIVE = (r"(?:wife|husband|son|daughter|granddaughter|grandson|grandkid|partner|mother|mom|mum|father|dad|sister|"
              r"brother|niece|nephew|neighbou?r|friend|caregiver|care ?giver|aide|home health aide|nurse|roommate|"
@@ -967,6 +1100,7 @@ _RELATIVE = (r"(?:wife|husband|son|daughter|granddaughter|grandson|grandkid|part
 # Ways a caller says they speak for the patient that the shared proxy reader does not cover (speech-recogniser
 # spellings without apostrophes, "Her husband." as an answer, "he's the patient").
 _PROXY_EXTRA = re.compile(
+    r"\b(?:this is|it's|its|i'm|im|i am)\s+[a-z]+,?\s+(?:his|her|[a-z]+ [a-z]+'s|[a-z]+'s)\s+" + _RELATIVE + r"\b|"
     r"\b(?:this is|it's|its|i'm|im|i am|here's|it is)\s+(?:[a-z]+(?:'s|s)\s+|his\s+|her\s+|the patient's\s+)(?:\w+\s+)?"
     + _RELATIVE + r"\b|^\W*(?:um\W+|uh\W+)?(?:his|her|[a-z]+'s) " + _RELATIVE + r"\b|\b[a-z]+(?:'s|s) " + _RELATIVE
     + r" here\b|\b(?:he's|she's|he is|she is) the patient\b|\b(?:my|our) \w+,? (?:he's|she's|he is|she is) the patient\b|"
@@ -992,7 +1126,7 @@ def caller_speaks_for_patient(history: Sequence[tuple[str, str]], text: str, pla
     return any(about.search(normalise(t)) for s, t in history if s == "agent")
 
 
-def assess(ctx: object) -> Assessment:
+def assess(ctx: object, net: bool = True) -> Assessment:
     """:func:`assess_text` over a :class:`specialists.base.TurnContext` (a patient turn)."""
     from specialists.text.context import proxy_for_turn
 
@@ -1001,4 +1135,4 @@ def assess(ctx: object) -> Assessment:
     caregiver = proxy is not None or caller_speaks_for_patient(history, ctx.text, ctx.plan)  # type: ignore[attr-defined]
     return assess_text(ctx.text, history=history, plan=ctx.plan, today=ctx.today,  # type: ignore[attr-defined]
                        caregiver=caregiver, relations=proxy.relations if proxy else (),
-                       names=proxy.names if proxy else ())
+                       names=proxy.names if proxy else (), net=net)

@@ -82,6 +82,9 @@ FIRST: dict[str, str] = {
     "passive": ("I'm so sorry you're feeling this way, and I'm glad you told me. Can I ask you directly: are you having "
                 "thoughts of killing yourself, or of ending your life? A nurse from your care team will call you today. "
                 "If you ever feel unsafe, call or text 988, the Suicide and Crisis Lifeline, any time, or call 911."),
+    "distress": ("That sounds really hard, and I'm glad you told me. Can I ask you directly: are you having thoughts of "
+                 "killing yourself, or of ending your life? A nurse from your care team will call you today. If you ever "
+                 "feel unsafe, call or text 988, the Suicide and Crisis Lifeline, any time, or call 911."),
     "warning_sign": ("Thank you for telling me; that sounds really hard. Can I ask you directly: are you having thoughts of "
                      "killing yourself, or of ending your life? A nurse from your care team will call you today. If you "
                      "ever feel unsafe, call or text 988, the Suicide and Crisis Lifeline, any time, or call 911."),

@@ -18,16 +18,24 @@ from tests.conftest import ROOT
 CRISIS = ROOT / "tests" / "data" / "crisis"
 # file: (emergency recall, passive recall) floors and the most controls that may be raised to urgent or above
 DEV: dict[str, tuple[float, float, float]] = {
-    "cases.jsonl": (1.0, 1.0, 0.0),
-    "cases_b.jsonl": (0.99, 1.0, 0.0),
-    "cases_c.jsonl": (0.97, 0.91, 0.06),
-    "cases_d.jsonl": (0.94, 0.93, 0.04),
-    "cases_e.jsonl": (0.97, 0.91, 0.02),
+    "cases.jsonl": (1.0, 1.0, 0.02),
+    "cases_b.jsonl": (1.0, 1.0, 0.0),
+    "cases_c.jsonl": (0.99, 0.94, 0.05),
+    "cases_d.jsonl": (0.97, 0.96, 0.05),
+    "cases_e.jsonl": (0.97, 0.94, 0.02),
+    "cases_f.jsonl": (0.94, 0.92, 0.0),
+    "cases_g.jsonl": (0.95, 1.0, 0.02),
+    "cases_h.jsonl": (0.97, 0.98, 0.01),
+    "cases_i.jsonl": (0.96, 0.92, 0.01),
+    "cases_j.jsonl": (0.89, 0.94, 0.02),
+    "cases_k.jsonl": (0.96, 0.94, 0.01),
 }
-# Measured 2026-12-04 (issue 17 targets: emergency 1.0, passive 0.98, controls 0.03 - not yet reached).
+# Measured 2026-12-04 after the third pass (issue 17 targets: emergency 1.0, passive 0.98, controls 0.03 - not yet
+# reached). cases_3 was written before that pass and never read.
 HELD_OUT: dict[str, tuple[float, float, float]] = {
-    "cases.jsonl": (0.82, 0.70, 0.04),
-    "cases_2.jsonl": (0.73, 0.75, 0.07),
+    "cases.jsonl": (0.86, 0.83, 0.06),
+    "cases_2.jsonl": (0.81, 0.91, 0.06),
+    "cases_3.jsonl": (0.87, 0.79, 0.06),
 }
 
 
