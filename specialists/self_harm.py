@@ -426,6 +426,10 @@ class _Ctx:
         return self.crisis or self.patient.mental_health
 
 
+_SPEAKER_FIRST = re.compile(r"\s*(?:\w+,\s*)?(?:i|i've|i'm|i'd|i'll)\b")
+_THIRD_PRONOUN = re.compile(r"\b(?:she|he|they|she's|he's|they're|she'd|he'd|she'll|he'll)\b")
+
+
 def _subject_is_other(r: _Reading, start: int, end: int, lo: int, ctx: _Ctx) -> bool:
     """The act or wish is someone else's, not the patient's."""
     sentence = r.masked[lo:end]
@@ -447,10 +451,17 @@ def _subject_is_other(r: _Reading, start: int, end: int, lo: int, ctx: _Ctx) -> 
         last_first = max((m.end() for m in _FIRST_PERSON.finditer(near)), default=-1)
         if last_first > last_third:
             return False
+    # "I told my daughter where the papers are and said goodbye to her": a person named as the object of the
+    # speaker's own sentence, with no other subject after the speaker
+    if _SPEAKER_FIRST.match(sentence) and not _THIRD_PRONOUN.search(r.masked[lo:start]) and not _THIRD_REFL.search(inside):
+        return False
     # "my buddy from work, he says he wants to ...": a person who cannot be the patient is named first
     if any(not _PRONOUN.fullmatch(w) and not ctx.patient.could_be(w) for w in third):
         return True
     return not all(ctx.patient.could_be(w) for w in third[-2:])
+
+
+_FEELING_FINE = re.compile(r"\b(?:fine|okay|ok|alright|all right|good)\b")
 
 
 def _remote(r: _Reading, lo: int, hi: int, following: tuple[int, int] | None) -> bool:
@@ -461,7 +472,9 @@ def _remote(r: _Reading, lo: int, hi: int, following: tuple[int, int] | None) ->
     sentence = r.masked[lo:hi]
     if _ONGOING.search(sentence):
         return False
-    if (v.scope["remote_past"].search(r.masked) or v.scope["not_now"].search(r.masked)) and not _ONGOING.search(r.masked) \
+    # ("she says she's fine now" said after an overdose is how people minimise, not a past: it covers only its sentence)
+    over = any(not _FEELING_FINE.search(m.group()) for m in v.scope["not_now"].finditer(r.masked))
+    if (v.scope["remote_past"].search(r.masked) or over) and not _ONGOING.search(r.masked) \
             and not _PRESENT_SELF.search(sentence):
         return True
     if v.scope["remote_past"].search(sentence) or v.scope["not_now"].search(sentence):
@@ -585,6 +598,12 @@ _REPORTED_QUESTION = re.compile(r"\b(?:asked|asking|asks|wondering|wondered|wond
 _TAG_QUESTION = re.compile(r"\b(?:right|yeah|huh|correct|isn't it|wouldn't it|wouldn't they|wouldn't he|wouldn't she|or not)\s*[?.]?\s*$")
 _HYPOTHETICAL_ASK = re.compile(r"\b(?:what if|what happens if|whether|if (?:i|you|someone|somebody|a person|a fella|a guy|one|he|she|they)|"
                                r"would|could|can|does|do)\b")
+
+
+def _clause_start(text: str, lo: int, at: int) -> int:
+    """Where the clause holding ``at`` starts (after "so", "but", "because" or a comma), for a negation's reach."""
+    cut = [m.end() for m in re.finditer(r",|\b(?:so|but|because|cause|and then)\b", text[lo:at])]
+    return lo + (cut[-1] if cut else 0)
 
 
 def _before(spans: Iterable[tuple[int, int]], start: int, gap: int) -> bool:
@@ -822,7 +841,7 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
         hopeless = [s for s in r.hits("hopeless", lo, hi)
                     if not benign or re.search(r"\b(?:liv\w*|life|alive|dead|die|dying|exist\w*|burden|better off|without me|"
                                                r"around|gone|wake|waking)\b", r.masked[s[0]:s[1]])]
-        passive = any(counts(s) for s in hopeless)
+        passive = any(counts(s, lo=_clause_start(r.masked, lo, s[0])) for s in hopeless)
         if benign and not passive:
             continue
         for s, e in r.hits("death_state", lo, hi):
@@ -885,31 +904,41 @@ def _upgraded(found: list[Disclosure], r: _Reading, ctx: _Ctx) -> list[Disclosur
 _UNSURE = re.compile(r"^\W*(?:(?:um+|uh+|well|oh|hmm+)\W+)*(?:i (?:don't|do not) know|i'm not sure|not sure|maybe|i guess|"
                      r"kind of|sort of|kinda|sorta|i'd rather not (?:say|talk about it)|why do you ask|does it matter|"
                      r"what if i (?:do|did|am|was)|i (?:can't|cannot) (?:say|promise)|hard to say|depends|who hasn't|sure)\b")
-_AFFIRM = re.compile(r"\b(?:yes|yeah|yep|yup|yea|uh-?huh|mm-?hm+|mhm|i have|i do|i did|i am|sometimes|now and then|on and off|"
+_AFFIRM = re.compile(r"\b(?:yes|yeah|yep|yup|yea|aye|wouldn't mind|i wouldn't mind|uh-?huh|mm-?hm+|mhm|i have|i do|i did|i am|sometimes|now and then|on and off|"
                      r"off and on|some days|most days|most nights|every (?:day|night|morning)|all the time|a lot|lately|"
                      r"(?:once|twice|a couple (?:of )?times|couple (?:of )?times|a few times|several times)|more than (?:half|i'd|i should|i want)|"
                      r"(?:half|most|some|many|all) (?:of )?(?:the )?(?:days|nights|time|mornings)|nearly every day|daily|often|"
                      r"constantly|a little|a bit|here and there|i think so|afraid so|honestly,? yes|not gonna lie|if i'm honest|at times|"
                      r"occasionally|once in a while|every so often|on occasion|fine\. yes|okay\. yes|every (?:damn |single |blessed )?(?:day|night|morning)|"
                      r"who hasn't|sure)\b")
-_DENY = re.compile(r"^\W*(?:(?:um+|uh+|well|oh|god|lord|heavens|goodness|gosh|good lord|good heavens|oh my)\W+)*(?:no|nope|nah|never|not really|not at all|nothing like that|"
+_DENY = re.compile(r"^\W*(?:(?:um+|uh+|well|oh|god|lord|heavens|goodness|gosh|good lord|good heavens|oh my)\W+)*(?:no|nope|nah|never|not really|not at all|nothing like that|not a bit|not one bit|not in the least|"
                    r"i'd never|i would never|absolutely not|of course not|no way)\b")
 _DENY_ANY = re.compile(r"\b(?:no,? (?:no,? )?(?:thoughts?|nothing|never|not)|nothing like that|never have|not at all|absolutely not|"
                        r"of course not|god no|no way|none at all|not for (?:\w+ )?years|not (?:these days|anymore|lately)|none|no (?:ma'am|sir|dear|honey)|"
                        r"never\.)")
 _AFFIRM_STRONG = re.compile(r"(?:\b(?:yes|yeah|yep|sometimes|at times)|(?:^|[.,!?;]\s*)(?:i have|i do))\b(?![^.?!]{0,10}\b(?:no|not|never)\b)")
 _NOT_A_HEDGE = re.compile(r"\bi (?:don't|do not) know (?:what you mean|why you(?:'d| would)? (?:ask|think)|where you got)\b[^.?!]*")
-_HEDGE = re.compile(r"\b(?:maybe|i don't know|i dunno|i guess|kind of|sort of|kinda|sorta|not sure|hard to say|could be|"
+_HEDGE = re.compile(r"\b(?:maybe|i don't know|i dunno|i guess|(?:kind|sort) of(?! (?:thoughts?|things?|stuff|ideas?|feelings?|questions?))|kinda|sorta|not sure|hard to say|could be|"
                     r"i suppose|possibly|a little|once or twice)\b")
 _ANCHOR = re.compile(r"\b(?:ending (?:their|one's) (?:own )?life|worth living|hopeless|suicid\w*|kill(?:ing)? yourself|end(?:ing)? your (?:own )?life|hurt(?:ing)? yourself|harm(?:ing)? yourself|"
-                     r"die|dying|dead|death|wake up|safe|988|tak(?:e|ing) your (?:own )?life|not (?:be|being) here|ending (?:it|things))\b")
+                     r"die|dying|dead|death|wake up|safe|988|tak(?:e|ing) your (?:own )?life|not (?:be|being) here|ending (?:it|things)|"
+                     r"act(?:ing)? on (?:them|it|these thoughts|those thoughts)|do (?:it|that)|you'd use|worth living|to live for)\b")
+
+
+_INTERROGATIVE = re.compile(r"^\W*(?:\w+,\s*)?(?:have|has|did|do|does|are|is|were|was|can|could|would|will|what|how|when|where|which)\b")
+
+
+_REVERSED_QUESTION = re.compile(r"\b(?:life|living|your life) (?:is |feels |still )?worth (?:living|it)\b|\b(?:anything|something|much) to live for\b|"
+                                r"\breasons? (?:to live|for living)\b")
+_DENY_WORD = re.compile(r"^\W*(?:not really|no|nope|nah|not much|nothing|hardly)\b")
 
 
 def screening_asked(agent: str, crisis: bool = False) -> list[str]:
     """Which screening questions an assistant utterance asks (most specific first); only its questions count
     ("call 911 if you might act on these thoughts" asks nothing)."""
     text = normalise(agent)
-    if "?" not in text or not (_ANCHOR.search(text) or crisis):
+    asking = "?" in text or (crisis and bool(_INTERROGATIVE.match(text)))
+    if not asking or not (_ANCHOR.search(text) or crisis):
         return []
     # what was asked, not the crisis resources said with it ("call 911 if you might act on these thoughts")
     q = " ".join(m.group() for m in re.finditer(r"[^.?!]*[.?!]?", text) if not re.search(r"\b(?:911|988|lifeline)\b", m.group()))
@@ -930,6 +959,8 @@ def _answer(turn: str, agent: str, crisis: bool) -> list[Disclosure]:
         not _AFFIRM_STRONG.search(t) and not hedged
     unsure = not no and (_UNSURE.search(t) is not None or hedged)
     yes = not no and (polarity == "yes" or _AFFIRM.search(t) is not None)
+    if _REVERSED_QUESTION.search(normalise(agent)) and (no or unsure or _DENY_WORD.search(t)):
+        return [Disclosure("passive", t, source="answer")]  # "Do you feel life is worth living?" - "Not really, no."
     if "safety" in asked and asked[0] == "safety":
         return [Disclosure("intent", f"not safe: {t}", source="answer")] if (no or unsure) else []
     asked = [a for a in asked if a != "safety"]
@@ -964,21 +995,27 @@ def _assess_one(text: str, said: str, agent_before: str, patient: Patient, today
     """``text``: the turn prepared for reading (drugs named as pills, a caregiver's report in the first person);
     ``said``: the turn as said, for evidence."""
     asked = bool(agent_before) and bool(screening_asked(agent_before, crisis))
+    concern = bool(_CONCERN.search(normalise(agent_before))) if agent_before else False
     ctx = _Ctx(patient, today, crisis or asked, caregiver, bool(_MED_QUESTION.search(agent_before)) and not (crisis or asked))
     found = _utterance(text, ctx, said)
     if agent_before:
         found += _answer(text, agent_before, crisis)
-        if not found and _INTAKE_QUESTION.search(normalise(agent_before)):
+        if not found and (_INTAKE_QUESTION.search(normalise(agent_before)) or concern):
             # "Have you taken more than prescribed?" - "Yeah. The gabapentin. Most of the bottle."
             r = _read(text)
             if any(_statement_scope(r, s, e, *next(b for b in r.sentences if b[0] <= s < b[1]), ctx, None) is None
-                   for s, e in r.hits("mass_quantity")) and not _DENY.search(r.masked):
+                   for s, e in (*r.hits("mass_quantity"), *(r.hits("weak_quantity") if concern else ()))) \
+                    and not _DENY.search(r.masked) and (not concern or r.has("ingest_verb") or r.has("ingest_object")):
                 found.append(Disclosure("ingestion", r.text, source="answer"))
     return tuple(found)
 
 
+_CONCERN = re.compile(r"\byou (?:sound|seem) (?:slurred|drowsy|sleepy|different|strange|confused|off|out of it|groggy|very sleepy)\b|"
+                      r"\bgone quiet\b|\bare you (?:still there|still with me)\b|\bdid you take (?:something|anything)\b|"
+                      r"\bhave you taken (?:something|anything)\b")
 _INTAKE_QUESTION = re.compile(r"\b(?:have you|did you|has (?:she|he)|did (?:she|he))\s+(?:\w+\s+)?(?:taken|take|swallowed|swallow|used|use)\b"
-                              r"[^?]{0,50}\b(?:more|extra|too many|too much|than (?:prescribed|you should|usual)|all|any of)\b")
+                              r"[^?]{0,50}\b(?:more|extra|too many|too much|than (?:prescribed|you should|usual)|all|any of)\b|"
+                              r"^\W*(?:and )?how (?:much|many)(?: more| of them| did you take)?\W*$")
 
 
 _SHE = {"she": "i", "she's": "i'm", "she'd": "i'd", "she'll": "i'll", "herself": "myself", "hers": "mine", "shes": "i'm"}
