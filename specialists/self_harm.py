@@ -540,7 +540,7 @@ _NEGATION_IN_PHRASE = re.compile(r"\b(?:not|never|no|don't|didn't|won't|wouldn't
 _DAILY_DOSES = re.compile(r"\b(?:morning|evening|night(?:ly)?|night-time|bedtime|daily|today's|usual|regular|lunchtime) "
                           r"(?:pills|meds|medicines|medications|tablets|doses|ones)\b")
 _TOGETHER = re.compile(r"(?:all )?(?:at once|in one go|in one shot|in one sitting|at the same time|at one time)")
-_PAST_INGEST = re.compile(r"\b(?:gave (?:myself|himself|herself)|put|took|washed|doubled|tripled|had|taken|swallowed|downed|popped|ate|eaten|chugged|gulped|gobbled|knocked back|threw back|"
+_PAST_INGEST = re.compile(r"\b(?:gave (?:myself|himself|herself)|put|took|washed|doubled|tripled|had|chewed|taken|swallowed|downed|popped|ate|eaten|chugged|gulped|gobbled|knocked back|threw back|"
                           r"washed down|injected|shot up|used|dumped|emptied|finished off|finished|overdosed|od'?d|did|done|drank|"
                           r"drunk)\b")
 # Speakers of other Englishes often put a past intake in the base form ("I take all the pills this morning").
@@ -600,6 +600,11 @@ _HYPOTHETICAL_ASK = re.compile(r"\b(?:what if|what happens if|whether|if (?:i|yo
                                r"would|could|can|does|do)\b")
 
 
+_PLAN_DENIAL = re.compile(r"\b(?:no|not any|haven't got a|haven't got any|don't have a|don't have any|do not have a|without a|never made a|"
+                          r"haven't made a|not making a|no real) (?:plans?|way|means)\b|\bnot plann?ing\b|\bhaven't planned\b|"
+                          r"\b(?:no|not any) (?:intention|intent|plans?) (?:of|to) (?:\w+ ){0,3}(?:or|nor) (?:a )?plan\b|\bno plan\b")
+
+
 def _clause_start(text: str, lo: int, at: int) -> int:
     """Where the clause holding ``at`` starts (after "so", "but", "because" or a comma), for a negation's reach."""
     cut = [m.end() for m in re.finditer(r",|\b(?:so|but|because|cause|and then)\b", text[lo:at])]
@@ -639,7 +644,7 @@ def _method_question(r: _Reading, lo: int, hi: int, ctx: _Ctx, turn_lethal: bool
     # outside a question only an amount asked for counts ("the cholesterol could kill me" asks nothing)
     asks = [a for a in r.hits("amount_question", lo, hi)
             if question or (not _COMBINATION.fullmatch(r.masked[a[0]:a[1]]) and re.match(r"how|what|which", r.masked[a[0]:a[1]]))]
-    if _FEAR.search(sentence) and not (r.has("mass_quantity", lo, hi) or r.has("suicide_act", lo, hi) or r.has("ingest_object", lo, hi)):
+    if _FEAR.search(r.masked[max(0, lo - 80):hi]) and not (r.has("mass_quantity", lo, hi) or r.has("suicide_act", lo, hi) or r.has("ingest_object", lo, hi)):
         return False  # "I'm scared, what if I get a blood clot and die?"
     lethal = [s for s in r.hits("lethal_outcome", lo, hi) if not _negated_here(r, s, lo, hi, ctx)]
     strong = [s for s in lethal if _strong_lethal(r, s)]
@@ -651,6 +656,8 @@ def _method_question(r: _Reading, lo: int, hi: int, ctx: _Ctx, turn_lethal: bool
         return True
     if question and r.has("suicide_act") and lethal:
         return True  # "if someone wanted to end it, would that work?"
+    if ctx.crisis and quantity and asks and r.has("lethal_outcome"):
+        return True  # a call in crisis: "how much lantus is too much? like, permanently"
     if ctx.crisis and quantity and re.search(r"\b(?:would it take|it would take|it takes|to take|would do it|would kill)\b", sentence):
         return True  # a call already in crisis: "how much lantus would it take. just asking"
     if asks and re.search(r"\bhow (?:many|much)\b", sentence) and turn_lethal:
@@ -683,7 +690,7 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
     r = _read(text)
     shown = _sentences(said_norm := normalise(said)) if said else []
     v = vocabulary()
-    denied = bool(v.scope["denial"].search(r.masked))
+    denied = bool(v.scope["denial"].search(r.masked)) and bool(_PLAN_DENIAL.search(r.masked))
     earlier_crisis = ctx.crisis  # the call was in crisis before this turn
     ctx = replace(ctx, crisis=ctx.crisis or (_crisis_words(r) and not denied))
     purpose_in_turn = r.has("on_purpose") or any(_strong_lethal(r, s) for s in r.hits("lethal_outcome"))
@@ -726,7 +733,7 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
         # ("found the empty bottles" is evidence only with an intake said in the turn)
         overdosed = [s for s in r.hits("overdose_event", lo, hi)
                      if re.match(r"overdosed|overdid|od'?d|took|taken|had|did", r.masked[s[0]:s[1]])
-                     or (r.masked.startswith("found", s[0]) and any(_PAST_INGEST.match(r.masked[a:b]) for a, b in r.hits("ingest_verb")))]
+                     or (re.match(r"found|there|i see|i saw", r.masked[s[0]:s[1]]) is not None and any(_PAST_INGEST.match(r.masked[a:b]) for a, b in r.hits("ingest_verb")))]
         ingested = any(counts(s) for s in r.hits("poison", lo, hi))
         if _DAILY_DOSES.search(sentence):  # "all my morning pills in one go": the day's doses, together
             mass = [m for m in mass if not _TOGETHER.fullmatch(r.masked[m[0]:m[1]])]
@@ -904,7 +911,7 @@ def _upgraded(found: list[Disclosure], r: _Reading, ctx: _Ctx) -> list[Disclosur
 _UNSURE = re.compile(r"^\W*(?:(?:um+|uh+|well|oh|hmm+)\W+)*(?:i (?:don't|do not) know|i'm not sure|not sure|maybe|i guess|"
                      r"kind of|sort of|kinda|sorta|i'd rather not (?:say|talk about it)|why do you ask|does it matter|"
                      r"what if i (?:do|did|am|was)|i (?:can't|cannot) (?:say|promise)|hard to say|depends|who hasn't|sure)\b")
-_AFFIRM = re.compile(r"\b(?:yes|yeah|yep|yup|yea|aye|wouldn't mind|i wouldn't mind|uh-?huh|mm-?hm+|mhm|i have|i do|i did|i am|sometimes|now and then|on and off|"
+_AFFIRM = re.compile(r"\b(?:yes|yeah|yep|yup|yea|aye|wouldn't mind|i wouldn't mind|crossed my mind|it has crossed|uh-?huh|mm-?hm+|mhm|i have|i do|i did|i am|sometimes|now and then|on and off|"
                      r"off and on|some days|most days|most nights|every (?:day|night|morning)|all the time|a lot|lately|"
                      r"(?:once|twice|a couple (?:of )?times|couple (?:of )?times|a few times|several times)|more than (?:half|i'd|i should|i want)|"
                      r"(?:half|most|some|many|all) (?:of )?(?:the )?(?:days|nights|time|mornings)|nearly every day|daily|often|"
@@ -950,7 +957,8 @@ def _answer(turn: str, agent: str, crisis: bool) -> list[Disclosure]:
     """A yes (or an unsure answer) to the assistant's screening question is a disclosure of what it asked;
     to "have you thought about how?" any answer but no is one."""
     asked = screening_asked(agent, crisis)
-    if not asked:
+    reversed_question = "?" in agent and bool(_REVERSED_QUESTION.search(normalise(agent)))
+    if not asked and not reversed_question:
         return []
     t = normalise(turn)
     polarity = answer_polarity(t)
@@ -959,7 +967,7 @@ def _answer(turn: str, agent: str, crisis: bool) -> list[Disclosure]:
         not _AFFIRM_STRONG.search(t) and not hedged
     unsure = not no and (_UNSURE.search(t) is not None or hedged)
     yes = not no and (polarity == "yes" or _AFFIRM.search(t) is not None)
-    if _REVERSED_QUESTION.search(normalise(agent)) and (no or unsure or _DENY_WORD.search(t)):
+    if reversed_question and (no or unsure or _DENY_WORD.search(t)):
         return [Disclosure("passive", t, source="answer")]  # "Do you feel life is worth living?" - "Not really, no."
     if "safety" in asked and asked[0] == "safety":
         return [Disclosure("intent", f"not safe: {t}", source="answer")] if (no or unsure) else []

@@ -267,3 +267,20 @@ def test_every_emergency_class_has_a_reply_with_911_and_988() -> None:
                 assert "988" in text, key
                 assert not re.search(r"\b(?:bye|goodbye|take care)\b", text, re.I), key
     assert all("911" in t for options in LATER_EMERGENCY.values() for t in options)
+
+
+@pytest.mark.parametrize(("agent", "answer", "expected"), [
+    # a "no" to a question asked the other way round is the disclosure
+    ("Do you feel life is worth living right now?", "Not really, no.", "urgent"),
+    ("Do you feel life is worth living right now?", "Yes, I do, most days.", "none"),
+    # the assistant's concern makes an amount said without a verb an intake
+    ("You sound slurred. Are you okay?", "Twenty of my gabapentin with wine. Just now.", "emergency"),
+])
+def test_answers_read_against_the_question(agent: str, answer: str, expected: str) -> None:
+    assert level(answer, history=(("agent", agent),)) == expected
+
+
+def test_active_thoughts_are_urgent_only_when_intent_and_plan_are_both_denied() -> None:
+    # C-SSRS items 4 and 5: "I'd never act on it" denies intent, not a plan
+    assert level("I think about killing myself, but I'd never act on it.") == "emergency"
+    assert level("I think about killing myself, but I'd never act on it and I have no plan.") == "urgent"

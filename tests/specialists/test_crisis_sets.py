@@ -18,7 +18,7 @@ from tests.conftest import ROOT
 CRISIS = ROOT / "tests" / "data" / "crisis"
 # file: (emergency recall, passive recall) floors and the most controls that may be raised to urgent or above
 DEV: dict[str, tuple[float, float, float]] = {
-    "cases.jsonl": (1.0, 1.0, 0.02),
+    "cases.jsonl": (1.0, 1.0, 0.0),
     "cases_b.jsonl": (1.0, 1.0, 0.0),
     "cases_c.jsonl": (0.99, 0.94, 0.05),
     "cases_d.jsonl": (0.97, 0.96, 0.05),
@@ -27,18 +27,19 @@ DEV: dict[str, tuple[float, float, float]] = {
     "cases_g.jsonl": (0.95, 1.0, 0.02),
     "cases_h.jsonl": (0.98, 0.98, 0.01),
     "cases_i.jsonl": (0.97, 0.92, 0.01),
-    "cases_j.jsonl": (0.97, 0.94, 0.02),
+    "cases_j.jsonl": (0.98, 0.94, 0.02),
     "cases_k.jsonl": (0.97, 0.94, 0.01),
-    "cases_l.jsonl": (0.93, 0.97, 0.01),
-    "cases_m.jsonl": (0.87, 0.82, 0.05),  # not yet read case by case
+    "cases_l.jsonl": (0.95, 1.0, 0.01),
+    "cases_m.jsonl": (0.98, 0.94, 0.01),
 }
 # Measured 2026-12-04 after the third pass (issue 17 targets: emergency 1.0, passive 0.98, controls 0.03 - not yet
-# reached). cases_3 and cases_4 were never read; cases_4 was written while the pass was under way.
+# reached). cases_3, cases_4 and cases_5 were never read; cases_4 and cases_5 were written while the pass was under way.
 HELD_OUT: dict[str, tuple[float, float, float]] = {
     "cases.jsonl": (0.87, 0.81, 0.06),
     "cases_2.jsonl": (0.86, 0.91, 0.06),
     "cases_3.jsonl": (0.89, 0.84, 0.06),
     "cases_4.jsonl": (0.85, 0.79, 0.07),
+    "cases_5.jsonl": (0.81, 0.96, 0.03),
 }
 
 
