@@ -100,6 +100,7 @@ class _File(BaseModel):
     macros: dict[str, str]
     rewrites: list[tuple[str, str]]
     concepts: dict[str, list[str]]
+    weak_lethal: list[str]
     scope: _Scope
     screening_questions: _Screening
 
@@ -108,6 +109,7 @@ class _File(BaseModel):
 class Vocabulary:
     rewrites: tuple[tuple[re.Pattern[str], str], ...]
     concepts: dict[str, re.Pattern[str]]
+    weak_lethal: re.Pattern[str]  # lethal_outcome matches that are lethal only with more said ("do it", "for good")
     scope: dict[str, re.Pattern[str]]
     screening: dict[str, re.Pattern[str]]
 
@@ -138,6 +140,7 @@ def vocabulary(path: Path = VOCABULARY) -> Vocabulary:
     return Vocabulary(
         rewrites=tuple((re.compile(a, re.I), b) for a, b in data.rewrites),
         concepts={k: _compile(v, m, f"concepts.{k}") for k, v in data.concepts.items()},
+        weak_lethal=_compile(data.weak_lethal, m, "weak_lethal"),
         scope={k: _compile(v, m, f"scope.{k}") for k, v in data.scope.model_dump().items()},
         screening={k: _compile(v, m, f"screening_questions.{k}") for k, v in data.screening_questions.model_dump().items()},
     )
@@ -562,9 +565,6 @@ _INTENT_TIME = re.compile(r"\b(?:tonight|this (?:evening|weekend|afternoon)|tomo
                           r"the call)|when (?:everyone|he|she|they|my \w+) (?:leaves?|goes? to (?:bed|sleep|work)|is asleep|are asleep)|"
                           r"by (?:tomorrow|the morning|morning|the weekend)|after (?:my|the) (?:kids|wife|husband) (?:are|is|go|goes|leave))\b")
 _GOD_TAKE = re.compile(r"\b(?:god|lord|jesus|maker|heaven|the man upstairs|allah|bhagwan|dieu|dios)\b|\bhe takes me\b")
-_WEAK_LETHAL = re.compile(r"(?:do|does|would do|would be|is) (?:it|the job|the trick|enough)|enough (?:to|for)|"
-                          r"(?:for good|permanently|forever|once and for all)|(?:overdose|an overdose|od|overdosing|it|that|they|"
-                          r"those) (?:actually |really |even )?(?:work|works|worked)")
 _DECIDED = re.compile(r"\b(?:i've decided|i have decided|i decided|he's decided|she's decided|made up (?:my|his|her) mind|"
                       r"(?:my|his|her) mind is made up|like (?:he|she|i)'d decided|not waiting|for real|i mean it)\b")
 _FEAR = re.compile(r"\b(?:scares? (?:the hell out of |the life out of )?me|scared|afraid|terrified|frightens? me|petrified|worried|worry|worries|nervous|anxious|"
@@ -628,7 +628,7 @@ def _crisis_words(r: _Reading) -> bool:
 
 
 def _strong_lethal(r: _Reading, span: tuple[int, int]) -> bool:
-    return not _WEAK_LETHAL.fullmatch(r.masked[span[0]:span[1]])
+    return not vocabulary().weak_lethal.fullmatch(r.masked[span[0]:span[1]])
 
 
 _COMBINATION = re.compile(r"(?:combine|combining|combined|mix|mixing|mixed|together with|along with|on top of|plus|with \w+)")

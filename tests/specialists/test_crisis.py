@@ -284,3 +284,13 @@ def test_active_thoughts_are_urgent_only_when_intent_and_plan_are_both_denied() 
     # C-SSRS items 4 and 5: "I'd never act on it" denies intent, not a plan
     assert level("I think about killing myself, but I'd never act on it.") == "emergency"
     assert level("I think about killing myself, but I'd never act on it and I have no plan.") == "urgent"
+
+
+def test_weak_outcomes_live_in_the_vocabulary_and_match_whole_lethal_spans() -> None:
+    v = vocabulary()
+    # "would a bottle and a six-pack do it" names what would do it: strong
+    for text, weak in (("does an overdose even work", True), ("for good", True), ("enough to", True),
+                       ("would a bottle and a six-pack do it", False), ("to not wake up", False), ("bleed out", False)):
+        spans = [m.group() for m in v.concepts["lethal_outcome"].finditer(text)]
+        assert spans, text  # a lethal_outcome form
+        assert any(bool(v.weak_lethal.fullmatch(s)) for s in spans) == weak, (text, spans)
