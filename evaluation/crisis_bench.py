@@ -27,7 +27,7 @@ from specialists.findings import level_rank
 CALL_DAY = dt.date(2026, 11, 27)  # "today" of the sample and test data
 
 
-def _gold_level(case: dict[str, Any]) -> str:
+def gold_level(case: dict[str, Any]) -> str:
     levels = [f.get("level", "none") for f in case.get("expected", []) if f.get("kind") == "escalation"]
     return max(levels, key=level_rank, default="none")
 
@@ -50,7 +50,7 @@ def score_cases(path: Path) -> dict[str, Any]:
     emergency, passive, controls = [0, 0], [0, 0], [0, 0]
     wrong = []
     for case in cases:
-        gold, got, category = _gold_level(case), found.get(case["id"], "none"), case.get("category", "")
+        gold, got, category = gold_level(case), found.get(case["id"], "none"), case.get("category", "")
         control = category.startswith("control")
         ok = level_rank(got) < level_rank("urgent") if control else (
             got == "emergency" if gold == "emergency" else level_rank(got) >= level_rank(gold))

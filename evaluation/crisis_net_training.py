@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from careplans import load_care_plan
+from evaluation.crisis_bench import gold_level
 from specialists.base import TurnContext, Utterance
 from specialists.crisis_net import CLASSES, WEIGHTS, CrisisNet
-from specialists.findings import level_rank
 from specialists.self_harm import assess
 from specialists.sentence_encoder import shared_encoder
 
@@ -54,8 +54,7 @@ def load_labelled(path: Path) -> Labelled:
     for case in cases:
         plan_path = (path.parent / case["care_plan"]).resolve()
         plan = plans.setdefault(plan_path, load_care_plan(plan_path))
-        levels = [f.get("level", "none") for f in case.get("expected", []) if f.get("kind") == "escalation"]
-        gold.append(_class(max(levels, key=level_rank, default="none")))
+        gold.append(_class(gold_level(case)))
         ctx = TurnContext(plan=plan, turn=Utterance("patient", case["turn"]["text"]), today=CALL_DAY,  # type: ignore[arg-type]
                           history=[Utterance(u["speaker"], u["text"]) for u in case.get("history", [])],
                           identity_verified=bool(case.get("identity_verified", True)))

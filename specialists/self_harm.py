@@ -1123,12 +1123,12 @@ def assess_text(text: str, *, history: Sequence[tuple[str, str]] = (), plan: Car
         if not _DEFLECTION.match(normalise(said)):
             asked = ""  # answered: the question is closed
         agent = ""
-    own = _assess_one(as_patient(drug_words(text, plan)[0], patient, caregiver), text, agent, patient, today,
-                      bool(earlier) or recalled, caregiver)
+    prepared = as_patient(drug_words(text, plan)[0], patient, caregiver)
+    own = _assess_one(prepared, text, agent, patient, today, bool(earlier) or recalled, caregiver)
     denied_screen = bool(agent) and bool(screening_asked(agent)) and bool(_DENY.search(normalise(text)))
     # the rules met an explicit act (suicide, self-injury, an overdose) and placed it elsewhere (someone else, a story,
     # years ago, denied): their scope stands, the net does not overrule it
-    explicit = any(_read(as_patient(drug_words(text, plan)[0], patient, caregiver)).has(c) for c in _EXPLICIT)
+    explicit = any(_read(prepared).has(c) for c in _EXPLICIT)
     if net and not own and not earlier and not denied_screen and not explicit and crisis_net.flags(text):
         own = (Disclosure("distress", normalise(text).strip(" ,.;!?-"), caregiver=caregiver),)
     return Assessment(own, tuple(earlier))
