@@ -91,7 +91,8 @@ class _Screening(BaseModel):
 _CONCEPTS = ("suicide_act", "self_injury_act", "death_state", "wish", "wish_after", "better_off", "ideation", "hopeless",
              "farewell", "warning_sign", "mass_quantity", "weak_quantity", "ingest_verb", "overdose_event", "poison",
              "lethal_outcome", "amount_question", "intent_marker", "plan_marker", "means", "stop_meds", "attempt",
-             "act_reference", "accident", "on_purpose", "ingest_object", "benign_reason", "benign_errand")
+             "act_reference", "accident", "on_purpose", "ingest_object", "benign_reason", "benign_errand", "arrangement",
+             "after_death", "self_agency", "rehearsal")
 
 
 class _File(BaseModel):
@@ -298,6 +299,8 @@ _FEMALE = {"she", "her", "hers", "herself", "she's", "she'd", "she'll", "mom", "
            "grandma", "grandmother", "nana", "granny", "daughter", "girl", "girlfriend"}
 _MALE = {"he", "him", "his", "himself", "he's", "he'd", "he'll", "dad", "father", "papa", "pop", "pops", "husband",
          "hubby", "grandpa", "grandfather", "son", "boy", "boyfriend"}
+_KIN = (_FEMALE | _MALE | {"sister", "brother", "aunt", "uncle", "cousin", "niece", "nephew", "partner", "spouse", "parent"}) - {
+    "she", "her", "hers", "herself", "she's", "she'd", "she'll", "he", "him", "his", "himself", "he's", "he'd", "he'll", "girl", "boy"}
 _NEUTRAL = {"they", "them", "their", "themselves", "themself", "they're", "partner", "spouse", "parent", "a person",
             "someone", "somebody"}
 _CHILD = {"son", "daughter", "boy", "girl", "kid", "child"}
@@ -337,6 +340,8 @@ class Patient:
             return True
         if not self.proxy:
             return False  # the patient speaking: "she", "my dad" are other people
+        if self.relations and w in _KIN:
+            return False  # "I'm Gloria's husband ... it's my sister who wants to die": the patient is his wife
         if w in _NEUTRAL:
             return True
         if w in _CHILD and (self.age is None or self.age >= 45):
@@ -363,7 +368,7 @@ _PRONOUN = re.compile(r"(?:she|he|they|she's|he's|they're|her|him|his|them|hers|
 _COMPLETED = re.compile(r"\b(?:died by|committed|death by|lost (?:\w+ ){1,3}to|losing (?:\w+ ){1,3}to) suicide\b|\b(?:took|taken) (?:his|her|their) "
                         r"(?:own )?life\b|\b(?:killed|hanged|shot) (?:himself|herself|themselves)\b|\bsuicide (?:in|back in|when)\b")
 _ONGOING = re.compile(r"\b(?:again|lately|these days|recently|still|right now|tonight|today|this (?:week|morning|month|year)|keeps|keep saying|every (?:day|night)|all the time|constantly|more and more|"
-                      r"starting to|creeping back|coming back|since (?:then|last|monday|tuesday|wednesday|thursday|friday|"
+                      r"starting to|creeping back|coming back|(?<!fine )(?<!good )(?<!well )(?<!okay )(?<!stable )(?<!forever )(?<!better )since (?:then|last|monday|tuesday|wednesday|thursday|friday|"
                       r"saturday|sunday))\b")
 _PRESENT_SELF = re.compile(r"\b(?:i'm|i am|i've been|i keep|i still|lately|now|these days|right now)\b")
 _FAMILY_HISTORY = re.compile(r"\b(?:runs? in (?:my|the|our|his|her) family|family history|in (?:my|the|our) family|"
@@ -401,12 +406,35 @@ def _read(text: str) -> _Reading:
     masked = _mask(norm, v.scope["idioms"])
     scoped = _mask(masked, v.scope["pseudo_negation"])
     spans = {k: tuple(m.span() for m in rx.finditer(masked) if m.end() > m.start()) for k, rx in v.concepts.items()}
+    if _DENIED_BENIGN.search(masked):
+        spans["benign_reason"] = ()  # "they think I meant the move, but there isn't any move"
     # "two at once" is a dose, not a supply: "at once" and "in one go" after a small count are no mass quantity
     spans["mass_quantity"] = tuple(s for s in spans["mass_quantity"] if not (
         _TOGETHER.fullmatch(masked[s[0]:s[1]]) and _SMALL_COUNT.search(masked[max(0, s[0] - 40):s[0]])))
     return _Reading(norm, masked, scoped, spans, tuple(_sentences(norm)))
 
 
+# The ordinary explanation denied: the preparations are not for a move or a trip.
+_DENIED_BENIGN = re.compile(r"\b(?:there isn't|there is no|there's no|isn't) (?:any |a )?(?:move|trip|moving|holiday|vacation)\b|"
+                            r"\bnot moving anywhere\b|\bthink i(?:'m| am| meant) (?:the )?(?:mov\w*|at|on|going)\b")
+# Said of an act that no one is to interrupt or discover: a plan whatever else the turn says.
+_HIDDEN_DEATH = re.compile(r"\bnobody would think twice\b|\bwhere (?:nobody|no one|noone) (?:would|will|could|'d) find me\b|\bwouldn't be the one to find me\b|"
+                           r"\bso (?:nobody|no one) can (?:bring me back|save me|revive me|stop me)\b|\b(?:nobody|no one) has to know it was me\b")
+_PURPOSELY = re.compile(r"\b(?:on purpose|deliberately|intentionally|purposely|to die|so (?:that )?i (?:could|would|will) die|not a mistake|"
+                        r"that's the point|so it's over (?:faster|sooner|quicker|quick)|wanted it to be too much|hoping i'?d (?:bleed|die|not wake up)|i know what (?:they're|it's) for|"
+                        r"i know what happens|if i get a stroke,? good|waste away|fade away|done with being alive|"
+                        r"let the \w+ (?:drown|do it|take me|give out)|if (?:the |my )?\w+ (?:pack|packs|give|gives) (?:in|out|up),? (?:they|it) (?:pack|packs|give|gives))\b")
+_LET_IT = re.compile(r"\blet (?:the|my|this|that) \w+ (?:do it|take me|finish me|win|do the job)\b|\bwant the \w+ to (?:take|finish) me\b")
+# Signs in the body or the day that an intake was an overdose, not a dose.
+_ACUTE_SIGN = re.compile(r"\b(?:groggy|drowsy|passed out|(?:lying|woke up|i'm|found (?:him|her|them)) on the (?:bathroom |kitchen |bedroom )?floor|foggy|gone (?:all )?grey|"
+                         r"breathing (?:really |very )?slow|not making (?:any )?sense|won't wake|can't wake|nose ?bleed|gums are bleeding|"
+                         r"bruises|keeps saying sorry|(?:with|and) (?:some |a glass of |a )?(?:vodka|wine|whiske?y|bourbon|beer|booze|gin|rum)|"
+                         r"(?:been |and )(?:drank|drinking)|minutes ago|an hour ago|hours ago|around midnight|had enough)\b")
+_EMPTY = re.compile(r"\b(?:pens?|vials?|bottles?|packs?|box|boxes|blister packs?|dosette(?: box)?|organi[sz]er|strips?)(?:'s)? (?:were |was |is |are )?(?:\w+ )?(?:completely |all )?"
+                    r"empty\b|\bempty (?:\w+ ){0,2}(?:bottles?|blister packs?|packs?|boxes)\b|\b(?:bottle|box)\b[^.?!]{0,30}, empty\b")
+_POSSESSION = re.compile(r"\b(?:got|have|has|keep|kept|keeping|found|bought|picked up|filled|need|ordered)\b")
+_FRAGMENT_TIME = re.compile(r"\b(?:before you (?:called|rang)|ago|last night|this morning|yesterday|earlier (?:today|tonight|on)|around midnight|after my coffee)\b")
+_SMALL_WEAK = re.compile(r"(?:one|two|three|four|a couple|both|[1-4]|half) ")
 _SMALL_COUNT = re.compile(r"\b(?:one|two|three|a couple|a pair|both|[1-4]|half)\b(?: \w+){0,4}\s*$")
 
 
@@ -419,6 +447,7 @@ class _Ctx:
     patient: Patient
     today: dt.date
     crisis: bool              # the call (or this turn) is already about ending one's life
+    disclosed: bool           # ... because the caller said so earlier in the call (not only because the assistant asked)
     caregiver: bool           # the speaker speaks for the patient
     adherence_question: bool  # the assistant just asked about taking the medicines
 
@@ -484,7 +513,7 @@ def _remote(r: _Reading, lo: int, hi: int, following: tuple[int, int] | None) ->
         return True
     if following is not None:
         nxt = r.masked[following[0]:following[1]]
-        if re.match(r"\s*(?:but )?(?:that|it|those|this|never|not)\b", nxt) and (
+        if re.match(r"\s*(?:but )?(?:that|it|those|this|never|not|(?:19|20)\d\d)\b", nxt) and (
                 v.scope["remote_past"].search(nxt) or v.scope["not_now"].search(nxt)):
             return True
     return False
@@ -520,8 +549,10 @@ def _statement_scope(r: _Reading, start: int, end: int, lo: int, hi: int, ctx: _
         return "negated"
     # "Hurting myself? The knee does that for me. No, seriously, no.": an echoed question answered no
     if negatable and r.masked[lo:hi].rstrip().endswith("?") and len(r.masked[lo:hi].split()) <= 5 and \
-            _LATER_NO.search(r.masked[hi:]):
+            (_LATER_NO.search(r.masked[hi:]) or re.search(r"(?:^|[.!?]\s+)(?:no|nope|never)\W*$", r.masked[hi:])):
         return "negated"
+    if negatable and re.search(r"\bthe answer(?:'s| is) no\b", r.masked[lo:hi]):
+        return "negated"  # "if you're asking am I suicidal, the answer's no"
     return None
 
 
@@ -550,7 +581,9 @@ _PAST_INGEST = re.compile(r"\b(?:gave (?:myself|himself|herself)|put|took|washed
 _BASE_INGEST = re.compile(r"\b(?:take|swallow|drink|eat|inject|shoot up|use|finish)\b")
 _PAST_TIME = re.compile(r"\b(?:ago|last night|this morning|yesterday|earlier|before you (?:called|rang)|already)\b")
 _NOW_INGEST = re.compile(r"\b(?:taking|swallowing|downing|popping|eating|chugging|gulping|injecting|using|doing|drinking)\b")
-_ACUTE = re.compile(r"\b(?:just|an hour ago|hours? ago|minutes? ago|half an hour|a little while ago|a while ago|earlier|"
+_ACUTE = re.compile(r"\b(?:passed out|(?:lying|woke up|i'm|found (?:him|her|them)) on the (?:bathroom |kitchen |bedroom )?floor|foggy|gone (?:all )?grey|breathing (?:really |very )?slow|not making (?:any )?sense|"
+                    r"won't wake|can't wake|nose ?bleed|bleeding|bruises|lying on|with (?:some |a )?(?:vodka|wine|whiske?y|bourbon|beer|booze|gin|rum)|"
+                    r"(?:and|been) (?:drank|drinking)|just|an hour ago|hours? ago|minutes? ago|half an hour|a little while ago|a while ago|earlier|"
                     r"last night|tonight|right now|a few minutes|after (?:lunch|dinner|breakfast)|dizzy|drowsy|sleepy|"
                     r"can't stay awake|throwing up|vomiting|confused|slurring|heart (?:is )?racing|feel (?:weird|strange|funny)|"
                     r"empty (?:\w+ )?(?:bottles?|box|pack))\b")
@@ -567,26 +600,30 @@ _INTENT_TIME = re.compile(r"\b(?:tonight|this (?:evening|weekend|afternoon)|tomo
 _GOD_TAKE = re.compile(r"\b(?:god|lord|jesus|maker|heaven|the man upstairs|allah|bhagwan|dieu|dios)\b|\bhe takes me\b")
 _DECIDED = re.compile(r"\b(?:i've decided|i have decided|i decided|he's decided|she's decided|made up (?:my|his|her) mind|"
                       r"(?:my|his|her) mind is made up|like (?:he|she|i)'d decided|not waiting|for real|i mean it)\b")
-_FEAR = re.compile(r"\b(?:scares? (?:the hell out of |the life out of )?me|scared|afraid|terrified|frightens? me|petrified|worried|worry|worries|nervous|anxious|"
+_FEAR = re.compile(r"\b(?:scares? (?:the hell out of |the life out of )?me|scared|afraid|terrified|frightens? me|frightened|petrified|worried|worry|worries|nervous|anxious|"
                    r"i want more time|want to see)\b")
 _FUTURE_ABSENCE = re.compile(r"\b(?:won't|will not|wont) be (?:around|here)\b|\bnot (?:going to|gonna) be (?:around|here)\b")
 # An outing with other people ("Helen and I are taking the grandkids to see the lights tonight") is no time for an act.
-_WITH_OTHERS = re.compile(r"\b(?:we're|we are|we'll|we will|\w+ and i|with (?:my|the|our) (?:kids|grandkids|family|wife|husband|daughter|son|"
-                          r"friends?|sister|brother|church|group)|taking the (?:kids|grandkids|dog))\b")
+_WITH_OTHERS = re.compile(r"\b(?:we're|we are|we'll|we will|\w+ and i(?= (?:are|were|will|went|go|have|had)\b)|with (?:my|the|our) (?:\w+ )?(?:kids|grandkids|family|wife|husband|daughter|son|"
+                          r"friends?|sister|brother|church|group|club|team|class|tour)|taking the (?:kids|grandkids|dog)|(?:got|have|having|with) the (?:grandkids|kids|grandchildren))\b")
 _DELIBERATING = re.compile(r"\b(?:whether|if) (?:or not )?to\s*$")
-_SELF_REFERENCE = re.compile(r"\b(?:i've been thinking about (?:it|that)|(?:it's|it is|that's) for me|for me\W*$|i wasn't asking for a friend|"
+_SELF_REFERENCE = re.compile(r"\b(?:i think about it (?:constantly|all the time|every day|a lot|daily)|i've been thinking about (?:it|that)|(?:it's|it is|that's) for me|for me\W*$|i wasn't asking for a friend|"
                              r"not asking for a friend|i meant me|about myself)\b")
 _LETHAL_PLACE = re.compile(r"\b(?:bridge|overpass|cliff|ledge|rooftop|roof of|tracks|railroad|quarry|the drop|(?:eighth|ninth|tenth|top|\w+teenth) "
                            r"floor|parking garage)\b")
+# Places an act is scouted or rehearsed at ("I drove out to the reservoir and sat there"): a plan only with a rehearsal.
+_SCOUTED_PLACE = re.compile(r"\b(?:lake|river|reservoir|creek|sea|ocean|cliffs?|woods|forest|freight|train|crossing|garage|closet|shed|"
+                            r"barn|attic|motel|hotel|gorge|falls|dam|quarry|bridge|tracks|edge)\b")
 _ALONE = re.compile(r"\b(?:be|am|i'm|i'll be|when i'm|while i'm) (?:all )?alone\b|\bwhile (?:you're|you are|he's|she's|they're|everyone's) (?:at work|out|away|gone|asleep|at church)\b|\b(?:nobody|no one|noone)(?: will be|'d be| would be| is|'s)? "
                     r"(?:home|here|around)\b|\bwhen the (?:house|flat|place) is empty\b|\b(?:nobody|no one) (?:knows|will know) where\b|"
                     r"\b(?:\w+'s|\w+ is|he's|she's|they're) (?:at (?:her|his|their) \w+'s|away|out of town|at work)\b")
 # Saying it is meant: with an act pronoun ("I'm doing it tonight") these make intent without a death word.
-_RESOLVE = re.compile(r"\b(?:not joking|not kidding|no joke|i mean it|i mean that|i'm serious|for real|decided? already|made up my mind|"
+_RESOLVE = re.compile(r"\b(?:that's all i'm (?:going to|gonna) say|not joking|not kidding|no joke|i mean it|i mean that|i'm serious|for real|decided? already|made up my mind|"
                       r"mind(?:'s| is)? made up|truth of it|that's my choice|made my choice|so (?:nobody|no one)'s surprised|"
                       r"this is my last|tell (?:my|the) \w+ (?:i'm|i am) sorry|nobody can stop me|no one can stop me|making sure of (?:it|that))\b")
 # A second sign that means said in the turn are a plan: preparations, a time, a veiled goodbye.
-_PLAN_SIGN = re.compile(r"\b(?:worked (?:it )?(?:all )?out|it's (?:all )?sorted|all sorted|thought it (?:all )?through|got it all (?:worked out|planned)|"
+_PLAN_SIGN = re.compile(r"\b(?:so (?:somebody|someone|you) knows?|by myself|(?:\w+ )?thinks? i'm (?:at|with|in|going)|told (?:him|her|them) i wanted to|"
+                        r"(?:doesn't|don't) know but|morbid|wasn't talking about the|gone missing|went missing|are missing|know how it works|nobody would think twice|(?:don't|do not) know why i'm telling you|and (?:thinking|wondering)|sorted (?:it )?all out|so you won't have to|that's (?:where|the place|the spot|the bridge|the one)|(?:won't|not) be (?:a burden|around|here) (?:much|for) longer|worked (?:it )?(?:all )?out|it's (?:all )?sorted|all sorted|thought it (?:all )?through|got it all (?:worked out|planned)|"
                         r"(?:i|you) (?:think you )?know why|for after|that's how i'll|that's that|just in case|before i go|"
                         r"won't be (?:here|around|needing)|not be (?:here|around)|i'll be with|no need for|not to bother|"
                         r"(?:working|worked|figured|figuring) out (?:when|what time)|know (?:when|what time) the|going back|for when i go|won't be long|"
@@ -620,17 +657,39 @@ def _after(spans: Iterable[tuple[int, int]], end: int, gap: int) -> bool:
     return any(s >= end - 1 and s - end <= gap for s, e in spans)
 
 
-def _crisis_words(r: _Reading) -> bool:
-    """The turn itself is about ending one's life (means and times said with it are then a plan)."""
-    return any(r.has(c) for c in ("suicide_act", "hopeless", "self_injury_act", "attempt", "warning_sign", "farewell")) or (
-        r.has("death_state") and (r.has("wish") or r.has("better_off"))) or (
-        r.has("amount_question") and r.has("lethal_outcome"))
+def _crisis_words(r: _Reading, ctx: _Ctx | None = None) -> bool:
+    """The turn itself is about ending one's life (means and times said with it are then a plan); with ``ctx``,
+    only words said of the speaker now count ("she had a good run" about a friend at whose funeral one is)."""
+    def said(concept: str) -> bool:
+        if ctx is None:
+            return r.has(concept)
+        for s, e in r.hits(concept):
+            lo, hi = next((b for b in r.sentences if b[0] <= s < b[1]), (0, len(r.masked)))
+            if _statement_scope(r, s, e, lo, hi, ctx, None, negatable=False, conditional=False) is None:
+                return True
+        return False
+    return any(said(c) for c in ("suicide_act", "hopeless", "self_injury_act", "attempt", "warning_sign", "farewell")) or (
+        said("death_state") and (r.has("wish") or r.has("better_off"))) or (
+        r.has("amount_question") and said("lethal_outcome"))
 
 
 def _strong_lethal(r: _Reading, span: tuple[int, int]) -> bool:
     return not vocabulary().weak_lethal.fullmatch(r.masked[span[0]:span[1]])
 
 
+# "reading about it": a pronoun names no supply, so it does not turn a fear into a method question
+_PRONOUN_OBJECT = re.compile(r"(?:it|them|that|this|those|these)")
+_WANTED_TO = re.compile(r"\bif (?:somebody|someone|some one|you|a person|one|i|a guy|a man|a woman|\w+ with \w+) (?:actually |really |truly |seriously |just )?"
+                        r"(?:wanted|meant|was trying|were trying|tried) (?:(?:to|it)\s*(?:$|[.?!,])|to (?:not|die|end|go|be done|sleep))")
+# Questions whether an act would be found out or pass for natural, or which way is quicker or gentler: method-seeking
+# when said of pills or a medicine ("would anyone be able to tell if I took extra warfarin on purpose?").
+_CONCEAL = re.compile(r"\bwould (?:anyone|anybody|any one|they|the doctors?|people|it) (?:be able to |even )?(?:tell|know|find out|find me|show up|notice)\b|"
+                      r"\blook like (?:a|an|it was) (?:fall|accident|stroke|bleed|heart attack|natural|his heart|her heart|my heart)\b|"
+                      r"\bthinks? it was (?:just )?(?:his|her|my|a) heart\b|\bit was on purpose\b|\bif they checked after\b|"
+                      r"\bwhich (?:is|would be|one is|works?) (?:quicker|faster|quickest|fastest|surer|gentler|less painful)\b|\b(?:work|act) faster\b|"
+                      r"\bfast or slow\b|\bless painful\b|\bmore peaceful\b|\bdoes \w+ work for it\b|\blook natural\b|\bwhoever finds (?:you|me|him|her)\b|"
+                      r"\bwhich is kinder\b")
+_WAYS = re.compile(r"\bwhich is (?:kinder|quicker|faster|surer|gentler|less painful|more peaceful)\b|\bwhoever finds (?:you|me)\b|\bfast or slow\b")
 _COMBINATION = re.compile(r"(?:combine|combining|combined|mix|mixing|mixed|together with|along with|on top of|plus|with \w+)")
 
 
@@ -638,13 +697,17 @@ def _method_question(r: _Reading, lo: int, hi: int, ctx: _Ctx, turn_lethal: bool
     """An amount, combination or way asked about as lethal (in this sentence, or lethal said in another
     sentence of the turn: "does an overdose even work? how many would it take")."""
     sentence = r.masked[lo:hi]
-    question = "?" in r.masked[lo:hi + 1] or bool(re.match(r"\s*(?:so |and |but |like,? |um |uh )?(?:what|how|which|would|could|can|is|"
+    question = "?" in r.masked[lo:hi + 1] or bool(re.match(r"\s*(?:so |and |but |like,? |um |uh |just curious,? |real quick,? |yo,? (?:real quick,? )?|"
+                                                             r"hypothetically,? |okay,? |ok,? )*(?:what|how|which|would|could|can|is|"
                                                              r"if|does|do|will)\b", sentence)) or bool(_TAG_QUESTION.search(sentence)) \
         or bool(_REPORTED_QUESTION.search(sentence))
     # outside a question only an amount asked for counts ("the cholesterol could kill me" asks nothing)
     asks = [a for a in r.hits("amount_question", lo, hi)
             if question or (not _COMBINATION.fullmatch(r.masked[a[0]:a[1]]) and re.match(r"how|what|which", r.masked[a[0]:a[1]]))]
-    if _FEAR.search(r.masked[max(0, lo - 80):hi]) and not (r.has("mass_quantity", lo, hi) or r.has("suicide_act", lo, hi) or r.has("ingest_object", lo, hi)):
+    objects_named = [o for o in r.hits("ingest_object", lo, hi) if not _PRONOUN_OBJECT.fullmatch(r.masked[o[0]:o[1]])]
+    if r.has("benign_reason") and not (r.has("mass_quantity") or r.has("suicide_act") or _WANTED_TO.search(r.masked)):
+        return False  # "is it one of those that's deadly with alcohol? I like a beer on Sundays"
+    if _FEAR.search(r.text) and not (r.has("mass_quantity", lo, hi) or r.has("suicide_act", lo, hi) or objects_named):
         return False  # "I'm scared, what if I get a blood clot and die?"
     lethal = [s for s in r.hits("lethal_outcome", lo, hi) if not _negated_here(r, s, lo, hi, ctx)]
     strong = [s for s in lethal if _strong_lethal(r, s)]
@@ -661,6 +724,16 @@ def _method_question(r: _Reading, lo: int, hi: int, ctx: _Ctx, turn_lethal: bool
     if ctx.crisis and quantity and re.search(r"\b(?:would it take|it would take|it takes|to take|would do it|would kill)\b", sentence):
         return True  # a call already in crisis: "how much lantus would it take. just asking"
     if asks and re.search(r"\bhow (?:many|much)\b", sentence) and turn_lethal:
+        return True
+    if asks and _WANTED_TO.search(r.masked):
+        return True  # "how many would it be, if somebody actually wanted to"
+    if question and _CONCEAL.search(r.masked) and (r.has("ingest_object") or r.has("ingest_verb")) and (
+            r.has("mass_quantity") or r.has("weak_quantity") or r.has("on_purpose") or _WANTED_TO.search(r.masked)
+            or re.search(r"\b(?:too much|extra|more than|more of it|a great deal|all|a lot|enough|double|on purpose|did all)\b", r.masked)):
+        return True
+    if question and _WAYS.search(r.masked) and (r.has("ingest_object") or r.has("means")):
+        return True  # "which is kinder, pills or the car in the garage? for whoever finds you"
+    if question and _ASKING_FOR_OTHER.search(r.masked) and re.search(r"\b(?:too (?:many|much)|dangerous|lethal|fatal|enough|overdose)\b", sentence):
         return True
     if asks and question and any(_strong_lethal(r, s) for s in r.hits("lethal_outcome")):
         return True  # "can you overdose on the pills? or would I need something else to make sure?"
@@ -692,7 +765,7 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
     v = vocabulary()
     denied = bool(v.scope["denial"].search(r.masked)) and bool(_PLAN_DENIAL.search(r.masked))
     earlier_crisis = ctx.crisis  # the call was in crisis before this turn
-    ctx = replace(ctx, crisis=ctx.crisis or (_crisis_words(r) and not denied))
+    ctx = replace(ctx, crisis=ctx.crisis or (_crisis_words(r, ctx) and not denied))
     purpose_in_turn = r.has("on_purpose") or any(_strong_lethal(r, s) for s in r.hits("lethal_outcome"))
     turn_lethal = any(_strong_lethal(r, s) for s in r.hits("lethal_outcome")) or r.has("suicide_act")
     found: list[Disclosure] = []
@@ -745,7 +818,7 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
                     _BASE_INGEST.match(verb) and _PAST_TIME.search(sentence))):
                 continue
             strong = _after(mass, ve, 45)
-            soft = _after(weak, ve, 45)
+            soft = _after([w for w in weak if purpose_in_turn or r.has("death_state") or not _SMALL_WEAK.match(r.masked, w[0])], ve, 45)
             if not (strong or soft):
                 continue
             if _before(intents, vs, 25) or _before(wishes, vs, 25):
@@ -758,6 +831,20 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
             if r.has("accident", lo, hi) and not purpose:
                 continue
             ingested = counts((vs, ve))
+        if not ingested and _PURPOSELY.search(r.masked) and not r.has("accident", lo, hi):
+            ingested = any((_PAST_INGEST.match(r.masked[vs:ve]) or _NOW_INGEST.match(r.masked[vs:ve])) and counts((vs, ve)) for vs, ve in verbs
+                           if not re.fullmatch(r"do|does|doing|done|did|use|using|used|had|put|finished", r.masked[vs:ve])
+                           or re.match(r"\s+(?:like |about |maybe )?(?:\d+|\w+ty|ten|twelve|a lot|all|the whole)\b", r.masked[ve:]))
+        # a supply named without a verb, with a time, drink, sign or purpose: "Half a bottle of the Lipitor, with vodka.
+        # Twenty minutes ago."; or containers found empty with the signs of an overdose
+        if not ingested and r.has("ingest_object") and not r.has("accident") and not r.has("amount_question", lo, hi) and not (
+                r.has("benign_reason") or _POSSESSION.search(sentence)) and (
+                purpose_in_turn or r.has("death_state") or bool(_PURPOSELY.search(r.masked)) or bool(_ACUTE_SIGN.search(r.masked))
+                or bool(_FRAGMENT_TIME.search(r.masked))):
+            alone = [w for w in r.hits("weak_quantity", lo, hi) if re.fullmatch(r"\W*", r.masked[lo:w[0]] + r.masked[w[1]:hi].replace("of them", ""))]
+            ingested = any(counts(m) for m in [*mass, *alone] if not _TOGETHER.fullmatch(r.masked[m[0]:m[1]])) and not verbs
+        if not ingested and _EMPTY.search(sentence) and _ACUTE_SIGN.search(r.masked):
+            ingested = counts((lo, hi))
         if ingested or any(counts(s) for s in overdosed):
             add("ingestion", lo, hi)
             continue
@@ -791,6 +878,13 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
             and counts((vs, ve))
             for vs, ve in verbs)
         intent_found = intent_found or any(_before(intents, s, 30) and counts((s, e)) for s, e in r.hits("overdose_event", lo, hi))
+        # "I've got all my old warfarin, plus the new bottle. I'll take them Sunday."
+        intent_found = intent_found or (timed and (r.has("mass_quantity") or r.has("weak_quantity") or r.has("plan_marker")) and any(
+            _before(intents, vs, 20) and re.match(r"\s*(?:them|it|those|these)(?: all)?\b", r.masked[ve:]) and counts((vs, ve))
+            for vs, ve in verbs if not re.fullmatch(r"do|does|doing|done|did|use|using|used|had", r.masked[vs:ve])))
+        intent_found = intent_found or (timed and any(
+            re.search(r"\b(?:i'm|i am|im)\s*$", r.masked[max(0, vs - 8):vs]) and _NOW_INGEST.match(r.masked[vs:ve])
+            and (_after(mass, ve, 20) or _after(weak, ve, 20)) and counts((vs, ve)) for vs, ve in verbs))
         intent_found = intent_found or any(_before(intents, vs, 30) and _after(weak, ve, 20) and r.has("mass_quantity") and counts((vs, ve))
                                            for vs, ve in verbs if not re.fullmatch(r"do|does|doing|done|did|use|using|used|had", r.masked[vs:ve]))
         decided = timed or bool(_DECIDED.search(r.masked)) or bool(_RESOLVE.search(r.masked))
@@ -809,7 +903,16 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
         # a call already in crisis: a time said now is intent ("tonight maybe. after they're asleep.")
         # (a passive wish with "tomorrow" in it is still a wish: only a crisis said before this turn counts here)
         intent_found = intent_found or ((earlier_crisis or (ctx.crisis and not r.has("death_state", lo, hi))) and timed
-                                        and not _WITH_OTHERS.search(sentence) and counts((lo, hi)))
+                                        and not _WITH_OTHERS.search(sentence) and not _DENY.search(r.masked) and counts((lo, hi)))
+        # taking one's death in hand ("on my own terms", "I'm seeing to it myself") said with death in any words
+        death_context = (earlier_crisis or ctx.crisis or decided or bool(_INTENT_TIME.search(r.masked)) or any(r.has(c) for c in (
+            "death_state", "farewell", "after_death", "hopeless", "warning_sign", "arrangement", "rehearsal", "suicide_act",
+            "lethal_outcome")) or bool(_FUTURE_ABSENCE.search(r.masked)))
+        agency = [s for s in r.hits("self_agency", lo, hi) if counts(s)]
+        benign_time = r.has("benign_reason", lo, hi) and not any(re.search(r"\b(?:once|after|checking out)\b", r.masked[s:e]) for s, e in agency)
+        intent_found = intent_found or (bool(agency) and not benign_time and (death_context or len(agency) >= 2))
+        # death in other words after a crisis earlier in the call ("I want to see her one more time first")
+        intent_found = intent_found or (ctx.disclosed and any(counts(s) for s in r.hits("after_death", lo, hi)))
         if intent_found:
             add("intent", lo, hi)
             continue
@@ -819,17 +922,34 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
         plan = not benign and any(counts(s) for s in r.hits("plan_marker", lo, hi))
         errand = r.has("benign_errand", lo, hi)  # "over the bridge to the pharmacy"
         means = [s for s in r.hits("means", lo, hi) if counts(s)]
-        plan = plan or (not benign and not errand and (ctx.at_risk or bool(_LETHAL_PLACE.search(r.masked))) and bool(means))
+        plan = plan or (not benign and not errand and (ctx.at_risk or bool(_LETHAL_PLACE.search(r.masked))) and bool(means)
+                        and not _WITH_OTHERS.search(sentence))
         # means with a second sign in the turn: other means, a time, being alone, preparations, a death word
         second = (len(set(r.hits("means"))) >= 2
                   or bool(_INTENT_TIME.search(r.masked)) or bool(_ALONE.search(r.masked)) or bool(_PLAN_SIGN.search(r.masked))
-                  or r.has("death_state") or r.has("plan_marker") or r.has("farewell"))
+                  or r.has("death_state") or r.has("plan_marker") or r.has("farewell") or r.has("mass_quantity"))
         strong_second = bool(_INTENT_TIME.search(r.masked)) or bool(_PLAN_SIGN.search(r.masked))
-        plan = plan or (not benign and bool(means) and second and (not errand or strong_second))
+        plan = plan or (not benign and bool(means) and second and (not errand or strong_second) and not _WITH_OTHERS.search(sentence))
         # a call already in crisis: a lethal place, or the supply of pills, said now is a plan
         plan = plan or (ctx.crisis and not benign and (bool(_LETHAL_PLACE.search(sentence)) or bool(
             mass and r.has("ingest_object", lo, hi))) and counts((lo, hi)))
         plan = plan or ((turn_lethal or r.has("death_state")) and any(counts(s) for s in r.hits("stop_meds", lo, hi)))
+        # affairs settled or things given away, with death in other words, a goodbye, a decision or a call in crisis
+        plan = plan or (not benign and any(counts(s) for s in r.hits("arrangement", lo, hi)) and (
+            ctx.disclosed or bool(_DECIDED.search(r.masked)) or bool(_RESOLVE.search(r.masked)) or bool(_FUTURE_ABSENCE.search(r.masked))
+            or bool(_PLAN_SIGN.search(r.masked)) or any(r.has(c) for c in (
+                "after_death", "farewell", "self_agency", "death_state", "hopeless", "warning_sign", "rehearsal", "plan_marker",
+                "means"))))
+        plan = plan or bool(_HIDDEN_DEATH.search(sentence)) and counts((lo, hi))
+        plan = plan or (bool(_LETHAL_PLACE.search(r.masked)) and bool(_DECIDED.search(r.masked) or _RESOLVE.search(r.masked)
+                                                                      or r.has("rehearsal")) and counts((lo, hi)) and not benign)
+        plan = plan or (any(counts(s) for s in r.hits("stop_meds", lo, hi)) and (
+            bool(_PURPOSELY.search(r.masked)) or bool(_LET_IT.search(r.masked)) or bool(_HIDDEN_DEATH.search(r.masked))))
+        plan = plan or (len([s for s in r.hits("rehearsal") if counts(s, lo=0, hi=len(r.masked))]) >= 2 and r.has("rehearsal", lo, hi))
+        # a rehearsal or a place scouted, with means, a place or a call in crisis
+        plan = plan or (not benign and not _WITH_OTHERS.search(sentence) and any(counts(s) for s in r.hits("rehearsal", lo, hi)) and (
+            ctx.crisis or bool(means) or bool(_LETHAL_PLACE.search(r.masked)) or bool(_SCOUTED_PLACE.search(r.masked))
+            or r.has("mass_quantity") or r.has("plan_marker") or r.has("after_death") or r.has("means")))
         if plan:
             add("plan", lo, hi)
             continue
@@ -839,7 +959,8 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
             add("active_ideation", lo, hi, deny=denied)
             continue
         # thoughts or urges of a mass ingestion ("I keep getting the urge to swallow all my pills")
-        if any(_before(thoughts, vs, 30) and _after(mass + weak, ve, 30) and counts((vs, ve)) for vs, ve in verbs
+        big = mass + [w for w in weak if not _SMALL_WEAK.match(r.masked, w[0])]
+        if any(_before(thoughts, vs, 30) and _after(big, ve, 30) and counts((vs, ve)) for vs, ve in verbs
                if not re.fullmatch(r"do|does|doing|done|did|use|using|used|had|finish\w*", r.masked[vs:ve])):
             add("active_ideation", lo, hi, deny=denied)
             continue
@@ -872,7 +993,8 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
         if r.has("suicide_act", 0, lo) and _SELF_REFERENCE.search(sentence):
             add("active_ideation", lo, hi)
             continue
-        if not r.has("benign_reason") and any(counts(s) for s in r.hits("farewell", lo, hi) + r.hits("warning_sign", lo, hi)):
+        if not r.has("benign_reason") and any(counts(s) for s in r.hits("farewell", lo, hi) + r.hits("warning_sign", lo, hi)
+                                              + r.hits("after_death", lo, hi)):
             add("warning_sign", lo, hi)
     return _upgraded(found, r, ctx)
 
@@ -911,22 +1033,23 @@ def _upgraded(found: list[Disclosure], r: _Reading, ctx: _Ctx) -> list[Disclosur
 _UNSURE = re.compile(r"^\W*(?:(?:um+|uh+|well|oh|hmm+)\W+)*(?:i (?:don't|do not) know|i'm not sure|not sure|maybe|i guess|"
                      r"kind of|sort of|kinda|sorta|i'd rather not (?:say|talk about it)|why do you ask|does it matter|"
                      r"what if i (?:do|did|am|was)|i (?:can't|cannot) (?:say|promise)|hard to say|depends|who hasn't|sure)\b")
-_AFFIRM = re.compile(r"\b(?:yes|yeah|yep|yup|yea|aye|wouldn't mind|i wouldn't mind|crossed my mind|it has crossed|uh-?huh|mm-?hm+|mhm|i have|i do|i did|i am|sometimes|now and then|on and off|"
+_AFFIRM = re.compile(r"\b(?:i think about it|i've thought about it|i have thought about it|yes|yeah|yep|yup|yea|aye|wouldn't mind|i wouldn't mind|crossed my mind|it has crossed|uh-?huh|mm-?hm+|mhm|i have|i do|i did|i am|sometimes|now and then|on and off|"
                      r"off and on|some days|most days|most nights|every (?:day|night|morning)|all the time|a lot|lately|"
                      r"(?:once|twice|a couple (?:of )?times|couple (?:of )?times|a few times|several times)|more than (?:half|i'd|i should|i want)|"
                      r"(?:half|most|some|many|all) (?:of )?(?:the )?(?:days|nights|time|mornings)|nearly every day|daily|often|"
                      r"constantly|a little|a bit|here and there|i think so|afraid so|honestly,? yes|not gonna lie|if i'm honest|at times|"
                      r"occasionally|once in a while|every so often|on occasion|fine\. yes|okay\. yes|every (?:damn |single |blessed )?(?:day|night|morning)|"
                      r"who hasn't|sure)\b")
-_DENY = re.compile(r"^\W*(?:(?:um+|uh+|well|oh|god|lord|heavens|goodness|gosh|good lord|good heavens|oh my)\W+)*(?:no|nope|nah|never|not really|not at all|nothing like that|not a bit|not one bit|not in the least|"
+_DENY = re.compile(r"^\W*(?:(?:um+|uh+|well|oh|god|lord|heavens|goodness|gosh|good lord|good heavens|oh my)\W+)*(?:no|nope|nah|naw|nae|never|not really|not at all|nothing like that|not a bit|not one bit|not in the least|"
                    r"i'd never|i would never|absolutely not|of course not|no way)\b")
 _DENY_ANY = re.compile(r"\b(?:no,? (?:no,? )?(?:thoughts?|nothing|never|not)|nothing like that|never have|not at all|absolutely not|"
                        r"of course not|god no|no way|none at all|not for (?:\w+ )?years|not (?:these days|anymore|lately)|none|no (?:ma'am|sir|dear|honey)|"
                        r"never\.)")
-_AFFIRM_STRONG = re.compile(r"(?:\b(?:yes|yeah|yep|sometimes|at times)|(?:^|[.,!?;]\s*)(?:i have|i do))\b(?![^.?!]{0,10}\b(?:no|not|never)\b)")
+_AFFIRM_STRONG = re.compile(r"(?:\b(?:yes|yeah|yep|sometimes|at times)|(?:^|[.,!?;]\s*)(?:i have|i do)(?=\s*(?:$|[.,!?;])))\b(?![^.?!]{0,10}\b(?:no|not|never)\b)")
 _NOT_A_HEDGE = re.compile(r"\bi (?:don't|do not) know (?:what you mean|why you(?:'d| would)? (?:ask|think)|where you got)\b[^.?!]*")
+# "a little" hedges as an answer on its own ("a little, yeah"), not as a modifier ("I'm a little blue, but no")
 _HEDGE = re.compile(r"\b(?:maybe|i don't know|i dunno|i guess|(?:kind|sort) of(?! (?:thoughts?|things?|stuff|ideas?|feelings?|questions?))|kinda|sorta|not sure|hard to say|could be|"
-                    r"i suppose|possibly|a little|once or twice)\b")
+                    r"i suppose|possibly|a little(?= *(?:$|[.,!?;]| bit\b| yeah| yes| maybe| sometimes))|once or twice)\b")
 _ANCHOR = re.compile(r"\b(?:ending (?:their|one's) (?:own )?life|worth living|hopeless|suicid\w*|kill(?:ing)? yourself|end(?:ing)? your (?:own )?life|hurt(?:ing)? yourself|harm(?:ing)? yourself|"
                      r"die|dying|dead|death|wake up|safe|988|tak(?:e|ing) your (?:own )?life|not (?:be|being) here|ending (?:it|things)|"
                      r"act(?:ing)? on (?:them|it|these thoughts|those thoughts)|do (?:it|that)|you'd use|worth living|to live for)\b")
@@ -957,14 +1080,17 @@ def _answer(turn: str, agent: str, crisis: bool) -> list[Disclosure]:
     """A yes (or an unsure answer) to the assistant's screening question is a disclosure of what it asked;
     to "have you thought about how?" any answer but no is one."""
     asked = screening_asked(agent, crisis)
-    reversed_question = "?" in agent and bool(_REVERSED_QUESTION.search(normalise(agent)))
+    reversed_question = "?" in agent and bool(_REVERSED_QUESTION.search(normalise(agent))) and not re.search(
+        r"\b(?:isn't|is not|not|never|no longer|wasn't)\b[^?]{0,25}\bworth\b", normalise(agent))  # "life isn't worth living?" is not reversed
     if not asked and not reversed_question:
         return []
     t = normalise(turn)
     polarity = answer_polarity(t)
     hedged = _HEDGE.search(_NOT_A_HEDGE.sub(" ", t)) is not None  # "not really... well, maybe. I don't know": a human hears
-    no = (_DENY.search(t) is not None or _DENY_ANY.search(t) is not None or polarity == "no") and \
-        not _AFFIRM_STRONG.search(t) and not hedged
+    # after a leading "no", only a yes that opens a sentence takes it back ("No. Bad pain days, yes. But not that.")
+    strong_yes = _AFFIRM_STRONG.search(t) is not None and not (
+        _DENY.match(t) and not re.search(r"(?:^|[.!?]\s+)(?:yes|yeah|yep)\b", t[1:]))
+    no = (_DENY.search(t) is not None or _DENY_ANY.search(t) is not None or polarity == "no") and not strong_yes and not hedged
     unsure = not no and (_UNSURE.search(t) is not None or hedged)
     yes = not no and (polarity == "yes" or _AFFIRM.search(t) is not None)
     if reversed_question and (no or unsure or _DENY_WORD.search(t)):
@@ -1004,7 +1130,7 @@ def _assess_one(text: str, said: str, agent_before: str, patient: Patient, today
     ``said``: the turn as said, for evidence."""
     asked = bool(agent_before) and bool(screening_asked(agent_before, crisis))
     concern = bool(_CONCERN.search(normalise(agent_before))) if agent_before else False
-    ctx = _Ctx(patient, today, crisis or asked, caregiver, bool(_MED_QUESTION.search(agent_before)) and not (crisis or asked))
+    ctx = _Ctx(patient, today, crisis or asked, crisis, caregiver, bool(_MED_QUESTION.search(agent_before)) and not (crisis or asked))
     found = _utterance(text, ctx, said)
     if agent_before:
         found += _answer(text, agent_before, crisis)
@@ -1034,6 +1160,9 @@ _PERSON_WORD = re.compile(r"\b(?:(?:my|our|his|her|their|the|a) )?(?:\w+ )?(" + 
 _POSSESSED_PERSON = re.compile(r"(?:his|her|their) (?:father|mother|dad|mom|mum|brother|sister|grandfather|grandmother|grandpa|grandma|"
                                r"uncle|aunt|cousin|friend|roommate|neighbou?r)\b(?= (?:took|killed|hanged|shot|died|overdosed|committed|"
                                r"tried|attempted|was|had|did|who|,))")
+# "she told her mother she's going to ...": a person spoken to is no new subject for the pronouns after it
+_SPOKEN_TO = re.compile(r"\b(?:told|tells|telling|asked|asks|called|calls|phoned|texted|rang|said to|says to|messaged|emailed)\s+"
+                        r"(?:(?:my|his|her|their|our|the)\s+)?$")
 _WORD_TOKEN = re.compile(r"[a-z']+")
 # "this is Kenji's wife", "I'm his daughter": the caller saying who they are, not another person in the story
 _RELATIVE_CLAUSE = re.compile(r"\s+(?:who|that)\b")  # "it's her roommate who ..." (but "it's his wife, he took ..." is the caller)
@@ -1053,13 +1182,16 @@ def as_patient(text: str, patient: Patient, caregiver: bool) -> str:
     for sentence in re.split(r"(?<=[.?!;])", text):
         named = caregiver
         blocked = False
+        patient_subject = False  # "she told me she won't be here when her daughter visits because she's ..."
         pieces, last = [], 0
         for m in _WORD_TOKEN.finditer(sentence):
             word = m.group()
             person = _PERSON_WORD.match(sentence, m.start())
             if person and not _PRONOUN.fullmatch(word) and not patient.could_be(person.group()) and \
+                    not _SPOKEN_TO.search(sentence[:m.start()]) and not patient_subject and \
                     person.group(1) not in {"person", "someone", "somebody"} and \
-                    (not _SELF_INTRODUCTION.search(sentence[:m.start()]) or _RELATIVE_CLAUSE.match(sentence, person.end())):
+                    (not _SELF_INTRODUCTION.search(sentence[:m.start()]) or _RELATIVE_CLAUSE.match(sentence, person.end())
+                     or person.group().startswith(("my ", "our "))):  # "it's my sister, she ..." introduces no caller
                 blocked = True  # another person named: later pronouns may be theirs
             if _POSSESSED_PERSON.match(sentence, m.start()):
                 blocked = True  # "his father took his own life": the patient's relative, not the patient
@@ -1069,6 +1201,7 @@ def as_patient(text: str, patient: Patient, caregiver: bool) -> str:
             if word == "her" and patient.sex == "female":
                 repl = "me" if _HER_AS_OBJECT.match(sentence, m.end()) else "my"
             if repl is not None:
+                patient_subject = patient_subject or repl in {"i", "i'm", "i'd", "i'll"}
                 pieces.append(sentence[last:m.start()] + repl)
                 last = m.end()
         pieces.append(sentence[last:])
@@ -1095,7 +1228,7 @@ def drug_words(text: str, plan: CarePlan | None) -> tuple[str, tuple[str, ...]]:
 
 
 _EXPLICIT = ("suicide_act", "self_injury_act", "attempt", "overdose_event", "poison")
-_DEFLECTION = re.compile(r"^\W*(?:why|why do you ask|what do you mean|huh|what|who wants to know|why\?)\W*$")
+_DEFLECTION = re.compile(r"^\W*$|^\W*(?:like,? )?(?:seriously|really|are you serious|for real)\W*$|^\W*(?:why (?:are|do) you ask(?:ing)?(?: me)?(?: that)?|why|why do you ask|what do you mean|huh|what|who wants to know|why\?)\W*$")
 
 
 def assess_text(text: str, *, history: Sequence[tuple[str, str]] = (), plan: CarePlan | None = None,
@@ -1111,6 +1244,7 @@ def assess_text(text: str, *, history: Sequence[tuple[str, str]] = (), plan: Car
     agent = ""      # the assistant's utterance the next patient turn answers
     asked = ""      # the last screening question, still open while the caller only deflects ("Why?")
     recalled = False  # the assistant recalls a disclosure from an earlier call ("last week you told me ...")
+    before_last: list[Disclosure] = []  # what the call disclosed before the caller's last utterance
     for speaker, said in history:
         if speaker == "agent":
             if screening_asked(said, bool(earlier)):
@@ -1118,20 +1252,47 @@ def assess_text(text: str, *, history: Sequence[tuple[str, str]] = (), plan: Car
             agent = said if not asked else (said if screening_asked(said, bool(earlier)) else asked)
             recalled = recalled or bool(_RECALLED.search(normalise(said)))
             continue
+        before_last = list(earlier)
         earlier += _assess_one(as_patient(drug_words(said, plan)[0], patient, caregiver), said, agent, patient, today,
                                bool(earlier) or recalled, caregiver)
         if not _DEFLECTION.match(normalise(said)):
             asked = ""  # answered: the question is closed
-        agent = ""
+        agent = asked  # a silence or a "why?" leaves the question open for the next utterance
     prepared = as_patient(drug_words(text, plan)[0], patient, caregiver)
+    if earlier and not recalled and (_explains(prepared, earlier) or (not before_last and _clarifies(prepared))):
+        earlier = []  # "I've got the rifle out." - "What for?" - "Opening day Saturday, same stand as every year."
     own = _assess_one(prepared, text, agent, patient, today, bool(earlier) or recalled, caregiver)
     denied_screen = bool(agent) and bool(screening_asked(agent)) and bool(_DENY.search(normalise(text)))
     # the rules met an explicit act (suicide, self-injury, an overdose) and placed it elsewhere (someone else, a story,
     # years ago, denied): their scope stands, the net does not overrule it
     explicit = any(_read(prepared).has(c) for c in _EXPLICIT)
-    if net and not own and not earlier and not denied_screen and not explicit and crisis_net.flags(text):
+    # fear of dying ("I'm worried this heart will give out one night") is the opposite of a wish, and an ordinary reason
+    # given ("we signed the DNR paperwork") explains the turn: the net does not read either
+    explained = bool(_FEAR.search(normalise(text))) or _read(prepared).has("benign_reason")
+    if net and not own and not earlier and not denied_screen and not explicit and not explained and crisis_net.flags(text):
         own = (Disclosure("distress", normalise(text).strip(" ,.;!?-"), caregiver=caregiver),)
     return Assessment(own, tuple(earlier))
+
+
+_CLARIFICATION = re.compile(r"\b(?:i meant|i mean|it's a saying|it's just a saying|figure of speech|just an expression|bad wording|poor choice of words|"
+                            r"(?:she|he) means|(?:she|he) meant|should have said|not my life|not like that)\b")
+
+
+def _clarifies(turn: str) -> bool:
+    """The caller takes back the words of their last utterance and says what they meant ("No, sorry, I meant disappear
+    on a vacation."): a denial with a clarification, and nothing new disclosed in it."""
+    t = normalise(turn)
+    return bool(_DENY.search(t) or _DENY_ANY.search(t)) and bool(_CLARIFICATION.search(t)) and not _assess_one(
+        turn, turn, "", Patient(), dt.date.today(), False, False)
+
+
+def _explains(turn: str, earlier: Sequence[Disclosure]) -> bool:
+    """The turn gives the ordinary reason for what was read earlier as preparations or a goodbye (a rifle for the
+    season, pills for the new organizer, goodbyes for a move): only when no earlier word was about dying."""
+    r = _read(turn)
+    return r.has("benign_reason") and not _crisis_words(r) and all(
+        d.category in {"plan", "intent", "warning_sign"} and d.source != "answer" and not _crisis_words(_read(d.evidence))
+        and not _read(d.evidence).has("death_state") for d in earlier)
 
 
 _RECALLED = re.compile(r"\b(?:you|you've)\s+(?:said|told me|told us|mentioned|shared|were saying|talked about|had said)\b[^?]{0,60}"

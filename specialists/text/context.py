@@ -565,6 +565,23 @@ class Proxy:
         return True
 
 
+# The patient's relation to a caller who said what they are to the patient ("I'm her husband": his wife).
+# Only pairs whose inverse is one word; the patient's sex, when unknown, leaves a parent or child unsaid.
+_INVERSE: dict[str, dict[str | None, str]] = {
+    "husband": {None: "wife", "female": "wife"}, "hubby": {None: "wife", "female": "wife"},
+    "wife": {None: "husband", "male": "husband"},
+    "daughter": {"female": "mother", "male": "father"}, "son": {"female": "mother", "male": "father"},
+    "mother": {"female": "daughter", "male": "son"}, "mom": {"female": "daughter", "male": "son"},
+    "father": {"female": "daughter", "male": "son"}, "dad": {"female": "daughter", "male": "son"},
+    "sister": {"female": "sister", "male": "brother"}, "brother": {"female": "sister", "male": "brother"},
+    "partner": {None: "partner", "female": "partner", "male": "partner"},
+}
+
+
+def _inverse(rel: str, sex: str | None) -> str | None:
+    return _INVERSE.get(rel, {}).get(sex)
+
+
 @lru_cache(maxsize=2048)
 def _declared(text: str) -> tuple[_Declared, ...]:
     low = normalize(text).lower()
@@ -574,9 +591,9 @@ def _declared(text: str) -> tuple[_Declared, ...]:
             g = m.groupdict()
             rel = g.get("rel") or g.get("rel2") or g.get("rel3")
             if g.get("poss") or g.get("name"):
-                # "this is her husband": the speaker is the relation, the patient is "her"
+                # "this is her husband": the speaker is the relation, the patient is "her" (his wife)
                 sex = {"her": "female", "his": "male"}.get(g.get("poss") or "")
-                out.append(_Declared(sex, None, g.get("name")))
+                out.append(_Declared(sex, _inverse(rel, sex) if rel else None, g.get("name")))
             elif g.get("pron") or g.get("pron2"):
                 out.append(_Declared("male" if (g.get("pron") or g.get("pron2")) in {"he", "him"} else "female", None, None))
             elif rel:

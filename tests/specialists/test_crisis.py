@@ -294,3 +294,64 @@ def test_weak_outcomes_live_in_the_vocabulary_and_match_whole_lethal_spans() -> 
         spans = [m.group() for m in v.concepts["lethal_outcome"].finditer(text)]
         assert spans, text  # a lethal_outcome form
         assert any(bool(v.weak_lethal.fullmatch(s)) for s in spans) == weak, (text, spans)
+
+
+# --- fourth pass: preparations, rehearsals, covers and fragments (classes from sets n-q) -------------
+
+PREPARATIONS = [
+    # affairs settled "for after", a night chosen, a rehearsal, a hidden stash, a medicine stopped to die
+    ("afib", "I've put the house in my son's name and written down the passwords so he won't have to hunt for them after."),
+    ("mdd", "I've picked which night. The will's done."),
+    ("hf", "I drove out to the quarry again and sat right at the edge. Seeing whether I could."),
+    ("mdd", "I've been pretending to take my sertraline and putting them in a tin, up to about forty."),
+    ("afib", "I stopped the warfarin on purpose. Let the clot do it."),
+    # a method question by concealment or comparison, an intake said in fragments, empty packs and an overdose's signs
+    ("mdd", "Would anyone be able to tell if I took extra sertraline on purpose?"),
+    ("hf", "If someone took all their heart pills would it be fast or slow?"),
+    ("mdd", "Half a bottle of the sertraline with whisky. About an hour ago."),
+    ("mdd", "I punched the door and then my own face, over and over. I wanted it to hurt."),
+    ("afib", "I've been buying Tylenol at different pharmacies so nobody notices. For when I'm ready."),
+    ("mdd", "Just wondering, which is gentler, the pills or the car in the garage?"),
+]
+
+
+@pytest.mark.parametrize(("plan_name", "text"), PREPARATIONS, ids=[t[:50] for _, t in PREPARATIONS])
+def test_preparations_covers_and_fragments_are_emergencies(plan_name: str, text: str) -> None:
+    assert level(text, plan_name) == "emergency"
+
+
+CLOSE_CONTROLS = [
+    ("afib", "My lawyer came to finish the will and the power of attorney. It's just sensible, doesn't mean I'm going anywhere."),
+    ("mdd", "I got the rifle out of the safe to clean it before opening day."),
+    ("hf", "We gave the boat to my nephew, we're downsizing to a condo in March."),
+    ("mdd", "I scratched my arms raw on the rose bushes yesterday."),
+    ("afib", "I took two of my Tylenol instead of one last night for my hip, is that okay?"),
+    ("mdd", "Is the sertraline one of those that's dangerous with alcohol? I like a beer with the game."),
+    ("afib", "I took the whole bottle back to the pharmacy, the pills looked a different colour."),
+    ("hf", "My father hanged himself when I was a boy, sixty-odd years ago now. I'm doing fine."),
+]
+
+
+@pytest.mark.parametrize(("plan_name", "text"), CLOSE_CONTROLS, ids=[t[:50] for _, t in CLOSE_CONTROLS])
+def test_the_closest_safe_lookalikes_stay_quiet(plan_name: str, text: str) -> None:
+    assert level(text, plan_name) == "none"
+
+
+def test_a_caregivers_empty_packs_with_signs_are_an_ingestion() -> None:
+    history = (("patient", "This is his wife."),)
+    assert level("The insulin pens are both empty and he's gone all grey and groggy.", "hf", history) == "emergency"
+
+
+def test_an_explanation_or_a_clarification_takes_back_what_only_looked_like_a_crisis() -> None:
+    rifle = (("patient", "Got the rifle out of the safe this morning."), ("agent", "Can I ask what for?"))
+    assert level("Opening day Saturday, same stand as every year with my brother.", history=rifle) == "none"
+    disappear = (("patient", "Honestly I want to disappear."), ("agent", "Do you mean thoughts of ending your life?"))
+    assert level("No, sorry, I meant disappear on a holiday somewhere warm.", history=disappear) == "none"
+    # a denial without a clarification keeps the crisis
+    assert level("No. Forget it.", history=disappear) != "none"
+
+
+def test_a_relative_the_caller_names_is_not_the_patient_once_the_caller_said_who_they_are() -> None:
+    history = (("agent", "How is Gloria?"),)
+    text = "Gloria's fine. It's my sister, she keeps saying she wants to die. I'm Gloria's husband."
+    assert level(text, "afib", history) == "none"

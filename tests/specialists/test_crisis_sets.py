@@ -31,15 +31,22 @@ DEV: dict[str, tuple[float, float, float]] = {
     "cases_k.jsonl": (0.97, 0.94, 0.01),
     "cases_l.jsonl": (0.95, 1.0, 0.01),
     "cases_m.jsonl": (0.98, 0.94, 0.01),
+    "cases_n.jsonl": (0.94, 1.0, 0.01),
+    "cases_o.jsonl": (0.94, 0.87, 0.02),
+    "cases_p.jsonl": (0.96, 1.0, 0.02),
+    "cases_q.jsonl": (0.96, 0.88, 0.04),
+    "cases_r.jsonl": (0.98, 0.76, 0.02),
+    "cases_s.jsonl": (0.91, 0.81, 0.02),
 }
-# Measured 2026-12-04 after the third pass (issue 17 targets: emergency 1.0, passive 0.98, controls 0.03 - not yet
-# reached). cases_3, cases_4 and cases_5 were never read; cases_4 and cases_5 were written while the pass was under way.
+# Measured 2026-12-05 after the fourth pass (issue 17 targets: emergency 1.0, passive 0.98, controls 0.03 - not yet
+# reached). None of these files was ever read; cases_6 was written at the start of the fourth pass.
 HELD_OUT: dict[str, tuple[float, float, float]] = {
-    "cases.jsonl": (0.87, 0.81, 0.06),
-    "cases_2.jsonl": (0.86, 0.91, 0.06),
-    "cases_3.jsonl": (0.89, 0.84, 0.06),
-    "cases_4.jsonl": (0.85, 0.79, 0.07),
-    "cases_5.jsonl": (0.81, 0.96, 0.03),
+    "cases.jsonl": (0.90, 0.81, 0.065),
+    "cases_2.jsonl": (0.87, 0.91, 0.08),
+    "cases_3.jsonl": (0.92, 0.84, 0.06),
+    "cases_4.jsonl": (0.88, 0.79, 0.04),
+    "cases_5.jsonl": (0.83, 0.96, 0.03),
+    "cases_6.jsonl": (0.85, 0.78, 0.04),
 }
 
 
