@@ -969,7 +969,9 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
         hopeless = [s for s in r.hits("hopeless", lo, hi)
                     if not benign or re.search(r"\b(?:liv\w*|life|alive|dead|die|dying|exist\w*|burden|better off|without me|"
                                                r"around|gone|wake|waking)\b", r.masked[s[0]:s[1]])]
-        passive = any(counts(s, lo=_clause_start(r.masked, lo, s[0])) for s in hopeless)
+        # "I wouldn't mind if ...": a wish makes its own condition no hypothetical
+        passive = any(counts(s, lo=_clause_start(r.masked, lo, s[0]),
+                             conditional=not r.has("wish_after", lo, s[0])) for s in hopeless)
         if benign and not passive:
             continue
         for s, e in r.hits("death_state", lo, hi):

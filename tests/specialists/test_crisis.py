@@ -337,6 +337,15 @@ def test_the_closest_safe_lookalikes_stay_quiet(plan_name: str, text: str) -> No
     assert level(text, plan_name) == "none"
 
 
+@pytest.mark.parametrize("text", [
+    "Honestly I wouldn't mind if I fell asleep one night and that was that.",   # a negation that affirms the wish
+    "The good Lord can have me any time, I won't argue with him.",
+    "If my number's up this winter, I won't be sad about it.",
+])
+def test_negations_that_affirm_a_wish_are_passive_ideation(text: str) -> None:
+    assert level(text) == "urgent"
+
+
 def test_a_caregivers_empty_packs_with_signs_are_an_ingestion() -> None:
     history = (("patient", "This is his wife."),)
     assert level("The insulin pens are both empty and he's gone all grey and groggy.", "hf", history) == "emergency"
