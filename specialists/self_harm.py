@@ -657,17 +657,19 @@ def _after(spans: Iterable[tuple[int, int]], end: int, gap: int) -> bool:
     return any(s >= end - 1 and s - end <= gap for s, e in spans)
 
 
+def _counts_in_its_sentence(r: _Reading, span: tuple[int, int], ctx: _Ctx, *, negatable: bool = True,
+                            conditional: bool = True) -> bool:
+    """The statement at ``span`` counts, judged within the sentence it starts in."""
+    lo, hi = next((b for b in r.sentences if b[0] <= span[0] < b[1]), (0, len(r.masked)))
+    return _statement_scope(r, span[0], span[1], lo, hi, ctx, None, negatable=negatable, conditional=conditional) is None
+
+
 def _crisis_words(r: _Reading, ctx: _Ctx | None = None) -> bool:
     """The turn itself is about ending one's life (means and times said with it are then a plan); with ``ctx``,
     only words said of the speaker now count ("she had a good run" about a friend at whose funeral one is)."""
     def said(concept: str) -> bool:
-        if ctx is None:
-            return r.has(concept)
-        for s, e in r.hits(concept):
-            lo, hi = next((b for b in r.sentences if b[0] <= s < b[1]), (0, len(r.masked)))
-            if _statement_scope(r, s, e, lo, hi, ctx, None, negatable=False, conditional=False) is None:
-                return True
-        return False
+        return r.has(concept) if ctx is None else any(
+            _counts_in_its_sentence(r, s, ctx, negatable=False, conditional=False) for s in r.hits(concept))
     return any(said(c) for c in ("suicide_act", "hopeless", "self_injury_act", "attempt", "warning_sign", "farewell")) or (
         said("death_state") and (r.has("wish") or r.has("better_off"))) or (
         r.has("amount_question") and said("lethal_outcome"))
@@ -790,6 +792,7 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
         acts = r.hits("suicide_act", lo, hi)
         mass = r.hits("mass_quantity", lo, hi)
         weak = r.hits("weak_quantity", lo, hi)
+        sizable = [w for w in weak if not _SMALL_WEAK.match(r.masked, w[0])]  # "two of the Tylenol" is a dose, not a supply
         verbs = r.hits("ingest_verb", lo, hi)
         intents = r.hits("intent_marker", lo, hi)
         wishes = r.hits("wish", lo, hi)
@@ -818,7 +821,7 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
                     _BASE_INGEST.match(verb) and _PAST_TIME.search(sentence))):
                 continue
             strong = _after(mass, ve, 45)
-            soft = _after([w for w in weak if purpose_in_turn or r.has("death_state") or not _SMALL_WEAK.match(r.masked, w[0])], ve, 45)
+            soft = _after(weak if purpose_in_turn or r.has("death_state") else sizable, ve, 45)
             if not (strong or soft):
                 continue
             if _before(intents, vs, 25) or _before(wishes, vs, 25):
@@ -959,8 +962,7 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
             add("active_ideation", lo, hi, deny=denied)
             continue
         # thoughts or urges of a mass ingestion ("I keep getting the urge to swallow all my pills")
-        big = mass + [w for w in weak if not _SMALL_WEAK.match(r.masked, w[0])]
-        if any(_before(thoughts, vs, 30) and _after(big, ve, 30) and counts((vs, ve)) for vs, ve in verbs
+        if any(_before(thoughts, vs, 30) and _after(mass + sizable, ve, 30) and counts((vs, ve)) for vs, ve in verbs
                if not re.fullmatch(r"do|does|doing|done|did|use|using|used|had|finish\w*", r.masked[vs:ve])):
             add("active_ideation", lo, hi, deny=denied)
             continue
@@ -1008,11 +1010,7 @@ def _upgraded(found: list[Disclosure], r: _Reading, ctx: _Ctx) -> list[Disclosur
         return found
 
     def said(concept: str) -> bool:  # present and not negated, hypothetical, someone else's ...
-        for s, e in r.hits(concept):
-            lo, hi = next(b for b in r.sentences if b[0] <= s < b[1])
-            if _statement_scope(r, s, e, lo, hi, ctx, None) is None:
-                return True
-        return False
+        return any(_counts_in_its_sentence(r, s, ctx) for s in r.hits(concept))
 
     means = said("means") or said("plan_marker") or said("mass_quantity") or said("poison")
     past_intake = any(_PAST_INGEST.match(r.masked[s:e]) for s, e in r.hits("ingest_verb")) and said("ingest_object") and (
@@ -1139,8 +1137,7 @@ def _assess_one(text: str, said: str, agent_before: str, patient: Patient, today
         if not found and (_INTAKE_QUESTION.search(normalise(agent_before)) or concern):
             # "Have you taken more than prescribed?" - "Yeah. The gabapentin. Most of the bottle."
             r = _read(text)
-            if any(_statement_scope(r, s, e, *next(b for b in r.sentences if b[0] <= s < b[1]), ctx, None) is None
-                   for s, e in (*r.hits("mass_quantity"), *(r.hits("weak_quantity") if concern else ()))) \
+            if any(_counts_in_its_sentence(r, s, ctx) for s in (*r.hits("mass_quantity"), *(r.hits("weak_quantity") if concern else ()))) \
                     and not _DENY.search(r.masked) and (not concern or r.has("ingest_verb") or r.has("ingest_object")):
                 found.append(Disclosure("ingestion", r.text, source="answer"))
     return tuple(found)
