@@ -244,11 +244,15 @@ def _ordered(ds: Iterable[Disclosure]) -> list[Disclosure]:
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 
 
+_REPEATED_WORD = re.compile(r"\b([a-z]+(?:'[a-z]+)?)(?:\s+\1\b)+")
+
+
 def normalise(text: str) -> str:
     """Lower case, straight apostrophes, single spaces, speech-recogniser spellings rewritten."""
     t = text.translate(_APOSTROPHES).lower()
     t = re.sub(r"[\"\u201c\u201d]|(?<![a-z])'|'(?![a-z])", " ", t)  # quotation marks, not apostrophes
     t = re.sub(r"\s+", " ", t).strip()
+    t = _REPEATED_WORD.sub(r"\1", t)  # a false start as the recogniser writes it: "i i took", "to to choke"
     for rx, repl in vocabulary().rewrites:
         t = rx.sub(repl, t)
     return t
@@ -1050,7 +1054,7 @@ _NOT_A_HEDGE = re.compile(r"\bi (?:don't|do not) know (?:what you mean|why you(?
 # "a little" hedges as an answer on its own ("a little, yeah"), not as a modifier ("I'm a little blue, but no")
 _HEDGE = re.compile(r"\b(?:maybe|i don't know|i dunno|i guess|(?:kind|sort) of(?! (?:thoughts?|things?|stuff|ideas?|feelings?|questions?))|kinda|sorta|not sure|hard to say|could be|"
                     r"i suppose|possibly|a little(?= *(?:$|[.,!?;]| bit\b| yeah| yes| maybe| sometimes))|once or twice)\b")
-_ANCHOR = re.compile(r"\b(?:ending (?:their|one's) (?:own )?life|worth living|hopeless|suicid\w*|kill(?:ing)? yourself|end(?:ing)? your (?:own )?life|hurt(?:ing)? yourself|harm(?:ing)? yourself|"
+_ANCHOR = re.compile(r"\b(?:ending (?:their|one's|his|her) (?:own )?life|(?:end|take|taking) (?:his|her|their) (?:own )?life|(?:kill|hurt|harm)(?:ing)? (?:himself|herself|themselves)|worth living|hopeless|suicid\w*|kill(?:ing)? yourself|end(?:ing)? your (?:own )?life|hurt(?:ing)? yourself|harm(?:ing)? yourself|"
                      r"die|dying|dead|death|wake up|safe|988|tak(?:e|ing) your (?:own )?life|not (?:be|being) here|ending (?:it|things)|"
                      r"act(?:ing)? on (?:them|it|these thoughts|those thoughts)|do (?:it|that)|you'd use|worth living|to live for)\b")
 
@@ -1230,6 +1234,32 @@ _EXPLICIT = ("suicide_act", "self_injury_act", "attempt", "overdose_event", "poi
 _DEFLECTION = re.compile(r"^\W*$|^\W*(?:like,? )?(?:seriously|really|are you serious|for real)\W*$|^\W*(?:why (?:are|do) you ask(?:ing)?(?: me)?(?: that)?|why|why do you ask|what do you mean|huh|what|who wants to know|why\?)\W*$")
 
 
+# who an undeclared caller may mean by the patient: a parent, a spouse, a grandparent (never "the girl", "my friend")
+_REPORTED_KIN = {"mom", "mother", "mum", "mama", "dad", "father", "papa", "husband", "wife", "spouse",
+                 "grandma", "grandmother", "grandpa", "grandfather", "patient"}
+
+
+def _read_turn(said: str, agent: str, patient: Patient, today: dt.date, crisis: bool, caregiver: bool,
+               plan: CarePlan | None) -> tuple[Disclosure, ...]:
+    """One caller utterance, read as the patient's own words (or a declared caregiver's report). A caller who has not
+    said who they are may still be reporting on the patient ("he swallowed the rest of the bottle an hour ago", "Mom
+    took all her warfarin on purpose"): when the first reading holds nothing, the utterance is read again as a report,
+    unless it names someone who cannot be the patient or tells of a death, a family history or a story."""
+    pills = drug_words(said, plan)[0]
+    found = _assess_one(as_patient(pills, patient, caregiver), said, agent, patient, today, crisis, caregiver)
+    if found or caregiver or patient.sex is None:
+        return found
+    norm = normalise(said)
+    if any(m.group(1) not in _REPORTED_KIN for m in _PERSON_WORD.finditer(norm)) or _COMPLETED.search(norm) or \
+            _FAMILY_HISTORY.search(norm) or vocabulary().scope["fiction"].search(norm):
+        return ()  # "the girl in that show", "my buddy", "my dad took his own life": not a report on the patient
+    reporter = replace(patient, proxy=True)
+    report = as_patient(pills, reporter, True)
+    if report == as_patient(pills, patient, False):
+        return ()  # no word of the utterance could be the patient
+    return tuple(replace(d, caregiver=True) for d in _assess_one(report, said, agent, reporter, today, crisis, True))
+
+
 def assess_text(text: str, *, history: Sequence[tuple[str, str]] = (), plan: CarePlan | None = None,
                 today: dt.date | None = None, caregiver: bool = False, relations: Iterable[str] = (),
                 names: Iterable[str] = (), net: bool = True) -> Assessment:
@@ -1252,15 +1282,14 @@ def assess_text(text: str, *, history: Sequence[tuple[str, str]] = (), plan: Car
             recalled = recalled or bool(_RECALLED.search(normalise(said)))
             continue
         before_last = list(earlier)
-        earlier += _assess_one(as_patient(drug_words(said, plan)[0], patient, caregiver), said, agent, patient, today,
-                               bool(earlier) or recalled, caregiver)
+        earlier += _read_turn(said, agent, patient, today, bool(earlier) or recalled, caregiver, plan)
         if not _DEFLECTION.match(normalise(said)):
             asked = ""  # answered: the question is closed
         agent = asked  # a silence or a "why?" leaves the question open for the next utterance
     prepared = as_patient(drug_words(text, plan)[0], patient, caregiver)
     if earlier and not recalled and (_explains(prepared, earlier) or (not before_last and _clarifies(prepared))):
         earlier = []  # "I've got the rifle out." - "What for?" - "Opening day Saturday, same stand as every year."
-    own = _assess_one(prepared, text, agent, patient, today, bool(earlier) or recalled, caregiver)
+    own = _read_turn(text, agent, patient, today, bool(earlier) or recalled, caregiver, plan)
     denied_screen = bool(agent) and bool(screening_asked(agent)) and bool(_DENY.search(normalise(text)))
     # the rules met an explicit act (suicide, self-injury, an overdose) and placed it elsewhere (someone else, a story,
     # years ago, denied): their scope stands, the net does not overrule it

@@ -364,3 +364,33 @@ def test_a_relative_the_caller_names_is_not_the_patient_once_the_caller_said_who
     history = (("agent", "How is Gloria?"),)
     text = "Gloria's fine. It's my sister, she keeps saying she wants to die. I'm Gloria's husband."
     assert level(text, "afib", history) == "none"
+
+
+def test_a_caller_who_never_said_who_they_are_is_heard_as_reporting_on_the_patient() -> None:
+    # no introduction anywhere in the call: "he" and "Dad" may be the patient, and a human hears about it
+    assert level("He swallowed the rest of his sertraline, the whole bottle, maybe an hour ago. He's slurring.") == "emergency"
+    assert level("dad cut his wrists not deep he says but theres blood on the towels", "hf") == "emergency"
+    assert level("She keeps saying she wishes the Lord would just take her.", "afib") == "urgent"
+    # but not a person who cannot be the patient, a death in the family, or a story
+    assert level("My buddy from work says he wants to kill himself, I don't know what to tell him.") == "none"
+    assert level("My dad took his own life when I was nine. I'm good right now though.") == "none"
+    assert level("i binged that show about a guy who kills himself. anyway my mood's been fine") == "none"
+
+
+@pytest.mark.parametrize(("agent", "answer"), [
+    ("Some people tell us they have thoughts of killing themselves. Do you ever think about that?", "well. yes. yes i do dear"),
+    ("Has your father talked about wanting to end his life?", "Yes. Last night."),
+    ("Has she had thoughts of hurting herself?", "She has, she told me on Sunday."),
+    ("Were you planning to end your life?", "after the holidays. so the children aren't upset"),
+])
+def test_screening_questions_in_other_words_and_about_the_patient_are_still_screening(agent: str, answer: str) -> None:
+    assert level(answer, "afib", (("agent", agent),)) == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "i tried to to choke myself with my belt yesterday but i i stopped",
+    "I tried to strangle myself last night.",
+    "I I I took I took all of them on purpose",
+])
+def test_false_starts_and_strangling_are_read(text: str) -> None:
+    assert level(text, "afib") == "emergency"
