@@ -1239,14 +1239,14 @@ _REPORTED_KIN = {"mom", "mother", "mum", "mama", "dad", "father", "papa", "husba
                  "grandma", "grandmother", "grandpa", "grandfather", "patient"}
 
 
-def _read_turn(said: str, agent: str, patient: Patient, today: dt.date, crisis: bool, caregiver: bool,
+def _read_turn(said: str, prepared: str, agent: str, patient: Patient, today: dt.date, crisis: bool, caregiver: bool,
                plan: CarePlan | None) -> tuple[Disclosure, ...]:
-    """One caller utterance, read as the patient's own words (or a declared caregiver's report). A caller who has not
-    said who they are may still be reporting on the patient ("he swallowed the rest of the bottle an hour ago", "Mom
-    took all her warfarin on purpose"): when the first reading holds nothing, the utterance is read again as a report,
-    unless it names someone who cannot be the patient or tells of a death, a family history or a story."""
-    pills = drug_words(said, plan)[0]
-    found = _assess_one(as_patient(pills, patient, caregiver), said, agent, patient, today, crisis, caregiver)
+    """One caller utterance, read as the patient's own words or a declared caregiver's report (``prepared``: as
+    :func:`as_patient` gives it for ``caregiver``). A caller who has not said who they are may still be reporting on
+    the patient ("he swallowed the rest of the bottle an hour ago", "Mom took all her warfarin on purpose"): when the
+    first reading holds nothing, the utterance is read again as a report, unless it names someone who cannot be the
+    patient or tells of a death, a family history or a story."""
+    found = _assess_one(prepared, said, agent, patient, today, crisis, caregiver)
     if found or caregiver or patient.sex is None:
         return found
     norm = normalise(said)
@@ -1254,8 +1254,8 @@ def _read_turn(said: str, agent: str, patient: Patient, today: dt.date, crisis: 
             _FAMILY_HISTORY.search(norm) or vocabulary().scope["fiction"].search(norm):
         return ()  # "the girl in that show", "my buddy", "my dad took his own life": not a report on the patient
     reporter = replace(patient, proxy=True)
-    report = as_patient(pills, reporter, True)
-    if report == as_patient(pills, patient, False):
+    report = as_patient(drug_words(said, plan)[0], reporter, True)
+    if report == prepared:
         return ()  # no word of the utterance could be the patient
     return tuple(replace(d, caregiver=True) for d in _assess_one(report, said, agent, reporter, today, crisis, True))
 
@@ -1282,14 +1282,15 @@ def assess_text(text: str, *, history: Sequence[tuple[str, str]] = (), plan: Car
             recalled = recalled or bool(_RECALLED.search(normalise(said)))
             continue
         before_last = list(earlier)
-        earlier += _read_turn(said, agent, patient, today, bool(earlier) or recalled, caregiver, plan)
+        earlier += _read_turn(said, as_patient(drug_words(said, plan)[0], patient, caregiver), agent, patient, today,
+                              bool(earlier) or recalled, caregiver, plan)
         if not _DEFLECTION.match(normalise(said)):
             asked = ""  # answered: the question is closed
         agent = asked  # a silence or a "why?" leaves the question open for the next utterance
     prepared = as_patient(drug_words(text, plan)[0], patient, caregiver)
     if earlier and not recalled and (_explains(prepared, earlier) or (not before_last and _clarifies(prepared))):
         earlier = []  # "I've got the rifle out." - "What for?" - "Opening day Saturday, same stand as every year."
-    own = _read_turn(text, agent, patient, today, bool(earlier) or recalled, caregiver, plan)
+    own = _read_turn(text, prepared, agent, patient, today, bool(earlier) or recalled, caregiver, plan)
     denied_screen = bool(agent) and bool(screening_asked(agent)) and bool(_DENY.search(normalise(text)))
     # the rules met an explicit act (suicide, self-injury, an overdose) and placed it elsewhere (someone else, a story,
     # years ago, denied): their scope stands, the net does not overrule it
