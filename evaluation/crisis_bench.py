@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from evaluation.replay import replay
+from constellation.errors import UserError
+from evaluation.replay import read_cases, replay
 from evaluation.scenarios import check_turns, load_scenario
 from specialists.findings import level_rank
 
@@ -43,7 +43,11 @@ def _rate(hit: int, total: int) -> float | None:
 
 def score_cases(path: Path) -> dict[str, Any]:
     """Escalation outcomes of a labelled crisis cases file, through the replay path."""
-    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    parsed = read_cases(path)  # the replay's own reader: a file it cannot read is bad input (exit 2), not a crash
+    if parsed.errors:
+        first = parsed.errors[0]
+        raise UserError(f"{path}: line {first['line']}: {first['error']} (a benchmark scores every case or none)")
+    cases = [c.data for c in parsed.cases]
     report = replay(path)
     found = {c["id"]: _found_level(c.get("findings") or []) for c in report["cases"]}
     per_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])

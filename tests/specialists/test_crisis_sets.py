@@ -94,3 +94,12 @@ def test_every_case_is_labelled_with_a_category_and_a_level_that_fits_it() -> No
             else:
                 assert gold == [levels.get(category, "emergency")], (path.name, case["id"])
             assert (path.parent / case["care_plan"]).is_file(), (path.name, case["id"])
+
+
+def test_the_benchmark_refuses_a_file_it_cannot_read_with_exit_2(cli, tmp_path: Path) -> None:
+    good = (CRISIS / "dev" / "cases.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text(good + "\n" + '{"id": "x", bad\n', encoding="utf-8")
+    result = cli("bench", "crisis", "--cases", broken)
+    assert result.code == 2, result
+    assert "line 2" in result.err and "malformed JSON" in result.err
