@@ -497,6 +497,8 @@ def _subject_is_other(r: _Reading, start: int, end: int, lo: int, ctx: _Ctx) -> 
     return not all(ctx.patient.could_be(w) for w in third[-2:])
 
 
+# a wish to be away rather than dead ("not be here", "be gone", "get out"): an ordinary reason near it can explain it
+_AWAY = re.compile(r"\b(?:here|there|around|gone|home|away|out)\b")
 _FEELING_FINE = re.compile(r"\b(?:fine|okay|ok|alright|all right|good)\b")
 
 
@@ -602,7 +604,7 @@ _INTENT_TIME = re.compile(r"\b(?:tonight|this (?:evening|weekend|afternoon)|tomo
                           r"the call)|when (?:everyone|he|she|they|my \w+) (?:leaves?|goes? to (?:bed|sleep|work)|is asleep|are asleep)|"
                           r"by (?:tomorrow|the morning|morning|the weekend)|after (?:my|the) (?:kids|wife|husband) (?:are|is|go|goes|leave))\b")
 _GOD_TAKE = re.compile(r"\b(?:god|lord|jesus|maker|heaven|the man upstairs|allah|bhagwan|dieu|dios)\b|\bhe takes me\b")
-_DECIDED = re.compile(r"\b(?:i've decided|i have decided|i decided|he's decided|she's decided|made up (?:my|his|her) mind|"
+_DECIDED = re.compile(r"\b(?:(?:i|he|she)(?:'ve| have|'s| has)? (?:already |finally |just |now )?decided|made up (?:my|his|her) mind|"
                       r"(?:my|his|her) mind is made up|like (?:he|she|i)'d decided|not waiting|for real|i mean it)\b")
 _FEAR = re.compile(r"\b(?:scares? (?:the hell out of |the life out of )?me|scared|afraid|terrified|frightens? me|frightened|petrified|worried|worry|worries|nervous|anxious|"
                    r"i want more time|want to see)\b")
@@ -618,7 +620,10 @@ _LETHAL_PLACE = re.compile(r"\b(?:bridge|overpass|cliff|ledge|rooftop|roof of|tr
 # Places an act is scouted or rehearsed at ("I drove out to the reservoir and sat there"): a plan only with a rehearsal.
 _SCOUTED_PLACE = re.compile(r"\b(?:lake|river|reservoir|creek|sea|ocean|cliffs?|woods|forest|freight|train|crossing|garage|closet|shed|"
                             r"barn|attic|motel|hotel|gorge|falls|dam|quarry|bridge|tracks|edge)\b")
-_ALONE = re.compile(r"\b(?:be|am|i'm|i'll be|when i'm|while i'm) (?:all )?alone\b|\bwhile (?:you're|you are|he's|she's|they're|everyone's) (?:at work|out|away|gone|asleep|at church)\b|\b(?:nobody|no one|noone)(?: will be|'d be| would be| is|'s)? "
+# "... and now she's not picking up": a caller who cannot reach the person after what they said
+_UNREACHABLE = re.compile(r"\b(?:not|isn't|won't|wont|stopped|hasn't been|hasnt been) (?:picking up|answering|responding)\b|"
+                          r"\bturned (?:his|her|their|my) phone off\b|\b(?:phone|cell)(?:'s| is) (?:off|going straight to voicemail)\b")
+_ALONE = re.compile(r"\b(?:be|am|i'm|i'll be|when i'm|while i'm) (?:all )?alone\b|\b(?:when|once|after) (?:i|you) (?:leave|go|head out) (?:for|to) (?:my|work|the|your) ?\w*\b|\b(?:when|once|after) (?:she|he|they|everyone|everybody|my \w+) (?:goes|go|leaves|leave|has gone|is|are|gets) (?:out|away|to work|to bed|asleep|gone)\b|\bwhile (?:you're|you are|he's|she's|they're|everyone's) (?:at work|out|away|gone|asleep|at church)\b|\b(?:nobody|no one|noone)(?: will be|'d be| would be| is|'s)? "
                     r"(?:home|here|around)\b|\bwhen the (?:house|flat|place) is empty\b|\b(?:nobody|no one) (?:knows|will know) where\b|"
                     r"\b(?:\w+'s|\w+ is|he's|she's|they're) (?:at (?:her|his|their) \w+'s|away|out of town|at work)\b")
 # Saying it is meant: with an act pronoun ("I'm doing it tonight") these make intent without a death word.
@@ -634,7 +639,10 @@ _PLAN_SIGN = re.compile(r"\b(?:so (?:somebody|someone|you) knows?|by myself|(?:\
                         r"when i'm gone|after i'm gone|know the spot|know which (?:tree|spot|bridge|night|day|one)|all taken care of|that's my plan|"
                         r"it's (?:in|under|on) the (?:closet|car|truck|garage|drawer|trunk|basement|shed|nightstand))\b|"
                         r"\b\d{1,2}:\d\d\b|\b(?:on|for) the \d{1,2}(?:st|nd|rd|th)\b")
-_REPORTED_QUESTION = re.compile(r"\b(?:asked|asking|asks|wondering|wondered|wonder|wants? to know|wanted to know|curious)\b[^.?!]{0,40}"
+# a question asked of someone else, or put to a search box or a calculator ("I looked up how long a person would bleed")
+_REPORTED_QUESTION = re.compile(r"\b(?:asked|asking|asks|(?:did|do|does|had to|have to|going to) ask|wondering|wondered|wonder|wants? to know|wanted to know|curious|looked (?:it )?up|"
+                                r"look(?:ing|s)? (?:it )?up|read(?:ing|s)? up on|reading|googl\w*|search(?:ed|ing)|researching|"
+                                r"(?:did|doing|done) the maths?|work(?:ed|ing) out|figur(?:ed|ing) out|calculat(?:ed|ing))\b[^.?!]{0,40}"
                                 r"\b(?:what|how|which|whether|if)\b")
 _TAG_QUESTION = re.compile(r"\b(?:right|yeah|huh|correct|isn't it|wouldn't it|wouldn't they|wouldn't he|wouldn't she|or not)\s*[?.]?\s*$")
 _HYPOTHETICAL_ASK = re.compile(r"\b(?:what if|what happens if|whether|if (?:i|you|someone|somebody|a person|a fella|a guy|one|he|she|they)|"
@@ -699,25 +707,41 @@ _WAYS = re.compile(r"\bwhich is (?:kinder|quicker|faster|surer|gentler|less pain
 _COMBINATION = re.compile(r"(?:combine|combining|combined|mix|mixing|mixed|together with|along with|on top of|plus|with \w+)")
 
 
+_DISGUISE = re.compile(r"\b(?:wasn't|was not|isn't|is not|not) (?:really )?for the reason (?:she|he|they|you|the \w+) (?:thought|thinks|assumed|figured)\b|"
+                       r"\b(?:she|he|they|the \w+) (?:thought|thinks|assumed|figured) i was (?:worried|concerned|scared) about (?:my|the) \w+|"
+                       r"\bdidn't tell (?:her|him|them) why\b|\btold (?:her|him|them) it was for (?:my|a) \w+")
+_ASK_OPENER = r"\s*(?:so |and |but |like,? |um |uh |just curious,? |real quick,? |yo,? (?:real quick,? )?|hypothetically,? |okay,? |ok,? )*"
+_ASKS = re.compile(_ASK_OPENER + r"(?:what|how|which|would|could|can|is|if|does|do|will)\b")
+# a later fragment asks only with a question word of its own ("but is okay" after "it kill me!" asks nothing)
+_ASKS_LATER = re.compile(_ASK_OPENER + r"(?:what|how|which|would|could|does|do|will|is (?:that|it|there))\b")
+
+
 def _method_question(r: _Reading, lo: int, hi: int, ctx: _Ctx, turn_lethal: bool) -> bool:
     """An amount, combination or way asked about as lethal (in this sentence, or lethal said in another
     sentence of the turn: "does an overdose even work? how many would it take")."""
     sentence = r.masked[lo:hi]
-    question = "?" in r.masked[lo:hi + 1] or bool(re.match(r"\s*(?:so |and |but |like,? |um |uh |just curious,? |real quick,? |yo,? (?:real quick,? )?|"
-                                                             r"hypothetically,? |okay,? |ok,? )*(?:what|how|which|would|could|can|is|"
-                                                             r"if|does|do|will)\b", sentence)) or bool(_TAG_QUESTION.search(sentence)) \
-        or bool(_REPORTED_QUESTION.search(sentence))
+    # (a question run on over spoken fragments may open in any of them: "the eliquis if you took a lot. would you bleed out")
+    first, *later = re.split(r"[.!;]", sentence)
+    question = "?" in r.masked[lo:hi + 1] or bool(_ASKS.match(first)) or any(_ASKS_LATER.match(piece) for piece in later) \
+        or bool(_TAG_QUESTION.search(sentence)) or bool(_REPORTED_QUESTION.search(sentence))
     # outside a question only an amount asked for counts ("the cholesterol could kill me" asks nothing)
     asks = [a for a in r.hits("amount_question", lo, hi)
             if question or (not _COMBINATION.fullmatch(r.masked[a[0]:a[1]]) and re.match(r"how|what|which", r.masked[a[0]:a[1]]))]
     objects_named = [o for o in r.hits("ingest_object", lo, hi) if not _PRONOUN_OBJECT.fullmatch(r.masked[o[0]:o[1]])]
     if r.has("benign_reason") and not (r.has("mass_quantity") or r.has("suicide_act") or _WANTED_TO.search(r.masked)):
         return False  # "is it one of those that's deadly with alcohol? I like a beer on Sundays"
-    if _FEAR.search(r.text) and not (r.has("mass_quantity", lo, hi) or r.has("suicide_act", lo, hi) or objects_named):
+    # the reason given for the question hidden from whoever was asked ("it wasn't for the reason she thought", "she thought
+    # I was worried about my falls"): the worry is the cover story, the amount asked is the question
+    disguised = bool(_DISGUISE.search(r.masked))
+    if disguised and r.hits("amount_question", lo, hi) and (question or _REPORTED_QUESTION.search(sentence)):
+        return True
+    if _FEAR.search(r.text) and not (r.has("mass_quantity", lo, hi) or r.has("suicide_act", lo, hi) or objects_named or disguised):
         return False  # "I'm scared, what if I get a blood clot and die?"
     lethal = [s for s in r.hits("lethal_outcome", lo, hi) if not _negated_here(r, s, lo, hi, ctx)]
     strong = [s for s in lethal if _strong_lethal(r, s)]
     mass = r.hits("mass_quantity", lo, hi)
+    if _DAILY_DOSES.search(sentence):  # "all my morning pills at once": the day's doses, together
+        mass = [m for m in mass if not _TOGETHER.fullmatch(r.masked[m[0]:m[1]])]
     weak = r.hits("weak_quantity", lo, hi)
     verbs = r.hits("ingest_verb", lo, hi)
     quantity = bool(re.search(r"\b(?:how (?:many|much|long|high|far)|what (?:amount|dose|dosage|number|quantity|height|floor)|which)\b", sentence))
@@ -758,6 +782,28 @@ def _method_question(r: _Reading, lo: int, hi: int, ctx: _Ctx, turn_lethal: bool
         # "what if I took all of them with wine?": a supply with alcohol, supposed
         mass_ingestion = mass_ingestion or any(_after(mass + weak, e, 30) for s, e in verbs)
     return mass_ingestion and bool(supposed) and (question or supposed.group().startswith(("if", "what")))
+
+
+_FRAGMENT_WORDS, _RUN_ON_WORDS = 10, 35
+
+
+def _run_on(r: _Reading, sents: Sequence[tuple[int, int]], i: int) -> list[int]:
+    """Where the question begun in sentence ``i`` may end: the sentence itself, or the short pieces that follow it.
+    Speech breaks one question into fragments ("the eliquis if you took a lot of it. would you just bleed out.",
+    "how many. like how many to. you know. to be done"): each piece alone asks nothing. A question mark shows the
+    speaker's own sentences, so punctuated questions are not run on ("... and not wake up. Should she keep the
+    Baqsimi on the nightstand?")."""
+    lo, hi = sents[i]
+    ends, words = [hi], len(r.masked[lo:hi].split())
+    if "?" in r.masked[lo:hi + 1]:
+        return ends
+    for a, b in sents[i + 1:]:
+        n = len(r.masked[a:b].split())
+        if min(n, words) > _FRAGMENT_WORDS or words + n > _RUN_ON_WORDS or "?" in r.masked[a:b + 1]:
+            break
+        ends.append(b)
+        words += n
+    return ends
 
 
 def _negated_here(r: _Reading, span: tuple[int, int], lo: int, hi: int, ctx: _Ctx) -> bool:
@@ -804,7 +850,7 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
 
         # --- method-seeking: amounts, combinations or ways that would be lethal; "for a friend" changes nothing
         # ("for a story I'm writing" is a cover like "for a friend": a question about a lethal amount is one)
-        if not _remote(r, lo, hi, following) and _method_question(r, lo, hi, ctx, turn_lethal):
+        if not _remote(r, lo, hi, following) and any(_method_question(r, lo, end, ctx, turn_lethal) for end in _run_on(r, sents, i)):
             other = bool(_ASKING_FOR_OTHER.search(r.masked)) or _subject_is_other(r, lo, hi, lo, ctx) or _fiction(r, lo, lo, hi)
             add("method_seeking", lo, hi, for_patient=not other)
             continue
@@ -903,7 +949,8 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
         # ... or with resolve said after it ("I'm not waking up tomorrow, I'm making sure of that")
         intent_found = intent_found or any(((_before(intents, s, 35) and decided) or bool(_RESOLVE.search(sentence)))
                                            and counts((s, e), conditional=False) for s, e in r.hits("death_state", lo, hi))
-        if ctx.at_risk or _ALONE.search(r.masked) or _RESOLVE.search(r.masked) or r.has("death_state") or r.has("farewell"):
+        if ctx.at_risk or _ALONE.search(r.masked) or _RESOLVE.search(r.masked) or _UNREACHABLE.search(r.masked) or r.has("death_state") \
+                or r.has("farewell"):
             intent_found = intent_found or any((_before(intents, s, 30) or timed) and counts((s, e))
                                                for s, e in r.hits("act_reference", lo, hi))
             intent_found = intent_found or (not r.has("benign_reason") and any(counts(s) for s in r.hits("farewell", lo, hi)))
@@ -972,13 +1019,16 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
             continue
 
         # --- a passive wish to be dead, hopelessness
+        # an ordinary reason explains a wish to be away anywhere in the turn ("I don't want to be here. They serve cold
+        # eggs. When can I go home?"), a wish to be dead only in its own sentence (a long turn holds many topics)
+        benign_here = r.has("benign_reason", lo, hi)
         hopeless = [s for s in r.hits("hopeless", lo, hi)
-                    if not benign or re.search(r"\b(?:liv\w*|life|alive|dead|die|dying|exist\w*|burden|better off|without me|"
+                    if not (benign_here or (benign and _AWAY.search(r.masked[s[0]:s[1]]))) or re.search(r"\b(?:liv\w*|life|alive|dead|die|dying|exist\w*|burden|better off|without me|"
                                                r"around|gone|wake|waking)\b", r.masked[s[0]:s[1]])]
         # "I wouldn't mind if ...": a wish makes its own condition no hypothetical
         passive = any(counts(s, lo=_clause_start(r.masked, lo, s[0]),
                              conditional=not r.has("wish_after", lo, s[0])) for s in hopeless)
-        if benign and not passive:
+        if not passive and (benign_here or (benign and any(_AWAY.search(r.masked[a:b]) for a, b in r.hits("death_state", lo, hi)))):
             continue
         for s, e in r.hits("death_state", lo, hi):
             if passive:
@@ -1056,7 +1106,9 @@ _HEDGE = re.compile(r"\b(?:maybe|i don't know|i dunno|i guess|(?:kind|sort) of(?
                     r"i suppose|possibly|a little(?= *(?:$|[.,!?;]| bit\b| yeah| yes| maybe| sometimes))|once or twice)\b")
 _ANCHOR = re.compile(r"\b(?:ending (?:their|one's|his|her) (?:own )?life|(?:end|take|taking) (?:his|her|their) (?:own )?life|(?:kill|hurt|harm)(?:ing)? (?:himself|herself|themselves)|worth living|hopeless|suicid\w*|kill(?:ing)? yourself|end(?:ing)? your (?:own )?life|hurt(?:ing)? yourself|harm(?:ing)? yourself|"
                      r"die|dying|dead|death|wake up|safe|988|tak(?:e|ing) your (?:own )?life|not (?:be|being) here|ending (?:it|things)|"
-                     r"act(?:ing)? on (?:them|it|these thoughts|those thoughts)|do (?:it|that)|you'd use|worth living|to live for)\b")
+                     r"act(?:ing)? on (?:them|it|these thoughts|those thoughts)|do (?:it|that)|doing (?:it|that)|you'd use|worth living|to live for|"
+                     # the screener's follow-ups about a plan carry no death word ("Have you thought about a time?")
+                     r"thought about (?:how|when|where|a (?:time|date|day|place|way|method))(?=\W*$)|have (?:a|any) plan(?=\W*$))")
 
 
 _INTERROGATIVE = re.compile(r"^\W*(?:\w+,\s*)?(?:have|has|did|do|does|are|is|were|was|can|could|would|will|what|how|when|where|which)\b")
@@ -1138,6 +1190,17 @@ def _assess_one(text: str, said: str, agent_before: str, patient: Patient, today
     found = _utterance(text, ctx, said)
     if agent_before:
         found += _answer(text, agent_before, crisis)
+        if not found and _TOOK_QUESTION.search(normalise(agent_before)) and not _INTAKE_QUESTION.search(normalise(agent_before)):
+            # "Did you take your pain pills today?" - "yeah all of them the whole bottle": the day's doses come in ones
+            # and twos, never in containers ("all of them" alone stays an adherence answer)
+            r = _read(text)
+            # (the answer's subject is the one asked: "all of them, the whole bottle" is no third person)
+            # (said as what was taken, not as the subject of its own verb: "the whole bottle lasts me a month")
+            if any(_CONTAINER_AMOUNT.fullmatch(r.masked[s:e]) and not _CONTAINER_SUBJECT.match(r.masked, e) for s, e in r.hits("mass_quantity")) \
+                    and not _DENY.search(r.masked) \
+                    and not r.has("accident") and not _NEW_SUPPLY.search(r.masked) and not _HYPOTHETICAL_ASK.search(r.masked) \
+                    and not any(_remote(r, lo, hi, None) for lo, hi in r.sentences):
+                found.append(Disclosure("ingestion", r.text, source="answer"))
         if not found and (_INTAKE_QUESTION.search(normalise(agent_before)) or concern):
             # "Have you taken more than prescribed?" - "Yeah. The gabapentin. Most of the bottle."
             r = _read(text)
@@ -1147,11 +1210,19 @@ def _assess_one(text: str, said: str, agent_before: str, patient: Patient, today
     return tuple(found)
 
 
+# an empty container said with a new one is the end of a supply, not an overdose ("finished the bottle, picked up the refill")
+_NEW_SUPPLY = re.compile(r"\b(?:refills?|refilled|new (?:one|bottle|box|pack|pen|supply)|picked up|pharmacy|ran out|running (?:low|out)|no gap)\b")
+_TOOK_QUESTION = re.compile(r"\b(?:did|have|has|were|are|was) (?:you|she|he) (?:\w+ )?(?:take|taken|taking|use|used|using|had|have)\b[^?]{0,60}\?")
+_CONTAINER_SUBJECT = re.compile(r"(?: of (?:the |my |his |her )?\w+)?\s+(?:is|was|are|were|lasts?|sits?|has|had|will|should|still|'s|goes|went|"
+                                r"comes?|came|costs?|holds?)\b")
+_CONTAINER_AMOUNT = re.compile(r"(?:the |a |my |his |her )?(?:whole|entire|full|rest of the|half a|half the) (?:\w+ ){0,2}"
+                               r"(?:bottles?|packs?|packets?|box(?:es)?|strips?|blister packs?|jars?|tubs?|vials?|pens?|supply|prescription)")
 _CONCERN = re.compile(r"\byou (?:sound|seem) (?:slurred|drowsy|sleepy|different|strange|confused|off|out of it|groggy|very sleepy)\b|"
                       r"\bgone quiet\b|\bare you (?:still there|still with me)\b|\bdid you take (?:something|anything)\b|"
                       r"\bhave you taken (?:something|anything)\b")
 _INTAKE_QUESTION = re.compile(r"\b(?:have you|did you|has (?:she|he)|did (?:she|he))\s+(?:\w+\s+)?(?:taken|take|swallowed|swallow|used|use)\b"
-                              r"[^?]{0,50}\b(?:more|extra|too many|too much|than (?:prescribed|you should|usual)|all|any of)\b|"
+                              r"[^?]{0,50}\b(?:more|extra|too many|too much|than (?:prescribed|you should|usual)|all (?:of )?(?:them|it|those) (?:at once|together)|"
+                              r"all at once|any of)\b|"
                               r"^\W*(?:and )?how (?:much|many)(?: more| of them| did you take)?\W*$")
 
 
@@ -1355,6 +1426,9 @@ def caller_speaks_for_patient(history: Sequence[tuple[str, str]], text: str, pla
                        r" didn't| wants| asked)\b")
     if any(third.search(normalise(t)) for t in said):
         return True  # "Gus told me he wants to die": the caller speaks of the patient
+    calling = re.compile(r"\b(?:calling|call|ringing|phoning|here) (?:for|about|on behalf of|regarding) (?:" + "|".join(map(re.escape, names)) + r")\b")
+    if any(calling.search(normalise(t)) for t in said):
+        return True  # "hi, I'm calling for Marcus, he's my brother"
     about = re.compile(r"\b(?:is|has|does|did|was|how(?:'s| is| has| was)|about|with|for|mentioned|noticed)\s+(?:"
                        + "|".join(map(re.escape, names)) + r")\b(?!\s*(?:\?|$))|\b(?:" + "|".join(map(re.escape, names))
                        + r")(?:'s| is| has| been| doing| said| told)\b")

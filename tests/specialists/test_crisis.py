@@ -394,3 +394,106 @@ def test_screening_questions_in_other_words_and_about_the_patient_are_still_scre
 ])
 def test_false_starts_and_strangling_are_read(text: str) -> None:
     assert level(text, "afib") == "emergency"
+
+
+def test_a_question_broken_into_spoken_fragments_is_read_whole() -> None:
+    assert level("the warfarin if you took a lot of it. would you just bleed out. i'm just wondering", "afib") == "emergency"
+    assert level("how many. like how many to. you know. to be done") == "emergency"
+    # the speaker's own punctuated sentences are not run together
+    assert level("I'm terrified I'll go low in my sleep and not wake up. Should I keep the glucose tabs on the nightstand?",
+                 "hf") == "none"
+
+
+def test_the_screeners_follow_ups_about_a_plan_are_screening_questions_without_a_death_word() -> None:
+    opened = (("agent", "How have things been?"), ("patient", "i've thought about it a lot. how i'd do it"))
+    assert level("friday. when the kids are at their dad's", "mdd", (*opened, ("agent", "Have you thought about when?"))) == "emergency"
+    assert level("The garage. The hose. I bought the tape.", "mdd",
+                 (("agent", "How have things been?"), ("patient", "...Yeah."), ("agent", "Do you have a plan?"))) == "emergency"
+    # a time asked for something else is scheduling
+    assert level("sunday after church", "mdd", (("agent", "Have you thought about a time for your follow-up?"),)) == "none"
+
+
+def test_a_question_put_to_a_search_box_is_a_question() -> None:
+    assert level("my daughter thinks im bored but i keep reading up on what the sertraline would do if a guy took them all at once") \
+        == "emergency"
+    assert level("I looked up how many refills I have left.") == "none"
+    assert level("I looked up how long it takes for the sertraline to work.") == "none"
+
+
+def test_a_wish_to_be_dead_is_not_explained_by_an_errand_elsewhere_in_a_long_turn() -> None:
+    assert level("the hospital billing called about the bill again i told em i'll pay it when i pay it. "
+                 "i wish i was dead some days i won't lie to you. the inhaler's fine", "asthma") == "urgent"
+    # a wish to be away is still explained by the place ("I want to go home")
+    assert level("I don't want to be here. They serve cold eggs and my roommate snores. When can I go home?", "afib") == "none"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("honestly i don't even care if i live or die right now, whatever happens happens", "urgent"),
+    ("look i'll be straight with you i been thinking about eating my gun", "emergency"),
+])
+def test_indifference_to_living_and_firearm_euphemisms(text: str, expected: str) -> None:
+    assert level(text) == expected
+
+
+def test_a_container_given_as_the_answer_to_a_medicine_question_is_an_overdose() -> None:
+    asked = (("agent", "Did you take your sertraline today?"),)
+    assert level("yeah all of them the whole bottle and some tylenol on top i didnt want to feel anything anymore", "mdd", asked) \
+        == "emergency"
+    # the day's doses, a supply that lasts, an adherence question answered "every one"
+    assert level("yes, one. the whole bottle lasts me a month", "mdd", asked) == "none"
+    assert level("Every one of them, dear. I have the little box with the days on it.", "afib",
+                 (("agent", "Did you take all your pills this week?"),)) == "none"
+
+
+@pytest.mark.parametrize("text", [
+    "She asked me if the warfarin would be quick or if you'd suffer. She said she read it's slow.",
+    "Nana asked me if her warfarin would work fast enough if she took a lot of it and then fell down the stairs.",
+    "She asked me whether the warfarin could hurt somebody if they took a lot of it.",
+    "Grandma asked me to look up which of her pills would be the worst to take all together.",
+])
+def test_lethality_said_by_implication_in_a_reported_question_about_a_large_amount(text: str) -> None:
+    assert level(text, "afib") == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "Would the Tylenol work fast enough for my headache?",
+    "Could the warfarin hurt somebody if they took it with aspirin?",
+    "Which of my pills are the worst to take with food?",
+    "Which of my pills are worst to take together, the warfarin and the aspirin?",
+])
+def test_the_same_words_in_ordinary_medicine_questions_stay_quiet(text: str) -> None:
+    assert level(text, "afib") == "none"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("i did the thing with the razor again on my thighs tonight its not deep i just needed you to know", "emergency"),
+    ("I used my new razor on my legs this morning, no nicks at all", "none"),
+    ("three bottles ive been getting the refills early and not telling them", "emergency"),
+    ("I get my refills early before vacations, the pharmacy knows", "none"),
+    ("No. That's the point. When she goes out tonight I'm going to finish it.", "emergency"),
+    ("He asked me to come and take his golf clubs and all the fishing gear. Said he won't be needing them.", "emergency"),
+    ("He asked me to take his golf clubs to the shop for a regrip.", "none"),
+])
+def test_injury_stockpiling_being_alone_and_handing_things_over_in_everyday_words(text: str, expected: str) -> None:
+    assert level(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("No, got it fine. I did ask the pharmacist how much would be too much, and it wasn't for the reason she thought.", "emergency"),
+    ("I asked the girl at the drugstore how many of them it takes to, well. To bleed out. She thought I was worried about my falls.",
+     "emergency"),
+    ("I asked the pharmacist how much Tylenol I can take with the warfarin. She thought I was asking about my husband.", "none"),
+])
+def test_an_amount_asked_under_a_cover_story_is_method_seeking(text: str, expected: str) -> None:
+    assert level(text, "afib") == expected
+
+
+def test_a_caller_calling_for_the_patient_by_name_reports_on_the_patient() -> None:
+    assert level("hi um im calling for marcus hes my brother he said hes gonna kill him self tonight he sent me a text") == "emergency"
+    assert level("hi I'm calling for Marcus, my brother had a rough week but he's fine") == "none"
+
+
+def test_an_act_announced_and_then_no_answer_is_intent() -> None:
+    assert level("She texted me 'I'm going to do it, I'm sorry Mama' and now she's not picking up.", "afib") == "emergency"
+    assert level("He keeps saying that once I leave for my shift he's going to finish it. He's said that five times today.") \
+        == "emergency"
