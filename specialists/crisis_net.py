@@ -6,7 +6,8 @@ of the whole turn instead: a multinomial logistic regression (none / urgent / em
 all-MiniLM-L6-v2 sentence embedding (:mod:`specialists.sentence_encoder`), trained on the development
 crisis sets (``python -m evaluation.crisis_net_training``; the weights record the files and their hashes).
 
-It only ever raises a turn the rules left at none, and only to ``urgent`` with a nurse flag: on text its
+It only ever raises a turn the rules left at none, said in the speaker's own voice or by a declared caregiver (the
+net reads meaning, not who is meant), and only to ``urgent`` with a nurse flag: on text its
 trainers never read it tells distress from hard controls (idioms, fiction, family history, negations)
 far less reliably than it tells distress from ordinary talk, so it must not drive an emergency, and a
 false alarm costs one kind screening question, never a call stuck in crisis mode.

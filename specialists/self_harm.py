@@ -422,7 +422,7 @@ def _read(text: str) -> _Reading:
 _DENIED_BENIGN = re.compile(r"\b(?:there isn't|there is no|there's no|isn't) (?:any |a )?(?:move|trip|moving|holiday|vacation)\b|"
                             r"\bnot moving anywhere\b|\bthink i(?:'m| am| meant) (?:the )?(?:mov\w*|at|on|going)\b")
 # Said of an act that no one is to interrupt or discover: a plan whatever else the turn says.
-_HIDDEN_DEATH = re.compile(r"\bnobody would think twice\b|\bwhere (?:nobody|no one|noone) (?:would|will|could|'d) find me\b|\bwouldn't be the one to find me\b|"
+_HIDDEN_DEATH = re.compile(r"\b(?:you'll|you will) find me\b(?=\s*(?:[.!'\"]|$|,? (?:those|that's|she|he|and)))|\bnobody would think twice\b|\bwhere (?:nobody|no one|noone) (?:would|will|could|'d) find me\b|\bwouldn't be the one to find me\b|"
                            r"\bso (?:nobody|no one) can (?:bring me back|save me|revive me|stop me)\b|\b(?:nobody|no one) has to know it was me\b")
 _PURPOSELY = re.compile(r"\b(?:on purpose|deliberately|intentionally|purposely|to die|so (?:that )?i (?:could|would|will) die|not a mistake|"
                         r"that's the point|so it's over (?:faster|sooner|quicker|quick)|wanted it to be too much|hoping i'?d (?:bleed|die|not wake up)|i know what (?:they're|it's) for|"
@@ -499,6 +499,11 @@ def _subject_is_other(r: _Reading, start: int, end: int, lo: int, ctx: _Ctx) -> 
 
 # a wish to be away rather than dead ("not be here", "be gone", "get out"): an ordinary reason near it can explain it
 _AWAY = re.compile(r"\b(?:here|there|around|gone|home|away|out)\b")
+_ENDING = re.compile(r"\b(?:i'm|im|i am|i'll be) (?:done|finished|checking out|out of here|gone)\b(?!\s*(?:with|for|at|in|by|eating|the|my|it|"
+                     r"now,? (?:the|we)|shopping|cleaning|\w+ing\b))(?=\s*(?:$|[.!,;]|man\b|dear\b|then\b|for good\b|and\b))")
+_TIME_BEFORE = re.compile(r"\b(?:after|when|once|before|by) (?:the|my|his|her|this|that|our|\w+'s)\b[^.?!]{0,60}$|\b(?:in|on|by) "
+                          r"(?:january|february|march|april|may|june|july|august|september|october|november|december|the \w+(?:st|nd|rd|th))\b")
+_ROUTE = re.compile(r"\b(?:over|across|past|under|through|crossing|cross)\b")
 _FEELING_FINE = re.compile(r"\b(?:fine|okay|ok|alright|all right|good)\b")
 
 
@@ -710,6 +715,9 @@ _COMBINATION = re.compile(r"(?:combine|combining|combined|mix|mixing|mixed|toget
 _DISGUISE = re.compile(r"\b(?:wasn't|was not|isn't|is not|not) (?:really )?for the reason (?:she|he|they|you|the \w+) (?:thought|thinks|assumed|figured)\b|"
                        r"\b(?:she|he|they|the \w+) (?:thought|thinks|assumed|figured) i was (?:worried|concerned|scared) about (?:my|the) \w+|"
                        r"\bdidn't tell (?:her|him|them) why\b|\btold (?:her|him|them) it was for (?:my|a) \w+")
+# the patient asking for their dose ("how many can I take", "how much should she have")
+_DOSING_QUESTION = re.compile(r"\bhow (?:many|much)\b[^.?!]{0,40}\b(?:can|should|may|could|do) (?:i|he|she|you|we|mom|dad) (?:safely |still )?"
+                              r"(?:take|have|use|give)\b")
 _ASK_OPENER = r"\s*(?:so |and |but |like,? |um |uh |just curious,? |real quick,? |yo,? (?:real quick,? )?|hypothetically,? |okay,? |ok,? )*"
 _ASKS = re.compile(_ASK_OPENER + r"(?:what|how|which|would|could|can|is|if|does|do|will)\b")
 # a later fragment asks only with a question word of its own ("but is okay" after "it kill me!" asks nothing)
@@ -745,6 +753,9 @@ def _method_question(r: _Reading, lo: int, hi: int, ctx: _Ctx, turn_lethal: bool
     weak = r.hits("weak_quantity", lo, hi)
     verbs = r.hits("ingest_verb", lo, hi)
     quantity = bool(re.search(r"\b(?:how (?:many|much|long|high|far)|what (?:amount|dose|dosage|number|quantity|height|floor)|which)\b", sentence))
+    supply = [m for m in mass if not _TOGETHER.fullmatch(r.masked[m[0]:m[1]])] or re.search(r"\ball (?:of )?(?:them|it|those)\b", sentence)
+    if _DOSING_QUESTION.search(sentence) and not (strong or supply or r.has("suicide_act") or ctx.crisis or _WANTED_TO.search(r.masked)):
+        return False  # "how many of those can I take at once if the chest pain starts?": the dose, asked
     if asks and (lethal or r.has("suicide_act", lo, hi) or (quantity and r.has("death_state", lo, hi))):
         return True
     if question and r.has("suicide_act") and lethal:
@@ -954,6 +965,11 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
             intent_found = intent_found or any((_before(intents, s, 30) or timed) and counts((s, e))
                                                for s, e in r.hits("act_reference", lo, hi))
             intent_found = intent_found or (not r.has("benign_reason") and any(counts(s) for s in r.hits("farewell", lo, hi)))
+        # an ending said in the present with its time before it ("after the recital on the fourth, I'm finished", "when the
+        # severance runs out in January, I'm checking out", "i'm done man its tonight"): "done with the dishes" has an object
+        intent_found = intent_found or (not r.has("benign_reason") and any(
+            (_TIME_BEFORE.search(r.masked[lo:e0]) or _INTENT_TIME.search(r.masked)) and counts((e0, e1))
+            for e0, e1 in ((m.start() + lo, m.end() + lo) for m in _ENDING.finditer(sentence))))
         # a call already in crisis: a time said now is intent ("tonight maybe. after they're asleep.")
         # (a passive wish with "tomorrow" in it is still a wish: only a crisis said before this turn counts here)
         intent_found = intent_found or ((earlier_crisis or (ctx.crisis and not r.has("death_state", lo, hi))) and timed
@@ -974,8 +990,11 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
         # --- a plan: preparations, or means, place and time in a call about ending one's life
         benign = r.has("benign_reason")
         plan = not benign and any(counts(s) for s in r.hits("plan_marker", lo, hi))
-        errand = r.has("benign_errand", lo, hi)  # "over the bridge to the pharmacy"
         means = [s for s in r.hits("means", lo, hi) if counts(s)]
+        # "over the bridge to the pharmacy"; an errand elsewhere in the turn explains only a route ("the train into the city
+        # for the INR checks. Easier than driving over that bridge"), never a place gone to ("drove to the bridge and sat there")
+        errand = r.has("benign_errand", lo, hi) or (r.has("benign_errand") and bool(means) and all(
+            _ROUTE.search(r.masked[a:b]) for a, b in means))
         plan = plan or (not benign and not errand and (ctx.at_risk or bool(_LETHAL_PLACE.search(r.masked))) and bool(means)
                         and not _WITH_OTHERS.search(sentence))
         # means with a second sign in the turn: other means, a time, being alone, preparations, a death word
@@ -1369,9 +1388,26 @@ def assess_text(text: str, *, history: Sequence[tuple[str, str]] = (), plan: Car
     # fear of dying ("I'm worried this heart will give out one night") is the opposite of a wish, and an ordinary reason
     # given ("we signed the DNR paperwork") explains the turn: the net does not read either
     explained = bool(_FEAR.search(normalise(text))) or _read(prepared).has("benign_reason")
-    if net and not own and not earlier and not denied_screen and not explicit and not explained and crisis_net.flags(text):
+    # nor a turn only about another person, unless a caller who speaks for the patient says it ("She's slurring her words"
+    # from the patient is about someone else): the net reads meaning, not people; the rules read reports
+    elsewhere = _about_someone_else(text, patient, caregiver)
+    if net and not own and not earlier and not denied_screen and not explicit and not explained and not elsewhere \
+            and crisis_net.flags(text):
         own = (Disclosure("distress", normalise(text).strip(" ,.;!?-"), caregiver=caregiver),)
     return Assessment(own, tuple(earlier))
+
+
+def _about_someone_else(text: str, patient: Patient, caregiver: bool) -> bool:
+    """No word of the turn is the speaker's own, and it speaks of someone who is not the patient: anyone, from the patient
+    (or a caller who never said who they are); someone the patient cannot be, from a caregiver."""
+    norm = normalise(text)
+    people = [m.group() for m in _THIRD_PRONOUN.finditer(norm)]
+    if _FIRST_PERSON.search(norm) or not people:
+        return False
+    if not caregiver:
+        return True
+    reporter = replace(patient, proxy=True)
+    return not any(reporter.could_be(w) for w in people)
 
 
 _CLARIFICATION = re.compile(r"\b(?:i meant|i mean|it's a saying|it's just a saying|figure of speech|just an expression|bad wording|poor choice of words|"

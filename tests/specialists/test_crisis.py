@@ -497,3 +497,65 @@ def test_an_act_announced_and_then_no_answer_is_intent() -> None:
     assert level("She texted me 'I'm going to do it, I'm sorry Mama' and now she's not picking up.", "afib") == "emergency"
     assert level("He keeps saying that once I leave for my shift he's going to finish it. He's said that five times today.") \
         == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "Mood. Well. I don't see what I'm still here for, to be frank. Wife's gone, can't drive.",
+    "Funny, I'm so careful about all this and I couldn't tell you why, seeing as I'd be glad to go.",
+    "I'm seventy-eight, I've buried a husband and a son. I'm ready whenever He is.",
+    "she keeps saying she's just waiting to go now and she doesn't care about christmas",
+    "My granddaughter's getting married in June. I hope I'm gone by then.",
+    "Aye, I'm taking them. If I went the night I'd no be sorry.",
+    "I'm over it, like properly over it. Over being alive.",
+])
+def test_passive_wishes_in_everyday_words_are_urgent(text: str) -> None:
+    assert level(text, "afib") == "urgent"
+
+
+@pytest.mark.parametrize("text", [
+    "I'm ready to go to the store now.",
+    "She's waiting to go home from rehab.",
+    "I'd be glad to go to the party.",
+    "I had a stroke so what am I doing this for, the exercises, I ask the therapist",
+])
+def test_going_somewhere_is_not_a_wish_to_be_dead(text: str) -> None:
+    assert level(text, "afib") == "none"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("im done man its tonight i already said bye to my kid", "emergency"),
+    ("When the severance runs out in January, I'm checking out. I got the life insurance in order so she's covered.", "emergency"),
+    ("After my grandson's recital on the fourth, I'm finished. I've made my arrangements.", "emergency"),
+    ("Yesterday she told me to stop by Sunday and 'you'll find me'. Those were her words.", "emergency"),
+    ("When the physio is over I'm done with the exercises.", "none"),
+    ("After the surgery in January I'm finished with the warfarin, right?", "none"),
+    ("Come by the garden tomorrow, you'll find me out back.", "none"),
+])
+def test_an_ending_said_in_the_present_with_its_time_is_intent(text: str, expected: str) -> None:
+    assert level(text, "afib") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "I'd rather die than go back to that urologist with the cold hands.",
+    "He laughed so hard at the grandkids he about killed himself coughing.",
+    "I wanted to say goodbye and thank you, dear. My son is taking me to live with him in Ohio after Christmas.",
+    "I take the train into the city for the INR checks now. Easier than driving over that bridge in the snow.",
+    "Hanging the Christmas lights this weekend, the grandkids are coming. I'll keep the rescue inhaler in my pocket up on the ladder.",
+    "i took two of my warfarin by mistake this morning cuz i forgot i already took it is that gonna hurt me",
+    "my phone's about to die so i gotta make this quick. yes i took the warfarin this morning and last night too",
+    "What happens if I take all my morning pills at once?",
+])
+def test_hyperbole_routes_errands_and_honest_mistakes_stay_quiet(text: str) -> None:
+    assert level(text, "afib") == "none"
+
+
+def test_a_place_gone_to_is_not_explained_by_an_errand_earlier_in_the_turn() -> None:
+    assert level("I went to the pharmacy. Then I drove to the bridge and sat there a long time.", "afib") == "emergency"
+    assert level("I'd rather be dead than live like this.", "afib") == "urgent"
+
+
+def test_the_net_does_not_read_a_turn_only_about_another_person() -> None:
+    # the patient (a woman) speaking of someone else in the third person: the net's words-about-distress are not hers
+    assert level("She's slurring her words.", "afib") == "none"
+    # the rules still read a report from a caller who speaks of the patient
+    assert level("She keeps saying she wishes the Lord would just take her.", "afib") == "urgent"
