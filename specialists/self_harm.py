@@ -585,6 +585,14 @@ _NEGATION_IN_PHRASE = re.compile(r"\b(?:not|never|no|don't|didn't|won't|wouldn't
 _DAILY_DOSES = re.compile(r"\b(?:morning|evening|night(?:ly)?|night-time|bedtime|daily|today's|usual|regular|lunchtime) "
                           r"(?:pills|meds|medicines|medications|tablets|doses|ones)\b")
 _TOGETHER = re.compile(r"(?:all )?(?:at once|in one go|in one shot|in one sitting|at the same time|at one time)")
+
+
+def _mass(r: _Reading, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The mass quantities of [lo, hi), less "at once" said of the day's doses ("all my morning pills in one go")."""
+    mass = r.hits("mass_quantity", lo, hi)
+    if _DAILY_DOSES.search(r.masked[lo:hi]):
+        return [m for m in mass if not _TOGETHER.fullmatch(r.masked[m[0]:m[1]])]
+    return mass
 _PAST_INGEST = re.compile(r"\b(?:gave (?:myself|himself|herself)|put|took|washed|doubled|tripled|had|chewed|taken|swallowed|downed|popped|ate|eaten|chugged|gulped|gobbled|knocked back|threw back|"
                           r"washed down|injected|shot up|used|dumped|emptied|finished off|finished|overdosed|od'?d|did|done|drank|"
                           r"drunk)\b")
@@ -747,9 +755,7 @@ def _method_question(r: _Reading, lo: int, hi: int, ctx: _Ctx, turn_lethal: bool
         return False  # "I'm scared, what if I get a blood clot and die?"
     lethal = [s for s in r.hits("lethal_outcome", lo, hi) if not _negated_here(r, s, lo, hi, ctx)]
     strong = [s for s in lethal if _strong_lethal(r, s)]
-    mass = r.hits("mass_quantity", lo, hi)
-    if _DAILY_DOSES.search(sentence):  # "all my morning pills at once": the day's doses, together
-        mass = [m for m in mass if not _TOGETHER.fullmatch(r.masked[m[0]:m[1]])]
+    mass = _mass(r, lo, hi)
     weak = r.hits("weak_quantity", lo, hi)
     verbs = r.hits("ingest_verb", lo, hi)
     quantity = bool(re.search(r"\b(?:how (?:many|much|long|high|far)|what (?:amount|dose|dosage|number|quantity|height|floor)|which)\b", sentence))
@@ -851,7 +857,7 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
 
         sentence = r.masked[lo:hi]
         acts = r.hits("suicide_act", lo, hi)
-        mass = r.hits("mass_quantity", lo, hi)
+        mass = _mass(r, lo, hi)
         weak = r.hits("weak_quantity", lo, hi)
         sizable = [w for w in weak if not _SMALL_WEAK.match(r.masked, w[0])]  # "two of the Tylenol" is a dose, not a supply
         verbs = r.hits("ingest_verb", lo, hi)
@@ -872,8 +878,6 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
                      if re.match(r"overdosed|overdid|od'?d|took|taken|had|did", r.masked[s[0]:s[1]])
                      or (re.match(r"found|there|i see|i saw", r.masked[s[0]:s[1]]) is not None and any(_PAST_INGEST.match(r.masked[a:b]) for a, b in r.hits("ingest_verb")))]
         ingested = any(counts(s) for s in r.hits("poison", lo, hi))
-        if _DAILY_DOSES.search(sentence):  # "all my morning pills in one go": the day's doses, together
-            mass = [m for m in mass if not _TOGETHER.fullmatch(r.masked[m[0]:m[1]])]
         for vs, ve in verbs:
             if ingested:
                 break
@@ -969,7 +973,7 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
         # severance runs out in January, I'm checking out", "i'm done man its tonight"): "done with the dishes" has an object
         intent_found = intent_found or (not r.has("benign_reason") and any(
             (_TIME_BEFORE.search(r.masked[lo:e0]) or _INTENT_TIME.search(r.masked)) and counts((e0, e1))
-            for e0, e1 in ((m.start() + lo, m.end() + lo) for m in _ENDING.finditer(sentence))))
+            for e0, e1 in (m.span() for m in _ENDING.finditer(r.masked, lo, hi))))
         # a call already in crisis: a time said now is intent ("tonight maybe. after they're asleep.")
         # (a passive wish with "tomorrow" in it is still a wish: only a crisis said before this turn counts here)
         intent_found = intent_found or ((earlier_crisis or (ctx.crisis and not r.has("death_state", lo, hi))) and timed
@@ -1204,29 +1208,37 @@ def _assess_one(text: str, said: str, agent_before: str, patient: Patient, today
     """``text``: the turn prepared for reading (drugs named as pills, a caregiver's report in the first person);
     ``said``: the turn as said, for evidence."""
     asked = bool(agent_before) and bool(screening_asked(agent_before, crisis))
-    concern = bool(_CONCERN.search(normalise(agent_before))) if agent_before else False
     ctx = _Ctx(patient, today, crisis or asked, crisis, caregiver, bool(_MED_QUESTION.search(agent_before)) and not (crisis or asked))
     found = _utterance(text, ctx, said)
     if agent_before:
         found += _answer(text, agent_before, crisis)
-        if not found and _TOOK_QUESTION.search(normalise(agent_before)) and not _INTAKE_QUESTION.search(normalise(agent_before)):
-            # "Did you take your pain pills today?" - "yeah all of them the whole bottle": the day's doses come in ones
-            # and twos, never in containers ("all of them" alone stays an adherence answer)
-            r = _read(text)
-            # (the answer's subject is the one asked: "all of them, the whole bottle" is no third person)
-            # (said as what was taken, not as the subject of its own verb: "the whole bottle lasts me a month")
-            if any(_CONTAINER_AMOUNT.fullmatch(r.masked[s:e]) and not _CONTAINER_SUBJECT.match(r.masked, e) for s, e in r.hits("mass_quantity")) \
-                    and not _DENY.search(r.masked) \
-                    and not r.has("accident") and not _NEW_SUPPLY.search(r.masked) and not _HYPOTHETICAL_ASK.search(r.masked) \
-                    and not any(_remote(r, lo, hi, None) for lo, hi in r.sentences):
-                found.append(Disclosure("ingestion", r.text, source="answer"))
-        if not found and (_INTAKE_QUESTION.search(normalise(agent_before)) or concern):
-            # "Have you taken more than prescribed?" - "Yeah. The gabapentin. Most of the bottle."
-            r = _read(text)
-            if any(_counts_in_its_sentence(r, s, ctx) for s in (*r.hits("mass_quantity"), *(r.hits("weak_quantity") if concern else ()))) \
-                    and not _DENY.search(r.masked) and (not concern or r.has("ingest_verb") or r.has("ingest_object")):
-                found.append(Disclosure("ingestion", r.text, source="answer"))
+        r = _read(text)
+        if not found and _intake_answer(r, normalise(agent_before), ctx):
+            found.append(Disclosure("ingestion", r.text, source="answer"))
     return tuple(found)
+
+
+def _intake_answer(r: _Reading, question: str, ctx: _Ctx) -> bool:
+    """The answer to the assistant's question about taking medicines (``question``, normalised) tells of an overdose."""
+    if _DENY.search(r.masked):
+        return False
+    intake = bool(_INTAKE_QUESTION.search(question))
+    if not intake and _TOOK_QUESTION.search(question) and _container_taken(r):
+        return True  # "Did you take your pain pills today?" - "yeah all of them the whole bottle"
+    # "Have you taken more than prescribed?" - "Yeah. The gabapentin. Most of the bottle."
+    concern = bool(_CONCERN.search(question))
+    return (intake or concern) and any(
+        _counts_in_its_sentence(r, s, ctx) for s in (*r.hits("mass_quantity"), *(r.hits("weak_quantity") if concern else ()))) \
+        and (not concern or r.has("ingest_verb") or r.has("ingest_object"))
+
+
+def _container_taken(r: _Reading) -> bool:
+    """A container given as what was taken: the day's doses come in ones and twos, never in containers ("all of
+    them" alone stays an adherence answer). The answer's subject is the one asked ("all of them, the whole bottle" is
+    no third person), and the container is not the subject of its own verb ("the whole bottle lasts me a month")."""
+    return any(_CONTAINER_AMOUNT.fullmatch(r.masked[s:e]) and not _CONTAINER_SUBJECT.match(r.masked, e) for s, e in r.hits("mass_quantity")) \
+        and not r.has("accident") and not _NEW_SUPPLY.search(r.masked) and not _HYPOTHETICAL_ASK.search(r.masked) \
+        and not any(_remote(r, lo, hi, None) for lo, hi in r.sentences)
 
 
 # an empty container said with a new one is the end of a supply, not an overdose ("finished the bottle, picked up the refill")
@@ -1452,22 +1464,20 @@ _PROXY_EXTRA = re.compile(
 def caller_speaks_for_patient(history: Sequence[tuple[str, str]], text: str, plan: CarePlan) -> bool:
     """The caller is someone speaking for the patient: they said so, or the assistant is already asking them
     about the patient by name ("How has Gloria been?")."""
-    said = [t for s, t in history if s == "patient"] + [text]
-    if any(_PROXY_EXTRA.search(normalise(t)) for t in said):
+    said = [normalise(t) for s, t in history if s == "patient"] + [normalise(text)]
+    if any(_PROXY_EXTRA.search(t) for t in said):
         return True
     names = [n.lower() for n in (plan.patient.first_name, plan.patient.preferred_name) if n]
     if not names:
         return False
-    third = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")(?:'s been|'s| has| is| was| told| said| says| keeps| won't| doesn't|"
-                       r" didn't| wants| asked)\b")
-    if any(third.search(normalise(t)) for t in said):
-        return True  # "Gus told me he wants to die": the caller speaks of the patient
-    calling = re.compile(r"\b(?:calling|call|ringing|phoning|here) (?:for|about|on behalf of|regarding) (?:" + "|".join(map(re.escape, names)) + r")\b")
-    if any(calling.search(normalise(t)) for t in said):
-        return True  # "hi, I'm calling for Marcus, he's my brother"
-    about = re.compile(r"\b(?:is|has|does|did|was|how(?:'s| is| has| was)|about|with|for|mentioned|noticed)\s+(?:"
-                       + "|".join(map(re.escape, names)) + r")\b(?!\s*(?:\?|$))|\b(?:" + "|".join(map(re.escape, names))
-                       + r")(?:'s| is| has| been| doing| said| told)\b")
+    name = "(?:" + "|".join(map(re.escape, names)) + ")"
+    # "Gus told me he wants to die", "hi, I'm calling for Marcus, he's my brother": the caller speaks of the patient
+    of_patient = re.compile(r"\b" + name + r"(?:'s been|'s| has| is| was| told| said| says| keeps| won't| doesn't| didn't| wants| asked)\b|"
+                            r"\b(?:calling|call|ringing|phoning|here) (?:for|about|on behalf of|regarding) " + name + r"\b")
+    if any(of_patient.search(t) for t in said):
+        return True
+    about = re.compile(r"\b(?:is|has|does|did|was|how(?:'s| is| has| was)|about|with|for|mentioned|noticed)\s+" + name
+                       + r"\b(?!\s*(?:\?|$))|\b" + name + r"(?:'s| is| has| been| doing| said| told)\b")
     return any(about.search(normalise(t)) for s, t in history if s == "agent")
 
 
