@@ -47,6 +47,7 @@ from careplans import CarePlan
 from specialists import crisis_net
 from specialists.findings import Level, level_rank
 from specialists.text.context import answer_polarity, scope
+from specialists.text.dates import MONTHS
 
 __all__ = ["CATEGORY_LEVEL", "Assessment", "Category", "Disclosure", "assess", "assess_text", "normalise"]
 
@@ -501,8 +502,10 @@ def _subject_is_other(r: _Reading, start: int, end: int, lo: int, ctx: _Ctx) -> 
 _AWAY = re.compile(r"\b(?:here|there|around|gone|home|away|out)\b")
 _ENDING = re.compile(r"\b(?:i'm|im|i am|i'll be) (?:done|finished|checking out|out of here|gone)\b(?!\s*(?:with|for|at|in|by|eating|the|my|it|"
                      r"now,? (?:the|we)|shopping|cleaning|\w+ing\b))(?=\s*(?:$|[.!,;]|man\b|dear\b|then\b|for good\b|and\b))")
+# the month names in full, from the shared date reader (its abbreviations are everyday words here: "by may", "in dec")
+_MONTH_NAMES = "|".join(max((name for name, n in MONTHS.items() if n == month), key=len) for month in range(1, 13))
 _TIME_BEFORE = re.compile(r"\b(?:after|when|once|before|by) (?:the|my|his|her|this|that|our|\w+'s)\b[^.?!]{0,60}$|\b(?:in|on|by) "
-                          r"(?:january|february|march|april|may|june|july|august|september|october|november|december|the \w+(?:st|nd|rd|th))\b")
+                          r"(?:" + _MONTH_NAMES + r"|the \w+(?:st|nd|rd|th))\b")
 _ROUTE = re.compile(r"\b(?:over|across|past|under|through|crossing|cross)\b")
 _FEELING_FINE = re.compile(r"\b(?:fine|okay|ok|alright|all right|good)\b")
 
