@@ -460,16 +460,19 @@ def bench_crisis_cmd(
     cases: Annotated[list[Path] | None, typer.Option(
         "--cases", help="Labelled crisis cases (CONTRACT.md §3 plus 'category'); repeat for several files.")] = None,
     calls: Annotated[list[Path] | None, typer.Option("--calls", help="A folder of scripted calls; repeatable.")] = None,
+    ordinary: Annotated[list[Path] | None, typer.Option(
+        "--ordinary", help="Ordinary check-in talk (cases of category 'control_ordinary'): turns the crisis "
+        "specialist raises; repeatable.")] = None,
     show_wrong: Annotated[bool, typer.Option(
         "--show-wrong", help="List the cases and checks that failed (leave off for a held-out split).")] = False,
 ) -> None:
     """Suicidal, self-harm and overdose language: emergency recall, passive-ideation recall, controls raised."""
     import json
 
-    from evaluation.crisis_bench import score_calls, score_cases
+    from evaluation.crisis_bench import score_calls, score_cases, score_ordinary
 
-    if not cases and not calls:
-        raise UserError("give --cases FILE and/or --calls FOLDER")
+    if not cases and not calls and not ordinary:
+        raise UserError("give --cases FILE, --calls FOLDER and/or --ordinary FILE")
     for path in cases or []:
         if not path.is_file():
             raise UserError(f"--cases {path}: file not found")
@@ -483,6 +486,17 @@ def bench_crisis_cmd(
                 typer.echo(f"  wrong {w['id']} [{w['category']}] expected {w['expected']}, found {w['found']}: {w['text']}")
         r.pop("wrong")
         typer.echo(json.dumps(r))
+    for path in ordinary or []:
+        if not path.is_file():
+            raise UserError(f"--ordinary {path}: file not found")
+        o = score_ordinary(path)
+        typer.echo(f"{path}: {o['cases']} turns of ordinary talk; raised by the crisis specialist to urgent or above "
+                   f"{o['raised'][0]}/{o['cases']}, of them to emergency {o['emergency'][0]}")
+        if show_wrong:
+            for w in o["wrong"]:
+                typer.echo(f"  raised {w['id']} to {w['found']}: {w['text']}")
+        o.pop("wrong")
+        typer.echo(json.dumps(o))
     for folder in calls or []:
         if not folder.is_dir():
             raise UserError(f"--calls {folder}: not a folder")

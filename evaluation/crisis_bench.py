@@ -5,6 +5,10 @@
   ``self_injury`` or ``control_*``) through the same replay as ``constellation replay`` and reports
   emergency-level recall, passive-ideation recall (urgent or above) and the share of controls raised to
   urgent or above, per category too.
+- :func:`score_ordinary` runs ordinary check-in talk (a cases file whose every case is a ``control_ordinary``:
+  appointments, refills, errands, goodbyes, medical symptoms told plainly) through the crisis specialist alone
+  and counts the turns it raises to urgent or above: a medical red flag in such a turn is the other
+  specialists' business and rightly escalated, a crisis reading of it is a false alarm.
 - :func:`score_calls` runs scripted calls (the scenario format of ../shared/samples) through a whole call
   (scripted primary, specialists, gate) and counts the rubric checks that hold.
 
@@ -80,6 +84,35 @@ def score_cases(path: Path) -> dict[str, Any]:
         "per_category": {k: {"right": v[0], "cases": v[1]} for k, v in sorted(per_category.items())},
         "wrong": wrong,
     }
+
+
+def score_ordinary(path: Path) -> dict[str, Any]:
+    """Turns of ordinary talk the crisis specialist raises (urgent or above), with the call's history and plan."""
+    from careplans import load_care_plan
+    from specialists.base import TurnContext, Utterance
+    from specialists.self_harm import assess
+
+    parsed = read_cases(path)
+    if parsed.errors:
+        first = parsed.errors[0]
+        raise UserError(f"{path}: line {first['line']}: {first['error']} (a benchmark scores every case or none)")
+    cases = [c.data for c in parsed.cases]
+    if other := sorted({c.get("category", "") for c in cases} - {"control_ordinary"}):
+        raise UserError(f"{path}: ordinary talk holds only 'control_ordinary' cases, not {', '.join(other)}")
+    plans: dict[Path, Any] = {}
+    raised = []
+    for case in cases:
+        plan_path = (path.parent / case["care_plan"]).resolve()
+        plan = plans.setdefault(plan_path, load_care_plan(plan_path))
+        ctx = TurnContext(plan=plan, turn=Utterance("patient", case["turn"]["text"]), today=CALL_DAY,
+                          history=[Utterance(u["speaker"], u["text"]) for u in case.get("history", [])],
+                          identity_verified=bool(case.get("identity_verified", True)))
+        level = assess(ctx).level
+        if level_rank(level) >= level_rank("urgent"):
+            raised.append({"id": case["id"], "found": level, "text": case["turn"]["text"]})
+    emergencies = sum(r["found"] == "emergency" for r in raised)
+    return {"file": str(path), "cases": len(cases), "raised": [len(raised), len(cases)],
+            "raised_rate": _rate(len(raised), len(cases)), "emergency": [emergencies, len(cases)], "wrong": raised}
 
 
 async def run_script(plan_path: Path, lines: list[str], today: dt.date = CALL_DAY) -> list[dict[str, Any]]:
