@@ -26,6 +26,7 @@ from typing import Any
 from constellation.errors import UserError
 from evaluation.replay import read_cases, replay
 from evaluation.scenarios import check_turns, load_scenario
+from specialists.base import TurnContext, Utterance
 from specialists.findings import level_rank
 
 CALL_DAY = dt.date(2026, 11, 27)  # "today" of the sample and test data
@@ -45,13 +46,30 @@ def _rate(hit: int, total: int) -> float | None:
     return round(hit / total, 4) if total else None
 
 
-def score_cases(path: Path) -> dict[str, Any]:
-    """Escalation outcomes of a labelled crisis cases file, through the replay path."""
-    parsed = read_cases(path)  # the replay's own reader: a file it cannot read is bad input (exit 2), not a crash
+def _every_case(path: Path) -> list[dict[str, Any]]:
+    """The cases of a file, through the replay's own reader: a file it cannot read is bad input (exit 2), not a crash."""
+    parsed = read_cases(path)
     if parsed.errors:
         first = parsed.errors[0]
         raise UserError(f"{path}: line {first['line']}: {first['error']} (a benchmark scores every case or none)")
-    cases = [c.data for c in parsed.cases]
+    return [c.data for c in parsed.cases]
+
+
+def case_context(case: dict[str, Any], path: Path, plans: dict[Path, Any]) -> TurnContext:
+    """The patient turn of a case (``path``: its file) with its history and care plan, on :data:`CALL_DAY`;
+    ``plans`` memoises the plans by their resolved path."""
+    from careplans import load_care_plan
+
+    plan_path = (path.parent / case["care_plan"]).resolve()
+    plan = plans.setdefault(plan_path, load_care_plan(plan_path))
+    return TurnContext(plan=plan, turn=Utterance("patient", case["turn"]["text"]), today=CALL_DAY,
+                       history=[Utterance(u["speaker"], u["text"]) for u in case.get("history", [])],
+                       identity_verified=bool(case.get("identity_verified", True)))
+
+
+def score_cases(path: Path) -> dict[str, Any]:
+    """Escalation outcomes of a labelled crisis cases file, through the replay path."""
+    cases = _every_case(path)
     report = replay(path)
     found = {c["id"]: _found_level(c.get("findings") or []) for c in report["cases"]}
     per_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -88,26 +106,15 @@ def score_cases(path: Path) -> dict[str, Any]:
 
 def score_ordinary(path: Path) -> dict[str, Any]:
     """Turns of ordinary talk the crisis specialist raises (urgent or above), with the call's history and plan."""
-    from careplans import load_care_plan
-    from specialists.base import TurnContext, Utterance
     from specialists.self_harm import assess
 
-    parsed = read_cases(path)
-    if parsed.errors:
-        first = parsed.errors[0]
-        raise UserError(f"{path}: line {first['line']}: {first['error']} (a benchmark scores every case or none)")
-    cases = [c.data for c in parsed.cases]
+    cases = _every_case(path)
     if other := sorted({c.get("category", "") for c in cases} - {"control_ordinary"}):
         raise UserError(f"{path}: ordinary talk holds only 'control_ordinary' cases, not {', '.join(other)}")
     plans: dict[Path, Any] = {}
     raised = []
     for case in cases:
-        plan_path = (path.parent / case["care_plan"]).resolve()
-        plan = plans.setdefault(plan_path, load_care_plan(plan_path))
-        ctx = TurnContext(plan=plan, turn=Utterance("patient", case["turn"]["text"]), today=CALL_DAY,
-                          history=[Utterance(u["speaker"], u["text"]) for u in case.get("history", [])],
-                          identity_verified=bool(case.get("identity_verified", True)))
-        level = assess(ctx).level
+        level = assess(case_context(case, path, plans)).level
         if level_rank(level) >= level_rank("urgent"):
             raised.append({"id": case["id"], "found": level, "text": case["turn"]["text"]})
     emergencies = sum(r["found"] == "emergency" for r in raised)

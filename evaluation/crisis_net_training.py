@@ -11,7 +11,6 @@ of the held-out file's controls. It prints those leave-one-writer-out figures.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
@@ -20,14 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from careplans import load_care_plan
-from evaluation.crisis_bench import gold_level
-from specialists.base import TurnContext, Utterance
+from evaluation.crisis_bench import case_context, gold_level
 from specialists.crisis_net import CLASSES, WEIGHTS, CrisisNet
 from specialists.self_harm import assess
 from specialists.sentence_encoder import shared_encoder
 
-CALL_DAY = dt.date(2026, 11, 27)   # "today" of the crisis sets
 L2, STEPS, RATE = 1e-3, 800, 0.5
 MAX_ADDED_FP = 0.01
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.5, 0.991, 0.01))
@@ -52,13 +48,8 @@ def load_labelled(path: Path) -> Labelled:
     plans: dict[Path, object] = {}
     gold, rules, texts = [], [], []
     for case in cases:
-        plan_path = (path.parent / case["care_plan"]).resolve()
-        plan = plans.setdefault(plan_path, load_care_plan(plan_path))
         gold.append(_class(gold_level(case)))
-        ctx = TurnContext(plan=plan, turn=Utterance("patient", case["turn"]["text"]), today=CALL_DAY,  # type: ignore[arg-type]
-                          history=[Utterance(u["speaker"], u["text"]) for u in case.get("history", [])],
-                          identity_verified=bool(case.get("identity_verified", True)))
-        rules.append(_class(assess(ctx, net=False).level))
+        rules.append(_class(assess(case_context(case, path, plans), net=False).level))
         texts.append(case["turn"]["text"])
     control = np.array([str(c.get("category", "")).startswith("control") for c in cases])
     encoder = shared_encoder()
