@@ -730,9 +730,11 @@ _DISGUISE = re.compile(r"\b(?:wasn't|was not|isn't|is not|not) (?:really )?for t
 _DOSING_QUESTION = re.compile(r"\bhow (?:many|much)\b[^.?!]{0,40}\b(?:can|should|may|could|do) (?:i|he|she|you|we|mom|dad) (?:safely |still )?"
                               r"(?:take|have|use|give)\b")
 _ASK_OPENER = r"\s*(?:so |and |but |like,? |um |uh |just curious,? |real quick,? |yo,? (?:real quick,? )?|hypothetically,? |okay,? |ok,? )*"
-_ASKS = re.compile(_ASK_OPENER + r"(?:what|how|which|would|could|can|is|if|does|do|will)\b")
+# a fragment opening with "whether" is a question reported after its verb ("He's been asking me strange things. Like whether
+# his blood pressure pills could stop a man's heart if he had enough of them.")
+_ASKS = re.compile(_ASK_OPENER + r"(?:what|how|which|would|could|can|is|if|whether|does|do|will)\b")
 # a later fragment asks only with a question word of its own ("but is okay" after "it kill me!" asks nothing)
-_ASKS_LATER = re.compile(_ASK_OPENER + r"(?:what|how|which|would|could|does|do|will|is (?:that|it|there))\b")
+_ASKS_LATER = re.compile(_ASK_OPENER + r"(?:what|how|which|whether|would|could|does|do|will|is (?:that|it|there))\b")
 
 
 def _method_question(r: _Reading, lo: int, hi: int, ctx: _Ctx, turn_lethal: bool) -> bool:
@@ -1213,12 +1215,71 @@ def _assess_one(text: str, said: str, agent_before: str, patient: Patient, today
     asked = bool(agent_before) and bool(screening_asked(agent_before, crisis))
     ctx = _Ctx(patient, today, crisis or asked, crisis, caregiver, bool(_MED_QUESTION.search(agent_before)) and not (crisis or asked))
     found = _utterance(text, ctx, said)
+    if found and _ordinary_errand(_read(text), normalise(agent_before), normalise(said)):
+        found = []
     if agent_before:
         found += _answer(text, agent_before, crisis)
         r = _read(text)
         if not found and _intake_answer(r, normalise(agent_before), ctx):
             found.append(Disclosure("ingestion", r.text, source="answer"))
     return tuple(found)
+
+
+# An outing (a ride, a trip, an appointment, a procedure), a course of medicine finished or a supply counted, named by the
+# assistant's question or by the turn itself, and the turn speaks of it in its own terms: "Ready to go.", "I'm ready to
+# go now, my son's honking in the driveway", "I'm nervous about the heart cath but I'm ready to get it over with", "Took
+# every one of them, right down to the end of the bottle", "I've got about six left in the bottle". Ordinary check-in
+# talk (tests/data/crisis/ordinary/talk_d.jsonl) read such turns as a wish to die, intent or an overdose.
+_OUTING = re.compile(r"\b(?:ride|driver|van|taxi|bus|pick(?:ing)? (?:you|me|him|her) up|honking|driveway|appointment|trip|travel\w*|"
+                     r"vacation|holiday|surgery|procedure|operation|cath\w*|scan|colonoscopy|ready for)\b")
+# readiness is the only crisis word: every hit of these concepts lies inside the readiness phrase
+_READINESS = re.compile(r"\b(?:(?:i'm|im|i am|we're|were|we are|i'll be|i will be|be|all|getting|get) )?(?:all )?"
+                        r"(?:(?:set|packed) and )?ready to (?:go|get it over with|get going)\b(?! (?:be|to (?:heaven|jesus|god|the lord)))")
+_READINESS_CONCEPTS = ("hopeless", "wish", "death_state", "act_reference", "intent_marker")
+_OUTING_CONCEPTS = frozenset({*_READINESS_CONCEPTS, "ingest_object", "benign_errand", "benign_reason"})
+_COURSE_QUESTION = re.compile(r"\b(?:finish|finished|finishing|complete|completed|course)\b")
+# a course the turn names itself: "the antibiotic", "the course" (a drug named is checked against the drug classes)
+_COURSE_SAID = re.compile(r"\b(?:antibiotics?|the (?:whole |full )?course)\b")
+# the course taken as prescribed, over its days ("every last pill", "right down to the end", "finished it Saturday")
+_COURSE_DONE = re.compile(r"\b(?:every (?:last )?(?:one|pill|dose|capsule|tablet)|(?:right )?down to the (?:end|last)|"
+                          r"finished (?:it|them|the (?:\w+ ){1,4}?)(?:on )?(?:\w+day|yesterday)|the (?:full|whole) course|"
+                          r"like (?:they|he|she|the doctor) said|as prescribed|(?:days?|more) to go)\b")
+_COURSE_CONCEPTS = frozenset({"ingest_object", "ingest_verb", "mass_quantity", "weak_quantity", "means", "benign_reason"})
+_AT_ONCE = re.compile(r"\b(?:at once|in one go|all together|at the same time|on purpose|together|one sitting|last night|tonight)\b")
+_SUPPLY_QUESTION = re.compile(r"\bhow (?:many|much)\b[^?]{0,50}\b(?:left|have|got|remaining)\b|\brefills?\b|\brun(?:ning)? (?:out|low)\b")
+_SUPPLY_CONCEPTS = frozenset({"ingest_object", "weak_quantity", "mass_quantity"})
+
+
+def _ordinary_errand(r: _Reading, question: str, said: str) -> bool:
+    """The turn speaks of an outing, a finished course or a supply (named by the assistant's ``question`` or by the turn,
+    ``said`` as spoken with its drug names, both normalised) in its own terms and says nothing else the crisis vocabulary knows: any other concept (a death word,
+    "had enough", saved up, all at once) and the turn is read as said."""
+    concepts = {k for k in _CONCEPTS if r.has(k)}
+    if (_OUTING.search(question) or _OUTING.search(r.masked)) and concepts <= _OUTING_CONCEPTS:
+        ready = [m.span() for m in _READINESS.finditer(r.masked)]
+        if ready and all(any(a <= s and _word_end(r.masked, s, e) <= b for a, b in ready)
+                         for c in _READINESS_CONCEPTS for s, e in r.hits(c)):
+            return True
+    # every drug the turn names is an antibiotic, the courses patients are told to finish (drugs.yaml classes, from the
+    # labels): "finished the antibiotics Tuesday and took the whole bottle of oxycodone" is read as said
+    named = drug_words(said, None)[1]
+    if (_COURSE_QUESTION.search(question) or _COURSE_SAID.search(said) or named) and concepts <= _COURSE_CONCEPTS \
+            and _COURSE_DONE.search(r.masked) and not _AT_ONCE.search(r.masked) and all(_antibiotic(name) for name in named):
+        return True
+    return bool(_SUPPLY_QUESTION.search(question)) and concepts <= _SUPPLY_CONCEPTS and not _AT_ONCE.search(r.masked)
+
+
+def _antibiotic(generic: str) -> bool:
+    from specialists import knowledge
+
+    return knowledge.knowledge().in_any(generic, ("antibiotic",))
+
+
+def _word_end(text: str, start: int, end: int) -> int:
+    """The end of a span without the punctuation a pattern may take after its last word ("it over with.")."""
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return end
 
 
 def _intake_answer(r: _Reading, question: str, ctx: _Ctx) -> bool:
@@ -1406,8 +1467,11 @@ def assess_text(text: str, *, history: Sequence[tuple[str, str]] = (), plan: Car
     # nor a turn only about another person, unless a caller who speaks for the patient says it ("She's slurring her words"
     # from the patient is about someone else): the net reads meaning, not people; the rules read reports
     elsewhere = _about_someone_else(text, patient, caregiver)
+    # nor talk of an outing, a finished course or a supply the rules read with the assistant's question ("Did you finish
+    # the antibiotic?" - "Took every one of them, right down to the end of the bottle."): the net never reads the question
+    answered = _ordinary_errand(_read(prepared), normalise(agent), normalise(text))
     if net and not own and not earlier and not denied_screen and not explicit and not explained and not elsewhere \
-            and crisis_net.flags(text):
+            and not answered and crisis_net.flags(text):
         own = (Disclosure("distress", normalise(text).strip(" ,.;!?-"), caregiver=caregiver),)
     return Assessment(own, tuple(earlier))
 

@@ -559,3 +559,50 @@ def test_the_net_does_not_read_a_turn_only_about_another_person() -> None:
     assert level("She's slurring her words.", "afib") == "none"
     # the rules still read a report from a caller who speaks of the patient
     assert level("She keeps saying she wishes the Lord would just take her.", "afib") == "urgent"
+
+
+@pytest.mark.parametrize(("question", "answer", "expected"), [
+    # an answer in the question's own terms: readiness for an outing, a course of antibiotics finished
+    ("Are you ready for your ride to the clinic?", "Ready to go.", "none"),
+    ("Are you all set for your appointment today?", "I've got my keys, my pills, my purse, I'm ready to go.", "none"),
+    ("How are the plans for your trip coming along?", "I'm all packed and ready to go for Saturday.", "none"),
+    ("Did you finish the antibiotic?", "Took every one of them, right down to the end of the bottle.", "none"),
+    # ... but anything more the crisis vocabulary knows is read as said
+    ("Are you ready for your appointment on Thursday?", "I won't be needing it. I'm ready to go, I've had enough.", "urgent"),
+    ("Any plans for the weekend?", "Honestly I'm ready to go. I'm tired of living like this.", "urgent"),
+    ("Do you have a ride to your appointment?", "Doesn't matter, I'll be gone before then.", "emergency"),
+    ("Did you finish the antibiotic?", "I took the whole bottle last night, all of them.", "emergency"),
+    ("Did you finish your prednisone course?", "yeah i took the whole bottle at once", "emergency"),
+    ("Is your ride there?", "I'm ready to go. Tell my kids I love them.", "emergency"),
+    # a supply counted in answer to a supply question
+    ("How many days of the metoprolol do you have left?", "I've got about six left in the bottle.", "none"),
+    ("How many days of the metoprolol do you have left?", "I've got about sixty left in the bottle, I've been saving them up.",
+     "emergency"),
+    # and without the question a bare readiness stays a wish
+    ("How have you been sleeping?", "Honestly I'm ready to go. I've had a good long life and I'm tired.", "urgent"),
+])
+def test_an_answer_to_an_ordinary_question_is_read_with_the_question(question: str, answer: str, expected: str) -> None:
+    assert level(answer, "afib", history=(("agent", question),)) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("I'll be gone most of the afternoon, I'm helping at the church.", "none"),
+    ("I'm going to my friend's for coffee, I'll be gone a couple of hours.", "none"),
+    ("I'll be gone by the weekend, nobody will have to worry about me.", "emergency"),
+    ("The tomatoes are coming on, I've got more than I know what to do with.", "none"),
+    ("I've got more pills than I know what to do with and I know what to do with them.", "emergency"),
+    ("The trick is lots of onion and garlic.", "none"),
+    ("I took lots of pills last night.", "emergency"),
+    ("The only odd one was Wednesday, one fifty-two.", "none"),
+    ("He's been asking me odd things. Like whether his blood pressure pills could stop a man's heart if he had enough of them.",
+     "emergency"),
+    # an outing or a finished antibiotic course named in the turn itself
+    ("I'm ready to go now, my son's honking in the driveway.", "none"),
+    ("i finished the a mox a cillin yesterday i took the whole thing", "none"),
+    ("I finished the antibiotics yesterday and took the whole bottle of oxycodone.", "emergency"),
+    ("I'm the treasurer, so I do the books at my kitchen table. I like keeping my mind busy with it.", "none"),
+    ("I've been keeping them in my sock drawer, all of them.", "emergency"),
+    ("I od'd on my pills last night.", "emergency"),
+])
+def test_ordinary_words_that_sound_like_a_crisis_are_read_by_class(text: str, expected: str) -> None:
+    assert level(text, "afib") == expected

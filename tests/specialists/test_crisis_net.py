@@ -57,7 +57,11 @@ def test_ordinary_talk_and_short_answers_are_not_flagged() -> None:
                  "The nurse said my sugars look good this week.",
                  "My husband passed two years ago and I still miss him every day."):
         assert not flags(text), (text, distress(text))
-    assert distress("no thanks") == 0.0 and len("no thanks".split()) < MIN_WORDS
+    # a short answer means what the question asked: the net, which never reads the question, leaves it to the rules
+    for answer in ("no thanks", "Took it all.", "On my way out.", "That'd be nice.", "Picked up the mail."):
+        assert distress(answer) == 0.0 and len(answer.split()) < MIN_WORDS
+    # seven words or more are read
+    assert distress("I have been feeling really low this week.") > 0.0
 
 
 def test_a_call_the_net_flagged_returns_to_its_plan_after_a_no() -> None:

@@ -57,15 +57,21 @@ HELD_OUT: dict[str, tuple[float, float, float]] = {
     "cases_7.jsonl": (0.86, 0.88, 0.055),
     "cases_8.jsonl": (0.84, 0.85, 0.045),
     "cases_9.jsonl": (0.75, 0.73, 0.095),
+    # written at the start of the ninth pass; first contact 90/132, 28/40, 11/120
+    "cases_10.jsonl": (0.68, 0.70, 0.085),
 }
 
 # Ordinary check-in talk (no crisis content at all): the most turns the crisis specialist may raise to urgent or
-# above, and to emergency, per 1,000. talk_a and talk_b were read while building; talk_c never (numbers only).
+# above, and to emergency, per 1,000. talk_a, talk_b and talk_d were read while building; talk_c and talk_e never
+# (numbers only). First contact: talk_d 35 (16 emergencies), talk_e 18 (4).
 ORDINARY: dict[str, tuple[int, int]] = {
-    "talk_a.jsonl": (11, 2),
-    "talk_b.jsonl": (11, 2),
-    "talk_c.jsonl": (17, 6),
+    "talk_a.jsonl": (10, 2),
+    "talk_b.jsonl": (9, 2),
+    "talk_c.jsonl": (15, 5),
+    "talk_d.jsonl": (5, 3),
+    "talk_e.jsonl": (11, 4),
 }
+UNREAD_ORDINARY = {"talk_c.jsonl", "talk_e.jsonl"}
 
 
 @cache
@@ -98,7 +104,7 @@ def test_held_out_sets(name: str) -> None:
 def test_ordinary_talk_rarely_raises_a_crisis(name: str) -> None:
     report = score_ordinary(CRISIS / "ordinary" / name)
     most, most_emergencies = ORDINARY[name]
-    shown = "\n".join(f"{w['id']} {w['found']}: {w['text']}" for w in report["wrong"]) if name != "talk_c.jsonl" \
+    shown = "\n".join(f"{w['id']} {w['found']}: {w['text']}" for w in report["wrong"]) if name not in UNREAD_ORDINARY \
         else "(held-out: turns not shown)"
     assert report["cases"] == 1000
     assert report["raised"][0] <= most, shown
