@@ -1252,8 +1252,8 @@ _SUPPLY_CONCEPTS = frozenset({"ingest_object", "weak_quantity", "mass_quantity"}
 
 def _ordinary_errand(r: _Reading, question: str, said: str) -> bool:
     """The turn speaks of an outing, a finished course or a supply (named by the assistant's ``question`` or by the turn,
-    ``said`` as spoken with its drug names, both normalised) in its own terms and says nothing else the crisis vocabulary knows: any other concept (a death word,
-    "had enough", saved up, all at once) and the turn is read as said."""
+    ``said`` as spoken with its drug names, both normalised) in its own terms and says nothing else the crisis vocabulary
+    knows: any other concept (a death word, "had enough", saved up, all at once) and the turn is read as said."""
     concepts = {k for k in _CONCEPTS if r.has(k)}
     if (_OUTING.search(question) or _OUTING.search(r.masked)) and concepts <= _OUTING_CONCEPTS:
         ready = [m.span() for m in _READINESS.finditer(r.masked)]
