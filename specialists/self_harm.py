@@ -1262,10 +1262,10 @@ def _ordinary_errand(r: _Reading, question: str, said: str) -> bool:
             return True
     # every drug the turn names is an antibiotic, the courses patients are told to finish (drugs.yaml classes, from the
     # labels): "finished the antibiotics Tuesday and took the whole bottle of oxycodone" is read as said
-    named = drug_words(said, None)[1]
-    if (_COURSE_QUESTION.search(question) or _COURSE_SAID.search(said) or named) and concepts <= _COURSE_CONCEPTS \
-            and _COURSE_DONE.search(r.masked) and not _AT_ONCE.search(r.masked) and all(_antibiotic(name) for name in named):
-        return True
+    if concepts <= _COURSE_CONCEPTS and _COURSE_DONE.search(r.masked) and not _AT_ONCE.search(r.masked):
+        named = drug_words(said, None)[1]
+        if (_COURSE_QUESTION.search(question) or _COURSE_SAID.search(said) or named) and all(map(_antibiotic, named)):
+            return True
     return bool(_SUPPLY_QUESTION.search(question)) and concepts <= _SUPPLY_CONCEPTS and not _AT_ONCE.search(r.masked)
 
 
@@ -1468,10 +1468,10 @@ def assess_text(text: str, *, history: Sequence[tuple[str, str]] = (), plan: Car
     # from the patient is about someone else): the net reads meaning, not people; the rules read reports
     elsewhere = _about_someone_else(text, patient, caregiver)
     # nor talk of an outing, a finished course or a supply the rules read with the assistant's question ("Did you finish
-    # the antibiotic?" - "Took every one of them, right down to the end of the bottle."): the net never reads the question
-    answered = _ordinary_errand(_read(prepared), normalise(agent), normalise(text))
+    # the antibiotic?" - "Took every one of them, right down to the end of the bottle."): the net never reads the question.
+    # Read only when the net would otherwise be asked (the checks short-circuit in order of cost).
     if net and not own and not earlier and not denied_screen and not explicit and not explained and not elsewhere \
-            and not answered and crisis_net.flags(text):
+            and not _ordinary_errand(_read(prepared), normalise(agent), normalise(text)) and crisis_net.flags(text):
         own = (Disclosure("distress", normalise(text).strip(" ,.;!?-"), caregiver=caregiver),)
     return Assessment(own, tuple(earlier))
 
