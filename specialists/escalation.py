@@ -327,7 +327,7 @@ def _check_requires(flag: Any, own: _Found, where: str, tx: _Texts, facts: _Plan
     if not flag.requires:
         return flag.level
     own_text = {"turn": tx.turn, "answer": tx.answered or ""}.get(where, "")
-    if flag.id == "chest_pain_with_cardiac_features" and where == "turn" and _MSK_CHEST.search(_clause(tx.turn, own)):
+    if flag.id in _MSK_READABLE and where == "turn" and _MSK_CHEST.search(_clause(tx.turn, own)):
         return None
     # In a lung patient, breathlessness alone is the lung disease, not a cardiac feature.
     skip = re.compile(r"breath|winded", re.I) if flag.id == "chest_pain_with_cardiac_features" and facts.lung else None
@@ -344,6 +344,10 @@ def _check_requires(flag: Any, own: _Found, where: str, tx: _Texts, facts: _Plan
     if where == "history" and not turn_feature:
         return None
     return flag.level
+
+
+# Pain a strain, a fall or a cough explains ("my shoulder aches from lifting"), not the heart.
+_MSK_READABLE = frozenset({"chest_pain_with_cardiac_features", "cardiac_referred_pain"})
 
 
 def _without_features(flag: Any, facts: _PlanFacts) -> Level | None:

@@ -1553,7 +1553,10 @@ def assess(ctx: object, net: bool = True) -> Assessment:
     from specialists.text.context import proxy_for_turn
 
     history = [(u.speaker, u.text) for u in ctx.history]  # type: ignore[attr-defined]
-    proxy = proxy_for_turn(ctx)
+    # Declared callers only: the crisis reader has its own test of who speaks for the patient
+    # (caller_speaks_for_patient), and was measured with it; an inferred "she" would make every
+    # figure of speech about a relative ("I'll kill him") the patient's.
+    proxy = proxy_for_turn(ctx, inferred=False)
     caregiver = proxy is not None or caller_speaks_for_patient(history, ctx.text, ctx.plan)  # type: ignore[attr-defined]
     return assess_text(ctx.text, history=history, plan=ctx.plan, today=ctx.today,  # type: ignore[attr-defined]
                        caregiver=caregiver, relations=proxy.relations if proxy else (),

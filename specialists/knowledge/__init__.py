@@ -442,10 +442,46 @@ def _build(model: type[BaseModel], where: str, data: Any, problems: list[str], *
         return None
 
 
-def _compile(pattern: str, where: str, problems: list[str], macros: Mapping[str, str] | None = None) -> re.Pattern[str] | None:
+# A frame: every part said within one clause, in any order ("near: %CHEST% & %CHEST_QUALITY%" reads
+# "a crushing feeling in the middle of my chest" and "my chest is all clenched up" alike).
+FRAME_PREFIX = "near:"
+FRAME_SPAN = 60  # characters a frame's parts may lie apart, never across . ? ! ;
+
+
+def _frame(pattern: str) -> str:
+    parts = [p.strip() for p in pattern[len(FRAME_PREFIX):].split(" & ")]
+    if len(parts) != 2 or not all(parts):
+        raise re.error(f"a frame has two parts joined by ' & ': {pattern!r}")
+    a, b = (f"(?:{p})" for p in parts)
+    gap = f"[^.?!;]{{0,{FRAME_SPAN}}}?"
+    return f"{a}{gap}{b}|{b}{gap}{a}"
+
+
+def _expand(pattern: str, macros: Mapping[str, str]) -> str:
+    """Macros expanded (a macro may use others), then a frame turned into its regex."""
     expanded = pattern
-    for key, value in (macros or {}).items():
-        expanded = expanded.replace(f"%{key}%", value)
+    for _ in range(4):
+        before = expanded
+        for key, value in macros.items():
+            expanded = expanded.replace(f"%{key}%", value)
+        if expanded == before:
+            break
+    return _frame(expanded) if expanded.startswith(FRAME_PREFIX) else expanded
+
+
+def macro_value(value: object) -> str:
+    """A macro is a regex, or a vocabulary list of regexes read as alternatives."""
+    if isinstance(value, list):
+        return "(?:" + "|".join(str(v) for v in value) + ")"
+    return str(value)
+
+
+def _compile(pattern: str, where: str, problems: list[str], macros: Mapping[str, str] | None = None) -> re.Pattern[str] | None:
+    try:
+        expanded = _expand(pattern, macros or {})
+    except re.error as exc:
+        problems.append(f"{where}: {exc}")
+        return None
     if "%" in expanded and re.search(r"%[A-Z_]+%", expanded):
         problems.append(f"{where}: unknown macro in {pattern!r}")
         return None
@@ -771,7 +807,7 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
 
     # -- red_flags.yaml ------------------------------------------------------------------------------
     raw = _read(directory, "red_flags.yaml", problems)
-    macros = {str(k): str(v) for k, v in (raw.get("macros") or {}).items()}
+    macros = {str(k): macro_value(v) for k, v in (raw.get("macros") or {}).items()}
     features: dict[str, RedFlagFeature] = {}
     for fid, entry in (raw.get("features") or {}).items():
         where = f"red_flags.yaml: features.{fid}"

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -143,6 +143,11 @@ _CONDITIONAL = re.compile(r"\b(?:if|what if|in case|unless|whether|suppose|suppo
 _SUBJECT_I = re.compile(r"\bi(?:'?m|'?ll|'?d|'?ve)?\b", re.I)
 _FEAR_OF = re.compile(r"\b(?:afraid|scared|worried|nervous|terrified|frightened|concerned|fear|fearful|paranoid) "
                       r"(?:about|of)\s+$", re.I)
+_FEAR_BEFORE = re.compile(r"\b(?:afraid|scared|worried|worries|terrified|frightened|fear|fears|fearful|nervous|paranoid|convinced)"
+                          r"(?:\s+that)?(?:\s+(?:i|he|she|they|we|it))?\s*$", re.I)
+_FUTURE = re.compile(r"(?:(?:i|he|she|they|we|it)\s+)?(?:won'?t|will|'ll|might|may|could|would|is going to|are going to|'s going to|"
+                     r"gonna)\b", re.I)
+_THE_NEXT = re.compile(r"\b(?:the next|next time (?:i|he|she|they) (?:get|gets|have|has))\s+$", re.I)
 _MAY_HAVE = re.compile(r"\b(?:may|might)\s+(?:have|'ve)\s*$", re.I)
 
 _QUESTION_CUES = re.compile(
@@ -327,7 +332,8 @@ def _inside_negation(text: str, start: int, end: int, pattern: re.Pattern[str] |
     if pattern is None:
         return None
     span = text[start:end]
-    for m in re.finditer(r"\b(?:not|no|never)\b|\b(\w+)n'?t\b", span, re.I):
+    for m in re.finditer(r"\b(?:not|no|never)\b|\b(do|does|did|is|was|are|were|has|have|had|ca|wo|could|would|should|ai|must|need)"
+                         r"n'?t\b", span, re.I):  # auxiliaries only: "went" is not "we n't"
         if m.group(1):  # "isn't" -> "is"
             stripped = span[: m.start()] + m.group(1) + span[m.end():]
         else:
@@ -361,6 +367,11 @@ def _hypothetical(text: str, start: int, slo: int, lo: int, intent: bool) -> str
     # "afraid of passing out": a fear of something, said as a gerund, is not the thing.
     if _FEAR_OF.search(pre) and re.match(r"\w+ing\b", text[start:]):
         return _FEAR_OF.search(pre).group().strip().lower()  # type: ignore[union-attr]
+    # "he's afraid he won't wake up if ...": a fear of what may come is not the thing itself.
+    if (fear := _FEAR_BEFORE.search(pre)) is not None and _FUTURE.match(text[start:start + 60]):
+        return fear.group().strip().lower()
+    if (nxt := _THE_NEXT.search(pre)) is not None:  # "scared the next chest pain is the big one"
+        return nxt.group().strip().lower()
     if _MODAL_BEFORE.search(pre) and not _MAY_HAVE.search(pre):
         return _MODAL_BEFORE.search(pre).group().strip().lower()  # type: ignore[union-attr]
     return None
@@ -619,12 +630,70 @@ def speaking_for(texts: Iterable[str], *, sex: str | None = None, names: Iterabl
     return Proxy(pronouns, relations, frozenset(all_names))
 
 
-def proxy_for_turn(ctx: object) -> Proxy | None:
-    """:func:`speaking_for` over a TurnContext: the patient side's utterances so far and this turn."""
+def proxy_for_turn(ctx: object, *, inferred: bool = True) -> Proxy | None:
+    """:func:`speaking_for` over a TurnContext: the patient side's utterances so far and this turn;
+    failing a declaration and when ``inferred``, the call talking of the patient in the third person
+    (:func:`_proxy_from_reference`)."""
     history = getattr(ctx, "history", ())
     texts = [u.text for u in history if u.speaker == "patient"]
     turn = getattr(ctx, "turn", None)
     if turn is not None and turn.speaker == "patient":
         texts.append(turn.text)
     patient = ctx.plan.patient  # type: ignore[attr-defined]
-    return speaking_for(texts, sex=patient.sex, names=(patient.first_name, patient.preferred_name or ""))
+    names = tuple(n for n in (patient.first_name, patient.preferred_name or "") if n)
+    declared = speaking_for(texts, sex=patient.sex, names=names)
+    if declared is not None or not inferred:
+        return declared
+    agent = [u.text for u in history if u.speaker == "agent"]
+    return _proxy_from_reference(agent, texts, sex=patient.sex, names=names)
+
+
+# Who the call is about when nobody declared it. The assistant asks after the patient in the third
+# person ("calling for Gus", "How is she today?", "Is everything alright with Priya?", "How is your
+# mother?", "What is his sugar reading?"); the caller names the patient as someone else ("Stan fell
+# over"); or the caller talks of a person of the patient's sex before anyone else ("She was buttering
+# toast and ..."). Then whoever answers speaks for the patient. An identity check ("Am I speaking
+# with Gus?") and a vocative ("How are you, Gus?") are not such talk.
+_AGENT_ABOUT = (r"\b(?:calling|call|check-?in|checking in|ringing|phoning|line|here|checkup|check up)\s+(?:for|about|on|in on)\s+"
+                r"(?:{name})\b|\babout (?:{name})\b|\b(?:{name})'s\b|(?<!speak )(?<!speaking )(?<!talk )(?<!talking )\bwith (?:{name})\b|"
+                r"\b(?:how|how'?s|how is|how has|how was|is|has|does|did|was|can|could|will|would)\s+(?:{name}|{pron})\b"
+                r"(?!\s*(?:,|\?|$|there\b|available\b|home\b|around\b|in\b|on the\b))|\b(?:{name}|{pron}) (?:doing|feeling|been)\b|"
+                r"\b(?:{name}|{pron}) (?:there )?with you\b|\byour (?:{rel})\b")
+# The caller names the patient ("Stan fell over", "Dennis went grey"), not introducing themselves
+# ("This is Stan", "It's Stan speaking", "Stan here").
+_SELF_INTRO = re.compile(r"(?:\b(?:this is|i'?m|i am|it'?s|its|my name is|name'?s|call me|yes|yeah|speaking( with)?|"
+                         r"is this|to)\s*,?\s*)$", re.I)
+# The first person an utterance speaks of: the speaker, a named person, or a bare pronoun.
+_FIRST_REFERENCE = re.compile(r"\b(?:i|i'?m|i'?ve|i'?d|i'?ll|im|ive|me|my|mine|we|our|us)\b|" + _PERSON_NOUN.pattern + r"|"
+                              r"\b(?P<pron>she|he|her|him|his|she'?s|he'?s|shes|hes)\b", re.I)
+# The relations a caregiver most often names the patient by, when nobody said which they are.
+_PARENT_OR_SPOUSE = frozenset({"mother", "father", "wife", "husband", "grandmother", "grandfather"})
+
+
+def _pronoun_led(text: str, pronouns: frozenset[str]) -> bool:
+    """The utterance speaks of a person of the patient's sex before the speaker or anyone else."""
+    m = _FIRST_REFERENCE.search(text)
+    return m is not None and (m.group("pron") or "").lower() in pronouns
+
+
+def _proxy_from_reference(agent: Sequence[str], said: Sequence[str], *, sex: str | None,
+                          names: Sequence[str]) -> Proxy | None:
+    """A :class:`Proxy` when the call talks of the patient in the third person (see above). The
+    patient's sex from the plan gives the pronouns; a relation word of that sex ("Mom's nose") names
+    the patient unless another is said."""
+    if sex not in _PRONOUNS:
+        return None
+    pronouns = _PRONOUNS[sex]
+    relations = frozenset(w for w, s in _SEX.items() if s == sex and _GROUPS[w][0] in _PARENT_OR_SPOUSE)
+    name_rx = "|".join(re.escape(n.lower()) for n in names) or r"(?!x)x"
+    pron = "|".join(sorted({"female": ("she", "her"), "male": ("he", "him", "his")}[sex]))
+    rel = "|".join(sorted(map(re.escape, relations), key=len, reverse=True))
+    about = re.compile(_AGENT_ABOUT.format(name=name_rx, pron=pron, rel=rel), re.I)
+    named = re.compile(r"\b(?:" + name_rx + r")\b(?!\s+(?:here|speaking))", re.I)
+    said = [normalize(t) for t in said]
+    referred = any(about.search(normalize(t)) for t in agent) or any(
+        not _SELF_INTRO.search(t[:m.start()].rstrip()) and not re.search(r"\bthis is\b", t[:m.start()], re.I)
+        for t in said for m in named.finditer(t)) or any(_pronoun_led(t, pronouns) for t in said)
+    if not referred:
+        return None
+    return Proxy(frozenset(pronouns), relations, frozenset(n.lower() for n in names))

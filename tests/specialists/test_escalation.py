@@ -204,7 +204,7 @@ NONE = [
     # someone else
     ("dm", "My neighbour had a stroke last week."),
     ("dm", "My wife's chest pain is worse."),
-    ("dm", "She's slurring her words."),
+    ("dm", "My sister rang me and she's slurring her words."),
     ("asthma", "My son has been talking about suicide."),
     ("asthma", "My daughter's lips turned blue during her asthma attack last year."),
     ("hf", "My husband gained 5 pounds this week."),
@@ -473,3 +473,31 @@ def test_a_symptom_a_drug_is_for_is_not_a_side_effect(text: str, levels: list[st
     plan = load_care_plan(EXAMPLES / "anticoagulation_warfarin.yaml")
     ctx = TurnContext(plan=plan, turn=Utterance("patient", text), identity_verified=True)
     assert [f.level for f in EscalationSpecialist().check(ctx).findings] == levels
+
+
+# Who is meant when nobody says "this is her husband" (specialists.text.context._proxy_from_reference):
+# the assistant asks after the patient in the third person, the caller names the patient, or the
+# caller speaks of a person of the patient's sex before anyone else. The dm plan's patient is a woman.
+@pytest.mark.parametrize(("history", "text", "expected"), [
+    ((("agent", "Hello, this is the check-in line for Dolores."),),
+     "She's got a crushing pain in the middle of her chest and it's going down her left arm.", "emergency"),
+    ((("agent", "Is everything alright with Dolores tonight?"),), "Mom's face is drooping on one side.", "emergency"),
+    ((("agent", "How is your mother today?"),), "Mom's talking funny and her left hand won't grip anything.", "emergency"),
+    ((), "She was buttering toast and all of a sudden her right hand won't work.", "emergency"),
+    # someone else: named before the pronoun, or not of the patient's sex
+    ((), "My sister was buttering toast and all of a sudden her right hand won't work.", "none"),
+    ((("agent", "How is your mother today?"),), "Dad's face is drooping on one side.", "none"),
+    ((("agent", "How are you feeling today, Dolores?"),), "He's slurring his words.", "none"),
+    # an identity check and a vocative are not third-person talk
+    ((("agent", "Am I speaking with Dolores?"),), "My husband says his chest feels tight.", "none"),
+])
+def test_who_is_meant_without_a_declaration(history: tuple[tuple[str, str], ...], text: str, expected: str) -> None:
+    assert level(text, "dm", history) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "He's afraid he won't wake up if they have to do the other knee.",
+    "He's terrified the next chest pain is the big one.",
+])
+def test_a_fear_of_what_may_come_is_not_the_thing(text: str) -> None:
+    assert level(text, "hf") == "none"
