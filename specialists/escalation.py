@@ -204,6 +204,12 @@ _MSK_CHEST = re.compile(
     r"indigestion|acid reflux|congest(?:ed|ion)|chest cold)\b",
     re.I,
 )
+_MECHANICAL = re.compile(
+    r"\b(?:when i (?:cough|press|push|move|twist|turn|lift|reach|chew|bend)|(?:from|after) (?:all )?(?:the |my )?(?:coughing|lifting|fall|falling|"
+    r"surgery|exercise|exercises|working out|workout|gardening|shovel\w*|carrying|painting|physio|therapy|dentist|tooth|teeth)|pulled (?:a )?muscle|"
+    r"(?:is|feels) (?:a little |a bit )?sore from|bruised|tender|to the touch|slept on it|sleeping on it|arthritis|toothache|tooth)\b",
+    re.I,
+)
 _RESPIRATORY = re.compile(r"\b(?:wheez\w*|cough\w*|asthma|inhaler|albuterol|puffer|phlegm|mucus|congest\w*)\b", re.I)
 _STRONG_CARDIAC = re.compile(
     r"\b(?:arm|arms|jaw|neck|shoulder|back|sweat\w*|clammy|nause\w*|sick to my stomach|vomit\w*|throw(?:ing)? up|"
@@ -291,6 +297,9 @@ def _red_flag_hits(tx: _Texts, facts: _PlanFacts, today: dt.date, glucose_low: b
         level = _check_requires(flag, own, where, tx, facts, today)
         if level is None:
             continue
+        if flag.raised_by is not None and level_rank(flag.raised_level) > level_rank(level) and _feature_found(
+                kb.red_flag_features[flag.raised_by], [tx.turn], today, proxy=tx.proxy) is not None:
+            level = flag.raised_level
         hits.append(Hit(flag.id, level, own.text, where))
     return hits
 
@@ -322,12 +331,16 @@ def _check_requires(flag: Any, own: _Found, where: str, tx: _Texts, facts: _Plan
     """The flag's level when its required features are present (in the turn or, when the turn adds
     one, in context), or a lower level for the documented special cases; None when it does not fire."""
     kb = kn.knowledge()
-    if flag.id == "chest_pain_cardiac" and _asthma_tightness(own, tx.turn, facts):
+    if flag.id in {"chest_pain_cardiac", "chest_pain_with_cardiac_features"} and _asthma_tightness(own, tx.turn, facts):
         return "routine"
     if not flag.requires:
         return flag.level
     own_text = {"turn": tx.turn, "answer": tx.answered or ""}.get(where, "")
-    if flag.id in _MSK_READABLE and where == "turn" and _MSK_CHEST.search(_clause(tx.turn, own)):
+    if flag.id == "chest_pain_with_cardiac_features" and where == "turn" and _MSK_CHEST.search(_clause(tx.turn, own)):
+        return None
+    # Arm, jaw or upper-belly pain a strain explains ("my shoulder aches from lifting"); "like
+    # indigestion" is not such a cause (AHA: a heart attack can feel like indigestion).
+    if flag.id == "cardiac_referred_pain" and where == "turn" and _MECHANICAL.search(_clause(tx.turn, own)):
         return None
     # In a lung patient, breathlessness alone is the lung disease, not a cardiac feature.
     skip = re.compile(r"breath|winded", re.I) if flag.id == "chest_pain_with_cardiac_features" and facts.lung else None
@@ -344,10 +357,6 @@ def _check_requires(flag: Any, own: _Found, where: str, tx: _Texts, facts: _Plan
     if where == "history" and not turn_feature:
         return None
     return flag.level
-
-
-# Pain a strain, a fall or a cough explains ("my shoulder aches from lifting"), not the heart.
-_MSK_READABLE = frozenset({"chest_pain_with_cardiac_features", "cardiac_referred_pain"})
 
 
 def _without_features(flag: Any, facts: _PlanFacts) -> Level | None:

@@ -338,6 +338,10 @@ class RedFlag(_Model):
     level: Level
     patterns: tuple[str, ...] = Field(min_length=1)
     requires: tuple[str, ...] = ()
+    # A feature that, said with the flag, raises it to ``raised_level`` (black stools with
+    # lightheadedness are a bleed with signs of shock: emergency).
+    raised_by: str | None = None
+    raised_level: Level | None = None
     examples: tuple[str, ...] = ()
     counter_examples: tuple[str, ...] = ()
     source: str
@@ -826,7 +830,9 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
             problems.append(f"{where}: duplicate id {flag.id!r}")
         ids.add(flag.id)
         flag._rx = _compile_all(flag.patterns, where, problems, macros)
-        missing = [r for r in flag.requires if r not in features]
+        missing = [r for r in (*flag.requires, *([flag.raised_by] if flag.raised_by else [])) if r not in features]
+        if (flag.raised_by is None) != (flag.raised_level is None):
+            problems.append(f"{where} ({flag.id}): raised_by and raised_level go together")
         if missing:
             problems.append(f"{where} ({flag.id}): unknown feature(s) {missing}")
         flag._features = tuple(features[r] for r in flag.requires if r in features)

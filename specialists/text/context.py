@@ -184,7 +184,7 @@ _OTHER_EXTRA = (
     r"granddaughter|grandkids?|grandchildren|grandma|grandpa|grandmother|grandfather|partner|boyfriend|girlfriend|fianc[eé]e?|"
     r"roommate|coworker|co-worker|colleague|boss|in-laws?|mother-in-law|father-in-law|sister-in-law|brother-in-law|"
     r"stepson|stepdaughter|stepmother|stepfather|relative|family|pastor|caregiver|man|woman|guy|lady|person|patient|"
-    r"dog|cat|pet|buddy|pal|sis|bro|hubby)(?:'?s)?|"
+    r"dog|cat|pet|buddy|pal|mate|sis|bro|hubby)(?:'?s)?|"
     r"mom|mum|dad|mama|papa|grandma|grandpa|granny|nana|hubby|"
     r"she|he|they|she'?s|he'?s|they'?re|they'?ve|she'?d|he'?d|her|his|him|their|them|"
     r"somebody|someone|anybody|anyone|people|folks|everyone|everybody|a lot of people|lots of people|other people)\b"
@@ -198,9 +198,12 @@ _HISTORY = re.compile(
     r"a teen|in (?:my|high|college|school|the army|the service)|pregnant)|(?:when|while) i was \d+|as a (?:kid|child|teen|teenager|young (?:man|woman))|"
     r"in (?:my|the) (?:twenties|thirties|forties|fifties|sixties|seventies|\d0'?s)|in the past(?! (?:few|couple|day|days|week|"
     r"weeks|24|48|hour|hours|month|night|two|three|several))|last year|previously|in college|in high school|childhood|"
-    r"the year before last|before i retired)\b",
+    r"the year before last|before i retired|last (?:winter|summer|spring|fall|autumn|christmas|easter)|"
+    r"in (?:the )?(?:army|navy|service|war)|(?:in )?nineteen (?:hundred|ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\w*)\b",
     re.I,
 )
+_NOT_SINCE = re.compile(r"\b(?:never|not|nothing(?: like (?:it|that|this))?)(?: once| again)? since\b", re.I)
+_BACK_TO_NOW = re.compile(r"\b(?:now|today|tonight|this (?:morning|afternoon|evening|week)|currently|right now|but|these days|lately)\b", re.I)
 _ONGOING = re.compile(r"\b(?:since|started|starting|began|begun|ongoing|still|keeps?|kept|again|getting worse|for the (?:past|last))\b",
                       re.I)
 # "..., but that was years ago": a history cue in the next clause about the same event.
@@ -424,8 +427,17 @@ def _other_person(text: str, start: int, end: int, lo: int, proxy: Proxy | None 
 def _historical(text: str, start: int, end: int, lo: int, hi: int, today: dt.date) -> str | None:
     s_lo, s_hi = _sentence(text, start, end)
     # "it started two weeks ago", "I've had it since last month", "still": ongoing, not history
-    if _ONGOING.search(text[s_lo:s_hi]):
+    # ("never since", "nothing like it since" say the opposite)
+    if _ONGOING.search(_NOT_SINCE.sub(" ", text[s_lo:s_hi])):
         return None
+    # "Years ago, before the blood thinner, I had ...": a sentence that opens on a past time is set
+    # there, unless it comes back to the present before the phrase.
+    opening = _HISTORY.match(text[s_lo:start].lstrip(" ,-")) or _HISTORY.match(
+        re.sub(r"^\W*(?:back|oh|well|so|and|um|uh)\s+", "", text[s_lo:start].lstrip(" ,-"), flags=re.I))
+    if opening is not None and not _BACK_TO_NOW.search(text[s_lo:start]):
+        year = opening.group("year")
+        if not (year and int(year) >= today.year):
+            return opening.group().lower()
     for part in (text[lo:start], text[end:hi]):
         for m in _HISTORY.finditer(part):
             year = m.group("year")
@@ -667,13 +679,24 @@ _SELF_INTRO = re.compile(r"(?:\b(?:this is|i'?m|i am|it'?s|its|my name is|name'?
 _FIRST_REFERENCE = re.compile(r"\b(?:i|i'?m|i'?ve|i'?d|i'?ll|im|ive|me|my|mine|we|our|us)\b|" + _PERSON_NOUN.pattern + r"|"
                               r"\b(?P<pron>she|he|her|him|his|she'?s|he'?s|shes|hes)\b", re.I)
 # The relations a caregiver most often names the patient by, when nobody said which they are.
-_PARENT_OR_SPOUSE = frozenset({"mother", "father", "wife", "husband", "grandmother", "grandfather"})
+_PARENT = frozenset({"mother", "father", "grandmother", "grandfather"})
+_PARENT_OR_SPOUSE = _PARENT | {"wife", "husband"}
 
 
-def _pronoun_led(text: str, pronouns: frozenset[str]) -> bool:
-    """The utterance speaks of a person of the patient's sex before the speaker or anyone else."""
+def _pronoun_led(text: str, pronouns: frozenset[str], relations: frozenset[str]) -> bool:
+    """The utterance speaks first of a person of the patient's sex: a bare pronoun ("She was buttering
+    toast") or a parent or spouse ("my mom's back is hurting")."""
     m = _FIRST_REFERENCE.search(text)
-    return m is not None and (m.group("pron") or "").lower() in pronouns
+    if m is None:
+        return False
+    if (m.group("pron") or "").lower() in pronouns:
+        return True
+    rel = re.match(r"(?:my|our)\s+(\S+?)(?:'?s)?$", m.group().lower()) if m.group().lower().startswith(("my ", "our ")) else None
+    if rel is None and m.group().lower() in {"my", "our"}:
+        nxt = re.match(r"\s+([a-z-]+?)(?:'?s)?\b", text[m.end():].lower())
+        rel = nxt
+    # a parent only: "my wife" from the patient is someone else as often as it is the patient
+    return rel is not None and rel.group(1) in relations and _GROUPS[rel.group(1)][0] in _PARENT
 
 
 def _proxy_from_reference(agent: Sequence[str], said: Sequence[str], *, sex: str | None,
@@ -693,7 +716,7 @@ def _proxy_from_reference(agent: Sequence[str], said: Sequence[str], *, sex: str
     said = [normalize(t) for t in said]
     referred = any(about.search(normalize(t)) for t in agent) or any(
         not _SELF_INTRO.search(t[:m.start()].rstrip()) and not re.search(r"\bthis is\b", t[:m.start()], re.I)
-        for t in said for m in named.finditer(t)) or any(_pronoun_led(t, pronouns) for t in said)
+        for t in said for m in named.finditer(t)) or any(_pronoun_led(t, pronouns, relations) for t in said)
     if not referred:
         return None
     return Proxy(frozenset(pronouns), relations, frozenset(n.lower() for n in names))

@@ -501,3 +501,30 @@ def test_who_is_meant_without_a_declaration(history: tuple[tuple[str, str], ...]
 ])
 def test_a_fear_of_what_may_come_is_not_the_thing(text: str) -> None:
     assert level(text, "hf") == "none"
+
+
+# Red flags read as a body place and a quality within a clause, over vocabularies in red_flags.yaml
+# (sentences written for these tests, not taken from the development sets).
+@pytest.mark.parametrize(("plan_name", "text", "expected"), [
+    ("hf", "It's like a fist squeezing right here in the middle.", "emergency"),
+    ("hf", "There's a clamping feeling across the middle of my chest.", "emergency"),
+    ("hf", "I woke up in the middle of the night and my feet were tight in my socks.", "none"),
+    ("dm", "My mom's back is hurting up between her shoulders and she's sweating.", "emergency"),
+    ("dm", "My upper belly aches like indigestion and I've gone all clammy.", "emergency"),
+    ("dm", "My shoulder aches from gardening and I'm sweaty.", "none"),
+    ("dm", "There's blood in the toilet every time and I feel dizzy.", "emergency"),
+    ("dm", "My pee is dark red and I feel faint.", "emergency"),
+    ("dm", "There's blood in my urine.", "urgent"),
+    ("dm", "I can't rouse Dolores properly, she just mumbles.", "emergency"),
+    ("dm", "She's drowsy after the pain pill and her breathing sounds like snoring.", "emergency"),
+    ("dm", "I was sick twice and there was dark red blood in it.", "emergency"),
+    ("dm", "Bright red, more than a spoonful every time I cough.", "emergency"),
+    ("dm", "I broke out in welts everywhere and now I'm wheezing.", "emergency"),
+    # the past, and somebody else
+    ("dm", "Years ago, before my surgery, I passed out in church.", "none"),
+    ("dm", "I fainted once in the navy, never since then.", "none"),
+    ("dm", "Last winter I couldn't breathe and went to hospital.", "none"),
+    ("dm", "My mate had to be rushed in, he couldn't breathe at all.", "none"),
+])
+def test_red_flags_by_class(plan_name: str, text: str, expected: str) -> None:
+    assert level(text, plan_name) == expected
