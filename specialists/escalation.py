@@ -73,7 +73,7 @@ class Hit:
     id: str
     level: Level
     evidence: str
-    where: Literal["turn", "history", "answer", "value"] = "turn"
+    where: Literal["turn", "history", "answer", "topic", "value"] = "turn"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -231,6 +231,14 @@ _PRONOUN_SWAP = [(re.compile(p, re.I), r) for p, r in (
     (r"\bwere you\b", "was I"), (r"\byou are\b", "I am"), (r"\byou were\b", "I was"), (r"\byou\b", "I"),
 )]
 _QUESTION_SENTENCE = re.compile(r"[^.?!]*\?")
+_QUESTION_FORM = re.compile(
+    r"^\W*(?:and |so |okay,? |also,? )?(?:(?:is|was) there|are there|has there been|have there been|have i (?:had|noticed|felt|got)|"
+    r"did i (?:have|notice|feel|get)|do i (?:have|feel|notice|get)|am i|have i|did i|any)\s+(?:any |some |a )?", re.I)
+
+
+def _as_statement(question: str) -> str:
+    """What a yes affirms: "Is there any sweating, or pain in my arm?" -> "sweating, or pain in my arm"."""
+    return " ".join(_QUESTION_FORM.sub("", q).rstrip(" ?") + "." for q in re.findall(r"[^?]+\?", question)) or question
 _SYMPTOM_WORDS = re.compile(
     r"\b(?:breath\w*|pain|pains|chest|dizz\w*|light-?headed|nause\w*|stool\w*|blood\w*|bleed\w*|sugar|headache|tired|"
     r"swell\w*|cough\w*|fever\w*|vomit\w*|faint\w*|numb\w*|weak\w*|rash|itch\w*|sweat\w*)\b",
@@ -246,6 +254,7 @@ class _Texts:
     recent: list[str]          # the patient's last utterances (features and chest pain said before)
     answered: str | None       # the agent's question the turn says "yes" to, in first person
     proxy: Proxy | None = None  # the speaker speaks for the patient ("This is her husband")
+    topic: str | None = None   # the agent's question the turn answers (not with "no"), in first person
 
 
 def _texts(ctx: TurnContext) -> _Texts:
@@ -257,8 +266,12 @@ def _texts(ctx: TurnContext) -> _Texts:
     if last_agent is not None and answer_polarity(turn) == "yes":
         questions = " ".join(m.group().strip() for m in _QUESTION_SENTENCE.finditer(normalize(last_agent.text)))
         if questions:
-            answered = _first_person(questions)
-    return _Texts(turn, recent, answered, proxy_for_turn(ctx))
+            answered = _as_statement(_first_person(questions))
+    topic = None
+    if last_agent is not None and answer_polarity(turn) != "no":
+        questions = " ".join(m.group().strip() for m in _QUESTION_SENTENCE.finditer(normalize(last_agent.text)))
+        topic = _first_person(questions) if questions else None
+    return _Texts(turn, recent, answered, proxy_for_turn(ctx), topic)
 
 
 def _feature_found(feature: Any, texts: Sequence[str], today: dt.date, skip: re.Pattern[str] | None = None,
@@ -276,7 +289,7 @@ def _red_flag_hits(tx: _Texts, facts: _PlanFacts, today: dt.date, glucose_low: b
     for flag in kb.red_flags:
         own = _affirmed(tx.turn, _regexes(flag), today,
                         accept=_near_faint_filter(hits) if flag.id == "fainting" else None, proxy=tx.proxy)
-        where: Literal["turn", "history", "answer"] = "turn"
+        where: Literal["turn", "history", "answer", "topic"] = "turn"
         if own is None and tx.answered is not None:
             own = _affirmed(tx.answered, _regexes(flag), today, proxy=tx.proxy)
             where = "answer"
@@ -284,6 +297,9 @@ def _red_flag_hits(tx: _Texts, facts: _PlanFacts, today: dt.date, glucose_low: b
             # answer is about the symptom it names (or a feature of this flag), not the others asked.
             if own is not None and _names_other_symptom(tx.turn, own.text + " " + _feature_words(flag, tx.turn)):
                 own = None
+        if own is None and tx.topic is not None and flag.frames:
+            own = _completes_topic(flag, tx, today)
+            where = "topic"
         if own is None and flag.requires:
             for past in tx.recent:
                 if (own := _affirmed(past, _regexes(flag), today, proxy=tx.proxy)) is not None:
@@ -302,6 +318,33 @@ def _red_flag_hits(tx: _Texts, facts: _PlanFacts, today: dt.date, glucose_low: b
             level = flag.raised_level
         hits.append(Hit(flag.id, level, own.text, where))
     return hits
+
+
+# Places on the body an answer may name itself ("Any chest pain?" - "No, but my legs feel heavy": the
+# heaviness is the legs', not the chest's).
+_BODY_PLACE = re.compile(
+    r"\b(?:legs?|feet|foot|ankles?|knees?|hips?|head|stomach|belly|tummy|back|arms?|hands?|neck|jaw|throat|eyes?|ears?|teeth|"
+    r"tooth|skin|toes?|fingers?|shoulders?|wrists?|elbows?|calf|calves|thighs?|bottom|bum|side|ribs?|lungs?|chest|nose|mouth)\b", re.I)
+
+
+def _completes_topic(flag: Any, tx: _Texts, today: dt.date) -> _Found | None:
+    """An answer that says one part of a frame while the question said the other ("How has your chest
+    been?" - "It's like a fist squeezing and it won't let go"; "Any sweating, or pain in your arm or
+    jaw?" - "My jaw and my upper back, and I'm soaked"). A quality said with a body place of its own
+    belongs to that place, not to the one asked about."""
+    assert tx.topic is not None
+    for a, b in flag.frames:
+        for asked, said in ((a, b), (b, a)):
+            if asked.search(tx.topic) is None:
+                continue
+            found = _affirmed(tx.turn, [said], today, proxy=tx.proxy)
+            if found is None:
+                continue
+            places = {m.group().lower() for m in _BODY_PLACE.finditer(tx.turn)}
+            if places and not _BODY_PLACE.search(found.text):
+                continue
+            return found
+    return None
 
 
 def _names_other_symptom(answer: str, asked: str) -> bool:
@@ -335,7 +378,7 @@ def _check_requires(flag: Any, own: _Found, where: str, tx: _Texts, facts: _Plan
         return "routine"
     if not flag.requires:
         return flag.level
-    own_text = {"turn": tx.turn, "answer": tx.answered or ""}.get(where, "")
+    own_text = {"turn": tx.turn, "answer": tx.answered or "", "topic": tx.topic or ""}.get(where, "")
     if flag.id == "chest_pain_with_cardiac_features" and where == "turn" and _MSK_CHEST.search(_clause(tx.turn, own)):
         return None
     # Arm, jaw or upper-belly pain a strain explains ("my shoulder aches from lifting"); "like
@@ -353,7 +396,7 @@ def _check_requires(flag: Any, own: _Found, where: str, tx: _Texts, facts: _Plan
             turn_feature = True
             continue
         if _feature_found(feature, [own_text, *context] if own_text else context, today, skip, tx.proxy) is None:
-            return _without_features(flag, facts) if where in {"turn", "answer"} else None
+            return _without_features(flag, facts) if where in {"turn", "answer", "topic"} else None
     if where == "history" and not turn_feature:
         return None
     return flag.level

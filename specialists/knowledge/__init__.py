@@ -348,6 +348,13 @@ class RedFlag(_Model):
 
     _rx: tuple[re.Pattern[str], ...] = PrivateAttr(default=())
     _features: tuple[RedFlagFeature, ...] = PrivateAttr(default=())
+    _frames: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = PrivateAttr(default=())
+
+    @property
+    def frames(self) -> tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]:
+        """The two parts of each "near: A & B" pattern, compiled apart: an answer may say one part
+        while the question it answers said the other."""
+        return self._frames
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first match of this flag's own patterns (``requires`` not checked)."""
@@ -471,6 +478,20 @@ def _expand(pattern: str, macros: Mapping[str, str]) -> str:
         if expanded == before:
             break
     return _frame(expanded) if expanded.startswith(FRAME_PREFIX) else expanded
+
+
+def _frame_parts(pattern: str, macros: Mapping[str, str]) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    expanded = pattern
+    for _ in range(4):
+        before = expanded
+        for key, value in macros.items():
+            expanded = expanded.replace(f"%{key}%", value)
+        if expanded == before:
+            break
+    if not expanded.startswith(FRAME_PREFIX):
+        return None
+    a, b = (p.strip() for p in expanded[len(FRAME_PREFIX):].split(" & "))
+    return re.compile(a, re.IGNORECASE), re.compile(b, re.IGNORECASE)
 
 
 def macro_value(value: object) -> str:
@@ -836,6 +857,7 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
         if missing:
             problems.append(f"{where} ({flag.id}): unknown feature(s) {missing}")
         flag._features = tuple(features[r] for r in flag.requires if r in features)
+        flag._frames = tuple(parts for p in flag.patterns if (parts := _frame_parts(p, macros)) is not None)
         flags.append(flag)
     modifiers = _build(Modifiers, "red_flags.yaml: modifiers", raw.get("modifiers") or {}, problems)
 

@@ -528,3 +528,16 @@ def test_a_fear_of_what_may_come_is_not_the_thing(text: str) -> None:
 ])
 def test_red_flags_by_class(plan_name: str, text: str, expected: str) -> None:
     assert level(text, plan_name) == expected
+
+
+# An answer completes the question it answers: one part of a frame in the question, the other in the
+# answer; a quality said with a body place of its own belongs to that place.
+@pytest.mark.parametrize(("question", "answer", "expected"), [
+    ("How has your chest been since the last call?", "Like a fist squeezing, and it won't let go.", "emergency"),
+    ("Is there any sweating, nausea, or pain in your arm, jaw or back?", "Yes, my jaw and my upper back, and I'm soaked.", "emergency"),
+    ("Any chest pain?", "Well, my legs feel heavy.", "none"),
+    ("Any chest pain?", "No tightness, no.", "none"),
+    ("How is your breathing?", "A bit tight when I walk up the hill.", "none"),
+])
+def test_an_answer_completes_its_question(question: str, answer: str, expected: str) -> None:
+    assert level(answer, "hf", (("agent", question),)) == expected
