@@ -35,6 +35,7 @@ from specialists import knowledge as kn
 from specialists.base import SpecialistResult, TurnContext, Utterance
 from specialists.findings import Finding, Level
 from specialists.text.amounts import Intake, parse_intake
+from specialists.text.context import Proxy, proxy_for_turn
 from specialists.text.drugs import DrugMention, find_drug_mentions, plan_drugs, split_combination
 
 # missed_neg: a negated intake ("I haven't taken my Lasix"): a missed dose of a scheduled plan drug,
@@ -78,7 +79,9 @@ _ALLERGEN = re.compile(
 _NOT_ALLERGEN_LIST = re.compile(r"\b(?:i|i'm|take|took|taking|use|used|using|had|have|got|gave|prescribed|for|so|but|because|since|when|then)\b")
 _MISSED_TOOK = re.compile(
     r"\b(?:forgot|forget|forgets|forgetting|forgotten|skip|skips|skipped|skipping|miss|misses|missed|missing|"
-    r"ran out|run out of|been out of|was out of|were out of|'m out of|am out of|i'm all out|all out of|"
+    r"ran out|run out of|been out of|was out of|were out of|'m out of|am out of|i'm all out|all out of|ran outta|run outta|"
+    r"been outta|(?:was|were|am|'m|is|'s) outta|outta|haven'?t bothered with|don'?t bother with|didn'?t bother with|quit bothering with|"
+    r"ain'?t been taking|ain'?t taking|leaving out|left out|fell off|didn'?t do (?:my|his|her) (?:shot|dose|injection|jab)|"
     r"stopped|quit|quitting|gave up|given up|went off|been off|came off|come off|got off|off of|"
     r"no longer|not taking|not been taking|haven'?t been taking|behind on|cut out|dropped|"
     r"threw out|threw away|gotten rid of|got rid of|ditched|doctor (?:stopped|took me off|discontinued))\b"
@@ -129,8 +132,9 @@ _MISSED_NOGET = re.compile(
 )
 # Missed-dose cues said after the name: "the Lasix, I forgot it", "my metformin ran out".
 _MISSED_AFTER = re.compile(
-    r"^[^.?!]{0,40}?\b(?P<cue>forgot|skipped|missed|ran out|run out|stopped|quit|gave up|went off|"
-    r"haven'?t (?:taken|had|used|been taking)|didn'?t take|not taking|no longer)\b"
+    r"^[^.?!]{0,40}?\b(?P<cue>forgot|forgetting|forgets|skipped|skips|skipping|missed|misses|ran out|run out|ran outta|stopped|quit|gave up|"
+    r"went off|fell off|haven'?t (?:taken|had|used|been taking)|didn'?t take|not taking|no longer|don'?t bother|leaving (?:it |them )?out|"
+    r"instead of (?:twice|two|three|four|2|3|4)|every other day|some days and not others|not every day|on and off|off and on|hit or miss)\b"
 )
 # "run out of breath", "ran out of steam": not a drug running out.
 _NOT_MED_OUT = re.compile(r"\s+(?:of\s+)?(?:breath|steam|time|energy|gas|patience|money|the house|the room|the door)\b")
@@ -143,7 +147,8 @@ _REFILL = re.compile(
 _NEGATED_MISS = re.compile(
     r"\b(?:\w+n'?t|not|no|never|none|zero|nothing|not once|not a single|before|in case|without)\s+(?:\w+\s+)?$"
 )
-_FUTURE_MISSED = re.compile(r"\b(?:before|will|'ll|going to|gonna|might|may|don'?t want to|so i don'?t|so that i don'?t)\b[^.?!]{0,20}$")
+_FUTURE_MISSED = re.compile(r"\b(?:before|will|'ll|going to|gonna|might|may|don'?t want to|so i don'?t|so that i don'?t|if|what if|in case|"
+                            r"what happens if|what do i do if|should i)\b[^.?!]{0,25}$")
 _QUESTION_LEAD = re.compile(
     r"\b(?:can|could|may|should|shall|would|will|do|must)\s+i\b|\b(?:is|was|would|will)\s+(?:it|that|this)\s+(?:be\s+)?"
     r"(?:ok|okay|alright|all right|safe|fine|bad|good|a problem|a bad idea|dangerous|too much|enough|smart)\b"
@@ -270,9 +275,10 @@ def _clause_start(low: str, sent_start: int, start: int) -> int:
 
 
 def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
-                     next_start: int | None = None) -> Classified:
+                     next_start: int | None = None, proxy: Proxy | None = None) -> Classified:
     """What the patient says about the drug named at ``text[start:end]`` (see the module docstring);
-    ``next_start``: where the next drug mention begins (what follows it is about that drug)."""
+    ``next_start``: where the next drug mention begins (what follows it is about that drug); ``proxy``:
+    the speaker speaks for the patient, whose pronouns and relation words are then the patient."""
     low = low if low is not None else _lower(text)
     sent_start, sent_end = _sentence_bounds(low, start, end)
     sentence = low[sent_start:sent_end]
@@ -289,7 +295,7 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
         return Classified("allergen", cue="allergy statement")  # "a penicillin allergy", "Penicillin, I'm allergic to it"
     if _ALLERGY.search(clause):
         return Classified("allergy", cue="allergy")
-    if _is_other_person(clause):
+    if _is_other_person(_patient_words_removed(clause, proxy)):
         # "My husband's Percocet is in the drawer, could I take one?": the patient's own question or intake after it
         if _OTHER_POSSESSIVE.search(clause) and (_TAKEN_AFTER.search(after) or _SELF_INTENT.search(after)):
             return Classified("taken" if _TAKEN_AFTER.search(after) else "asked", cue="someone else's, for me")
@@ -308,7 +314,7 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
         return Classified("taken", cue="switched to")  # "I switched from Advil to Tylenol": Tylenol now
     if used_to := _last(_USED_TO, near):
         return Classified("discontinued", cue=used_to.group())
-    if (missed or noget) and not _QUESTION_LEAD.search(clause) and not _future_before(clause, missed or noget):
+    if (missed or noget) and not _QUESTION_LEAD.search(clause) and not _future_before(near, missed or noget):
         best = max((x for x in (missed, noget, refill) if x), key=lambda x: (x.end(), len(x.group())))
         if best is refill:
             return Classified("refill", missed_after, best.group())
@@ -405,6 +411,15 @@ def _negation_status(near: str, m: re.Match[str]) -> Status | None:
     if _INTAKE_ANY.search(rest) or re.match(r"\s*(?:been|really|even|always|usually|yet)\b", rest):
         return "negated" if re.search(r"\bneed", rest) else "missed_neg"
     return "negated"
+
+
+def _patient_words_removed(clause: str, proxy: Proxy | None) -> str:
+    """A caregiver's "she's been skipping her Prilosec": the patient's pronouns, relation words and
+    names are not someone else (the speaker's other relatives still are)."""
+    if proxy is None:
+        return clause
+    return re.sub(r"\b(?:(?:my|our)\s+)?[a-z][a-z'-]*\b",
+                  lambda m: "" if proxy.is_patient_word(m.group()) else m.group(), clause)
 
 
 def _is_other_person(clause: str) -> bool:
@@ -534,8 +549,9 @@ class MedicationSpecialist:
         facts = _plan_facts(plan, ctx.today)
         low = _lower(text)
         mentions = find_drug_mentions(text, plan)
-        said = self._classify(text, low, mentions)
-        said += self._references(text, low, mentions, ctx.history, plan)
+        proxy = proxy_for_turn(ctx)
+        said = self._classify(text, low, mentions, proxy)
+        said += self._references(text, low, mentions, ctx.history, plan, proxy)
         if not said:
             return SpecialistResult()
         reports: dict[str, _DrugReport] = {}
@@ -552,18 +568,19 @@ class MedicationSpecialist:
 
     # -- what is said about each drug -----------------------------------------------------------------
 
-    def _classify(self, text: str, low: str, mentions: Sequence[DrugMention]) -> list[_Said]:
+    def _classify(self, text: str, low: str, mentions: Sequence[DrugMention], proxy: Proxy | None = None) -> list[_Said]:
         out = []
         for k, m in enumerate(mentions):
             nxt = mentions[k + 1].start if k + 1 < len(mentions) else None
-            c = classify_mention(text, m.start, m.end, low=low, next_start=nxt)
+            c = classify_mention(text, m.start, m.end, low=low, next_start=nxt, proxy=proxy)
             for d in m.drugs:
                 out.append(_Said(d, m, c.status, c.missed_after, cue=c.cue))
         # "I take Lasix. I forgot it yesterday.": a later sentence with no drug refers back.
-        out += self._in_turn_references(text, low, mentions)
+        out += self._in_turn_references(text, low, mentions, proxy)
         return out
 
-    def _in_turn_references(self, text: str, low: str, mentions: Sequence[DrugMention]) -> list[_Said]:
+    def _in_turn_references(self, text: str, low: str, mentions: Sequence[DrugMention],
+                            proxy: Proxy | None = None) -> list[_Said]:
         out: list[_Said] = []
         if not mentions:
             return out
@@ -573,7 +590,7 @@ class MedicationSpecialist:
             ref = _REFERENCE.search(low, sent_start, sent_end)
             if ref is None:
                 continue
-            c = classify_mention(text, ref.start(), ref.end(), low=low)
+            c = classify_mention(text, ref.start(), ref.end(), low=low, proxy=proxy)
             if c.status not in ("missed", "missed_neg"):
                 continue
             prev = [m for m in mentions if m.end <= sent_start][-1]
@@ -582,7 +599,7 @@ class MedicationSpecialist:
         return out
 
     def _references(self, text: str, low: str, mentions: Sequence[DrugMention], history: Sequence[Utterance],
-                    plan: CarePlan) -> list[_Said]:
+                    plan: CarePlan, proxy: Proxy | None = None) -> list[_Said]:
         """A turn that names no drug but answers about one: "No, I ran out of it", "Yes, two this morning"."""
         if mentions or not history:
             return []
@@ -600,7 +617,7 @@ class MedicationSpecialist:
         agent_low = _lower(last_agent.text)
         if ref is not None:
             # Every "it" / "them" in the answer: "Yes I take it, but I skipped it yesterday" is a missed dose.
-            found = [(r, classify_mention(text, r.start(), r.end(), low=low)) for r in _REFERENCE.finditer(low)]
+            found = [(r, classify_mention(text, r.start(), r.end(), low=low, proxy=proxy)) for r in _REFERENCE.finditer(low)]
             pick = next(((r, c) for r, c in found if c.status in ("missed", "missed_neg") or c.missed_after), found[0])
             r, c = pick
             status: Status = "missed" if c.missed_after and c.status == "taken" else c.status

@@ -652,3 +652,20 @@ def test_decongestant_with_hypertension_far_above_goal(specialist: MedicationSpe
     found, level, _ = judge(specialist, plan, "I took Sudafed for my stuffy nose.")
     assert (C("pseudoephedrine") in found) is ruled_out
     assert {M("pseudoephedrine"), N("pseudoephedrine")} <= found and level == "routine"
+
+
+# Missed doses said as people say them, and by a caregiver the call shows to be speaking for the
+# patient (the assistant asks after "your mother", "Ada"): the patient's pronouns are the patient.
+@pytest.mark.parametrize(("plan_name", "history", "text", "missed"), [
+    ("thyroid", ("Is your mother taking her Synthroid?",), "She's been skipping her Synthroid, she says she feels fine.", True),
+    ("thyroid", ("How is Ada getting on with her thyroid pill?",), "She stopped the levothyroxine on Sunday.", True),
+    ("thyroid", (), "My sister stopped her Synthroid on Sunday.", False),
+    ("cad", (), "I ran outta the Flomax on Monday and haven't got to the drugstore.", True),
+    ("cad", (), "I haven't bothered with the Zoloft since the holidays.", True),
+    ("cad", (), "The Imdur, I've been leaving it out because of the headaches.", True),
+    ("cad", (), "I take the Flomax maybe once a day instead of twice.", True),
+    ("cad", (), "What happens if I miss a day of Zoloft?", False),
+])
+def test_missed_doses_in_everyday_words(plans, specialist, plan_name, history, text, missed) -> None:
+    keys, _, _ = judge(specialist, plans[plan_name], text, history)
+    assert any(k[0] == MISSED for k in keys) == missed, keys
