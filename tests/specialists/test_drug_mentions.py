@@ -358,3 +358,26 @@ def test_product_lines_said_with_the_brand(text: str, product: str) -> None:
     (m,) = find_drug_mentions(text)
     assert m.drugs == ("acetaminophen",)
     assert m.product == product
+
+
+# --- heard as the plan's drugs sound ----------------------------------------------------------------
+
+@pytest.mark.parametrize(("plan", "text", "drug"), [
+    ("hf", "I take the lay six in the morning.", "furosemide"),
+    ("hf", "My Lasics makes me pee all afternoon.", "furosemide"),
+    ("hf", "the core egg twice a day with food", "carvedilol"),
+    ("warfarin", "is that okay with the cuma din", "warfarin"),
+])
+def test_plan_drugs_heard_by_sound(plans: dict[str, careplans.CarePlan], plan: str, text: str, drug: str) -> None:
+    found = find_drug_mentions(text, plans[plan])
+    assert [m.drugs for m in found] == [(drug,)], found
+
+
+@pytest.mark.parametrize(("plan", "text"), [
+    ("hf", "They won't tell us if it's a boy or girl."),
+    ("hf", "The core of the problem is the stairs."),
+    ("warfarin", "I was working late on Tuesday."),
+    ("hf", "I'm back on the road on Monday."),
+])
+def test_plan_sound_needs_the_whole_name(plans: dict[str, careplans.CarePlan], plan: str, text: str) -> None:
+    assert find_drug_mentions(text, plans[plan]) == []
