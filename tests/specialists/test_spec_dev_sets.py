@@ -1,0 +1,56 @@
+"""Issue 12's development sets (tests/data/spec_dev/README.md): floors under what the specialists reach.
+
+Each file was written by a helper who never read the specialists. Files a-d and f are development data
+(read case by case while fixing classes of failure); e and g are unread splits, scored in aggregate
+only. The floors sit just under the measured values so a change that loses ground fails here, and the
+numbers themselves are reported by `constellation replay` + `../shared/tools/score_cases.py`.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+import pytest
+
+from evaluation.replay import metrics, replay
+from tests.conftest import ROOT
+
+SETS = ROOT / "tests" / "data" / "spec_dev"
+RANK = {"none": 0, "routine": 1, "urgent": 2, "emergency": 3}
+
+# file: (micro-F1, emergencies found, false emergencies at most), measured 2026-12-05
+FLOORS: dict[str, tuple[float, int, int]] = {
+    "cases_a.jsonl": (0.87, 99, 2),   # 101 emergencies, 149 other cases
+    "cases_b.jsonl": (0.87, 0, 12),
+    "cases_c.jsonl": (0.85, 0, 3),
+    "cases_d.jsonl": (0.79, 0, 0),
+    "cases_e.jsonl": (0.82, 77, 4),   # unread: 102 emergencies, 148 other cases
+    "cases_f.jsonl": (0.92, 90, 2),   # 101 emergencies, 149 other cases
+    "cases_g.jsonl": (0.84, 73, 6),   # unread: 102 emergencies, 148 other cases
+}
+
+
+def _level(findings: list[dict[str, Any]]) -> str:
+    return max((f.get("level", "none") for f in findings if f.get("kind") == "escalation"), key=RANK.__getitem__, default="none")
+
+
+@cache
+def _score(name: str) -> tuple[float, int, int]:
+    report = replay(SETS / name)
+    expected = {c["id"]: c["expected"] for c in map(json.loads, (SETS / name).read_text().splitlines()) if c}
+    pairs = [(expected[c["id"]], c.get("findings") or []) for c in report["cases"]]
+    micro = metrics(pairs)["micro"]["f1"]
+    found = sum(_level(e) == "emergency" and _level(f) == "emergency" for e, f in pairs)
+    false = sum(_level(e) != "emergency" and _level(f) == "emergency" for e, f in pairs)
+    return micro, found, false
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_development_sets_hold_their_floors(name: str) -> None:
+    micro, found, false = _score(name)
+    floor_micro, floor_found, most_false = FLOORS[name]
+    assert micro >= floor_micro, (name, micro)
+    assert found >= floor_found, (name, found)
+    assert false <= most_false, (name, false)
