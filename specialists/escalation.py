@@ -257,8 +257,13 @@ class _Texts:
     topic: str | None = None   # the agent's question the turn answers (not with "no"), in first person
 
 
+# "I can only... get a few words... out": dots before a word in lower case are a pause inside the
+# sentence, not its end ("No... I have chest pain" and "no ... i have" keep their boundary).
+_PAUSE = re.compile(r"\s*(?:\.{2,}|\u2026)\s*(?=(?!i\b)[a-z])")
+
+
 def _texts(ctx: TurnContext) -> _Texts:
-    turn = normalize(ctx.text)
+    turn = _PAUSE.sub(" ", normalize(ctx.text))
     history: Sequence[Utterance] = ctx.history
     recent = [normalize(u.text) for u in history if u.speaker == "patient"][-2:]
     answered = None
@@ -574,10 +579,15 @@ def _weight_gain_urgent(pounds: float, days: float | None) -> bool:
 def _reference_weight(ctx: TurnContext, facts: _PlanFacts) -> tuple[float | None, float | None]:
     """The weight to compare with: one said earlier in the call, else the plan's last recorded one."""
     labs = _labs()
-    for u in reversed(ctx.history):
-        found = [r for r in labs.read_measurements(u.text, ctx.plan) if r.analyte == "weight"] if labs else []
+    history = list(ctx.history)
+    for k in range(len(history) - 1, -1, -1):
+        u = history[k]
+        # the question before names a bare weight ("What did you weigh yesterday?" - "I was 212 even")
+        before = [h.text for h in history[max(0, k - 2):k]]
+        found = [r for r in labs.read_measurements(u.text, ctx.plan, context=before) if r.analyte == "weight"] if labs else []
         if found:
-            return found[-1].value, None
+            days = _days_ago(normalize(u.text), found[-1], ctx.today)
+            return found[-1].value, days
     if facts.weight is None:
         return None, None
     days = (ctx.today - facts.weight_date).days if facts.weight_date is not None else None
@@ -719,7 +729,7 @@ class EscalationSpecialist:
             return []
         facts = self.plan_facts(ctx.plan, ctx.today)
         tx = _texts(ctx)
-        context = [u.text for u in ctx.history][-2:]
+        context = [u.text for u in ctx.history][-3:]
         readings = _readings(tx.turn, ctx.plan, context, tx.proxy)
         glucose_low = any(r.analyte == "glucose" and r.value < 54 and r.current for r in readings)
         hits = _red_flag_hits(tx, facts, ctx.today, glucose_low)

@@ -612,7 +612,15 @@ def _context_keys(context: str | Sequence[str]) -> tuple[str, ...]:
         keys = _keys_named(t) if t else ()
         if keys:
             return keys
+    # "Any lows this week?", "How low was it?" after "a bad low in the night": in diabetes talk a low
+    # is a low sugar; read so only in what was said before, never in the turn itself.
+    if any(_SUGAR_LOW_TALK.search(t) for t in texts[-2:] if t):
+        return ("glucose",)
     return ()
+
+
+_SUGAR_LOW_TALK = re.compile(r"\b(?:any lows|a (?:bad |big |little |scary )?low\b|how low|lows? (?:this|last) (?:week|night)|hypos?\b|going low|went low)",
+                             re.I)
 
 
 @lru_cache(maxsize=1024)

@@ -132,6 +132,11 @@ def _cardinal(words: list[_Tok], i: int) -> tuple[float, int] | None:
         return float(total), j - i
     if w in {"half"}:
         return 0.5, 1
+    # "Hundred and two point six": a reading's "a" or "one" dropped at the start of an answer
+    if w == "hundred" and (i == 0 or (words[i - 1].low not in UNITS and words[i - 1].low not in TEENS
+                                      and words[i - 1].low not in TENS and _digits(words[i - 1]) is None)):
+        rest = _after_hundred(words, i + 1)
+        return (100.0 + rest[0], rest[1] - i) if rest else (100.0, 1)
     first = _small(words, i)
     if first is None:
         return None
@@ -142,6 +147,10 @@ def _cardinal(words: list[_Tok], i: int) -> tuple[float, int] | None:
         if value <= 9 or value in {19, 20}:
             if words[j].low == "oh" and j + 1 < n and words[j + 1].low in UNITS:
                 return float(value * 100 + UNITS[words[j + 1].low]), used + 2
+            # "one-oh-two" as a recogniser writes it
+            if words[j].low == "-" and j + 3 < n and words[j + 1].low == "oh" and words[j + 2].low == "-" \
+                    and words[j + 3].low in UNITS and words[j].start == words[j - 1].end:
+                return float(value * 100 + UNITS[words[j + 3].low]), used + 4
             # A hyphen may join the parts as a recogniser writes them: "two-twelve", "nine-forty".
             hyphen = 1 if words[j].low == "-" and words[j].start == words[j - 1].end else 0
             nxt = _small(words, j + hyphen)

@@ -541,3 +541,25 @@ def test_red_flags_by_class(plan_name: str, text: str, expected: str) -> None:
 ])
 def test_an_answer_completes_its_question(question: str, answer: str, expected: str) -> None:
     assert level(answer, "hf", (("agent", question),)) == expected
+
+
+def test_a_weight_said_earlier_in_the_call_keeps_its_day() -> None:
+    history = (("agent", "What did you weigh yesterday?"), ("patient", "Yesterday morning I was two hundred and twelve even."),
+               ("agent", "And this morning?"))
+    assert level("Two sixteen and a half, same scale.", "hf", history) == "urgent"   # 4.5 lb in a day
+    assert level("Two thirteen, same scale.", "hf", history) == "none"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("And I can only... get a few words... out at a time.", "emergency"),   # a pause, not a sentence end
+    ("No... I can breathe fine.", "none"),                                  # "No..." still answers
+    ("no ... i can breathe fine", "none"),
+])
+def test_dots_before_a_lower_case_word_are_a_pause(text: str, expected: str) -> None:
+    assert level(text, "asthma") == expected
+
+
+def test_a_fear_answering_a_chest_question_is_not_chest_pain() -> None:
+    history = (("agent", "Any chest pain or pressure since we last spoke?"),)
+    # the red flags only: a fear of dying is the crisis specialist's to weigh
+    assert SPEC.check(ctx("Every time I feel a twinge I think this is it, I'm going to die.", "hf", history)).findings == []

@@ -585,3 +585,16 @@ def test_weight_from_to_without_a_unit() -> None:
     change = read_weight_change("I went from 210 to 216 this week.")
     assert change is not None and change.pounds == 6 and change.days == 7
     assert read_weight_change("My sugar went from 210 to 216 this week.") is None
+
+
+# A bare reading answers the question before it: a temperature asked for, a low asked about.
+@pytest.mark.parametrize(("plan", "history", "text", "expected"), [
+    ("postop", ("Could you take your temperature now while I wait?",), "Okay, it says one-oh-two point four.",
+     vor("temperature", "high")),
+    ("hf", ("I had a bad low in the night.", "How low was it?"), "Forty. I ate a banana and I'm okay now.",
+     vor("glucose", "low")),
+    ("hf", ("Any lows this week?",), "one night at forty seven, I had a juice and I'm fine", vor("glucose", "low")),
+])
+def test_a_bare_reading_answers_its_question(plan: str, history: tuple[str, ...], text: str, expected: tuple[str, ...]) -> None:
+    found, _ = run(plan, text, history)
+    assert expected in found, found
