@@ -266,16 +266,14 @@ def _texts(ctx: TurnContext) -> _Texts:
     turn = _PAUSE.sub(" ", normalize(ctx.text))
     history: Sequence[Utterance] = ctx.history
     recent = [normalize(u.text) for u in history if u.speaker == "patient"][-2:]
-    answered = None
+    answered = topic = None
     last_agent = next((u for u in reversed(history) if u.speaker == "agent"), None)
-    if last_agent is not None and answer_polarity(turn) == "yes":
+    polarity = answer_polarity(turn)
+    if last_agent is not None and polarity != "no":
         questions = " ".join(m.group().strip() for m in _QUESTION_SENTENCE.finditer(normalize(last_agent.text)))
         if questions:
-            answered = _as_statement(_first_person(questions))
-    topic = None
-    if last_agent is not None and answer_polarity(turn) != "no":
-        questions = " ".join(m.group().strip() for m in _QUESTION_SENTENCE.finditer(normalize(last_agent.text)))
-        topic = _first_person(questions) if questions else None
+            topic = _first_person(questions)
+            answered = _as_statement(topic) if polarity == "yes" else None
     return _Texts(turn, recent, answered, proxy_for_turn(ctx), topic)
 
 

@@ -459,38 +459,41 @@ FRAME_PREFIX = "near:"
 FRAME_SPAN = 60  # characters a frame's parts may lie apart, never across . ? ! ;
 
 
-def _frame(pattern: str) -> str:
-    parts = [p.strip() for p in pattern[len(FRAME_PREFIX):].split(" & ")]
+def _frame_split(expanded: str) -> tuple[str, str]:
+    parts = [p.strip() for p in expanded[len(FRAME_PREFIX):].split(" & ")]
     if len(parts) != 2 or not all(parts):
-        raise re.error(f"a frame has two parts joined by ' & ': {pattern!r}")
-    a, b = (f"(?:{p})" for p in parts)
+        raise re.error(f"a frame has two parts joined by ' & ': {expanded!r}")
+    return parts[0], parts[1]
+
+
+def _substitute(pattern: str, macros: Mapping[str, str]) -> str:
+    """Macros expanded (a macro may use others, up to four levels deep)."""
+    expanded = pattern
+    for _ in range(4):
+        before = expanded
+        for key, value in macros.items():
+            expanded = expanded.replace(f"%{key}%", value)
+        if expanded == before:
+            break
+    return expanded
+
+
+def _expand(pattern: str, macros: Mapping[str, str]) -> str:
+    """Macros expanded, then a frame turned into its regex: either part, a short gap, the other."""
+    expanded = _substitute(pattern, macros)
+    if not expanded.startswith(FRAME_PREFIX):
+        return expanded
+    a, b = (f"(?:{p})" for p in _frame_split(expanded))
     gap = f"[^.?!;]{{0,{FRAME_SPAN}}}?"
     return f"{a}{gap}{b}|{b}{gap}{a}"
 
 
-def _expand(pattern: str, macros: Mapping[str, str]) -> str:
-    """Macros expanded (a macro may use others), then a frame turned into its regex."""
-    expanded = pattern
-    for _ in range(4):
-        before = expanded
-        for key, value in macros.items():
-            expanded = expanded.replace(f"%{key}%", value)
-        if expanded == before:
-            break
-    return _frame(expanded) if expanded.startswith(FRAME_PREFIX) else expanded
-
-
 def _frame_parts(pattern: str, macros: Mapping[str, str]) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
-    expanded = pattern
-    for _ in range(4):
-        before = expanded
-        for key, value in macros.items():
-            expanded = expanded.replace(f"%{key}%", value)
-        if expanded == before:
-            break
+    """A frame's two parts compiled apart (the whole pattern has compiled already, so they are valid)."""
+    expanded = _substitute(pattern, macros)
     if not expanded.startswith(FRAME_PREFIX):
         return None
-    a, b = (p.strip() for p in expanded[len(FRAME_PREFIX):].split(" & "))
+    a, b = _frame_split(expanded)
     return re.compile(a, re.IGNORECASE), re.compile(b, re.IGNORECASE)
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -656,8 +656,8 @@ def proxy_for_turn(ctx: object, *, inferred: bool = True) -> Proxy | None:
     declared = speaking_for(texts, sex=patient.sex, names=names)
     if declared is not None or not inferred:
         return declared
-    agent = [u.text for u in history if u.speaker == "agent"]
-    return _proxy_from_reference(agent, texts, sex=patient.sex, names=names)
+    agent = tuple(u.text for u in history if u.speaker == "agent")
+    return _proxy_from_reference(agent, tuple(texts), sex=patient.sex, names=names)
 
 
 # Who the call is about when nobody declared it. The assistant asks after the patient in the third
@@ -699,8 +699,9 @@ def _pronoun_led(text: str, pronouns: frozenset[str], relations: frozenset[str])
     return rel is not None and rel.group(1) in relations and _GROUPS[rel.group(1)][0] in _PARENT
 
 
-def _proxy_from_reference(agent: Sequence[str], said: Sequence[str], *, sex: str | None,
-                          names: Sequence[str]) -> Proxy | None:
+@lru_cache(maxsize=1024)  # four specialists ask the same question of every turn
+def _proxy_from_reference(agent: tuple[str, ...], said: tuple[str, ...], *, sex: str | None,
+                          names: tuple[str, ...]) -> Proxy | None:
     """A :class:`Proxy` when the call talks of the patient in the third person (see above). The
     patient's sex from the plan gives the pronouns; a relation word of that sex ("Mom's nose") names
     the patient unless another is said."""
@@ -713,10 +714,10 @@ def _proxy_from_reference(agent: Sequence[str], said: Sequence[str], *, sex: str
     rel = "|".join(sorted(map(re.escape, relations), key=len, reverse=True))
     about = re.compile(_AGENT_ABOUT.format(name=name_rx, pron=pron, rel=rel), re.I)
     named = re.compile(r"\b(?:" + name_rx + r")\b(?!\s+(?:here|speaking))", re.I)
-    said = [normalize(t) for t in said]
+    heard = [normalize(t) for t in said]
     referred = any(about.search(normalize(t)) for t in agent) or any(
         not _SELF_INTRO.search(t[:m.start()].rstrip()) and not re.search(r"\bthis is\b", t[:m.start()], re.I)
-        for t in said for m in named.finditer(t)) or any(_pronoun_led(t, pronouns, relations) for t in said)
+        for t in heard for m in named.finditer(t)) or any(_pronoun_led(t, pronouns, relations) for t in heard)
     if not referred:
         return None
     return Proxy(frozenset(pronouns), relations, frozenset(n.lower() for n in names))

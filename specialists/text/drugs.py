@@ -657,6 +657,14 @@ def _fuzzy(text: str, tokens: list[Token], used: list[bool], pidx: _PlanIndex) -
 _LEAD_SYLLABLES = frozenset({"a", "an", "am", "in", "on", "uh", "oh", "eh", "ah"})
 
 
+def _claim(text: str, tokens: list[Token], used: list[bool], i: int, j: int, entry: _Entry, how: How) -> DrugMention:
+    """Tokens i..j name ``entry``: mark them used (no later reader takes them) and make the mention."""
+    for k in range(i, j):
+        used[k] = True
+    start, end, surface = _span(text, tokens, i, j)
+    return DrugMention(entry.drugs, start, end, surface, how, entry.product)
+
+
 def _phonetic(text: str, tokens: list[Token], used: list[bool], pidx: _PlanIndex) -> list[DrugMention]:
     """Two to five adjacent short words heard for one name ("lie sin a pril", "zo loft", "sir tra leen", "es cit a lo pram")."""
     out = []
@@ -696,10 +704,7 @@ def _phonetic(text: str, tokens: list[Token], used: list[bool], pidx: _PlanIndex
             i += 1
             continue
         w, entry = hit
-        for k in range(i, i + w):
-            used[k] = True
-        start, end, surface = _span(text, tokens, i, i + w)
-        out.append(DrugMention(entry.drugs, start, end, surface, "phonetic", entry.product))
+        out.append(_claim(text, tokens, used, i, i + w, entry, "phonetic"))
         i += w
     return out
 
@@ -758,10 +763,7 @@ def _plan_sound(text: str, tokens: list[Token], used: list[bool], pidx: _PlanInd
             i += 1
             continue
         w, entry = hit
-        for k in range(i, i + w):
-            used[k] = True
-        start, end, surface = _span(text, tokens, i, i + w)
-        out.append(DrugMention(entry.drugs, start, end, surface, "plan_sound", entry.product))
+        out.append(_claim(text, tokens, used, i, i + w, entry, "plan_sound"))
         i += w
     return out
 
