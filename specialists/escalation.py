@@ -59,6 +59,7 @@ from specialists import knowledge as kn
 from specialists.base import SpecialistResult, TurnContext, Utterance
 from specialists.findings import Finding, Level, level_rank
 from specialists.text.context import Proxy, Scope, answer_polarity, normalize, proxy_for_turn, scope
+from specialists.text.spoken import standard_speech
 from specialists.text.numbers import UNITS
 
 GUIDANCE: dict[str, str] = {
@@ -211,6 +212,7 @@ _MECHANICAL = re.compile(
     re.I,
 )
 _RESPIRATORY = re.compile(r"\b(?:wheez\w*|cough\w*|asthma|inhaler|albuterol|puffer|phlegm|mucus|congest\w*)\b", re.I)
+_MILD_TIGHTNESS = re.compile(r"\b(?:a (?:bit|little|touch|wee bit)|slightly|kind of|kinda|sort of|bit|little) tight\w*|\btighter\b", re.I)
 _STRONG_CARDIAC = re.compile(
     r"\b(?:arm|arms|jaw|neck|shoulder|back|sweat\w*|clammy|nause\w*|sick to my stomach|vomit\w*|throw(?:ing)? up|"
     r"crush\w*|pressure|squeez\w*|elephant|heavy|heaviness|light-?headed|dizzy|faint)\b",
@@ -257,15 +259,16 @@ class _Texts:
     topic: str | None = None   # the agent's question the turn answers (not with "no"), in first person
 
 
-# "I can only... get a few words... out": dots before a word in lower case are a pause inside the
-# sentence, not its end ("No... I have chest pain" and "no ... i have" keep their boundary).
-_PAUSE = re.compile(r"\s*(?:\.{2,}|\u2026)\s*(?=(?!i\b)[a-z])")
+_RECAP = re.compile(r"\byou (?:said|mentioned|told me|were saying)(?: that| earlier| before)?,? (?P<said>[^.?!]+)", re.I)
 
 
 def _texts(ctx: TurnContext) -> _Texts:
-    turn = _PAUSE.sub(" ", normalize(ctx.text))
+    turn = standard_speech(normalize(ctx.text))
     history: Sequence[Utterance] = ctx.history
-    recent = [normalize(u.text) for u in history if u.speaker == "patient"][-2:]
+    recent = [standard_speech(normalize(u.text)) for u in history if u.speaker == "patient"][-2:]
+    # "You said your chest felt tight. Does it go anywhere?": the agent's recap is the patient's own report.
+    recent += [_first_person(m.group("said")) for u in history[-1:] if u.speaker == "agent"
+               for m in _RECAP.finditer(normalize(u.text))]
     answered = topic = None
     last_agent = next((u for u in reversed(history) if u.speaker == "agent"), None)
     polarity = answer_polarity(turn)
@@ -422,7 +425,8 @@ def _asthma_tightness(own: _Found, turn: str, facts: _PlanFacts) -> bool:
     if not facts.lung or not re.search(r"tight", own.text, re.I):
         return False
     sentence = _clause(turn, own)
-    return bool(_RESPIRATORY.search(sentence)) and not _STRONG_CARDIAC.search(sentence)
+    # "the chest's a bit tighter" in a lung patient is the lungs' usual tightness unless a cardiac feature is said
+    return bool(_RESPIRATORY.search(sentence) or _MILD_TIGHTNESS.search(sentence)) and not _STRONG_CARDIAC.search(sentence)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -447,6 +451,18 @@ def _readings(text: str, plan: CarePlan, context: Sequence[str], proxy: Proxy | 
     if labs is None or not _ANY_NUMBER.search(text):
         return []
     return list(labs.read_measurements(text, plan, context=list(context), include_flagged=True, proxy=proxy))
+
+
+def _glucose_low_before(ctx: TurnContext) -> bool:
+    """The patient's last answer gave a glucose below 54 ("What was her sugar?" - "Forty-something"), so
+    confusion said now is that low's."""
+    history = list(ctx.history)
+    k = next((i for i in range(len(history) - 1, -1, -1) if history[i].speaker == "patient"), None)
+    if k is None or k < len(history) - 2 or not _ANY_NUMBER.search(history[k].text):
+        return False
+    context = [h.text for h in history[max(0, k - 2):k]]
+    return any(r.analyte == "glucose" and r.value < 54 and r.current and _own(r)
+               for r in _readings(history[k].text, ctx.plan, context, proxy_for_turn(ctx)))
 
 
 def _own(r: Any) -> bool:
@@ -536,10 +552,14 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _WHEN = re.compile(
     r"\b(?P<today>today|this morning|tonight|now|this am|right now)\b|\b(?P<yday>yesterday|last night)\b|"
     r"\b(?P<week>last week|a week ago)\b|\b(?P<n>\d+|two|three|four|five|six) days ago\b|"
-    r"\b(?:on |last |this past )(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+    r"\b(?:on |last |this past )?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
     r"\b(?P<before>at discharge|when i left the hospital|dry weight|used to be|before)\b",
     re.I,
 )
+
+
+_DATES_NEXT = re.compile(r"\b(?:yesterday|last night|last week|(?:on |last )?(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b,? "
+                         r"(?:it|i|he|she|the scale)(?: was|'d been| had been| said| read| weighed)\b", re.I)
 
 
 def _days_ago(text: str, r: Any, today: dt.date) -> float | None:
@@ -548,6 +568,8 @@ def _days_ago(text: str, r: Any, today: dt.date) -> float | None:
     before, after = text[lo:r.start], text[r.end:r.end + 30]
     # a time word belongs to this weight unless another number stands between them
     after = re.split(r"[.;!?]|\band\b|\bbut\b|\d", after, maxsplit=1)[0]
+    # "221 yesterday it was 216": a time word that opens "it was" dates the next weight, not this one
+    after = _DATES_NEXT.split(after, maxsplit=1)[0]
     before = re.split(r"[.;!?]|\band\b|\bbut\b|\d", before)[-1]
     for part in (after, before):
         m = _WHEN.search(part)
@@ -729,7 +751,7 @@ class EscalationSpecialist:
         tx = _texts(ctx)
         context = [u.text for u in ctx.history][-3:]
         readings = _readings(tx.turn, ctx.plan, context, tx.proxy)
-        glucose_low = any(r.analyte == "glucose" and r.value < 54 and r.current for r in readings)
+        glucose_low = any(r.analyte == "glucose" and r.value < 54 and r.current for r in readings) or _glucose_low_before(ctx)
         hits = _red_flag_hits(tx, facts, ctx.today, glucose_low)
         hits += _value_hits(ctx, tx, facts, readings)
         hits += _routine_hits(tx, facts, ctx.today)

@@ -909,9 +909,10 @@ def _default_ok(doc: _Doc, num: _Num, cand: _Candidate, default: str, ctx_keys: 
     return num.decimals or cand.unit_group in {"degf", "degc"} or 97 <= num.value <= 106 or 35 <= num.value <= 42
 
 
-# Values a bare answer ("About 90.") is read as only when they are typical for the analyte asked about.
+# Values a bare answer ("About 90.") is read as only when they are typical for the analyte asked about
+# (glucose from 20 mg/dL: the lower limit of home meters, e.g. the Accu-Chek and OneTouch 510(k) summaries).
 _TYPICAL: dict[str, tuple[float, float]] = {
-    "systolic_bp": (70, 250), "diastolic_bp": (40, 140), "heart_rate": (35, 200), "glucose": (30, 600), "spo2": (70, 100),
+    "systolic_bp": (70, 250), "diastolic_bp": (40, 140), "heart_rate": (35, 200), "glucose": (20, 600), "spo2": (70, 100),
     "temperature": (95, 106), "weight": (80, 500), "potassium": (2, 8), "sodium": (115, 165), "inr": (0.8, 10),
     "hba1c": (4, 16), "respiratory_rate": (6, 50),
 }

@@ -24,6 +24,7 @@ panel raises the turn's one escalation. ``guidance`` tells the primary agent wha
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -452,6 +453,7 @@ class _PlanFacts:
     strength_mg: dict[str, float] = field(default_factory=dict)
     dose_mg: dict[str, float] = field(default_factory=dict)
     daily_mg: dict[str, float] = field(default_factory=dict)
+    today: dt.date | None = None  # the call's date: "since Monday" spans the days up to it
 
 
 _facts_cache: dict[tuple[str, str], _PlanFacts] = {}
@@ -474,7 +476,8 @@ def _plan_facts(plan: CarePlan, today: object) -> _PlanFacts:
     conds = kn.plan_condition_classes(plan, on=today)  # type: ignore[arg-type]
     if "hypertension" in conds and _readings_uncontrolled(plan):
         conds = conds | {"uncontrolled_hypertension"}
-    facts = _PlanFacts(plan_drugs(plan), meds, frozenset(prn), conds, kn.plan_allergy_classes(plan))
+    facts = _PlanFacts(plan_drugs(plan), meds, frozenset(prn), conds, kn.plan_allergy_classes(plan),
+                       today=today if isinstance(today, dt.date) else None)
     for drug, med in meds.items():
         if len(split_combination(med.name)) != 1:
             continue
@@ -785,7 +788,7 @@ class MedicationSpecialist:
                 continue
             seen.add((s.mention.start, s.mention.end))
             others = [x for x in stops if x != (s.mention.start, s.mention.end)]
-            intake = parse_intake(text, s.mention.start, s.mention.end, others, _known_strengths(drug, facts))
+            intake = parse_intake(text, s.mention.start, s.mention.end, others, _known_strengths(drug, facts), facts.today)
             strength, per_ml = _unit_strength(drug, s.mention, intake, facts)
             extra_strength = _extra_strength(drug, s.mention, intake)
             own = drug in facts.meds and len(s.mention.drugs) == 1  # the plan's own product

@@ -369,6 +369,16 @@ class RedFlag(_Model):
         return all(f.search(both) is not None for f in self._features)
 
 
+class SpokenForm(_Model):
+    said: str = Field(min_length=1)
+    means: str
+
+
+class SpokenForms(_Model):
+    forms: tuple[SpokenForm, ...] = ()
+    source: str = ""
+
+
 class Modifiers(_Model):
     negation: tuple[str, ...]
     hypothetical: tuple[str, ...]
@@ -409,6 +419,7 @@ class Knowledge:
     red_flag_features: Mapping[str, RedFlagFeature]
     red_flags: tuple[RedFlag, ...]
     modifiers: Modifiers
+    spoken_forms: SpokenForms
     directory: Path = field(default=KNOWLEDGE_DIR)
 
     # -- name resolution ---------------------------------------------------------------------------
@@ -863,10 +874,13 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
         flag._frames = tuple(parts for p in flag.patterns if (parts := _frame_parts(p, macros)) is not None)
         flags.append(flag)
     modifiers = _build(Modifiers, "red_flags.yaml: modifiers", raw.get("modifiers") or {}, problems)
+    spoken_forms = _build(SpokenForms, "red_flags.yaml: spoken_forms", raw.get("spoken_forms") or {}, problems)
+    for i, form in enumerate(spoken_forms.forms if spoken_forms is not None else ()):
+        _compile(form.said, f"red_flags.yaml: spoken_forms.forms[{i}]", problems)
 
     if problems:
         raise KnowledgeError(problems)
-    assert modifiers is not None
+    assert modifiers is not None and spoken_forms is not None
     return Knowledge(
         drugs=drugs, class_parents=class_parents, drug_class_closure=drug_class_closure,
         class_index=class_index, combinations=combinations, descriptions=tuple(descriptions),
@@ -876,7 +890,7 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
         low_dose_aspirin_mg=low_dose_aspirin_mg, interactions=tuple(interactions), ranges=ranges,
         no_range=no_range, critical=critical, thresholds=tuple(thresholds), lab_effects=lab_effects,
         lab_non_effects=lab_non_effects, red_flag_features=features, red_flags=tuple(flags),
-        modifiers=modifiers, directory=directory,
+        modifiers=modifiers, spoken_forms=spoken_forms, directory=directory,
     )
 
 

@@ -20,6 +20,7 @@ hours." is one report.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
@@ -33,7 +34,7 @@ BOTTLE_UNITS = 24.0
 # Waking hours when a patient says "every four hours while I was awake" without saying how long.
 AWAKE_HOURS = 16.0
 _ML_PER = {"teaspoon": 5.0, "teaspoons": 5.0, "tsp": 5.0, "tablespoon": 15.0, "tablespoons": 15.0, "tbsp": 15.0,
-           "ml": 1.0, "milliliter": 1.0, "milliliters": 1.0, "millilitre": 1.0, "millilitres": 1.0, "cc": 1.0,
+           "ml": 1.0, "mls": 1.0, "milliliter": 1.0, "milliliters": 1.0, "millilitre": 1.0, "millilitres": 1.0, "cc": 1.0,
            "ccs": 1.0, "capful": 30.0, "capfuls": 30.0, "cup": 30.0, "cups": 30.0, "dose cup": 30.0, "shot": 30.0}
 
 
@@ -48,9 +49,11 @@ class Intake:
     span_h: float | None = None       # hours the doses were spread over ("while awake", "for 12 hours")
     total_units: float | None = None  # units in the day ("twelve of them yesterday", "a whole bottle")
     total_mg: float | None = None     # "about six grams in all"
+    total_ml: float | None = None     # "the whole 8-ounce bottle" of a liquid
     strength_words: str | None = None
     bottle: bool = False
     days: float = 1.0                 # the amounts were spread over this many days ("over the last two days")
+    mg_per_ml: float | None = None    # a liquid's strength as the patient reads it off the label ("160 per 5 mL")
     # Doses on top of the ones described: "... and two more at bedtime" (units), with their own strength words
     # ("two more extra strength") when said.
     extra_units: float = 0.0
@@ -60,7 +63,7 @@ class Intake:
     @property
     def has_amount(self) -> bool:
         return any(v is not None for v in (self.units, self.unit_mg, self.dose_mg, self.dose_ml, self.total_units,
-                                           self.total_mg)) or self.extra_units > 0
+                                           self.total_mg, self.total_ml)) or self.extra_units > 0
 
     @property
     def has_frequency(self) -> bool:
@@ -76,6 +79,7 @@ class Intake:
     def dose_in_mg(self, unit_strength_mg: float | None, mg_per_ml: float | None = None) -> float | None:
         """mg in one dose; ``unit_strength_mg`` is one unit's strength when the patient did not say it."""
         strength = self.unit_mg or unit_strength_mg
+        mg_per_ml = self.mg_per_ml or mg_per_ml
         if self.units is not None and self.unit_mg is not None:
             return self.units * self.unit_mg
         if self.dose_mg is not None:
@@ -95,12 +99,15 @@ class Intake:
         """mg in 24 hours, or None when the words give no amount to count; ``extra_strength_mg``: one unit
         of the extra doses when they name their own strength ("two more extra strength")."""
         strength = self.unit_mg or unit_strength_mg
+        mg_per_ml = self.mg_per_ml or mg_per_ml
         extra_unit = extra_strength_mg or strength
         extra = self.extra_units * extra_unit if self.extra_units and extra_unit is not None else 0.0
         if self.total_mg is not None:
             return (self.total_mg + extra) / self.days
         if self.total_units is not None:
             return (self.total_units * strength + extra) / self.days if strength is not None else None
+        if self.total_ml is not None:
+            return (self.total_ml * mg_per_ml + extra) / self.days if mg_per_ml is not None else None
         dose = self.dose_in_mg(unit_strength_mg, mg_per_ml)
         if dose is None:
             return extra / self.days if extra else None
@@ -120,7 +127,7 @@ _STRENGTH = (r"(?P<sw>extra[ -]strength|regular[ -]strength|maximum[ -]strength|
              r"|arthritis|8[ -]?(?:hr|hour)|12[ -]?hour|low[ -]dose|baby)")
 _MG = r"(?:mg|milligrams?|milligrammes?|migs?)"
 _G = r"(?:g|grams?|grammes?)"
-_ML = r"(?:ml|milliliters?|millilitres?|ccs?|teaspoons?|tsp|tablespoons?|tbsp|capfuls?|cups?|dose cups?)"
+_ML = r"(?:mls?|milliliters?|millilitres?|ccs?|teaspoons?|tsp|tablespoons?|tbsp|capfuls?|cups?|dose cups?)"
 _DET = r"(?:(?:of )?(?:the|my|those|these|that|this|his|her|their|some|your|an?)\s+)?"
 _APPROX = r"(?:(?:like|about|around|maybe|probably|approximately|roughly|nearly|almost|at least|over|more than|up to)\s+)?"
 
@@ -135,7 +142,8 @@ _BARE_BEFORE = re.compile(rf"\b(?:took|take|taking|had|have|used|popped|swallowe
 
 _MG_AFTER = re.compile(rf"^\s*[,(:-]?\s*(?:(?P<n>{_NUM})\s*(?:x|times)\s*)?(?P<mg>{_NUM})\s*(?P<unit>{_MG}|{_G})\b")
 _ML_AFTER = re.compile(rf"^\s*[,(:-]?\s*(?:like\s+|about\s+)?(?:(?P<n>{_NUM})|(?P<one>an?|one))\s*(?P<unit>{_ML})\b")
-_ML_ANY = re.compile(rf"(?:(?P<n>{_NUM})|(?P<one>an?|one))\s*(?P<unit>{_ML})\b")
+# (not the label's "per 5 mL": that is a strength, read by _read_label_strength)
+_ML_ANY = re.compile(rf"(?<![\d.])(?<!per )(?<!every )(?<!/)(?<!/ )(?:(?P<n>{_NUM})|(?P<one>an?|one))\s*(?P<unit>{_ML})\b")
 _BARE_AFTER = re.compile(
     rf"^\s*[,(-]?\s*(?P<mg>\d{{2,4}}(?:\.\d+)?)s?\b(?!\s*(?:times|x\b|hours?|hrs?|days?|weeks?|minutes?|mins?|am\b|pm\b|o'?clock|:|in the|of (?:them|those)|{_FORM}))"
 )
@@ -179,7 +187,7 @@ _EVERY = re.compile(
     r"|\b(?P<hourly>hourly)\b"
 )
 _TIMES = re.compile(
-    rf"\b(?:(?P<n>{_NUM})\s*(?:times|x)\b|(?P<twice>twice)|(?P<thrice>thrice)|(?P<once>once))"
+    rf"\b(?:(?:(?P<lo>{_NUM})\s*(?:or|to|-)\s*)?(?P<n>{_NUM})\s*(?:times|x)\b|(?P<twice>twice)|(?P<thrice>thrice)|(?P<once>once))"
     r"(?P<per>\s*(?:a|per|each|every)\s+(?P<period>day|night|morning|evening|week|month|hour))?"
 )
 _DAILY = re.compile(r"\b(?P<word>daily|every day|each day|a day|per day|nightly|every night|each night|every morning)\b")
@@ -266,7 +274,7 @@ def _same_clause(before: str) -> str:
 
 
 def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]] = (),
-                 strengths: Collection[float] = ()) -> Intake:
+                 strengths: Collection[float] = (), today: dt.date | None = None) -> Intake:
     """The amounts said around ``text[start:end]`` (a drug mention); ``stop``: spans of other mentions;
     ``strengths``: mg of the drug's known tablets (the plan's, the products'), so "Coreg 12.5 twice a day"
     reads 12.5 as a strength, not a count."""
@@ -297,8 +305,99 @@ def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]
         days = {"couple of": 2.0, "few": 3.0}.get(m["n"]) or float(m["n"])
         if days > 1:
             intake = replace(intake, days=days)
+    intake = _read_label_strength(f"{before} {after}", intake)
+    # "two every eight hours, that's six a day": the patient's own count for the day
+    if (m := _PER_DAY_TOTAL.search(after)) is not None:
+        intake = replace(intake, total_units=float(m["n"]), times=None, interval_h=None, units=intake.units)
+    # a count over days may be said in a sentence of its own ("The 50-count bottle I bought Tuesday is empty")
+    intake = _read_window_total(_norm(text) if not stop else f"{before} @ {after}", intake, today)
     return replace(intake, strength_words=canonical_strength_words(intake.strength_words),
                    extra_strength_words=canonical_strength_words(intake.extra_strength_words))
+
+
+# "it's 100 per 5 mL", "one milligram in every 7.5 mL", "the 500 per 15 kind": mg per mL off the label.
+_PER_ML = re.compile(rf"\b(?P<mg>{_NUM})\s*(?:{_MG}\s*)?(?:per|in|/|for|in every|every)\s*(?P<ml>{_NUM})(?P<unit>\s*{_ML}|s?\b(?= kind| one| 1\b| stuff| liquid| syrup))")
+
+
+_PER_DAY_TOTAL = re.compile(rf"\bthat'?s (?:like |about |around )?(?P<n>{_NUM}) (?:a|per|each) day\b")
+
+
+def _read_label_strength(words: str, intake: Intake) -> Intake:
+    m = _PER_ML.search(words)
+    if m is None or not float(m["ml"]):
+        return intake
+    unit = m["unit"].strip() if m["unit"] and m["unit"].strip() not in {"", "s"} else "ml"
+    per = _ML_PER.get(unit, _ML_PER.get(re.sub(r"s$", "", unit), 1.0))
+    return replace(intake, mg_per_ml=float(m["mg"]) / (float(m["ml"]) * per))
+
+
+# Counts over a stretch of days: "thirty of the 25s since yesterday morning", "half of a 100-count bottle
+# since Monday", "a box of 24 on Wednesday and there's only four left", "the whole 100-count bottle in about
+# ten days". The total is spread over every day the stretch can cover (a floor on the daily amount).
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_SINCE = re.compile(
+    r"\b(?:since|from|starting|on|(?:opened|bought|started|got|picked up)(?:\s+[\w'-]+){0,6}?(?:\s+on)?)\s+(?:last\s+|this past\s+|this\s+)?"
+    r"(?P<when>yesterday|last night|this morning|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"the (?:first|1st|start|beginning) of (?:the|this) month|the weekend)\b(?P<part> (?:morning|afternoon|evening|night))?"
+    rf"|\bin (?:about |around |like |just |under |less than )?(?P<n>{_NUM}|a couple of|a few) days\b"
+    rf"|\b(?:over|in|during|for) (?:the )?(?:past|last) (?P<n2>{_NUM}|couple of|few) days\b")
+_PACK = re.compile(rf"\b(?P<size>{_NUM})[- ]?(?:count|ct|pack|tablets?|caplets?|pills?|capsules?)\b"
+                   rf"|\b(?:box|bottle|pack|package|container|sleeve) of (?P<size2>{_NUM})\b")
+_OUNCES = re.compile(rf"\b(?P<oz>{_NUM})[- ]?(?:ounce|oz|fl oz|fluid ounce)s?\b")
+_SHARE = re.compile(r"\b(?P<whole>whole|entire|all of|full)\b|\b(?P<half>half|0\.5)\b|\b(?P<most>most)\b|\b(?P<almost>almost (?:gone|empty|finished)|nearly (?:gone|empty|finished))\b"
+                    r"|\b(?P<gone>empty|(?:all )?gone(?! through)|finished(?! (?:off )?(?:the|a|my|half))|used up|ran out)\b")
+_LEFT = re.compile(rf"\b(?:only |just )?(?:like |about )?(?P<n>{_NUM}) (?:left|remaining)\b")
+_GONE_THROUGH = re.compile(
+    rf"\b(?:gone through|went through|go through|going through|used|taken|had|took|finished|through|popped)\s+{_APPROX}(?P<n>{_NUM})\s+"
+    rf"(?:of (?:the|my|those|them|these|her|his)\b|{_FORM}\b)")
+
+
+def _window_days(words: str, today: dt.date | None) -> float | None:
+    m = _SINCE.search(words)
+    if m is None:
+        return None
+    if m["n"] or m["n2"]:
+        n = m["n"] or m["n2"]
+        return {"a couple of": 2.0, "couple of": 2.0, "a few": 3.0, "few": 3.0}.get(n) or float(n)
+    when = m["when"]
+    # the first day counts in full, or half of it when the stretch began that morning or later
+    first = 0.5 if m["part"] else 1.0
+    if when in ("this morning", "today", "last night"):
+        return 1.0
+    if when == "yesterday":
+        return 1.0 + first
+    if today is None:
+        return None
+    if when in _WEEKDAYS:
+        back = (today.weekday() - _WEEKDAYS.index(when)) % 7 or 7
+        return float(back) + first
+    if when == "the weekend":
+        return float((today.weekday() - 5) % 7 + 1)
+    return float(today.day)  # the first of the month
+
+
+def _read_window_total(words: str, intake: Intake, today: dt.date | None) -> Intake:
+    days = _window_days(words, today)
+    if days is None or intake.has_frequency:
+        return intake
+    total: float | None = None
+    if (m := _GONE_THROUGH.search(words)) is not None:
+        total = float(m["n"])
+    elif (p := _PACK.search(words)) is not None:
+        size = float(p["size"] or p["size2"])
+        if (left := _LEFT.search(words)) is not None and float(left["n"]) < size:
+            total = size - float(left["n"])
+        elif (sh := _SHARE.search(words)) is not None:
+            total = size * (0.5 if sh["half"] else 0.75 if sh["most"] else 0.8 if sh["almost"] else 1.0)
+    elif (oz := _OUNCES.search(words)) is not None and _SHARE.search(words):
+        sh = _SHARE.search(words)
+        assert sh is not None
+        share = 0.5 if sh["half"] else 0.75 if sh["most"] else 0.8 if sh["almost"] else 1.0
+        # 1 US fluid ounce = 29.5735 mL (NIST Handbook 44, Appendix C)
+        return replace(intake, total_ml=float(oz["oz"]) * 29.5735 * share, total_units=None, units=None, bottle=True, days=days)
+    if total is None:
+        return intake
+    return replace(intake, total_units=total, units=None, bottle=False, days=days)
 
 
 def _read_before(before: str, intake: Intake) -> Intake:
@@ -306,7 +405,7 @@ def _read_before(before: str, intake: Intake) -> Intake:
     if m:
         mg = float(m["mg"]) * (1000.0 if re.fullmatch(_G, m["unit"]) else 1.0)
         # "two 200 mg tablets": a count before the strength makes it a per-unit strength
-        qm = re.search(rf"(?:^|\s){_QTY}\s*$", before[:m.start()])
+        qm = re.search(rf"(?:^|\s){_QTY}\s*(?:of (?:the|those|these|my|her|his)\s+)?$", before[:m.start()])
         if qm and (qm["n"] or qm["couple"] or qm["few"] or qm["half"]):
             return replace(intake, units=_qty(qm), unit_mg=mg)
         return replace(intake, dose_mg=mg)
@@ -366,6 +465,11 @@ def _read_after(after: str, intake: Intake) -> Intake:
             return replace(intake, unit_mg=mg)
         if m["n"]:
             return replace(intake, units=float(m["n"]), unit_mg=mg)
+        # "diphenhydramine 50 milligrams. I took two every four hours": a count said after the strength
+        rest = after[m.end():]
+        c = _VERB_COUNT.search(rest) or _COUNT_FREQ.search(rest)
+        if c is not None and (n := _qty(c)) is not None and n <= 10:
+            return replace(intake, units=n, unit_mg=mg)
         if intake.dose_mg is None:
             intake = replace(intake, dose_mg=mg)
         return intake
@@ -451,7 +555,7 @@ def _read_frequency(both: str, intake: Intake) -> Intake:
         elif m["h"]:
             hours = float(m["h"])
             if m["h2"]:
-                hours = min(hours, float(m["h2"]))
+                hours = max(hours, float(m["h2"]))  # "every four to six hours": the fewest doses it can mean
         else:
             hours = {"other": 2.0, "couple": 2.0, "couple of": 2.0, "few": 3.0, "single": 1.0}.get(m["word"] or "single", 1.0)
         if hours > 0:
@@ -475,7 +579,8 @@ def _times(both: str) -> float | None:
     """Doses in a day from "five times", "twice", "three times a day" ("twice a week" is under one)."""
     best: float | None = None
     for m in _TIMES.finditer(both):
-        n = float(m["n"]) if m["n"] else 2.0 if m["twice"] else 3.0 if m["thrice"] else 1.0
+        # "four or five times a day": the fewest doses it can mean
+        n = float(m["lo"] or m["n"]) if m["n"] else 2.0 if m["twice"] else 3.0 if m["thrice"] else 1.0
         period = m["period"]
         if period in ("week",):
             n = n / 7.0

@@ -484,7 +484,7 @@ def is_affirmed(text: str, start: int, end: int, **kw: object) -> bool:
 
 
 _YES = re.compile(
-    r"^\W*(?:(?:um+|uh+|well|oh|ah|so|actually|honestly)\W+)*(?:yes|yeah|yep|yup|yah|ya|uh[- ]?huh|mm[- ]?hmm|i did|i have|i am|"
+    r"^\W*(?:(?:um+|uh+|well|oh|ah|so|actually|honestly)\W+)*(?:yes|yeah|yep|yup|yah|ya|aye|yes'?m|uh[- ]?huh|mm+[- ]?hm+|mhm+|i did|i have|i am|"
     r"i do|it is|it does|it did|they are|they did|sure did|sure|correct|right|definitely|absolutely|afraid so|"
     r"i think so|i guess so|a little|kind of|sort of|some|sometimes|occasionally|a few times|once or twice|now and then|"
     r"lately|a bit|a lot|all the time|every day|twice|once)\b",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -9,11 +10,11 @@ import pytest
 from specialists.text.amounts import BOTTLE_UNITS, parse_intake
 
 
-def intake_for(text: str, drug: str):
+def intake_for(text: str, drug: str, today: dt.date | None = None):
     """Parse around the first occurrence of ``drug``; other capitalised brand words are mention stops."""
     start = text.index(drug)
     stops = [(m.start(), m.end()) for m in re.finditer(r"\b(?:Advil|Tylenol|Aleve|Benadryl)\b", text) if m.start() != start]
-    return parse_intake(text, start, start + len(drug), stops)
+    return parse_intake(text, start, start + len(drug), stops, today=today)
 
 
 @pytest.mark.parametrize(
@@ -27,7 +28,8 @@ def intake_for(text: str, drug: str):
         ("Every four hours I took two Advil.", "Advil", 200, 2400),
         # waking hours given: 16 / 4 = 4 doses
         ("I took two Advil every four hours while I was awake.", "Advil", 200, 1600),
-        ("I took 2 extra strength Tylenol every 4 to 6 hours.", "Tylenol", 500, 6000),
+        # a range counts its fewest doses (the labelling convention of every development set's writers)
+        ("I took 2 extra strength Tylenol every 4 to 6 hours.", "Tylenol", 500, 4000),
         ("I took a 40 of my Lasix this morning.", "Lasix", 20, 40),
         ("I took half a tab of my Xanax.", "Xanax", 1, 0.5),
         ("I took two 200 milligram tablets of ibuprofen.", "ibuprofen", 999, 400),
@@ -52,6 +54,46 @@ def intake_for(text: str, drug: str):
 )
 def test_daily_totals(text: str, drug: str, strength: float, daily: float) -> None:
     assert intake_for(text, drug).daily_mg(strength) == pytest.approx(daily)
+
+
+FRIDAY = dt.date(2026, 11, 27)
+
+
+@pytest.mark.parametrize(
+    ("text", "drug", "per_ml", "daily"),
+    [
+        # the label's strength read off the bottle, then mL per dose: 20 mL x 20 mg/mL x 4
+        ("it's 100 per 5 mls and i did like 20 mls of the Motrin four times yesterday", "Motrin", None, 1600),
+        # "four or five times": the fewest; 45 mL x 500/15 x 4
+        ("the Tylenol liquid, the 500 per 15 mL kind. About 45 mL four or five times a day.", "Tylenol", None, 6000),
+        ("Imodium liquid, it says one milligram in every seven and a half mL, I took 30 mL", "Imodium", None, 4),
+        # a whole 8-ounce bottle since last night (one day): 236.6 mL x 12.5/5
+        ("the Benadryl liquid the 12.5 per 5 one and i went through the whole 8 ounce bottle since last night", "Benadryl", None, 591.47),
+    ],
+)
+def test_liquid_strength_said_by_the_patient(text: str, drug: str, per_ml: float | None, daily: float) -> None:
+    assert intake_for(text, drug, today=FRIDAY).daily_mg(None, per_ml) == pytest.approx(daily, rel=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("text", "drug", "strength", "daily"),
+    [
+        # spread over every day the stretch can cover (Friday: since Monday is five days)
+        ("She's gone through half of a 100-count bottle of the extra strength Tylenol since Monday.", "Tylenol", 500, 5000),
+        ("still bad i've gone through like thirty of the Benadryl since yesterday morning", "Benadryl", 25, 500),
+        ("I opened a new box of the Imodium yesterday afternoon, the 24 count, and there's only 14 left.", "Imodium", 2, 20 / 1.5),
+        ("He's going through the Advil like candy. The 50-count bottle I bought him on Tuesday is empty already.", "Advil", 200, 2500),
+        ("She went through the whole 100-count bottle of the arthritis Tylenol in about ten days.", "Tylenol", 650, 6500),
+        ("I've used about 30 of the arthritis Tylenol since the first of the month.", "Tylenol", 650, 30 * 650 / 27),
+        # the patient's own count for the day wins over the schedule arithmetic
+        ("I take my two extra strength Tylenol every eight hours, that's six a day.", "Tylenol", 500, 3000),
+        # a count after the strength: 2 x 50 mg every 4 hours
+        ("it says Benadryl 50 milligrams. I took two every four hours.", "Benadryl", None, 600),
+        ("She took two of the 500 milligram Tylenol six times yesterday.", "Tylenol", None, 6000),
+    ],
+)
+def test_counts_over_a_stretch_of_days(text: str, drug: str, strength: float | None, daily: float) -> None:
+    assert intake_for(text, drug, today=FRIDAY).daily_mg(strength) == pytest.approx(daily, rel=1e-3)
 
 
 def test_separate_drugs_keep_their_own_counts() -> None:

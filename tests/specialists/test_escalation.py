@@ -563,3 +563,73 @@ def test_a_fear_answering_a_chest_question_is_not_chest_pain() -> None:
     history = (("agent", "Any chest pain or pressure since we last spoke?"),)
     # the red flags only: a fear of dying is the crisis specialist's to weigh
     assert SPEC.check(ctx("Every time I feel a twinge I think this is it, I'm going to die.", "hf", history)).findings == []
+
+
+@pytest.mark.parametrize(("said", "standard"), [
+    ("Ah'm strugglin', ah cannae get a breath in tae talk.", "i'm struggling, i can't get a breath in to talk."),
+    ("Mi cyaan ketch mi breath, mi haffi sit up", "my can't catch my breath, my have to sit up"),
+    ("uh my words are- are- i can't the the right arm", "my words are i can't the right arm"),
+    ("he's he's using his neck", "he's using his neck"),
+    ("no... can't... breathe", "no. can't breathe"),
+    ("I had a cup of tea this morning.", "I had a cup of tea this morning."),   # nothing to fold
+])
+def test_speech_is_folded_to_standard_forms(said: str, standard: str) -> None:
+    from specialists.text.spoken import standard_speech
+
+    assert standard_speech(said) == standard
+
+
+# Classes of red-flag language from callers who do not describe symptoms well (minimisers, dialects,
+# English as a second language, carers): written for this test, not copied from the development sets.
+@pytest.mark.parametrize(("plan_name", "text", "history", "expected"), [
+    # a collapse told as going down plus a gap in awareness
+    ("hf", "I went down by the mailbox and woke up with the neighbours standing over me.", (), "emergency"),
+    ("hf", "He fall in the kitchen, he is not knowing nothing maybe one minute, now he sit.", (), "emergency"),
+    ("hf", "Ah came ower aw funny an' the next thing ah knew ah wis lyin' on the kitchen flair.", (), "emergency"),
+    ("hf", "I fell asleep in my chair and woke up with a stiff neck.", (), "none"),
+    ("hf", "I tripped on the rug and went down, but I remember all of it and got straight up.", (), "none"),
+    # stroke signs in everyday words
+    ("dm", "Her mouth is hanging down on the one side and her talking is like she's been drinking.", (), "emergency"),
+    ("dm", "My left side is all asleep, the arm and the leg, since half an hour.", (), "emergency"),
+    ("dm", "She knows what she wants to say but it comes out all jumbled.", (), "emergency"),
+    ("dm", "My arm fell asleep from lying on it, it's fine now.", (), "none"),
+    # breathing in everyday and dialect words
+    ("asthma", "Mi cyaan ketch mi breath at all, even sitting still.", (), "emergency"),
+    ("asthma", "I have to stop for air every few words.", (), "emergency"),
+    ("asthma", "He's gone grey and he's breathing so fast.", (), "emergency"),
+    ("asthma", "I'm puffing just sitting here.", (), "emergency"),
+    # over-sedation and head injury danger signs
+    ("postop", "He's nodding off and his breathing's gone really slow.", (), "emergency"),
+    ("postop", "I can't keep him awake since he took the pain pill.", (), "emergency"),
+    ("dm", "She banged her head on the door frame this morning and now she's drowsy and throwing up.", (), "emergency"),
+    ("dm", "I bumped my head on the cupboard, just a little lump.", (), "none"),
+    # urgent: black stools in other words
+    ("warfarin", "Me motions have been black and sticky for two days.", (), "urgent"),
+])
+def test_red_flags_said_plainly(plan_name: str, text: str, history: tuple[tuple[str, str], ...], expected: str) -> None:
+    assert level(text, plan_name, history) == expected
+
+
+def test_the_agents_recap_is_the_patients_own_report() -> None:
+    history = (("agent", "You said your chest felt tight. Does it go anywhere else?"),)
+    assert level("Mm-hm, down the left arm, and I'm wet through with sweat.", "dm", history) == "emergency"
+    assert level("No, it stays put and it's easing off.", "dm", history) != "emergency"
+
+
+def test_a_low_sugar_answered_before_makes_confusion_now_an_emergency() -> None:
+    history = (("agent", "What was her sugar?"), ("patient", "Forty-something, the meter keeps beeping."))
+    assert level("And she's not making any sense, she won't take the juice.", "dm", history) == "emergency"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Two twenty one this morning, yesterday it was two sixteen.", "urgent"),   # 5 lb in a day
+    ("Two-eighteen, and it was two-twelve Monday morning.", "urgent"),        # 6 lb since Monday
+    ("Two-fourteen, and it was two-twelve Monday morning.", "none"),
+])
+def test_weights_said_as_bare_numbers_answering_the_scale_question(text: str, expected: str) -> None:
+    assert level(text, "hf", (("agent", "What did the scale say this morning?"),)) == expected
+
+
+def test_a_lung_patients_slightly_tighter_chest_is_not_cardiac() -> None:
+    assert level("The chest's a bit tighter since I stopped the prednisone, but I'm talking fine.", "asthma") != "emergency"
+    assert level("My chest is a bit tighter and it's going into my left arm, I'm sweating.", "asthma") == "emergency"
