@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from specialists.sentence_encoder import SentenceEncoder, shared_encoder
+from specialists.sentence_encoder import turn_embedding
 
 WEIGHTS = Path(__file__).resolve().parent / "knowledge" / "crisis_net.npz"
 CLASSES = ("none", "urgent", "emergency")
@@ -66,8 +66,7 @@ def distress(text: str) -> float:
     """P(the turn expresses suicidal or self-harm distress), 0 for turns too short to read."""
     if len(text.split()) < MIN_WORDS:
         return 0.0
-    encoder: SentenceEncoder = shared_encoder()
-    p = shared_net().probabilities(encoder.encode([text]))[0]
+    p = shared_net().probabilities(turn_embedding(text))[0]
     return float(p[1] + p[2])
 
 

@@ -56,6 +56,7 @@ from typing import Any, Literal
 
 from careplans import CarePlan
 from specialists import knowledge as kn
+from specialists import red_flag_net
 from specialists.base import SpecialistResult, TurnContext, Utterance
 from specialists.findings import Finding, Level, level_rank
 from specialists.text.context import Proxy, Scope, answer_polarity, normalize, proxy_for_turn, scope
@@ -74,7 +75,7 @@ class Hit:
     id: str
     level: Level
     evidence: str
-    where: Literal["turn", "history", "answer", "topic", "value"] = "turn"
+    where: Literal["turn", "history", "answer", "topic", "value", "meaning"] = "turn"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -721,13 +722,21 @@ def _med_context(text: str, m: re.Match[str], facts: _PlanFacts) -> bool:
 # The specialist
 # --------------------------------------------------------------------------------------------------
 
+def _reason(h: Hit) -> str:
+    if h.where == "meaning":
+        return f"reads as a red-flag emergency that no rule placed (paraphrase net): {h.evidence!r}"
+    return f"red flag {h.id}: {h.evidence!r}" + (f" ({h.where})" if h.where not in {"turn", "value"} else "")
+
+
 class EscalationSpecialist:
     """Red flags and escalation thresholds in what the patient says -> one escalation finding."""
 
     name = "escalation"
     speakers: frozenset[Literal["agent", "patient"]] = frozenset({"patient"})
 
-    def __init__(self) -> None:
+    def __init__(self, use_net: bool = True) -> None:
+        # use_net=False: the rules alone (the red-flag net's training compares itself with them)
+        self.use_net = use_net
         # Keyed by the plan object (kept alive in the entry, so its id cannot be reused) and the day;
         # hashing the plan's content on every turn would cost more than the check itself.
         self._facts: dict[tuple[int, dt.date], tuple[CarePlan, _PlanFacts]] = {}
@@ -755,6 +764,8 @@ class EscalationSpecialist:
         hits = _red_flag_hits(tx, facts, ctx.today, glucose_low)
         hits += _value_hits(ctx, tx, facts, readings)
         hits += _routine_hits(tx, facts, ctx.today)
+        if self.use_net and not any(h.level == "emergency" for h in hits) and red_flag_net.flags(ctx.text):
+            hits.append(Hit("paraphrase_net", "emergency", ctx.text.strip()[:160], "meaning"))
         return sorted(hits, key=lambda h: -level_rank(h.level))
 
     def check(self, ctx: TurnContext) -> SpecialistResult:
@@ -763,8 +774,7 @@ class EscalationSpecialist:
             return SpecialistResult()
         level = hits[0].level
         top = list({h.id: h for h in reversed([h for h in hits if h.level == level])}.values())[::-1]
-        reasons = "; ".join(f"red flag {h.id}: {h.evidence!r}" + (f" ({h.where})" if h.where not in {"turn", "value"} else "")
-                            for h in top)
+        reasons = "; ".join(_reason(h) for h in top)
         finding = Finding(kind="escalation", level=level, urgency=level, message=f"{level}: {reasons}",
                           evidence=top[0].evidence, specialist=self.name)
         return SpecialistResult(findings=[finding], guidance=[GUIDANCE[level]])

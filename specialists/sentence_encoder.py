@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib.util
 import zipfile
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +52,7 @@ def _erf(x: np.ndarray) -> np.ndarray:
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    return 0.5 * x * (1.0 + _erf(x / np.sqrt(2.0)))
+    return 0.5 * x * (1.0 + _erf(x / np.float32(np.sqrt(2.0))))  # float32 throughout: see the scale in encode
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
@@ -103,7 +103,9 @@ class SentenceEncoder:
             q = heads(self._linear(x, f"{p}.attention.self.query"))
             k = heads(self._linear(x, f"{p}.attention.self.key"))
             v = heads(self._linear(x, f"{p}.attention.self.value"))
-            scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(head) + blocked
+            # a float32 scale: NumPy 2 would turn a float64 scalar into float64 activations, and every matmul
+            # after it would leave BLAS for the slow mixed-type path (four times the time per turn)
+            scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(head)) + blocked
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             context = (scores / scores.sum(-1, keepdims=True)) @ v
             context = context.transpose(0, 2, 1, 3).reshape(n, length, -1)
@@ -118,3 +120,12 @@ class SentenceEncoder:
 def shared_encoder() -> SentenceEncoder:
     """The process's one encoder (about 90 MB of weights, loaded on first use)."""
     return SentenceEncoder.from_package()
+
+
+@lru_cache(maxsize=4096)
+def turn_embedding(text: str) -> np.ndarray:
+    """The turn's embedding (1 x 384), computed once however many nets read the turn (the crisis and the
+    red-flag nets both do): the encoder is the largest cost of judging a turn."""
+    vector = shared_encoder().encode([text])
+    vector.setflags(write=False)
+    return vector

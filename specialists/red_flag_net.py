@@ -1,0 +1,46 @@
+"""A paraphrase net under the red-flag rules: an emergency told in words no pattern holds still gets 911.
+
+The red-flag patterns of ``knowledge/red_flags.yaml`` read classes of language, but callers keep finding new
+ways to tell a collapse, a stroke or a fight for breath. This net reads the meaning of the whole turn instead:
+the same three-class logistic regression (none / urgent / emergency) as the crisis net
+(:class:`specialists.crisis_net.CrisisNet`), over the same all-MiniLM-L6-v2 turn embedding (computed once per
+turn for both), trained on the development specialist sets whose cases were read
+(``python -m evaluation.red_flag_net_training``; the weights record the files and their hashes).
+
+It only raises a turn the rules left below emergency, and only when P(emergency) reaches the threshold the
+training set by leaving one development writer out at a time (the lowest at which it adds at most 1% false
+emergencies). The escalation specialist applies it to what the speaker says of themself or of the patient
+they speak for; the rules keep precision, the net gives recall.
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+from pathlib import Path
+
+from specialists.crisis_net import CrisisNet
+from specialists.sentence_encoder import turn_embedding
+
+WEIGHTS = Path(__file__).resolve().parent / "knowledge" / "red_flag_net.npz"
+# Short answers ("Yes, all of it.") take their meaning from the question, which the net does not read.
+MIN_WORDS = 5
+
+
+@cache
+def shared_net() -> CrisisNet | None:
+    """The trained net, or None when its weights are not there (the rules then stand alone)."""
+    return CrisisNet.load(WEIGHTS) if WEIGHTS.is_file() else None
+
+
+@lru_cache(maxsize=8192)
+def emergency_probability(text: str) -> float:
+    """P(the turn tells of a red-flag emergency); 0 for turns too short to read or without the net."""
+    net = shared_net()
+    if net is None or len(text.split()) < MIN_WORDS:
+        return 0.0
+    return float(net.probabilities(turn_embedding(text))[0][2])
+
+
+def flags(text: str) -> bool:
+    net = shared_net()
+    return net is not None and emergency_probability(text) >= net.threshold

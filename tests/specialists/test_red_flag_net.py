@@ -1,0 +1,55 @@
+"""The red-flag paraphrase net: trained on the read development sets only, it raises emergencies the rules
+cannot place and leaves ordinary talk, short answers and the rules' own emergencies alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from careplans import load_care_plan
+from specialists.base import TurnContext, Utterance
+from specialists.escalation import EscalationSpecialist
+from specialists.red_flag_net import MIN_WORDS, WEIGHTS, emergency_probability, flags, shared_net
+from tests.conftest import ROOT
+
+TODAY = dt.date(2026, 11, 27)
+PLAN = ROOT / "tests" / "data" / "dev" / "plans" / "p10_htn_angina.yaml"
+READ = {"tests/data/spec_dev/cases_a.jsonl", "tests/data/spec_dev/cases_b.jsonl", "tests/data/spec_dev/cases_c.jsonl",
+        "tests/data/spec_dev/cases_d.jsonl", "tests/data/spec_dev/cases_f.jsonl", "tests/data/spec_dev/cases_h.jsonl",
+        "tests/data/dev/cases.jsonl"}
+# Written for this test: a collapse in words no red-flag pattern holds.
+UNPLACED = "He sort of folded up in his armchair and his eyes rolled back."
+
+
+def test_the_shipped_weights_were_trained_on_the_read_sets_as_they_are_now() -> None:
+    net = shared_net()
+    assert net is not None and WEIGHTS.is_file()
+    assert set(net.trained_on) == READ, (
+        "retrain: python -m evaluation.red_flag_net_training tests/data/spec_dev/cases_{a,b,c,d,f,h}.jsonl tests/data/dev/cases.jsonl")
+    for name, digest in net.trained_on.items():
+        assert hashlib.sha256((ROOT / name).read_bytes()).hexdigest() == digest, f"{name} changed since training: retrain"
+    assert net.weights.shape == (384, 3) and 0.5 <= net.threshold < 1.0
+
+
+def _level(text: str, use_net: bool) -> str | None:
+    ctx = TurnContext(plan=load_care_plan(PLAN), turn=Utterance("patient", text), history=[], today=TODAY)
+    findings = EscalationSpecialist(use_net=use_net).check(ctx).findings
+    return findings[0].level if findings else None
+
+
+def test_the_net_raises_an_emergency_the_rules_cannot_place() -> None:
+    assert _level(UNPLACED, use_net=False) is None
+    assert flags(UNPLACED), emergency_probability(UNPLACED)
+    ctx = TurnContext(plan=load_care_plan(PLAN), turn=Utterance("patient", UNPLACED), history=[], today=TODAY)
+    finding = EscalationSpecialist().check(ctx).findings[0]
+    assert finding.level == "emergency" and "paraphrase net" in (finding.message or "")
+
+
+def test_ordinary_talk_and_short_answers_are_not_raised() -> None:
+    for text in ("My knee is doing much better and I walked to church on Sunday.",
+                 "I took my blood pressure pill this morning like always and had my oatmeal.",
+                 "My brother had a stroke years ago but he's doing fine now.",
+                 "No chest pain at all, no trouble breathing, I feel pretty good today."):
+        assert not flags(text), (text, emergency_probability(text))
+    for answer in ("Yes, all of it.", "It went black.", "Can't breathe."):
+        assert emergency_probability(answer) == 0.0 and len(answer.split()) < MIN_WORDS
