@@ -41,6 +41,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from specialists import knowledge as kn
 from specialists.text.amounts import canonical_strength_words
+from specialists.text.described import find_described
 
 if TYPE_CHECKING:
     from careplans import CarePlan
@@ -429,6 +430,9 @@ def _find_drug_mentions(text: str, plan: CarePlan | None = None) -> list[DrugMen
     found += _phonetic(text, tokens, used, pidx)
     found += _plan_sound(text, tokens, used, pidx)
     found += _dictionary(text, tokens, used, pidx)
+    # "the little white one for my thyroid": described through what the plan says each drug is for
+    for d in find_described(text, plan, [(m.start, m.end) for m in found]):
+        found.append(DrugMention(tuple(split_combination(d.drug)), d.start, d.end, text[d.start:d.end], "description"))
     found.sort(key=lambda m: m.start)
     return found
 

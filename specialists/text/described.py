@@ -1,0 +1,129 @@
+"""Plan drugs described by what they are for and what they are like: "the little white one for my thyroid",
+"the heart rate pill, the capsule", "the belly shot", "the once-a-day inhaler", "the nose spray for lows".
+
+A description is a head word (pill, one, capsule, shot, inhaler, spray, melts, ...) with modifiers said before it
+("the water one", "the nausea melts") or after it ("for my thyroid", "to help me sleep"). The head narrows the plan's
+drugs by form and route (a shot is injected, melts dissolve on the tongue); every modifier must be found in what the
+plan says of a drug (its purpose, its order as written, how often it is taken). The description names a drug only
+when exactly one plan drug fits: a vague description that fits several names none. The fixed phrases of
+``drugs.yaml`` (``descriptions``: "my water pill", "the blood thinner") are read before this, by class.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from careplans.model import CarePlan
+from specialists import knowledge as kn
+
+__all__ = ["Described", "find_described"]
+
+# Head word -> words the plan's order must contain for a drug to have that form ("" = any form).
+_HEADS: dict[str, tuple[str, ...]] = {
+    "pill": ("",), "pills": ("",), "one": ("",), "ones": ("",), "tablet": ("",), "tablets": ("",), "medicine": ("",),
+    "medication": ("",), "meds": ("",), "med": ("",),
+    "capsule": ("capsule",), "capsules": ("capsule",),
+    "shot": ("inject", "subcutaneous", "syringe", "pen"), "shots": ("inject", "subcutaneous", "syringe", "pen"),
+    "injection": ("inject", "subcutaneous", "syringe", "pen"), "jab": ("inject", "subcutaneous", "syringe", "pen"),
+    "inhaler": ("inhal", "puff"), "puffer": ("inhal", "puff"),
+    "spray": ("spray", "nasal", "intranasal"), "melts": ("disintegrating", "dissolv", " odt"), "melt": ("disintegrating", "dissolv", " odt"),
+    "patch": ("patch", "transdermal"), "patches": ("patch", "transdermal"), "drops": ("drop", "ophthalmic", "otic"),
+}
+# Words that say nothing about which drug is meant: looks, size, order, time of day, fillers.
+_EMPTY = frozenset("""the my his her their your a an this that these those little small tiny big large white pink blue
+yellow orange green red round oval long short new old other same usual regular morning evening night nighttime bedtime
+first second third last next only extra spare
+day daily kind sort of one ones that's there just real really me him us help""".split())
+_HOW_OFTEN = frozenset({"once", "once-a-day", "twice", "twice-a-day", "daily", "weekly"})
+# Everyday words for what a drug is for, as the plan's purpose or order may write it.
+_SAME_AS: dict[str, tuple[str, ...]] = {
+    "water": ("fluid", "diuretic", "swelling", "edema", "water"), "pee": ("fluid", "diuretic", "swelling", "water"),
+    "sugar": ("glucose", "diabet", "sugar"), "lows": ("low blood sugar", "hypoglyc", "low sugar"),
+    "low": ("low blood sugar", "hypoglyc", "low sugar"), "pressure": ("blood pressure", "hypertension"),
+    "heart": ("heart", "cardiac", "atrial", "angina", "rhythm", "rate control"), "rate": ("heart rate", "rate control"),
+    "belly": ("subcutaneous", "abdomen", "belly", "inject"), "nose": ("nasal", "nose"), "stomach": ("stomach", "acid", "reflux", "ulcer", "gerd", "heartburn"),
+    "sleep": ("sleep", "insomnia"), "bowels": ("constipation", "stool", "bowel"), "bones": ("osteopor", "bone"),
+    "clots": ("clot", "anticoag", "thromb", "stroke prevention"), "once": ("once daily", "once a day", "every 24 hours"),
+    "once-a-day": ("once daily", "once a day", "every 24 hours"), "twice-a-day": ("twice daily", "twice a day", "every 12 hours"),
+}
+
+_DESCRIPTION = re.compile(
+    r"\b(?:the|my|his|her|their|that|this)\s+(?P<pre>(?:(?!(?:was|is|are|were|be|been|it|and|or|but|with|in|on|at|to|of|from|these|those|some|any)\b)[a-z-]+\s+){0,3}?)"
+    r"(?P<head>" + "|".join(sorted(_HEADS, key=len, reverse=True)) + r")\b"
+    # "one" before a number is a number ("my sugar was one oh five"), not a pill
+    r"(?!\s+(?:oh|o|zero|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|point)\b|\s+\d)"
+    r"(?:\s*,?\s*(?:for|to help(?: with)?|that'?s for|that helps?(?: with)?)\s+(?:my|his|her|the|your|me|him)?\s*(?P<post>[\w'-]+(?:\s+(?:pressure|sugars?|rate|clots?|pain|rhythm))?))?",
+    re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Described:
+    drug: str
+    start: int
+    end: int
+
+
+def _words(text: str | None) -> Iterable[str]:
+    return (w.lower() for w in re.findall(r"[\w'-]+", text or ""))
+
+
+def _profile(med: object) -> str:
+    # what the drug is, is for and how it is given; of the sig only its "for ..." (its advice is not its purpose:
+    # "on an empty stomach" is no stomach pill)
+    parts = [getattr(med, k, None) or "" for k in ("purpose", "display", "route", "frequency")]
+    for sig in (getattr(med, "dose_text", None), getattr(med, "instructions", None)):
+        parts += _FOR.findall(sig or "")
+    return " " + " ".join(parts).lower() + " "
+
+
+_FOR = re.compile(r"\bfor ([\w\s-]{3,40}?)(?=[.,;()]|$| if\b| when\b| up to\b| at\b| every\b)", re.IGNORECASE)
+
+
+def _fits(word: str, profile: str) -> bool:
+    for said in _SAME_AS.get(word, (word,)):
+        stem = said if " " in said or len(said) <= 5 else said[:5]  # "thyroid" finds "Thyroid"; "nausea" "nauseated"
+        if stem in profile:
+            return True
+    return False
+
+
+@cache
+def _known_phrases() -> frozenset[str]:
+    return frozenset(kn.normalize_name(p) for d in kn.descriptions() for p in d.phrases)
+
+
+def _known_phrase(words: str) -> bool:
+    """The description ends in a fixed phrase of drugs.yaml ("the new water pill", "my blood pressure pills")."""
+    key = kn.normalize_name(words)
+    return any(key == p or key.endswith(" " + p) for p in _known_phrases())
+
+
+def find_described(text: str, plan: CarePlan | None, taken: Iterable[tuple[int, int]] = ()) -> list[Described]:
+    """Plan drugs the text describes, each only when one plan drug fits the description best."""
+    if plan is None or not plan.medications:
+        return []
+    spans = list(taken)
+    out: list[Described] = []
+    for m in _DESCRIPTION.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in spans):
+            continue
+        head = m["head"].lower()
+        if _known_phrase(f"{m['pre']}{m['head']}"):
+            continue  # "the water pill": the fixed descriptions resolve it by class, ambiguity included
+        modifiers = [w for w in _words(f"{m['pre']} {m['post'] or ''}") if w not in _EMPTY and not w.isdigit()]
+        if not modifiers or (_HEADS[head] == ("",) and all(w in _HOW_OFTEN for w in modifiers)):
+            continue  # "the pill" alone names nothing, nor does "the once-a-day one" (most pills are)
+        forms = _HEADS[head]
+        fitting: set[str] = set()
+        for med in plan.medications:
+            profile = _profile(med)
+            if forms != ("",) and not any(f in profile for f in forms):
+                continue
+            if all(_fits(w, profile) for w in modifiers):  # every word said must fit ("blood pressure" is not "blood sugar")
+                fitting.add(med.name)
+        if len(fitting) == 1:
+            out.append(Described(fitting.pop(), m.start(), m.end()))
+    return out

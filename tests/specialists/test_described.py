@@ -1,0 +1,37 @@
+"""Plan drugs described by purpose, form and route: resolved only when exactly one plan drug fits."""
+
+from __future__ import annotations
+
+import pytest
+
+from careplans import load_care_plan
+from specialists.text.drugs import find_drug_mentions
+from tests.conftest import ROOT
+
+PLANS = ROOT / "tests" / "data" / "dev" / "plans"
+
+
+@pytest.mark.parametrize(("plan", "text", "drug"), [
+    # written for this test: purpose after the head, form and route, how often with a form
+    ("p11_hypothyroid.yaml", "I take the small round one for my thyroid before breakfast.", "levothyroxine"),
+    ("p02_afib_warfarin.yaml", "I skipped the heart rate capsule on Sunday.", "diltiazem"),
+    ("p04_postop_hip.json", "He gave me the belly shot at eight.", "enoxaparin"),
+    ("p04_postop_hip.json", "She used one of the nausea melts after lunch.", "ondansetron"),
+    ("p05_copd.yaml", "I keep forgetting the once-a-day inhaler.", "tiotropium"),
+    ("p06_t1dm_hypothyroid.json", "Where do I keep the nose spray for lows?", "glucagon"),
+])
+def test_a_description_names_the_one_plan_drug_it_fits(plan: str, text: str, drug: str) -> None:
+    found = [m.drugs for m in find_drug_mentions(text, load_care_plan(PLANS / plan))]
+    assert found == [(drug,)]
+
+
+@pytest.mark.parametrize(("plan", "text"), [
+    ("p01_hf_ckd_dm.json", "I took the pill for my sugar late."),              # two insulins fit: neither is named
+    ("p10_htn_angina.yaml", "The one for my heart makes me tired."),          # four heart drugs fit
+    ("p11_hypothyroid.yaml", "The pill for the stomach makes me feel full."),  # "on an empty stomach" is advice, not purpose
+    ("p06_t1dm_hypothyroid.json", "My sugar was one oh five this morning."),  # "one" before a number is a number
+    ("p05_copd.yaml", "I did the errands in one trip."),
+    ("p10_htn_angina.yaml", "The once-a-day one is easy to remember."),       # most pills are once a day
+])
+def test_a_vague_or_misread_description_names_nothing(plan: str, text: str) -> None:
+    assert [m for m in find_drug_mentions(text, load_care_plan(PLANS / plan)) if m.how == "description"] == []
