@@ -718,7 +718,7 @@ _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten elev
 
 
 # Words a recogniser never hears inside a drug's name ("on the road" is no Unithroid).
-_NOT_IN_A_NAME = frozenset("the and to of for at my is it you your we he she they with from this that his her".split())
+_NOT_IN_A_NAME = frozenset("the and to of for at my is it you your we he she they with from this that his her im ive id ones".split())
 
 
 def _soft_c(word: str) -> str:
@@ -731,9 +731,19 @@ def _plan_sounds(pidx: _PlanIndex) -> tuple[tuple[str, str, _Entry], ...]:
                  if e.drugs and set(e.drugs) <= pidx.drugs and len(name) >= 5 and " " not in name)
 
 
+@cache
+def _known_sounds() -> tuple[tuple[str, str, _Entry], ...]:
+    """Every one-word drug name of the knowledge base with its sound: what a name heard in pieces off the plan
+    ("a leave", "zan ax", "pep sid") is compared with."""
+    return tuple((name, _vowel_sound(name), e) for name, e in _global_index().names.items()
+                 if e.drugs and len(name) >= 5 and " " not in name)
+
+
 def _plan_sound(text: str, tokens: list[Token], used: list[bool], pidx: _PlanIndex) -> list[DrugMention]:
-    """One to four adjacent words that sound like one of the plan's drugs (see the module docstring)."""
-    if not pidx.sounds:
+    """One to four adjacent words that sound like one of the plan's drugs (see the module docstring); in talk
+    of medicines, two to four that sound like any drug the knowledge base names."""
+    off_plan = _known_sounds() if _MED_CONTEXT.search(text) else ()
+    if not pidx.sounds and not off_plan:
         return []
     out = []
     n, i = len(tokens), 0
@@ -755,7 +765,7 @@ def _plan_sound(text: str, tokens: list[Token], used: list[bool], pidx: _PlanInd
             if len(joined) < 5 or joined in FUZZY_GUARD or joined in STOPWORDS:
                 continue
             sound = _vowel_sound(joined)
-            for name, name_sound, entry in pidx.sounds:
+            for name, name_sound, entry in (*pidx.sounds, *(off_plan if w >= 2 else ())):
                 # one more edit for a name spelt apart ("lay sicks" / Lasix)
                 if sound == name_sound and _first_class(_soft_c(joined)) == _first_class(_soft_c(name)) \
                         and DamerauLevenshtein.distance(joined, name) <= max(2, len(name) // 3) + (w >= 2):

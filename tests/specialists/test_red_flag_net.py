@@ -1,5 +1,6 @@
-"""The red-flag paraphrase net: trained on the read development sets only, it raises emergencies the rules
-cannot place and leaves ordinary talk, short answers and the rules' own emergencies alone."""
+"""The red-flag paraphrase net: trained on the read development sets only (with the crisis development controls as
+talk of dying that is no red flag), it raises emergencies the rules cannot place and leaves ordinary talk, idioms
+and short answers alone."""
 
 from __future__ import annotations
 
@@ -24,8 +25,11 @@ UNPLACED = "He sort of folded up in his armchair and his eyes rolled back."
 def test_the_shipped_weights_were_trained_on_the_read_sets_as_they_are_now() -> None:
     net = shared_net()
     assert net is not None and WEIGHTS.is_file()
-    assert set(net.trained_on) == READ, (
-        "retrain: python -m evaluation.red_flag_net_training tests/data/spec_dev/cases_{a,b,c,d,f,h}.jsonl tests/data/dev/cases.jsonl")
+    controls = {str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "data" / "crisis" / "dev").glob("cases*.jsonl")}
+    assert set(net.trained_on) == READ | controls, (
+        "retrain: python -m evaluation.red_flag_net_training tests/data/spec_dev/cases_{a,b,c,d,f,h}.jsonl "
+        "tests/data/dev/cases.jsonl --controls tests/data/crisis/dev/cases*.jsonl")
+    assert not any("heldout" in name or "ordinary" in name for name in net.trained_on)
     for name, digest in net.trained_on.items():
         assert hashlib.sha256((ROOT / name).read_bytes()).hexdigest() == digest, f"{name} changed since training: retrain"
     assert net.weights.shape == (384, 3) and 0.5 <= net.threshold < 1.0
@@ -49,7 +53,8 @@ def test_ordinary_talk_and_short_answers_are_not_raised() -> None:
     for text in ("My knee is doing much better and I walked to church on Sunday.",
                  "I took my blood pressure pill this morning like always and had my oatmeal.",
                  "My brother had a stroke years ago but he's doing fine now.",
-                 "No chest pain at all, no trouble breathing, I feel pretty good today."):
+                 "No chest pain at all, no trouble breathing, I feel pretty good today.",
+                 "I nearly died laughing at the grandkids' puppet show on Sunday."):
         assert not flags(text), (text, emergency_probability(text))
     for answer in ("Yes, all of it.", "It went black.", "Can't breathe."):
         assert emergency_probability(answer) == 0.0 and len(answer.split()) < MIN_WORDS
