@@ -1,13 +1,13 @@
 """Train the red-flag paraphrase net (:mod:`specialists.red_flag_net`) on read development specialist sets.
 
     python -m evaluation.red_flag_net_training tests/data/spec_dev/cases_{a,b,c,d,f,h}.jsonl tests/data/dev/cases.jsonl \
-        --controls tests/data/crisis/dev/cases*.jsonl
+        --controls tests/data/crisis/dev/cases*.jsonl tests/data/crisis/ordinary/talk_{a,b,d}.jsonl
 
 Each file is one writer's. The gold class of a case is its expected escalation (emergency / urgent / the rest);
 the rules' class is what every specialist gives with the net off. Patient turns only (agent drafts are not
-red flags). ``--controls``: crisis development files whose control cases (death in idiom, fiction, someone
-else's illness, fears; category ``control*``) teach the net that talk of dying is not itself a red flag; only
-their controls are read, as class none. The fit is the crisis net's (deterministic full-batch gradient descent, classes weighted by inverse
+red flags). ``--controls``: crisis development files and read ordinary talk whose control cases (death in idiom,
+fiction, someone else's illness, fears, mild everyday complaints; category ``control*``) teach the net that talk
+of dying or of the body is not itself a red flag; only their controls are read, as class none. The fit is the crisis net's (deterministic full-batch gradient descent, classes weighted by inverse
 frequency). The threshold is set by leaving one writer out at a time: the lowest P(emergency) at which the
 net, raising only turns the rules left below emergency, adds at most ``MAX_ADDED_FE`` of the held-out
 non-emergencies as false emergencies, and of the crisis controls when they are given. Never pass an unread split: the net would be measured on its training.

@@ -722,6 +722,11 @@ def _med_context(text: str, m: re.Match[str], facts: _PlanFacts) -> bool:
 # The specialist
 # --------------------------------------------------------------------------------------------------
 
+def _rules_read(turn: str) -> bool:
+    """Some red-flag pattern matches the words, whatever their scope."""
+    return any(flag.search(turn) is not None for flag in kn.knowledge().red_flags)
+
+
 def _reason(h: Hit) -> str:
     if h.where == "meaning":
         return f"reads as a red-flag emergency that no rule placed (paraphrase net): {h.evidence!r}"
@@ -764,7 +769,9 @@ class EscalationSpecialist:
         hits = _red_flag_hits(tx, facts, ctx.today, glucose_low)
         hits += _value_hits(ctx, tx, facts, readings)
         hits += _routine_hits(tx, facts, ctx.today)
-        if self.use_net and not any(h.level == "emergency" for h in hits) and red_flag_net.flags(ctx.text):
+        # The net reads what no rule placed: not a turn the rules judged (a mild dizziness is routine) nor one whose
+        # red-flag words they read and set aside (negated, hypothetical, someone else's, history).
+        if self.use_net and not hits and not _rules_read(tx.turn) and red_flag_net.flags(ctx.text):
             hits.append(Hit("paraphrase_net", "emergency", ctx.text.strip()[:160], "meaning"))
         return sorted(hits, key=lambda h: -level_rank(h.level))
 

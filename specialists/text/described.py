@@ -83,11 +83,10 @@ _FOR = re.compile(r"\bfor ([\w\s-]{3,40}?)(?=[.,;()]|$| if\b| when\b| up to\b| a
 
 
 def _fits(word: str, profile: str) -> bool:
-    for said in _SAME_AS.get(word, (word,)):
-        stem = said if " " in said or len(said) <= 5 else said[:5]  # "thyroid" finds "Thyroid"; "nausea" "nauseated"
-        if stem in profile:
-            return True
-    return False
+    # a word of the profile that starts with what was said ("nausea" finds "nauseated", "thyroid" "Thyroid"),
+    # never a piece inside a word ("internal" is not "international")
+    return any(re.search(r"\b" + re.escape(said.rstrip("s") if len(said) > 4 else said), profile)
+               for said in _SAME_AS.get(word, (word,)))
 
 
 @cache

@@ -1,5 +1,5 @@
 """The red-flag paraphrase net: trained on the read development sets only (with the crisis development controls as
-talk of dying that is no red flag), it raises emergencies the rules cannot place and leaves ordinary talk, idioms
+talk of dying that is no red flag, and the read ordinary check-in talk), it raises emergencies the rules cannot place and leaves ordinary talk, idioms
 and short answers alone."""
 
 from __future__ import annotations
@@ -25,11 +25,15 @@ UNPLACED = "He sort of folded up in his armchair and his eyes rolled back."
 def test_the_shipped_weights_were_trained_on_the_read_sets_as_they_are_now() -> None:
     net = shared_net()
     assert net is not None and WEIGHTS.is_file()
-    controls = {str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "data" / "crisis" / "dev").glob("cases*.jsonl")}
+    crisis = ROOT / "tests" / "data" / "crisis"
+    controls = {str(p.relative_to(ROOT)) for p in (crisis / "dev").glob("cases*.jsonl")}
+    controls |= {f"tests/data/crisis/ordinary/talk_{k}.jsonl" for k in "abd"}  # the read ordinary talk
     assert set(net.trained_on) == READ | controls, (
         "retrain: python -m evaluation.red_flag_net_training tests/data/spec_dev/cases_{a,b,c,d,f,h}.jsonl "
-        "tests/data/dev/cases.jsonl --controls tests/data/crisis/dev/cases*.jsonl")
-    assert not any("heldout" in name or "ordinary" in name for name in net.trained_on)
+        "tests/data/dev/cases.jsonl --controls tests/data/crisis/dev/cases*.jsonl tests/data/crisis/ordinary/talk_{a,b,d}.jsonl")
+    # never an unread or held-out file
+    assert not any("heldout" in name or name.endswith(("talk_c.jsonl", "talk_e.jsonl")) for name in net.trained_on)
+    assert not any(f"spec_dev/cases_{k}.jsonl" in name for k in "egijkl" for name in net.trained_on)
     for name, digest in net.trained_on.items():
         assert hashlib.sha256((ROOT / name).read_bytes()).hexdigest() == digest, f"{name} changed since training: retrain"
     assert net.weights.shape == (384, 3) and 0.5 <= net.threshold < 1.0

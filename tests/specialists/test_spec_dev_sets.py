@@ -23,18 +23,18 @@ RANK = {"none": 0, "routine": 1, "urgent": 2, "emergency": 3}
 # file: (micro-F1, emergencies found, false emergencies at most), measured 2026-12-05 with each case's
 # "today" (2026-11-27, the date the writers wrote to); the red-flag paraphrase net on
 FLOORS: dict[str, tuple[float, int, int]] = {
-    "cases_a.jsonl": (0.90, 99, 3),   # 101 emergencies, 149 other cases
-    "cases_b.jsonl": (0.90, 0, 12),
-    "cases_c.jsonl": (0.88, 0, 3),
-    "cases_d.jsonl": (0.81, 0, 1),
-    "cases_e.jsonl": (0.87, 87, 5),   # unread: 102 emergencies, 148 other cases
-    "cases_f.jsonl": (0.94, 94, 4),   # 101 emergencies, 149 other cases
-    "cases_g.jsonl": (0.89, 88, 8),   # unread: 102 emergencies, 148 other cases
-    "cases_h.jsonl": (0.92, 102, 4),  # 105 emergencies, 145 other cases
-    "cases_i.jsonl": (0.90, 65, 3),   # unread: 70 emergencies, 180 other cases
-    "cases_j.jsonl": (0.90, 0, 5),    # unread: medication side, no emergencies
-    "cases_k.jsonl": (0.95, 18, 2),   # unread: 19 emergencies, 231 other cases
-    "cases_l.jsonl": (0.93, 40, 2),   # unread, eight new patients: 40 emergencies, 210 other cases
+    "cases_a.jsonl": (0.895, 99, 4),   # 101 emergencies, 149 other cases
+    "cases_b.jsonl": (0.895, 0, 12),
+    "cases_c.jsonl": (0.875, 0, 3),
+    "cases_d.jsonl": (0.805, 0, 1),
+    "cases_e.jsonl": (0.87, 84, 4),    # unread: 102 emergencies, 148 other cases
+    "cases_f.jsonl": (0.94, 90, 2),    # 101 emergencies, 149 other cases
+    "cases_g.jsonl": (0.88, 82, 8),    # unread: 102 emergencies, 148 other cases
+    "cases_h.jsonl": (0.92, 102, 3),   # 105 emergencies, 145 other cases
+    "cases_i.jsonl": (0.895, 64, 1),   # unread: 70 emergencies, 180 other cases
+    "cases_j.jsonl": (0.905, 0, 5),    # unread: medication side, no emergencies
+    "cases_k.jsonl": (0.95, 18, 2),    # unread: 19 emergencies, 231 other cases
+    "cases_l.jsonl": (0.925, 39, 2),   # unread, eight new patients: 40 emergencies, 210 other cases
 }
 
 
