@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -38,16 +39,10 @@ def variants(cases_path: Path, out: Path, limit: int | None = None) -> int:
                        "asr_of": turn["text"]}
             if isinstance(case.get("care_plan"), str):  # keep the plan path valid from the new file's folder
                 plan = (cases_path.parent / case["care_plan"]).resolve()
-                variant["care_plan"] = str(Path(_relative(plan, out.parent.resolve())))
+                variant["care_plan"] = os.path.relpath(plan, out.parent.resolve())
             f.write(json.dumps(variant) + "\n")
             written += 1
     return written
-
-
-def _relative(path: Path, start: Path) -> str:
-    import os
-
-    return os.path.relpath(path, start)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

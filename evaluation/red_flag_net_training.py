@@ -27,7 +27,7 @@ from evaluation.crisis_net_training import fit
 from evaluation.replay import PlanCache, prepare, read_cases
 from specialists.crisis_net import CrisisNet
 from specialists.escalation import EscalationSpecialist
-from specialists.findings import level_rank
+from specialists.findings import Finding, level_rank
 from specialists.red_flag_net import WEIGHTS
 from specialists.registry import all_specialists
 from specialists.sentence_encoder import shared_encoder
@@ -46,8 +46,8 @@ class Labelled:
     embeddings: np.ndarray
 
 
-def _level(findings: Sequence[object]) -> int:
-    levels = [getattr(f, "level", None) or "none" for f in findings if getattr(f, "kind", "") == "escalation"]
+def _level(findings: Sequence[Finding]) -> int:
+    levels = [f.level or "none" for f in findings if f.kind == "escalation"]
     top = max(levels, key=level_rank, default="none")
     return _CLASS.get(top, 0)
 

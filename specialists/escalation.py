@@ -60,8 +60,9 @@ from specialists import red_flag_net
 from specialists.base import SpecialistResult, TurnContext, Utterance
 from specialists.findings import Finding, Level, level_rank
 from specialists.text.context import Proxy, Scope, answer_polarity, normalize, proxy_for_turn, scope
-from specialists.text.spoken import standard_speech
+from specialists.text.dates import WEEKDAYS
 from specialists.text.numbers import UNITS
+from specialists.text.spoken import standard_speech
 
 GUIDANCE: dict[str, str] = {
     "emergency": "Tell the patient to call 911 now (or have someone call), stay on the line, do not continue the checklist",
@@ -454,7 +455,7 @@ def _readings(text: str, plan: CarePlan, context: Sequence[str], proxy: Proxy | 
     return list(labs.read_measurements(text, plan, context=list(context), include_flagged=True, proxy=proxy))
 
 
-def _glucose_low_before(ctx: TurnContext) -> bool:
+def _glucose_low_before(ctx: TurnContext, proxy: Proxy | None) -> bool:
     """The patient's last answer gave a glucose below 54 ("What was her sugar?" - "Forty-something"), so
     confusion said now is that low's."""
     history = list(ctx.history)
@@ -463,7 +464,7 @@ def _glucose_low_before(ctx: TurnContext) -> bool:
         return False
     context = [h.text for h in history[max(0, k - 2):k]]
     return any(r.analyte == "glucose" and r.value < 54 and r.current and _own(r)
-               for r in _readings(history[k].text, ctx.plan, context, proxy_for_turn(ctx)))
+               for r in _readings(history[k].text, ctx.plan, context, proxy))
 
 
 def _own(r: Any) -> bool:
@@ -549,7 +550,6 @@ def _weight_hits(ctx: TurnContext, tx: _Texts, facts: _PlanFacts, readings: list
     return []
 
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WHEN = re.compile(
     r"\b(?P<today>today|this morning|tonight|now|this am|right now)\b|\b(?P<yday>yesterday|last night)\b|"
     r"\b(?P<week>last week|a week ago)\b|\b(?P<n>\d+|two|three|four|five|six) days ago\b|"
@@ -586,7 +586,7 @@ def _days_ago(text: str, r: Any, today: dt.date) -> float | None:
             n = m.group("n")
             return float(n) if n.isdigit() else float(UNITS[n.lower()])
         if m.group("wd"):
-            return float((today.weekday() - _WEEKDAYS.index(m.group("wd").lower())) % 7 or 7)
+            return float((today.weekday() - WEEKDAYS[m.group("wd").lower()]) % 7 or 7)
         return None if m.group("before") is None else 7.0
     return None
 
@@ -765,7 +765,7 @@ class EscalationSpecialist:
         tx = _texts(ctx)
         context = [u.text for u in ctx.history][-3:]
         readings = _readings(tx.turn, ctx.plan, context, tx.proxy)
-        glucose_low = any(r.analyte == "glucose" and r.value < 54 and r.current for r in readings) or _glucose_low_before(ctx)
+        glucose_low = any(r.analyte == "glucose" and r.value < 54 and r.current for r in readings) or _glucose_low_before(ctx, tx.proxy)
         hits = _red_flag_hits(tx, facts, ctx.today, glucose_low)
         hits += _value_hits(ctx, tx, facts, readings)
         hits += _routine_hits(tx, facts, ctx.today)

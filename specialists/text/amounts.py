@@ -25,6 +25,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
+from specialists.text.dates import WEEKDAYS
 from specialists.text.numbers import normalize_numbers
 
 __all__ = ["Intake", "parse_intake", "canonical_strength_words", "BOTTLE_UNITS", "AWAKE_HOURS"]
@@ -205,6 +206,11 @@ _SENTENCE_END = re.compile(r"(?<![a-z]\.[a-z])(?<!\b(?:dr|st|mr|ms|no))[.!?;]+(?
 _SPOKEN_HOURS = {"eight": "8", "twelve": "12", "twenty four": "24", "twenty-four": "24"}
 
 
+def _ml_per(unit: str) -> float:
+    """mL in one of ``unit`` ("teaspoons" and "teaspoon" alike); 1 for plain mL."""
+    return _ML_PER.get(unit, _ML_PER.get(re.sub(r"s$", "", unit), 1.0))
+
+
 def canonical_strength_words(words: str | None) -> str | None:
     """One spelling per product line, as the strength tables name it: "eight-hour" / "8 hour" -> "8 hr",
     "max strength" -> "maximum strength"."""
@@ -290,8 +296,7 @@ def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]
         intake = _read_answer(after, intake)
     intake = _read_count_elsewhere(before, intake)
     if not intake.has_amount and (m := _ML_ANY.search(after) or _ML_ANY.search(before)):
-        per = _ML_PER.get(m["unit"], _ML_PER.get(re.sub(r"s$", "", m["unit"]), 1.0))
-        intake = replace(intake, dose_ml=(float(m["n"]) if m["n"] else 1.0) * per)
+        intake = replace(intake, dose_ml=(float(m["n"]) if m["n"] else 1.0) * _ml_per(m["unit"]))
     intake = _read_totals(both, intake)
     intake = _read_frequency(both, intake)
     intake, extras = _read_more_doses(after, intake)
@@ -308,7 +313,7 @@ def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]
     intake = _read_label_strength(f"{before} {after}", intake)
     # "two every eight hours, that's six a day": the patient's own count for the day
     if (m := _PER_DAY_TOTAL.search(after)) is not None:
-        intake = replace(intake, total_units=float(m["n"]), times=None, interval_h=None, units=intake.units)
+        intake = replace(intake, total_units=float(m["n"]), times=None, interval_h=None)
     # a count over days may be said in a sentence of its own ("The 50-count bottle I bought Tuesday is empty")
     intake = _read_window_total(_norm(text) if not stop else f"{before} @ {after}", intake, today)
     return replace(intake, strength_words=canonical_strength_words(intake.strength_words),
@@ -327,14 +332,12 @@ def _read_label_strength(words: str, intake: Intake) -> Intake:
     if m is None or not float(m["ml"]):
         return intake
     unit = m["unit"].strip() if m["unit"] and m["unit"].strip() not in {"", "s"} else "ml"
-    per = _ML_PER.get(unit, _ML_PER.get(re.sub(r"s$", "", unit), 1.0))
-    return replace(intake, mg_per_ml=float(m["mg"]) / (float(m["ml"]) * per))
+    return replace(intake, mg_per_ml=float(m["mg"]) / (float(m["ml"]) * _ml_per(unit)))
 
 
 # Counts over a stretch of days: "thirty of the 25s since yesterday morning", "half of a 100-count bottle
 # since Monday", "a box of 24 on Wednesday and there's only four left", "the whole 100-count bottle in about
 # ten days". The total is spread over every day the stretch can cover (a floor on the daily amount).
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SINCE = re.compile(
     r"\b(?:since|from|starting|on|(?:opened|bought|started|got|picked up)(?:\s+[\w'-]+){0,6}?(?:\s+on)?)\s+(?:last\s+|this past\s+|this\s+)?"
     r"(?P<when>yesterday|last night|this morning|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
@@ -368,12 +371,20 @@ def _window_days(words: str, today: dt.date | None) -> float | None:
         return 1.0 + first
     if today is None:
         return None
-    if when in _WEEKDAYS:
-        back = (today.weekday() - _WEEKDAYS.index(when)) % 7 or 7
+    if when in WEEKDAYS:
+        back = (today.weekday() - WEEKDAYS[when]) % 7 or 7
         return float(back) + first
     if when == "the weekend":
         return float((today.weekday() - 5) % 7 + 1)
     return float(today.day)  # the first of the month
+
+
+def _share(words: str) -> float | None:
+    """How much of a pack or bottle was used ("half of", "most of", "almost gone", "the whole"), when said."""
+    sh = _SHARE.search(words)
+    if sh is None:
+        return None
+    return 0.5 if sh["half"] else 0.75 if sh["most"] else 0.8 if sh["almost"] else 1.0
 
 
 def _read_window_total(words: str, intake: Intake, today: dt.date | None) -> Intake:
@@ -387,12 +398,9 @@ def _read_window_total(words: str, intake: Intake, today: dt.date | None) -> Int
         size = float(p["size"] or p["size2"])
         if (left := _LEFT.search(words)) is not None and float(left["n"]) < size:
             total = size - float(left["n"])
-        elif (sh := _SHARE.search(words)) is not None:
-            total = size * (0.5 if sh["half"] else 0.75 if sh["most"] else 0.8 if sh["almost"] else 1.0)
-    elif (oz := _OUNCES.search(words)) is not None and _SHARE.search(words):
-        sh = _SHARE.search(words)
-        assert sh is not None
-        share = 0.5 if sh["half"] else 0.75 if sh["most"] else 0.8 if sh["almost"] else 1.0
+        elif (share := _share(words)) is not None:
+            total = size * share
+    elif (oz := _OUNCES.search(words)) is not None and (share := _share(words)) is not None:
         # 1 US fluid ounce = 29.5735 mL (NIST Handbook 44, Appendix C)
         return replace(intake, total_ml=float(oz["oz"]) * 29.5735 * share, total_units=None, units=None, bottle=True, days=days)
     if total is None:
@@ -411,9 +419,8 @@ def _read_before(before: str, intake: Intake) -> Intake:
         return replace(intake, dose_mg=mg)
     m = _ML_BEFORE.search(before)
     if m:
-        per = _ML_PER.get(re.sub(r"s$", "", m["unit"]), _ML_PER.get(m["unit"], 1.0))
         n = float(m["n"]) if m["n"] else 1.0
-        return replace(intake, dose_ml=n * per)
+        return replace(intake, dose_ml=n * _ml_per(m["unit"]))
     m = _BEFORE.search(before)
     if m:
         units = _qty(m)
@@ -475,8 +482,7 @@ def _read_after(after: str, intake: Intake) -> Intake:
         return intake
     m = _ML_AFTER.search(after)
     if m and intake.dose_ml is None and intake.dose_mg is None:
-        per = _ML_PER.get(m["unit"], _ML_PER.get(re.sub(r"s$", "", m["unit"]), 1.0))
-        return replace(intake, dose_ml=(float(m["n"]) if m["n"] else 1.0) * per)
+        return replace(intake, dose_ml=(float(m["n"]) if m["n"] else 1.0) * _ml_per(m["unit"]))
     m = _BARE_AFTER.search(after)
     if m and float(m["mg"]) >= 25 and intake.dose_mg is None:
         mg = float(m["mg"])

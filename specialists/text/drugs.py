@@ -732,17 +732,21 @@ def _plan_sounds(pidx: _PlanIndex) -> tuple[tuple[str, str, _Entry], ...]:
 
 
 @cache
-def _known_sounds() -> tuple[tuple[str, str, _Entry], ...]:
-    """Every one-word drug name of the knowledge base with its sound: what a name heard in pieces off the plan
-    ("a leave", "zan ax", "pep sid") is compared with."""
-    return tuple((name, _vowel_sound(name), e) for name, e in _global_index().names.items()
-                 if e.drugs and len(name) >= 5 and " " not in name)
+def _known_sounds() -> dict[str, tuple[tuple[str, str, _Entry], ...]]:
+    """Every one-word drug name of the knowledge base, by its sound: what a name heard in pieces off the plan
+    ("a leave", "zan ax", "pep sid") is compared with (looked up by sound: there are hundreds)."""
+    by_sound: dict[str, list[tuple[str, str, _Entry]]] = {}
+    for name, e in _global_index().names.items():
+        if e.drugs and len(name) >= 5 and " " not in name:
+            sound = _vowel_sound(name)
+            by_sound.setdefault(sound, []).append((name, sound, e))
+    return {sound: tuple(names) for sound, names in by_sound.items()}
 
 
 def _plan_sound(text: str, tokens: list[Token], used: list[bool], pidx: _PlanIndex) -> list[DrugMention]:
     """One to four adjacent words that sound like one of the plan's drugs (see the module docstring); in talk
     of medicines, two to four that sound like any drug the knowledge base names."""
-    off_plan = _known_sounds() if _MED_CONTEXT.search(text) else ()
+    off_plan = _known_sounds() if _MED_CONTEXT.search(text) else {}
     if not pidx.sounds and not off_plan:
         return []
     out = []
@@ -765,7 +769,7 @@ def _plan_sound(text: str, tokens: list[Token], used: list[bool], pidx: _PlanInd
             if len(joined) < 5 or joined in FUZZY_GUARD or joined in STOPWORDS:
                 continue
             sound = _vowel_sound(joined)
-            for name, name_sound, entry in (*pidx.sounds, *(off_plan if w >= 2 else ())):
+            for name, name_sound, entry in (*pidx.sounds, *(off_plan.get(sound, ()) if w >= 2 else ())):
                 # one more edit for a name spelt apart ("lay sicks" / Lasix)
                 if sound == name_sound and _first_class(_soft_c(joined)) == _first_class(_soft_c(name)) \
                         and DamerauLevenshtein.distance(joined, name) <= max(2, len(name) // 3) + (w >= 2):
