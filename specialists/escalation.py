@@ -61,6 +61,7 @@ from specialists.base import SpecialistResult, TurnContext, Utterance
 from specialists.findings import Finding, Level, level_rank
 from specialists.text.context import Proxy, Scope, answer_polarity, normalize, proxy_for_turn, scope
 from specialists.text.dates import WEEKDAYS
+from specialists.text.drugs import find_drug_mentions
 from specialists.text.numbers import UNITS
 from specialists.text.spoken import standard_speech
 
@@ -654,22 +655,33 @@ _ATTRIBUTION = re.compile(
 )
 _REFILL = re.compile(
     r"\b(?:need|needs|needed|want|wants|request(?:ing)?|call(?:ing)? in|send(?:ing)?|get|getting|due for|time for|"
-    r"ask(?:ing)? (?:for|about)|out of)\b[^.?!]{0,30}\brefills?\b|\brefills?\b[^.?!]{0,25}\b(?:please|needed|soon|is due|ran out|run out)\b|"
+    r"ask(?:ing)? (?:for|about)|out of)\b[^.?!]{0,30}\brefill(?:s|ed)?\b|\brefills?\b[^.?!]{0,25}\b(?:please|needed|soon|is due|ran out|run out)\b|"
     r"\b(?:almost|nearly|just about|about|running|getting|pretty) (?:out|low)\b|"
     r"\bonly (?:have |got )?(?:a (?:few|couple)|\d+|one|two|three|four|five|six|seven) (?:more )?"
-    r"(?:pills?|tablets?|capsules?|doses?|days?(?: worth)?|shots?|pens?)(?: left)?\b|\blast (?:pill|bottle|pen|vial|inhaler)\b|"
+    r"(?:(?:pills?|tablets?|capsules?|doses?|days?(?: worth)?|shots?|pens?)(?: left)?|left)\b|\blast (?:pill|bottle|pen|vial|inhaler)\b|"
+    r"\bneeds? (?:some )?more (?:of )?(?:the |my |his |her |those )\w+|\bneeds? (?:a )?new (?:bottle|prescription|script|supply|box|pen)\b|"
+    r"\b(?:sort|put in for|order|phone in) (?:me |him |her |us )?(?:a |the |some )?refills?\b|"
     r"\b(?:a (?:few|couple)|\d+|one|two|three|four|five|six|seven) (?:more )?(?:pills?|tablets?|capsules?|doses?|days?(?: worth)?|"
-    r"shots?|pens?)(?: of (?:it|them|those|my [\w ]{1,20}))? left\b",
+    r"shots?|pens?)(?: of (?:it|them|those|(?:my|the|his|her) [\w -]{1,20}))? left\b|"
+    r"\b(?:a (?:few|couple)|\d+|one|two|three|four|five|six|seven|a week|a week's worth) of (?:the|my|his|her) [\w -]{1,20}? left\b|"
+    r"\bdown to (?:about |maybe |just |only |the last |my last |his last |her last )?(?:a (?:few|couple)|\d+|one|two|three|four|five|six|seven) "
+    r"(?:days?|pills?|tablets?|capsules?|doses?|shots?|pens?|of (?:the|my|his|her|them|it|those))\b|\bdown to (?:about |the last |a )?week\b|"
+    r"\bneeds? (?:the |my |his |her )?[\w-]+(?: [\w-]+)? refilled\b",
+    re.I,
+)
+_REFILL_REQUEST = re.compile(
+    r"\b(?:can|could|would|will)\s+(?:you|i|we|they|someone|somebody)\b[^.?!]{0,25}\b(?:send|get|have|order|call in|phone in|"
+    r"put in|sort|fill|renew)\b[^.?!]{0,15}\b(?:refills?|new (?:bottle|prescription|script|supply))\b[^.?!]*\?",
     re.I,
 )
 _MED_CONTEXT = re.compile(
     r"\b(?:refills?|pills?|meds|medicines?|medications?|prescriptions?|insulin|inhaler|tablets?|capsules?|bottle|pens?|"
-    r"vials?|supply|water pill|blood thinner|strips|test strips)\b",
+    r"vials?|supply|water pills?|blood thinners?|strips|test strips)\b",
     re.I,
 )
 
 
-def _routine_hits(tx: _Texts, facts: _PlanFacts, today: dt.date) -> list[Hit]:
+def _routine_hits(tx: _Texts, facts: _PlanFacts, today: dt.date, plan: CarePlan | None) -> list[Hit]:
     hits: list[Hit] = []
     turn = tx.turn
     if (f := _affirmed(turn, [_SIDE_EFFECTS], today, accept=_not_a_purpose, proxy=tx.proxy)) is not None:
@@ -677,10 +689,16 @@ def _routine_hits(tx: _Texts, facts: _PlanFacts, today: dt.date) -> list[Hit]:
     elif (f := _affirmed(turn, [_WEAK_SYMPTOMS], today, proxy=tx.proxy)) is not None:
         sentence = _clause(turn, f)
         if _ATTRIBUTION.search(sentence) or (facts.drug_words is not None and facts.drug_words.search(sentence)) \
-                or _names_drug(sentence):
+                or _names_drug(sentence) or _tied_to_medicine(_with_next_sentence(turn, f), facts, plan):
             hits.append(Hit("mild_side_effect", "routine", f.text))
+    elif (f := _feature_found(kn.red_flag_features()["side_effect_complaint"], [turn], today, proxy=tx.proxy)) is not None \
+            and _tied_to_medicine(_with_next_sentence(turn, f), facts, plan):
+        hits.append(Hit("mild_side_effect", "routine", f.text))
     # A refill need is about the future by nature: "I'll need a refill next week" still counts.
     refill = _affirmed(turn, [_REFILL], today, intent=True, accept=lambda s, m: _med_context(s, m, facts), proxy=tx.proxy)
+    if refill is None:  # a refill asked for is the need itself: "can you have them send a refill?"
+        m = _REFILL_REQUEST.search(turn)
+        refill = _Found(m.start(), m.end(), m.group()) if m and _med_context(turn, m, facts) else None
     if refill is not None:
         hits.append(Hit("refill_need", "routine", refill.text))
     return hits
@@ -707,6 +725,32 @@ def _names_drug(sentence: str) -> bool:
     """The sentence ties the symptom to a drug the knowledge knows ("the ibuprofen upsets my stomach"),
     not merely names one ("headaches, but I'm not taking any Tylenol")."""
     return bool(_CAUSAL.search(sentence)) and any(_is_drug_word(w) for w in re.findall(r"[a-z][a-z-]+", sentence.lower()))
+
+
+# The caller blames a medicine: "it's the Eliquis", "since they upped the Synthroid", "from the blood thinner".
+_BLAME = re.compile(r"\b(?:gives?|gave|giving|makes?|made|making|caus\w+|from|since|after|because of|due to|side effects?|"
+                    r"it'?s (?:the|that|my|his|her)|must be (?:the|that|my)|blame|(?:upped|raised|increased|bumped up|doubled|changed)|"
+                    r"(?:does|did|do) (?:that|this|it) to|binds?|got (?:me|him|her))\b",
+                    re.I)
+
+
+def _with_next_sentence(text: str, found: _Found) -> str:
+    """The complaint's sentence and the one after it, where people often name the cause ("... I suppose it's the Eliquis")."""
+    lo = max(text.rfind(c, 0, found.start) for c in ".?!;")
+    ends = [i for i in (text.find(c, found.end) for c in ".?!;") if i >= 0]
+    first = min(ends, default=len(text))
+    after = [i for i in (text.find(c, first + 1) for c in ".?!;") if i >= 0]
+    return text[lo + 1:min(after, default=len(text))]
+
+
+def _tied_to_medicine(sentence: str, facts: _PlanFacts, plan: CarePlan | None) -> bool:
+    """A medicine is named or described beside the complaint, and blamed for it."""
+    if not _BLAME.search(sentence):
+        return False
+    if _MED_CONTEXT.search(sentence):
+        return True
+    named = (facts.drug_words is not None and facts.drug_words.search(sentence)) or find_drug_mentions(sentence, plan)
+    return bool(named)
 
 
 def _med_context(text: str, m: re.Match[str], facts: _PlanFacts) -> bool:
@@ -768,7 +812,7 @@ class EscalationSpecialist:
         glucose_low = any(r.analyte == "glucose" and r.value < 54 and r.current for r in readings) or _glucose_low_before(ctx, tx.proxy)
         hits = _red_flag_hits(tx, facts, ctx.today, glucose_low)
         hits += _value_hits(ctx, tx, facts, readings)
-        hits += _routine_hits(tx, facts, ctx.today)
+        hits += _routine_hits(tx, facts, ctx.today, ctx.plan)
         # The net reads what no rule placed: not a turn the rules judged (a mild dizziness is routine) nor one whose
         # red-flag words they read and set aside (negated, hypothetical, someone else's, history).
         if self.use_net and not hits and not _rules_read(tx.turn) and red_flag_net.flags(ctx.text):

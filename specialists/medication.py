@@ -82,7 +82,7 @@ _MISSED_TOOK = re.compile(
     r"\b(?:forgot|forget|forgets|forgetting|forgotten|skip|skips|skipped|skipping|miss|misses|missed|missing|"
     r"ran out|run out of|been out of|was out of|were out of|'m out of|am out of|i'm all out|all out of|ran outta|run outta|"
     r"been outta|(?:was|were|am|'m|is|'s) outta|outta|haven'?t bothered with|don'?t bother with|didn'?t bother with|quit bothering with|"
-    r"ain'?t been taking|ain'?t taking|leaving out|left out|fell off|didn'?t do (?:my|his|her) (?:shot|dose|injection|jab)|"
+    r"ain'?t been taking|ain'?t taking|leaving out|left out|fell off|didn'?t do (?:my|his|her|the) (?:shot|dose|injection|jab)|let(?:ting)? (?:it |that |that one |them |those )?slide|"
     r"stopped|quit|quitting|gave up|given up|went off|been off|came off|come off|got off|off of|"
     r"no longer|not taking|not been taking|haven'?t been taking|behind on|cut out|dropped|"
     r"threw out|threw away|gotten rid of|got rid of|ditched|doctor (?:stopped|took me off|discontinued))\b"
@@ -98,7 +98,7 @@ _POSSESS = re.compile(r"\bi\s+(?:have|keep|carry|bought|buy|own|got|picked up|st
 # "..., but I haven't used it": a negation said after the name.
 _NEG_AFTER = re.compile(
     r"^[^.?!]{0,40}?\b(?:haven'?t|have not|didn'?t|did not|don'?t|do not|never)\s+(?:even\s+|actually\s+|really\s+)?"
-    r"(?P<verb>used|use|taken|take|took|touched|touch|needed|need|opened|tried|had)\s+(?:it|them|any|one|those)\b"
+    r"(?P<verb>used|use|taken|take|took|touched|touch|needed|need|opened|tried|had)\s+(?:it|them|any|one|those|that)\b"
 )
 # Received or prescribed ("gave me", "was given", "prescribed", "picked up") ...
 _RECEIPT = re.compile(
@@ -135,7 +135,10 @@ _MISSED_NOGET = re.compile(
 _MISSED_AFTER = re.compile(
     r"^[^.?!]{0,40}?\b(?P<cue>forgot|forgetting|forgets|skipped|skips|skipping|missed|misses|ran out|run out|ran outta|stopped|quit|gave up|"
     r"went off|fell off|haven'?t (?:taken|had|used|been taking)|didn'?t take|not taking|no longer|don'?t bother|leaving (?:it |them )?out|"
-    r"instead of (?:twice|two|three|four|2|3|4)|every other day|some days and not others|not every day|on and off|off and on|hit or miss)\b"
+    r"instead of (?:twice|two|three|four|2|3|4)|every other day|some days and not others|not every day|on and off|off and on|hit or miss|"
+    r"miss (?:that one|it|them|those|the (?:morning|noon|lunch|lunchtime|afternoon|evening|night|bedtime|supper) one)|"
+    r"let(?:ting)? (?:it |that |that one |them |those )?slide|"
+    r"only (?:been )?(?:taking|doing|using|having) (?:it |them )?(?:in the mornings?|at night|at bedtime|once(?: a day)?))\b"
 )
 # "run out of breath", "ran out of steam": not a drug running out.
 _NOT_MED_OUT = re.compile(r"\s+(?:of\s+)?(?:breath|steam|time|energy|gas|patience|money|the house|the room|the door)\b")
@@ -847,7 +850,10 @@ class MedicationSpecialist:
 @cache
 def _contraindications(drug: str, conditions: frozenset[str], allergies: frozenset[str],
                        dose: float | None) -> tuple[kn.ContraindicationRule, ...]:
-    return tuple(kn.contraindications_for(drug, conditions, allergies, dose_mg=dose, tiers=("core",)))
+    """The core rule classes, plus every allergy to the drug's own class (a lisinopril angioedema rules out
+    enalapril; a sulfa allergy, Bactrim): the label contraindicates the class, whatever the tier."""
+    rules = kn.contraindications_for(drug, conditions, allergies, dose_mg=dose)
+    return tuple(r for r in rules if r.tier == "core" or r.allergy is not None)
 
 
 @cache

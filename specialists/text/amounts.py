@@ -135,7 +135,7 @@ _APPROX = r"(?:(?:like|about|around|maybe|probably|approximately|roughly|nearly|
 # Everything a count can carry before the drug: "three extra strength", "two 200 mg", "a 40", "half a".
 _BEFORE = re.compile(
     rf"{_APPROX}{_QTY}\s+(?:{_STRENGTH}\s+)?(?:(?P<umg>{_NUM})\s*(?:{_MG}\s+|s\s+|(?=\s)))?"
-    rf"(?:{_STRENGTH.replace('sw', 'sw2')}\s+)?(?:(?P<form>{_FORM})\s+)?(?:of\s+)?{_DET}(?:{_STRENGTH.replace('sw', 'sw3')}\s+)?$"
+    rf"(?:{_STRENGTH.replace('sw', 'sw2')}\s+)?(?:(?P<form>{_FORM})\s+)?(?:of\s+)?{_DET}(?:{_STRENGTH.replace('sw', 'sw3')}\s+){{0,2}}$"
 )
 _MG_BEFORE = re.compile(rf"(?P<mg>{_NUM})\s*(?P<unit>{_MG}|{_G})\s+(?:{_FORM}\s+)?(?:of\s+)?{_DET}$")
 _ML_BEFORE = re.compile(rf"(?:(?P<n>{_NUM})|(?P<one>an?|one))\s*(?P<unit>{_ML}|shots?)\s+(?:of\s+)?{_DET}$")
@@ -149,7 +149,7 @@ _BARE_AFTER = re.compile(
     rf"^\s*[,(-]?\s*(?P<mg>\d{{2,4}}(?:\.\d+)?)s?\b(?!\s*(?:times|x\b|hours?|hrs?|days?|weeks?|minutes?|mins?|am\b|pm\b|o'?clock|:|in the|of (?:them|those)|{_FORM}))"
 )
 _COUNT_AFTER = re.compile(
-    rf"^\s*[,(:-]?\s*(?:i took\s+|i had\s+|took\s+)?{_APPROX}{_QTY}\s*(?:(?P<umg>{_NUM})\s*{_MG}\s+)?(?P<form>{_FORM}|of (?:them|those|these|it|the pills|the tablets)|(?:of )?(?:the |those |these )?(?:[a-z]+[ -])?(?:strength )?ones)\b"
+    rf"^\s*[,(:-]?\s*(?:i took\s+|i had\s+|took\s+)?{_APPROX}{_QTY}\s*(?:(?P<umg>{_NUM})\s*{_MG}\s+)?(?P<form>{_FORM}|of (?:them|those|these|it|the pills|the tablets|'?em)|(?:of )?(?:the |those |these )?(?:[a-z0-9]+[ -]){{0,3}}(?:strength )?ones)(?:\b|(?<=')|(?<=em))"
 )
 _VERB_COUNT = re.compile(
     rf"\b(?:took|take|taking|had|used|popped|swallowed|chewed|went through|finished)\s+{_APPROX}{_QTY}\b"

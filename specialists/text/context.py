@@ -678,6 +678,10 @@ _SELF_INTRO = re.compile(r"(?:\b(?:this is|i'?m|i am|it'?s|its|my name is|name'?
 # The first person an utterance speaks of: the speaker, a named person, or a bare pronoun.
 _FIRST_REFERENCE = re.compile(r"\b(?:i|i'?m|i'?ve|i'?d|i'?ll|im|ive|me|my|mine|we|our|us)\b|" + _PERSON_NOUN.pattern + r"|"
                               r"\b(?P<pron>she|he|her|him|his|she'?s|he'?s|shes|hes)\b", re.I)
+# A parent called by the name the family uses, with no "my" ("Dad fainted", "Mom's sugar is forty-two");
+# "ma" and "pop" are left out (a word of their own too often).
+_BARE_PARENT = re.compile(r"(?<!\bmy )(?<!\bour )(?<!\bthe )(?<!\ba )(?<!\byour )(?<!\bhis )(?<!\bher )"
+                          r"\b(mom|mum|mama|momma|mommy|dad|daddy|papa|grandma|grandpa|granny|nana)\b", re.I)
 # The relations a caregiver most often names the patient by, when nobody said which they are.
 _PARENT = frozenset({"mother", "father", "grandmother", "grandfather"})
 _PARENT_OR_SPOUSE = _PARENT | {"wife", "husband"}
@@ -687,6 +691,10 @@ def _pronoun_led(text: str, pronouns: frozenset[str], relations: frozenset[str])
     """The utterance speaks first of a person of the patient's sex: a bare pronoun ("She was buttering
     toast") or a parent or spouse ("my mom's back is hurting")."""
     m = _FIRST_REFERENCE.search(text)
+    bare = _BARE_PARENT.search(text)
+    if bare is not None and (m is None or bare.start() < m.start()):
+        # "Dad fainted in the driveway": a parent called by the family's name for them, before the caller says "I"
+        return bare.group(1).lower() in relations
     if m is None:
         return False
     if (m.group("pron") or "").lower() in pronouns:

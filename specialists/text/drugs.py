@@ -609,7 +609,8 @@ def _close(word: str, name: str, dist: int, phon: tuple[str, str, str], *, joine
             same_meta = same_meta or _vowel_sound(word) == phon[2]
         if not _same_start(word, name) and not (relax and same_meta and _first_class(word) == _first_class(name)):
             return False
-        return (same_sound and dist <= allowed) or (same_meta and dist <= allowed + 1)
+        # one letter off a long name is a split misspelling whatever it sounds like ("neuro tin" / Neurontin)
+        return (same_sound and dist <= allowed) or (same_meta and dist <= allowed + 1) or (dist == 1 and len(name) >= 8)
     if same_meta and jellyfish.nysiis(word) == phon[1]:
         return dist <= allowed + 1
     if same_sound:
@@ -762,17 +763,23 @@ def _plan_sound(text: str, tokens: list[Token], used: list[bool], pidx: _PlanInd
                 break
             # a name heard in pieces neither opens nor ends on a function word ("boy or" is no Bayer, "so I
             # left" no Zoloft) nor on a number ("one thirty")
-            if window[-1].key in STOPWORDS or (window[0].key in STOPWORDS and window[0].key not in _LEAD_SYLLABLES) \
+            # (unless the name opens with that word: "nor vask" / Norvasc)
+            opens_on_word = window[0].key in STOPWORDS and window[0].key not in _LEAD_SYLLABLES
+            if window[-1].key in STOPWORDS or (opens_on_word and w == 1) \
                     or window[0].key in _NUMBER_WORDS or any(t.key in _NOT_IN_A_NAME for t in window):
                 continue
             joined = "".join(t.key for t in window)
             if len(joined) < 5 or joined in FUZZY_GUARD or joined in STOPWORDS:
                 continue
             sound = _vowel_sound(joined)
-            for name, name_sound, entry in (*pidx.sounds, *(off_plan.get(sound, ()) if w >= 2 else ())):
-                # one more edit for a name spelt apart ("lay sicks" / Lasix)
+            plan_names = len(pidx.sounds)
+            for k, (name, name_sound, entry) in enumerate((*pidx.sounds, *(off_plan.get(sound, ()) if w >= 2 else ()))):
+                # one more edit for a name spelt apart ("lay sicks" / Lasix); a name opened by a word must be spelt
+                # with it ("day quill" / DayQuil), and off the plan within one letter ("all grey" is no Allegra)
+                dist = DamerauLevenshtein.distance(joined, name)
                 if sound == name_sound and _first_class(_soft_c(joined)) == _first_class(_soft_c(name)) \
-                        and DamerauLevenshtein.distance(joined, name) <= max(2, len(name) // 3) + (w >= 2):
+                        and (not opens_on_word or (name.startswith(window[0].key) and (k < plan_names or dist <= 1))) \
+                        and dist <= max(2, len(name) // 3) + (w >= 2):
                     hit = (w, entry)
                     break
             if hit is not None:

@@ -218,3 +218,11 @@ def test_hundreds_then_times_is_a_strength_and_a_count() -> None:
 )
 def test_strength_words_are_canonical(text: str, words: str) -> None:
     assert intake_for(text, "Tylenol").strength_words == words
+
+
+def test_a_count_before_two_strength_words_and_a_count_of_the_little_ones() -> None:
+    """ "two of the eight-hour arthritis Tylenol"; "Imodium, eight of the little two milligram ones"."""
+    intake = intake_for("I've been taking two of the eight-hour arthritis Tylenol every four hours, six times yesterday.", "Tylenol")
+    assert intake.units == 2 and intake.times == 6
+    assert intake.daily_mg(650) == 2 * 650 * 6
+    assert intake_for("Yesterday I took Imodium, eight of the little two milligram ones over the day.", "Imodium").units == 8

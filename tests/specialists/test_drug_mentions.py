@@ -367,6 +367,10 @@ def test_product_lines_said_with_the_brand(text: str, product: str) -> None:
     ("hf", "My Lasics makes me pee all afternoon.", "furosemide"),
     ("hf", "the core egg twice a day with food", "carvedilol"),
     ("warfarin", "is that okay with the cuma din", "warfarin"),
+    # a name whose first syllable is a word of its own ("nor"), and a split name one letter off
+    ("knee", "i missed the nor vask tuesday and wednesday", "amlodipine"),
+    ("hf", "he ran out of the lipi tor monday", "atorvastatin"),
+    ("warfarin", "i forgot the levo thyroxin yesterday", "levothyroxine"),
 ])
 def test_plan_drugs_heard_by_sound(plans: dict[str, careplans.CarePlan], plan: str, text: str, drug: str) -> None:
     found = find_drug_mentions(text, plans[plan])
@@ -378,6 +382,8 @@ def test_plan_drugs_heard_by_sound(plans: dict[str, careplans.CarePlan], plan: s
     ("hf", "The core of the problem is the stairs."),
     ("warfarin", "I was working late on Tuesday."),
     ("hf", "I'm back on the road on Monday."),
+    # a name opened by a word must be spelt with it, and off the plan within a letter: "all grey" is no Allegra
+    ("hf", "he took his pills this mornin like normal but hes gone all grey"),
 ])
 def test_plan_sound_needs_the_whole_name(plans: dict[str, careplans.CarePlan], plan: str, text: str) -> None:
     assert find_drug_mentions(text, plans[plan]) == []

@@ -633,3 +633,77 @@ def test_weights_said_as_bare_numbers_answering_the_scale_question(text: str, ex
 def test_a_lung_patients_slightly_tighter_chest_is_not_cardiac() -> None:
     assert level("The chest's a bit tighter since I stopped the prednisone, but I'm talking fine.", "asthma") != "emergency"
     assert level("My chest is a bit tighter and it's going into my left arm, I'm sweating.", "asthma") == "emergency"
+
+
+@pytest.mark.parametrize(("plan_name", "text", "expected"), [
+    # a refill asked for is a refill need
+    ("warfarin", "I've got maybe ten days left of the warfarin, can you have them send a refill?", "routine"),
+    ("warfarin", "Could you sort me a refill of the Coumadin? I've only four left.", "routine"),
+    ("warfarin", "I'll need more of the warfarin before the clinic on the 7th.", "routine"),
+    ("warfarin", "Can I take more of the warfarin if I miss a day?", "none"),
+    ("warfarin", "Can you tell me what the warfarin is for?", "none"),
+    # an everyday complaint the caller blames on a medicine is a mild side effect
+    ("warfarin", "I've been getting more bruises on my arms than usual, little ones. I suppose it's the warfarin.", "routine"),
+    ("warfarin", "Just the odd bruise on me shins from the blood thinner, nothing to write home about.", "routine"),
+    ("warfarin", "Since they upped the Synthroid my heart flutters a bit at night, nothing major.", "routine"),
+    ("postop", "havent gone number two since tuesday i think its the oxy code own", "routine"),
+    ("postop", "the zofran is making me a bit bunged up", "routine"),
+    # ... and not when nothing is blamed, or nothing is a complaint
+    ("warfarin", "I bruised my knee on the car door getting out at church.", "none"),
+    ("warfarin", "He's a little grumpy about not being able to drive. He's taking his pills fine.", "none"),
+    ("warfarin", "The water pill has me running all morning, I can't go anywhere till noon.", "none"),
+    # more refill needs said without the word, and complaints blamed in other words
+    ("warfarin", "I've only got five or six of the metoprolol left. Could somebody send it to the Walgreens?", "routine"),
+    ("warfarin", "I'm down to about five days of the warfarin.", "routine"),
+    ("warfarin", "I'll need the warfarin refilled before the holiday.", "routine"),
+    ("warfarin", "Two weeks ago he was two eighteen and now he's down to two twelve.", "none"),
+    ("warfarin", "The Synthroid's got me wired, I'm up at three in the morning.", "routine"),
+    ("warfarin", "The metoprolol makes me kinda dragged out in the afternoon.", "routine"),
+    ("warfarin", "I've got a couple little mouth sores. The warfarin does that to me sometimes.", "routine"),
+])
+def test_refill_requests_and_complaints_blamed_on_a_medicine(plan_name: str, text: str, expected: str) -> None:
+    assert level(text, plan_name) == expected
+
+
+@pytest.mark.parametrize(("plan_name", "text", "history", "expected"), [
+    # a collapse told by where the person ended up and the time lost
+    ("warfarin", "Then I'm on the bath mat looking up at the light fixture. Don't know how long. Got myself up.", (), "emergency"),
+    ("warfarin", "I got up to pee and next thing I know my husband's lifting me off the floor.", (), "emergency"),
+    ("warfarin", "My legs just went out from under me at the sink and I came to on the lino.", (), "emergency"),
+    ("warfarin", "I fell out in the kitchen. One minute I was at the stove, next I was on the floor.", (), "emergency"),
+    ("warfarin", "I had a swoon at church, they said I was gone a few seconds.", (), "emergency"),
+    ("hf", "Dad fainted in the driveway getting the mail. He's up now and arguing with me.",
+     (("agent", "Thanks for confirming the details. How are things?"),), "emergency"),
+    # ... but "Dad" on a woman's plan is someone else
+    ("warfarin", "Dad fainted in the driveway getting the mail. He's up now and arguing with me.",
+     (("agent", "Thanks for confirming the details. How are things?"),), "none"),
+    ("warfarin", "I was on the floor playing with the grandkids and next thing I know it's dinnertime.", (), "none"),
+    ("warfarin", "I'm on the floor doing my exercises, don't know how long I should hold the stretch.", (), "none"),
+    ("warfarin", "I fell out with my sister over the will.", (), "none"),
+    ("warfarin", "Mom swooned over the new pastor.", (), "none"),
+    ("warfarin", "I was gone a few seconds to grab the mail.", (), "none"),
+    # breathing: smothering, retractions, rescue doses that do not hold, lips gone blue-ish
+    ("asthma", "I'm still smothering, I can't get to the bathroom without stopping twice to gasp.", (), "emergency"),
+    ("asthma", "I've used the Ventolin six times in the last hour and I'm still whistling.", (), "emergency"),
+    ("asthma", "My neck muscles are pulling with every breath.", (), "emergency"),
+    ("asthma", "Saw my lips in the mirror, they're bluey.", (), "emergency"),
+    ("asthma", "I've used my puffer three times today, my chest is still a bit wheezy.", (), "none"),
+    ("asthma", "My neck muscles are working overtime from the gardening.", (), "none"),
+    # old blood brought up
+    ("warfarin", "I was sick this morning and it was black sludge, like motor oil with bits in it.", (), "emergency"),
+    ("warfarin", "I threw up and it was dark brown gritty bits, like wet dirt.", (), "emergency"),
+    ("warfarin", "The stuff that came up was black, I'd had blackberries.", (), "none"),
+    # stroke: one side of the world missing; vision gone on one side
+    ("warfarin", "I keep bumping into the doorframe on the left, like there's no left side to the room.", (), "emergency"),
+    ("warfarin", "My vision went half dark out of the right eye about half an hour ago.", (), "emergency"),
+    ("warfarin", "The room went dark when the power cut out.", (), "none"),
+    # a low a carer cannot treat, or treated with glucagon
+    ("dm", "Mom's sugar is forty-two, she won't open her mouth for the juice, she keeps turning her head away.", (), "emergency"),
+    ("dm", "She was out of it on the couch, wouldn't wake up properly, so I did the Baqsimi up her nose.", (), "emergency"),
+    ("dm", "She did the Baqsimi training at the clinic last week.", (), "none"),
+    # angina in the patient's own word, with the features after it
+    ("hf", "Not really. It's been half an hour now and it's worse, going up into my neck, and I'm soaked through.",
+     (("patient", "Had one of my chest spells out in the yard."), ("agent", "Did your nitroglycerin help?")), "emergency"),
+])
+def test_red_flags_told_as_what_happened(plan_name: str, text: str, history: tuple[tuple[str, str], ...], expected: str) -> None:
+    assert level(text, plan_name, history) == expected

@@ -255,14 +255,15 @@ CASES: list[tuple[str, str, set[tuple[str, ...]], str]] = [
      {M("ibuprofen"), N("ibuprofen"), C("ibuprofen"), D("ibuprofen")}, "urgent"),
     ("hf", "The urgent care gave me amoxicillin for my cough.", {M("amoxicillin"), N("amoxicillin"), C("amoxicillin")}, "urgent"),
     ("hf", "Can I take amoxicillin for my tooth?", {M("amoxicillin"), C("amoxicillin")}, "routine"),
+    # an allergy to the drug's own class rules it out whatever the tier (issue 12): a sulfa allergy, Bactrim taken
+    ("cad", "I took some Bactrim for a bladder infection.",
+     {M("sulfamethoxazole"), N("sulfamethoxazole"), C("sulfamethoxazole"), M("trimethoprim"), N("trimethoprim")}, "urgent"),
     # hard negatives: nothing rules it out, caution-only rules, low-dose aspirin, plan drugs
     ("gout", "I took Sudafed yesterday.", {M("pseudoephedrine"), N("pseudoephedrine")}, "routine"),
     ("gout", "Is it safe to take Claritin?", {M("loratadine")}, "none"),
     ("asthma", "Can I take Tylenol for a headache?", {M("acetaminophen")}, "none"),
     ("hf", "I take my Lasix and my Lipitor at night.", {M("furosemide"), M("atorvastatin")}, "none"),
     ("cad", "I take my ibuprofen three times a day like they said.", {M("ibuprofen")}, "none"),
-    ("cad", "I took some Bactrim for a bladder infection.",
-     {M("sulfamethoxazole"), N("sulfamethoxazole"), M("trimethoprim"), N("trimethoprim")}, "routine"),
     # --- interactions ---------------------------------------------------------------------------------
     ("warfarin", "I've been taking Advil for my knees.", {M("ibuprofen"), N("ibuprofen"), I("ibuprofen", "warfarin")}, "urgent"),
     ("warfarin", "Can I take ibuprofen with my Coumadin?", {M("ibuprofen"), I("ibuprofen", "warfarin"), M("warfarin")}, "routine"),
@@ -665,7 +666,24 @@ def test_decongestant_with_hypertension_far_above_goal(specialist: MedicationSpe
     ("cad", (), "The Imdur, I've been leaving it out because of the headaches.", True),
     ("cad", (), "I take the Flomax maybe once a day instead of twice.", True),
     ("cad", (), "What happens if I miss a day of Zoloft?", False),
+    ("cad", (), "The Zoloft at night, I miss that one a lot when I'm at my sister's.", True),
+    ("cad", (), "The afternoon Flomax I've been kinda letting slide.", True),
+    ("cad", (), "The Flomax, I've only been taking it in the morning. I didn't know it was two times.", True),
+    ("cad", (), "I didn't do the shot last night, and the Zoloft I took fine.", False),
 ])
 def test_missed_doses_in_everyday_words(plans, specialist, plan_name, history, text, missed) -> None:
     keys, _, _ = judge(specialist, plans[plan_name], text, history)
     assert any(k[0] == MISSED for k in keys) == missed, keys
+
+
+@pytest.mark.parametrize(("text", "ruled_out", "level"), [
+    ("The urgent care gave me enalapril, I took one this morning.", True, "urgent"),
+    ("Could I take ramipril instead, the cardiologist mentioned it?", True, "routine"),
+    ("I take the losartan every morning like it says.", False, "none"),
+])
+def test_an_ace_inhibitor_angioedema_allergy_rules_out_the_class(specialist: MedicationSpecialist, text: str,
+                                                                 ruled_out: bool, level: str) -> None:
+    plan = careplans.load(Path(__file__).parents[1] / "data" / "spec_dev" / "plans" / "p15_asthma_rhinitis_htn.yaml").plan
+    keys, got, _ = judge(specialist, plan, text)
+    assert any(k[0] == CONTRA for k in keys) is ruled_out, keys
+    assert got == level

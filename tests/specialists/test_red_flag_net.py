@@ -17,6 +17,7 @@ TODAY = dt.date(2026, 11, 27)
 PLAN = ROOT / "tests" / "data" / "dev" / "plans" / "p10_htn_angina.yaml"
 READ = {"tests/data/spec_dev/cases_a.jsonl", "tests/data/spec_dev/cases_b.jsonl", "tests/data/spec_dev/cases_c.jsonl",
         "tests/data/spec_dev/cases_d.jsonl", "tests/data/spec_dev/cases_f.jsonl", "tests/data/spec_dev/cases_h.jsonl",
+        "tests/data/spec_dev/cases_m.jsonl", "tests/data/spec_dev/cases_o.jsonl",
         "tests/data/dev/cases.jsonl"}
 # Written for this test: a collapse in words no red-flag pattern holds.
 UNPLACED = "He sort of folded up in his armchair and his eyes rolled back."
@@ -29,11 +30,11 @@ def test_the_shipped_weights_were_trained_on_the_read_sets_as_they_are_now() -> 
     controls = {str(p.relative_to(ROOT)) for p in (crisis / "dev").glob("cases*.jsonl")}
     controls |= {f"tests/data/crisis/ordinary/talk_{k}.jsonl" for k in "abd"}  # the read ordinary talk
     assert set(net.trained_on) == READ | controls, (
-        "retrain: python -m evaluation.red_flag_net_training tests/data/spec_dev/cases_{a,b,c,d,f,h}.jsonl "
+        "retrain: python -m evaluation.red_flag_net_training tests/data/spec_dev/cases_{a,b,c,d,f,h,m,o}.jsonl "
         "tests/data/dev/cases.jsonl --controls tests/data/crisis/dev/cases*.jsonl tests/data/crisis/ordinary/talk_{a,b,d}.jsonl")
     # never an unread or held-out file
     assert not any("heldout" in name or name.endswith(("talk_c.jsonl", "talk_e.jsonl")) for name in net.trained_on)
-    assert not any(f"spec_dev/cases_{k}.jsonl" in name for k in "egijkl" for name in net.trained_on)
+    assert not any(f"spec_dev/cases_{k}.jsonl" in name for k in "egijkln" for name in net.trained_on)
     for name, digest in net.trained_on.items():
         assert hashlib.sha256((ROOT / name).read_bytes()).hexdigest() == digest, f"{name} changed since training: retrain"
     assert net.weights.shape == (384, 3) and 0.5 <= net.threshold < 1.0

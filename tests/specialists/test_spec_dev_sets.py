@@ -1,7 +1,7 @@
 """Issue 12's development sets (tests/data/spec_dev/README.md): floors under what the specialists reach.
 
-Each file was written by a helper who never read the specialists. Files a-d, f and h are development
-data (read case by case while fixing classes of failure); e, g, i, j, k and l are unread splits, scored in
+Each file was written by a helper who never read the specialists. Files a-d, f, h, m and o are development
+data (read case by case while fixing classes of failure); e, g, i, j, k, l and n are unread splits, scored in
 aggregate only. The floors sit just under the measured values so a change that loses ground fails here, and the
 numbers themselves are reported by `constellation replay` + `../shared/tools/score_cases.py`.
 """
@@ -20,21 +20,24 @@ from tests.conftest import ROOT
 SETS = ROOT / "tests" / "data" / "spec_dev"
 RANK = {"none": 0, "routine": 1, "urgent": 2, "emergency": 3}
 
-# file: (micro-F1, emergencies found, false emergencies at most), measured 2026-12-05 with each case's
+# file: (micro-F1, emergencies found, false emergencies at most), measured 2026-12-06 with each case's
 # "today" (2026-11-27, the date the writers wrote to); the red-flag paraphrase net on
 FLOORS: dict[str, tuple[float, int, int]] = {
-    "cases_a.jsonl": (0.895, 99, 4),   # 101 emergencies, 149 other cases
-    "cases_b.jsonl": (0.895, 0, 12),
-    "cases_c.jsonl": (0.875, 0, 3),
+    "cases_a.jsonl": (0.90, 100, 3),   # 101 emergencies, 149 other cases
+    "cases_b.jsonl": (0.905, 0, 12),
+    "cases_c.jsonl": (0.88, 0, 3),
     "cases_d.jsonl": (0.805, 0, 1),
     "cases_e.jsonl": (0.87, 84, 4),    # unread: 102 emergencies, 148 other cases
-    "cases_f.jsonl": (0.94, 90, 2),    # 101 emergencies, 149 other cases
-    "cases_g.jsonl": (0.88, 82, 8),    # unread: 102 emergencies, 148 other cases
-    "cases_h.jsonl": (0.92, 102, 3),   # 105 emergencies, 145 other cases
-    "cases_i.jsonl": (0.895, 64, 1),   # unread: 70 emergencies, 180 other cases
-    "cases_j.jsonl": (0.905, 0, 5),    # unread: medication side, no emergencies
+    "cases_f.jsonl": (0.945, 90, 2),   # 101 emergencies, 149 other cases
+    "cases_g.jsonl": (0.885, 83, 8),   # unread: 102 emergencies, 148 other cases
+    "cases_h.jsonl": (0.925, 102, 3),  # 105 emergencies, 145 other cases
+    "cases_i.jsonl": (0.91, 65, 1),    # unread: 70 emergencies, 180 other cases
+    "cases_j.jsonl": (0.91, 0, 5),     # unread: medication side, no emergencies
     "cases_k.jsonl": (0.95, 18, 2),    # unread: 19 emergencies, 231 other cases
-    "cases_l.jsonl": (0.925, 39, 2),   # unread, eight new patients: 40 emergencies, 210 other cases
+    "cases_l.jsonl": (0.93, 39, 2),    # unread, eight new patients: 40 emergencies, 210 other cases
+    "cases_m.jsonl": (0.95, 109, 7),   # 112 emergencies, 138 other cases
+    "cases_n.jsonl": (0.87, 65, 4),    # unread, a call's context: 75 emergencies, 175 other cases
+    "cases_o.jsonl": (0.90, 17, 5),    # the everyday middle of a call: 19 emergencies, 231 other cases
 }
 
 
