@@ -717,21 +717,17 @@ def _is_drug_word(word: str) -> bool:
     return len(word) > 3 and kn.lookup(word) is not None
 
 
-_CAUSAL = re.compile(r"\b(?:gives?|gave|giving|makes?|made|making|upsets?|upsetting|caus\w+|from|since|after|because of|due to|"
-                     r"side effects?|ever since)\b", re.I)
+# The caller blames a medicine: "it's the Eliquis", "since they upped the Synthroid", "from the blood thinner".
+_BLAME = re.compile(r"\b(?:gives?|gave|giving|makes?|made|making|upsets?|upsetting|caus\w+|from|since|after|because of|due to|side effects?|"
+                    r"it'?s (?:the|that|my|his|her)|must be (?:the|that|my)|blame|(?:upped|raised|increased|bumped up|doubled|changed)|"
+                    r"(?:does|did|do) (?:that|this|it) to|binds?|got (?:me|him|her))\b",
+                    re.I)
 
 
 def _names_drug(sentence: str) -> bool:
     """The sentence ties the symptom to a drug the knowledge knows ("the ibuprofen upsets my stomach"),
     not merely names one ("headaches, but I'm not taking any Tylenol")."""
-    return bool(_CAUSAL.search(sentence)) and any(_is_drug_word(w) for w in re.findall(r"[a-z][a-z-]+", sentence.lower()))
-
-
-# The caller blames a medicine: "it's the Eliquis", "since they upped the Synthroid", "from the blood thinner".
-_BLAME = re.compile(r"\b(?:gives?|gave|giving|makes?|made|making|caus\w+|from|since|after|because of|due to|side effects?|"
-                    r"it'?s (?:the|that|my|his|her)|must be (?:the|that|my)|blame|(?:upped|raised|increased|bumped up|doubled|changed)|"
-                    r"(?:does|did|do) (?:that|this|it) to|binds?|got (?:me|him|her))\b",
-                    re.I)
+    return bool(_BLAME.search(sentence)) and any(_is_drug_word(w) for w in re.findall(r"[a-z][a-z-]+", sentence.lower()))
 
 
 def _with_next_sentence(text: str, found: _Found) -> str:
