@@ -418,9 +418,13 @@ def _without_features(flag: Any, facts: _PlanFacts) -> Level | None:
     return "emergency" if facts.cardiac else "urgent"
 
 
-def _clause(text: str, found: _Found) -> str:
+def _clause(text: str, found: _Found, *, and_next: bool = False) -> str:
+    """The sentence (up to ".?!;") ``found`` is in; ``and_next``: and the one after it, where people often name
+    a cause ("... I suppose it's the Eliquis")."""
     lo = max(text.rfind(c, 0, found.start) for c in ".?!;")
     hi = min([i for i in (text.find(c, found.end) for c in ".?!;") if i >= 0], default=len(text))
+    if and_next and hi < len(text):
+        hi = min([i for i in (text.find(c, hi + 1) for c in ".?!;") if i >= 0], default=len(text))
     return text[lo + 1:hi]
 
 
@@ -689,10 +693,10 @@ def _routine_hits(tx: _Texts, facts: _PlanFacts, today: dt.date, plan: CarePlan 
     elif (f := _affirmed(turn, [_WEAK_SYMPTOMS], today, proxy=tx.proxy)) is not None:
         sentence = _clause(turn, f)
         if _ATTRIBUTION.search(sentence) or (facts.drug_words is not None and facts.drug_words.search(sentence)) \
-                or _names_drug(sentence) or _tied_to_medicine(_with_next_sentence(turn, f), facts, plan):
+                or _names_drug(sentence) or _tied_to_medicine(_clause(turn, f, and_next=True), facts, plan):
             hits.append(Hit("mild_side_effect", "routine", f.text))
     elif (f := _feature_found(kn.red_flag_features()["side_effect_complaint"], [turn], today, proxy=tx.proxy)) is not None \
-            and _tied_to_medicine(_with_next_sentence(turn, f), facts, plan):
+            and _tied_to_medicine(_clause(turn, f, and_next=True), facts, plan):
         hits.append(Hit("mild_side_effect", "routine", f.text))
     # A refill need is about the future by nature: "I'll need a refill next week" still counts.
     refill = _affirmed(turn, [_REFILL], today, intent=True, accept=lambda s, m: _med_context(s, m, facts), proxy=tx.proxy)
@@ -728,15 +732,6 @@ def _names_drug(sentence: str) -> bool:
     """The sentence ties the symptom to a drug the knowledge knows ("the ibuprofen upsets my stomach"),
     not merely names one ("headaches, but I'm not taking any Tylenol")."""
     return bool(_BLAME.search(sentence)) and any(_is_drug_word(w) for w in re.findall(r"[a-z][a-z-]+", sentence.lower()))
-
-
-def _with_next_sentence(text: str, found: _Found) -> str:
-    """The complaint's sentence and the one after it, where people often name the cause ("... I suppose it's the Eliquis")."""
-    lo = max(text.rfind(c, 0, found.start) for c in ".?!;")
-    ends = [i for i in (text.find(c, found.end) for c in ".?!;") if i >= 0]
-    first = min(ends, default=len(text))
-    after = [i for i in (text.find(c, first + 1) for c in ".?!;") if i >= 0]
-    return text[lo + 1:min(after, default=len(text))]
 
 
 def _tied_to_medicine(sentence: str, facts: _PlanFacts, plan: CarePlan | None) -> bool:

@@ -678,13 +678,15 @@ _SELF_INTRO = re.compile(r"(?:\b(?:this is|i'?m|i am|it'?s|its|my name is|name'?
 # The first person an utterance speaks of: the speaker, a named person, or a bare pronoun.
 _FIRST_REFERENCE = re.compile(r"\b(?:i|i'?m|i'?ve|i'?d|i'?ll|im|ive|me|my|mine|we|our|us)\b|" + _PERSON_NOUN.pattern + r"|"
                               r"\b(?P<pron>she|he|her|him|his|she'?s|he'?s|shes|hes)\b", re.I)
-# A parent called by the name the family uses, with no "my" ("Dad fainted", "Mom's sugar is forty-two");
-# "ma" and "pop" are left out (a word of their own too often).
-_BARE_PARENT = re.compile(r"(?<!\bmy )(?<!\bour )(?<!\bthe )(?<!\ba )(?<!\byour )(?<!\bhis )(?<!\bher )"
-                          r"\b(mom|mum|mama|momma|mommy|dad|daddy|papa|grandma|grandpa|granny|nana)\b", re.I)
+
 # The relations a caregiver most often names the patient by, when nobody said which they are.
 _PARENT = frozenset({"mother", "father", "grandmother", "grandfather"})
 _PARENT_OR_SPOUSE = _PARENT | {"wife", "husband"}
+# A parent called by the name the family uses, with no "my" ("Dad fainted", "Mom's sugar is forty-two"): the
+# parent relation words, less the formal ones ("Father" is also a priest) and "ma" and "pop" (words of their own).
+_BARE_PARENT_WORDS = sorted(w for w, g in _GROUPS.items() if g[0] in _PARENT and w != g[0] and w not in {"ma", "pop", "pops"})
+_BARE_PARENT = re.compile(r"(?<!\bmy )(?<!\bour )(?<!\bthe )(?<!\ba )(?<!\byour )(?<!\bhis )(?<!\bher )"
+                          r"\b(" + "|".join(_BARE_PARENT_WORDS) + r")\b", re.I)
 
 
 def _pronoun_led(text: str, pronouns: frozenset[str], relations: frozenset[str]) -> bool:

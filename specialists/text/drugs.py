@@ -33,6 +33,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Literal
 
 import jellyfish
@@ -772,14 +773,16 @@ def _plan_sound(text: str, tokens: list[Token], used: list[bool], pidx: _PlanInd
             if len(joined) < 5 or joined in FUZZY_GUARD or joined in STOPWORDS:
                 continue
             sound = _vowel_sound(joined)
-            plan_names = len(pidx.sounds)
-            for k, (name, name_sound, entry) in enumerate((*pidx.sounds, *(off_plan.get(sound, ()) if w >= 2 else ()))):
-                # one more edit for a name spelt apart ("lay sicks" / Lasix); a name opened by a word must be spelt
-                # with it ("day quill" / DayQuil), and off the plan within one letter ("all grey" is no Allegra)
+            off = off_plan.get(sound, ()) if w >= 2 else ()
+            for (name, name_sound, entry), on_plan in chain(((c, True) for c in pidx.sounds), ((c, False) for c in off)):
+                if sound != name_sound or _first_class(_soft_c(joined)) != _first_class(_soft_c(name)):
+                    continue
+                if opens_on_word and not name.startswith(window[0].key):
+                    continue  # a name opened by a word must be spelt with it ("day quill" / DayQuil)
+                # one more edit for a name spelt apart ("lay sicks" / Lasix); a name opened by a word and off the
+                # plan within one letter ("all grey" is no Allegra)
                 dist = DamerauLevenshtein.distance(joined, name)
-                if sound == name_sound and _first_class(_soft_c(joined)) == _first_class(_soft_c(name)) \
-                        and (not opens_on_word or (name.startswith(window[0].key) and (k < plan_names or dist <= 1))) \
-                        and dist <= max(2, len(name) // 3) + (w >= 2):
+                if dist <= max(2, len(name) // 3) + (w >= 2) and (on_plan or not opens_on_word or dist <= 1):
                     hit = (w, entry)
                     break
             if hit is not None:
