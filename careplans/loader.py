@@ -23,10 +23,16 @@ class _PlanLoader(yaml.SafeLoader):
     """SafeLoader that leaves dates as text, so pydantic validates them with a field path."""
 
 
-_PlanLoader.yaml_implicit_resolvers = {
+class _FastPlanLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same over libyaml when PyYAML has it (about ten times faster; a replay loads many plans)."""
+
+
+_NO_TIMESTAMPS = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_PlanLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
+_FastPlanLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
 
 
 @dataclass(frozen=True)
@@ -88,23 +94,23 @@ def decode_text(raw: bytes, source: str) -> str:
         raise CarePlanError(source, [Problem("", f"not UTF-8 text (byte {exc.start})")]) from None
 
 
-def parse_document(text: str, source: str) -> tuple[Any, str, yaml.Node | None]:
-    """(data, format, YAML node tree for line look-ups)."""
+def parse_document(text: str, source: str) -> tuple[Any, str]:
+    """(data, format)."""
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         try:
-            return json.loads(text), "json", _compose(text)
+            return json.loads(text), "json"
         except json.JSONDecodeError as exc:
             raise CarePlanError(source, [Problem("", f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno)]) from None
     try:
-        data = yaml.load(text, Loader=_PlanLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_FastPlanLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or str(exc)
         line = mark.line + 1 if mark is not None else None
         column = mark.column + 1 if mark is not None else None
         raise CarePlanError(source, [Problem("", f"YAML syntax error: {reason}", line, column)]) from None
-    return data, "yaml", _compose(text)
+    return data, "yaml"
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -167,7 +173,7 @@ def is_fhir_bundle(data: Any) -> bool:
 def load_from_text(text: str, source: str) -> LoadedPlan:
     if not text.strip():
         raise CarePlanError(source, [Problem("", "file is empty")])
-    data, fmt, root = parse_document(text, source)
+    data, fmt = parse_document(text, source)
     if is_fhir_bundle(data):
         from careplans.fhir import care_plan_from_bundle
 
@@ -175,7 +181,11 @@ def load_from_text(text: str, source: str) -> LoadedPlan:
         return LoadedPlan(plan, "fhir", notes)
     if isinstance(data, dict) and "resourceType" in data:
         raise CarePlanError(source, [Problem("resourceType", f"a FHIR {data['resourceType']} is not a care plan; give a Bundle")])
-    return LoadedPlan(plan_from_data(data, source, root), fmt)
+    try:
+        return LoadedPlan(plan_from_data(data, source), fmt)
+    except CarePlanError:
+        # the node tree (line and column of each problem) costs as much as the parse: built only for a bad plan
+        return LoadedPlan(plan_from_data(data, source, _compose(text)), fmt)
 
 
 def load(path: str | Path) -> LoadedPlan:

@@ -78,7 +78,7 @@ def careplan_import_fhir(
     from careplans.loader import dump_yaml, is_fhir_bundle, parse_document, read_text
 
     text = read_text(bundle)
-    data, _, _ = parse_document(text, str(bundle))
+    data, _ = parse_document(text, str(bundle))
     if not is_fhir_bundle(data):
         raise UserError(f"{bundle}: not a FHIR Bundle (no \"resourceType\": \"Bundle\" at the top level)")
     if out.suffix.lower() not in {".yaml", ".yml", ".json"}:

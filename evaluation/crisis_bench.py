@@ -61,7 +61,9 @@ def case_context(case: dict[str, Any], path: Path, plans: dict[Path, Any]) -> Tu
     from careplans import load_care_plan
 
     plan_path = (path.parent / case["care_plan"]).resolve()
-    plan = plans.setdefault(plan_path, load_care_plan(plan_path))
+    plan = plans.get(plan_path)
+    if plan is None:  # not setdefault: its argument would load the plan again for every case
+        plan = plans[plan_path] = load_care_plan(plan_path)
     return TurnContext(plan=plan, turn=Utterance("patient", case["turn"]["text"]), today=CALL_DAY,
                        history=[Utterance(u["speaker"], u["text"]) for u in case.get("history", [])],
                        identity_verified=bool(case.get("identity_verified", True)))

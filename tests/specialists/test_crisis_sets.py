@@ -155,3 +155,22 @@ def test_the_benchmark_refuses_a_file_it_cannot_read_with_exit_2(cli, tmp_path: 
     result = cli("bench", "crisis", "--cases", broken)
     assert result.code == 2, result
     assert "line 2" in result.err and "malformed JSON" in result.err
+
+
+def test_a_cases_file_loads_each_care_plan_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ordinary-talk measure reads 1,000 turns on a handful of plans: loading the plan again for every
+    turn once took two thirds of its time."""
+    import json
+
+    import careplans
+    from evaluation.crisis_bench import case_context
+
+    loads: list[Path] = []
+    real = careplans.load_care_plan
+    monkeypatch.setattr(careplans, "load_care_plan", lambda p: loads.append(Path(p)) or real(p))
+    path = CRISIS / "ordinary" / "talk_a.jsonl"
+    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[:50]]
+    plans: dict[Path, Any] = {}
+    for case in cases:
+        case_context(case, path, plans)
+    assert len(loads) == len({(path.parent / c["care_plan"]).resolve() for c in cases}) < len(cases)

@@ -1,11 +1,11 @@
-"""The NumPy all-MiniLM-L6-v2 encoder reproduces the checkpoint's published behaviour."""
+"""The all-MiniLM-L6-v2 encoder (an ONNX graph over the packaged weights) reproduces the checkpoint's published behaviour."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from specialists.sentence_encoder import SentenceEncoder, _erf, shared_encoder
+from specialists.sentence_encoder import SentenceEncoder, shared_encoder
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +35,3 @@ def test_meaning_is_closer_than_words(encoder: SentenceEncoder) -> None:
         ["I wish I could go to sleep and never wake up.", "I keep hoping I just won't be here one day.",
          "This knee pain is killing me."])
     assert float(wish @ paraphrase) > float(wish @ idiom)
-
-
-def test_erf_matches_the_reference_values() -> None:
-    x = np.array([-2.0, -0.5, 0.0, 0.5, 1.0, 3.0])
-    reference = np.array([-0.9953222650, -0.5204998778, 0.0, 0.5204998778, 0.8427007929, 0.9999779095])
-    np.testing.assert_allclose(_erf(x), reference, atol=2e-7)
