@@ -61,7 +61,7 @@ from specialists.base import SpecialistResult, TurnContext, Utterance
 from specialists.findings import Finding, Level, level_rank
 from specialists.text.context import Proxy, Scope, answer_polarity, normalize, proxy_for_turn, scope
 from specialists.text.dates import WEEKDAYS
-from specialists.text.drugs import find_drug_mentions
+from specialists.text.drugs import find_drug_mentions, plan_drugs
 from specialists.text.numbers import UNITS
 from specialists.text.spoken import standard_speech
 
@@ -688,15 +688,18 @@ _MED_CONTEXT = re.compile(
 def _routine_hits(tx: _Texts, facts: _PlanFacts, today: dt.date, plan: CarePlan | None) -> list[Hit]:
     hits: list[Hit] = []
     turn = tx.turn
+    # Asked about their medicines' side effects, a complaint in the answer is one: the question ties it.
+    asked = _asks_about_medicines(tx.topic, facts)
     if (f := _affirmed(turn, [_SIDE_EFFECTS], today, accept=_not_a_purpose, proxy=tx.proxy)) is not None:
         hits.append(Hit("mild_side_effect", "routine", f.text))
     elif (f := _affirmed(turn, [_WEAK_SYMPTOMS], today, proxy=tx.proxy)) is not None:
         sentence = _clause(turn, f)
-        if _ATTRIBUTION.search(sentence) or (facts.drug_words is not None and facts.drug_words.search(sentence)) \
+        if asked or _ATTRIBUTION.search(sentence) or (facts.drug_words is not None and facts.drug_words.search(sentence)) \
                 or _names_drug(sentence) or _tied_to_medicine(_clause(turn, f, and_next=True), facts, plan):
             hits.append(Hit("mild_side_effect", "routine", f.text))
     elif (f := _feature_found(kn.red_flag_features()["side_effect_complaint"], [turn], today, proxy=tx.proxy)) is not None \
-            and _tied_to_medicine(_clause(turn, f, and_next=True), facts, plan):
+            and (asked or _tied_to_medicine(_clause(turn, f, and_next=True), facts, plan)
+                 or _plan_drug_beside(_clause(turn, f), f, facts, plan)):
         hits.append(Hit("mild_side_effect", "routine", f.text))
     # A refill need is about the future by nature: "I'll need a refill next week" still counts.
     refill = _affirmed(turn, [_REFILL], today, intent=True, accept=lambda s, m: _med_context(s, m, facts), proxy=tx.proxy)
@@ -742,6 +745,34 @@ def _tied_to_medicine(sentence: str, facts: _PlanFacts, plan: CarePlan | None) -
         return True
     named = (facts.drug_words is not None and facts.drug_words.search(sentence)) or find_drug_mentions(sentence, plan)
     return bool(named)
+
+
+# The agent's question is about how the medicines sit with the patient: "Any side effects bothering you?",
+# "How are you getting on with the prednisone?", "Any trouble with the new pill?"
+_MEDICINE_QUESTION = re.compile(
+    r"\b(?:side[- ]effects?|reactions? to|(?:getting on|getting along|doing|managing|coping|agreeing|sitting) with|"
+    r"(?:trouble|problems?|issues?|bother\w*) (?:with|from|on)|(?:treating|agreeing with|suiting) (?:me|my|him|her))\b",
+    re.I,
+)
+
+
+def _asks_about_medicines(topic: str | None, facts: _PlanFacts) -> bool:
+    if not topic or not (m := _MEDICINE_QUESTION.search(topic)):
+        return False
+    if re.search(r"side[- ]effects?|reactions? to", m.group(), re.I):
+        return True
+    after = topic[m.end():m.end() + 40]
+    return bool(_MED_CONTEXT.search(after) or (facts.drug_words is not None and facts.drug_words.search(after)))
+
+
+def _plan_drug_beside(sentence: str, found: _Found, facts: _PlanFacts, plan: CarePlan | None) -> bool:
+    """A plan medicine named in the complaint's own sentence, not as what the complaint is treated with
+    ("That Flomax, when I get up too quick I get swimmy-headed" - not "I take the Flomax for my itch")."""
+    if plan is None or re.search(r"\b(?:for (?:my|his|her|the|your|their)|helps?|helped|relie\w+|better|works?|worked)\b",
+                                 sentence, re.I):
+        return False
+    on_plan = plan_drugs(plan)
+    return any(set(d.drugs) & on_plan for d in find_drug_mentions(sentence, plan))
 
 
 def _med_context(text: str, m: re.Match[str], facts: _PlanFacts) -> bool:

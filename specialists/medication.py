@@ -309,6 +309,8 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
     if _RECEIPT.search(clause) and not _TAKEN_AFTER.search(after) and (
             (ns := _NOT_STARTED.search(after)) or (ns := _NOT_STARTED_NEXT.match(_next_sentence(low, sent_end, next_start)))):
         return Classified("pending", cue=ns.group().strip())
+    if re.search(r"\b(?:instead of|rather than|in place of)\s+(?:the |my |his |her |that |those |these |some )?$", clause):
+        return Classified("negated", cue="instead of")  # "Instead of the Advil I took Tylenol": the Advil was not taken
     if m := _PSEUDO_TAKEN.search(near):
         return Classified("taken", cue=m.group())
     missed = _last(_MISSED_TOOK, near)
@@ -329,6 +331,9 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
     lead = _last(_QUESTION_LEAD, clause)
     consider = _last(_CONSIDER, clause)
     governing = max((x for x in (lead, consider) if x), key=lambda x: x.end(), default=None)
+    if governing is not None and governing.group() in ("instead of", "rather than") and re.match(
+            r"\s*(?:\d|one|two|three|four|five|six|half|a couple|a few)\b", clause[governing.end():]):
+        governing = None  # "Instead of two of the Tylenol every six hours I take three": an amount replaced, not a drug
     neg = _negation(near)
     # The cue nearest the name governs it: "told me never to take ibuprofen" is a negation.
     neg_pos = len(clause.rstrip()) - len(near) + neg[1] if neg is not None else -1
@@ -348,7 +353,8 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
         return Classified("discussed", missed_after, "has it")
     if neg is not None:
         return Classified(neg[0], missed_after, "negation")
-    if _DISCUSSED.search(sentence) and not strong:
+    # the name's own pieces are not cue words: "ad vil" (Advil as speech recognition splits it) is no advert
+    if _DISCUSSED.search(low[sent_start:start] + " " + low[end:sent_end]) and not strong:
         return Classified("discussed", missed_after, "discussed")
     if sentence.rstrip().endswith("?") and not strong:
         return Classified("asked", cue="question")
@@ -818,7 +824,9 @@ class MedicationSpecialist:
                 continue
             total += daily
             counted = True
-            extra = extra or bool(_EXTRA.search(low[max(0, s.mention.start - 60): s.mention.end + 60]))
+            # "on top of my two arthritis caplets morning and night, six of the extra strength": anywhere in its sentence
+            lo, hi = _sentence_bounds(low, s.mention.start, s.mention.end)
+            extra = extra or bool(_EXTRA.search(low[max(lo, s.mention.start - 120): min(hi, s.mention.end + 60)]))
         if not counted:
             return [], []
         total += single_doses

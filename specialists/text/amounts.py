@@ -12,6 +12,10 @@ mg in 24 hours once the strength of one unit is known:
     "three at a time, three times yesterday, and one more at bedtime" -> (3 x 3 + 1) x strength
     "my two every eight hours ... and two more extra strength at bedtime" -> 2 x 3 x strength + 2 x 500 mg
     "Coreg 12.5 twice a day" -> 12.5 mg twice (a number after the name is a strength when it is one)
+    "two or three Aleve every eight to twelve hours" -> 2 x strength x 2 (the fewest a range can mean)
+    "instead of two every six hours, three every four" -> 3 x strength x 6 (the regimen replaced is not read)
+    "on top of my two every eight hours, another two extra strength three times" -> 2 x 3 x strength + 6 x 500 mg
+    "two right away, then one after every loose stool, five more" -> (2 + 5) x strength
 
 Spoken numbers are read by ``specialists.text.numbers``. The words read are the mention's sentence
 and what follows it up to the next drug mention (``stop``), so "I took some Advil. Two every four
@@ -125,7 +129,7 @@ _QTY = (rf"(?:(?P<apre>an?\s+)?(?P<n>{_NUM})(?:\s+an?(?=\s))?|(?P<half>half(?: o
 _FORM = (r"(?:pills?|tablets?|tabs?|caplets?|capsules?|caps|gel ?caps|gelcaps?|softgels?|liqui-?gels?|liquid ?gels?"
          r"|gummies|chewables?|lozenges?|packets?|doses?|shots?|puffs?|sprays?|patch(?:es)?|suppositor(?:y|ies)|ones)")
 _STRENGTH = (r"(?P<sw>extra[ -]strength|regular[ -]strength|maximum[ -]strength|max(?:imum)?[ -]strength|ultra[ -]strength"
-             r"|arthritis|8[ -]?(?:hr|hour)|12[ -]?hour|low[ -]dose|baby)")
+             r"|arthritis|8[ -]?(?:hr|hour)(?!s)|12[ -]?hour(?!s)|low[ -]dose|baby)")
 _MG = r"(?:mg|milligrams?|milligrammes?|migs?)"
 _G = r"(?:g|grams?|grammes?)"
 _ML = r"(?:mls?|milliliters?|millilitres?|ccs?|teaspoons?|tsp|tablespoons?|tbsp|capfuls?|cups?|dose cups?)"
@@ -160,7 +164,7 @@ _COUNT_FREQ = re.compile(
     rf"(?:^|[\s,.;:])(?:i took\s+|took\s+|i take\s+|take\s+)?{_APPROX}{_QTY}\s+(?:{_FORM}\s+)?"
     rf"(?=every\b|each\b|at a time\b|at once\b|at a go\b|\d+(?:\.\d+)? times\b|twice\b|three times\b|a day\b|per dose\b|a dose\b)"
 )
-_OF_THEM = re.compile(rf"{_APPROX}(?P<n>{_NUM}|a few|a couple)\s+(?:of (?:them|those|these|the pills|the tablets)|{_FORM})\b")
+_OF_THEM = re.compile(rf"{_APPROX}(?P<n>{_NUM}|a few|a couple)\s+(?:of (?:them|those|these|the pills|the tablets|'?em\b)|{_FORM}\b)")
 _BOTTLE = re.compile(
     r"\b(?P<part>(?:a |the )?whole|(?:the )?entire|(?:a )?full|all of (?:the|my|a)|(?:the )?rest of (?:the|my|a)|(?:half|0\.5) (?:a|the|of (?:the|a|my))|most of (?:the|a|my))"
     r"\s+(?:\w+\s+){0,3}?(?:bottle|box|pack|package|container|blister pack|sleeve)\b"
@@ -245,10 +249,38 @@ def _qty(m: re.Match[str]) -> float | None:
 _HUNDRED_TIMES = re.compile(r"\b(hundred|thousand)\s+(?:and\s+)?(one|two|three|four|five|six)\s+(?=times\b)", re.I)
 
 
+# A count said as a range ("two or three of 'em", "3-4 Advil"): the fewest it can mean. Not hours, days or times
+# ("every four to six hours", "four or five times a day" keep both ends: their readers take the fewest doses).
+_COUNT_RANGE = re.compile(
+    r"(?<!every )(?<![\d.])(?P<lo>\d{1,2})\s*(?:or|to|-)\s*\d{1,2}\b(?!\.\d|\s*(?:hours?|hrs?|h\b|days?|weeks?|months?|minutes?|mins?|"
+    r"times|x\b|am\b|pm\b|o'?clock|years?|%|percent|mg|milligrams?|g\b|grams?|ml|mls|cc|teaspoons?|tablespoons?|per\b|/))")
+
+
+_ON_TOP = re.compile(r"\b(?:on top of|besides|in addition to|as well as|along with|apart from|aside from)\s+(?:[\w-]+\s+){0,3}$")
+
+
+def _extra_doses(words: str) -> tuple[float, str | None] | None:
+    """Units taken on top of a schedule, in the words after it: "I took two extra strength three times yesterday"
+    -> (6, "extra strength"); "another two in between, three or four times a day" -> (6, None)."""
+    m = re.search(rf"\b(?:took|take|taking|takin'?|had|used|popped|another|more)\s+{_APPROX}(?:another\s+)?(?P<n>{_NUM}|a couple|a few|one)\b"
+                  rf"(?!\s*(?:hours?|days?|weeks?|times|x\b|{_MG}|{_ML}))", words)
+    if m is None:
+        return None
+    n = {"a couple": 2.0, "a few": 3.0, "one": 1.0}.get(m["n"]) or float(m["n"])
+    rest = words[m.end():]
+    sw = re.search(_STRENGTH, rest[:40])
+    freq = _read_frequency(rest, Intake(units=n))
+    return n * (freq.doses_per_day() if freq.has_frequency else 1.0), sw["sw"] if sw else None
+
+
+_INSTEAD = re.compile(r"\b(?:instead of|rather than|in place of)\b[^,.;]*$")
+
+
 def _norm(s: str) -> str:
     s = _HUNDRED_TIMES.sub(r"\1, \2 ", s.replace("\u2019", "'"))
     s = normalize_numbers(s).lower()
     s = re.sub(r"(?<=\d),(?=\d{3}\b)", "", s)  # 1,200 -> 1200
+    s = _COUNT_RANGE.sub(r"\g<lo>", s)
     return re.sub(r"\s+", " ", s)
 
 
@@ -286,15 +318,33 @@ def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]
     reads 12.5 as a strength, not a count."""
     raw_before, raw_after, after_other = _window(text, start, end, stop)
     before, after = _norm(raw_before), _norm(raw_after)
+    if _ON_TOP.search(before) and (cut := re.search(r"[,;]|\b(?:and|but|i|i'?ve|i'?m)\b", after)) is not None:
+        # "On top of my two Tylenol every six hours, I took two extra strength three times": the schedule is the
+        # mention's own amount; the doses after it are extra, each with its own count, strength and times.
+        extra = _extra_doses(after[cut.start():])
+        if extra is not None:
+            head = _read_frequency(f"{_same_clause(before)} @ {after[:cut.start()]}",
+                                   _read_count_elsewhere(before, _read_before(before, Intake(evidence=text[start:end]))))
+            return replace(head, extra_units=extra[0], extra_strength_words=canonical_strength_words(extra[1]),
+                           strength_words=canonical_strength_words(head.strength_words),
+                           evidence=(raw_before + text[start:end] + raw_after).strip())
+    if _INSTEAD.search(before) and (old := _EVERY.search(after) or _TIMES.search(after)) is not None:
+        # "Instead of two every six hours I've been taking three every four": the regimen named after "instead of"
+        # is the one not followed; what was taken is said after it.
+        before, after = "", after[old.end():]
     # How often, said before the name, is this drug's only when no other drug comes first in the sentence.
     both = f"{'' if after_other else _same_clause(before)} @ {after}"
     intake = Intake(evidence=(raw_before + text[start:end] + raw_after).strip())
+    if (own := re.search(_STRENGTH, _norm(text[start:end]))) is not None:
+        intake = replace(intake, strength_words=own["sw"])  # "extra strength Tylenol": the name carries its strength
     intake = _read_before(before, intake)
     intake = _read_strength_after(after, intake, strengths)
     intake = _read_after(after, intake)
     if start == end and not intake.has_amount:
         intake = _read_answer(after, intake)
     intake = _read_count_elsewhere(before, intake)
+    if not intake.has_amount and (m := _OF_THEM.search(after)) is not None and m["n"][0].isdigit():
+        intake = replace(intake, units=float(m["n"]))  # "the twelve-hour Sudafed for the stuffiness, three of 'em"
     if not intake.has_amount and (m := _ML_ANY.search(after) or _ML_ANY.search(before)):
         intake = replace(intake, dose_ml=(float(m["n"]) if m["n"] else 1.0) * _ml_per(m["unit"]))
     intake = _read_totals(both, intake)
@@ -303,8 +353,13 @@ def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]
     # Strength words said with the extra doses ("two more extra strength") are theirs, not the first dose's.
     for a, b in reversed(extras):
         after = after[:a] + " " * (b - a) + after[b:]
-    if intake.strength_words is None and (sw := re.search(_STRENGTH, f"{both[:len(both) - len(after)]}{after}")):
-        intake = replace(intake, strength_words=sw["sw"])
+    if intake.strength_words is None:
+        # the strength words nearest the name are its own: "on top of my two arthritis caplets ... six of the extra
+        # strength Tylenol" is extra strength
+        said_before = list(re.finditer(_STRENGTH, both[:len(both) - len(after)]))
+        sw = said_before[-1] if said_before else re.search(_STRENGTH, after)
+        if sw:
+            intake = replace(intake, strength_words=sw["sw"])
     m = _OVER_DAYS.search(both)
     if m and not intake.has_frequency:
         days = {"couple of": 2.0, "few": 3.0}.get(m["n"]) or float(m["n"])
@@ -443,7 +498,8 @@ def _read_before(before: str, intake: Intake) -> Intake:
 # A bare number right after the name: "Lasix 40", "Coreg 12.5", "glipizide 5 twice a day".
 _NUMBER_AFTER = re.compile(
     rf"^(?P<comma>\s*[,(-])?\s*(?P<mg>\d+(?:\.\d+)?)s?\b(?!\s*(?:times|x\b|hours?|hrs?|days?|weeks?|minutes?|mins?|am\b|pm\b|"
-    rf"o'?clock|:|in the|of (?:them|those)|more\b|{_FORM}|{_MG}|{_G}|{_ML}))"
+    rf"o'?clock|:|in the|of (?:them|those)|more\b|right away|at (?:first|1st)|(?:first|1st)\b|to start|straight away|at a time|at once|up front|"
+    rf"{_FORM}|{_MG}|{_G}|{_ML}))"
 )
 
 
@@ -516,6 +572,11 @@ def _read_count_elsewhere(before: str, intake: Intake) -> Intake:
     return intake
 
 
+_PER_EPISODE = re.compile(
+    rf"\bthen\s+(?:took\s+|i took\s+|had\s+)?(?P<each>{_NUM}|one|a couple)\s+(?:more\s+)?(?:\w+\s+){{0,2}}?"
+    rf"(?:after (?:every|each)|every time|each time|whenever|with (?:every|each))\b[^.?!]*?\b{_APPROX}(?P<k>{_NUM})\s+(?:more|other)\b")
+
+
 def _read_more_doses(after: str, intake: Intake) -> tuple[Intake, list[tuple[int, int]]]:
     """Doses on top of the first ("and two more at bedtime"), and where in ``after`` they were said."""
     if intake.dose_mg is not None and intake.units is None:
@@ -525,6 +586,15 @@ def _read_more_doses(after: str, intake: Intake) -> tuple[Intake, list[tuple[int
     extra = 0.0
     sw: str | None = None
     spans: list[tuple[int, int]] = []
+    first = re.match(rf"\s*,?\s*(?P<n>{_NUM})\s+(?:\w+\s+)?(?:right away|at (?:first|1st)|first|1st|to start|straight away|up front)\b", after)
+    if first is not None and not base and _PER_EPISODE.search(after):
+        intake, base = replace(intake, units=float(first["n"])), True  # "Imodium, two right away and then ..."
+    if (m := _PER_EPISODE.search(after)) is not None and base:
+        # "two right away and then one after every loose one, must've been five more": a dose per episode, counted
+        each = {"one": 1.0, "a couple": 2.0}.get(m["each"]) or float(m["each"])
+        extra += each * float(m["k"])
+        spans.append(m.span())
+        return replace(intake, extra_units=extra), spans
     for m in _MORE_AT.finditer(after):
         more = bool(m["more"] or m["more2"] or m["another"])
         if not (m["at"] or more):

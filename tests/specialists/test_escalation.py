@@ -665,6 +665,25 @@ def test_refill_requests_and_complaints_blamed_on_a_medicine(plan_name: str, tex
     assert level(text, plan_name) == expected
 
 
+@pytest.mark.parametrize(("history", "text", "expected"), [
+    # asked how the medicines sit with them, a complaint in the answer is a side effect (the question ties it)
+    ((("agent", "Any side effects from your medicines bothering you?"),),
+     "Honestly the night sweats are the worst of it, I wake up damp.", "routine"),
+    ((("agent", "How are you getting on with the metoprolol?"),), "Okay I guess, but I've had these weird dreams every night.",
+     "routine"),
+    ((("agent", "Any trouble with the new pills?"),), "Just an itch on my arms, it comes and goes.", "routine"),
+    # a plan medicine named in the complaint's own sentence
+    ((), "The metoprolol, when I stand up fast I go all swimmy-headed for a second.", "routine"),
+    # ... but not a "no", a question about something else, or a complaint the medicine is taken for
+    ((("agent", "Any side effects from your medicines?"),), "No, nothing like that. My knees itch from the new soap.", "none"),
+    ((("agent", "How was your weekend?"),), "Good, but I had weird dreams after the scary movie.", "none"),
+    ((), "The warfarin is for my heart rhythm and the cream helps the itch.", "none"),
+])
+def test_complaints_answering_a_question_about_the_medicines(history: tuple[tuple[str, str], ...], text: str,
+                                                            expected: str) -> None:
+    assert level(text, "warfarin", history) == expected
+
+
 @pytest.mark.parametrize(("plan_name", "text", "history", "expected"), [
     # a collapse told by where the person ended up and the time lost
     ("warfarin", "Then I'm on the bath mat looking up at the light fixture. Don't know how long. Got myself up.", (), "emergency"),

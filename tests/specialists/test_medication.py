@@ -687,3 +687,31 @@ def test_an_ace_inhibitor_angioedema_allergy_rules_out_the_class(specialist: Med
     keys, got, _ = judge(specialist, plan, text)
     assert any(k[0] == CONTRA for k in keys) is ruled_out, keys
     assert got == level
+
+
+# Dose arithmetic in the shapes people give it: a count said as a range (the fewest it can mean), a regimen
+# replaced ("instead of ..."), extras on top of a schedule, a dose per episode, a count said after the product.
+@pytest.mark.parametrize(("text", "over"), [
+    ("Three or four Aleve every eight to twelve hours, that's what keeps my back going.", True),    # 3 x 220 x 2
+    ("The Advil, maybe two or three of 'em every six to eight hours.", False),                       # 2 x 200 x 3 = 1,200
+    ("Instead of one Tylenol every six hours I've been taking three every four hours.", True),      # 3 x 325 x 6
+    ("Besides my two Tylenol every eight hours I take another two extra strength three times a day.", True),  # 1,950 + 3,000
+    ("Besides my two Tylenol every eight hours I take another two extra strength once a day.", False),       # 1,950 + 1,000
+    ("Imodium, two at first and then one after every loose stool, about six more.", True),          # (2 + 6) x 2 mg
+    ("I took two Imodium at first and then one after each trip, maybe two more.", False),           # (2 + 2) x 2 mg = 8
+    ("I had the 12-hour Sudafed for my sinuses, three of 'em yesterday.", True),                      # 3 x 120
+])
+def test_dose_arithmetic_in_everyday_shapes(plans, specialist, text: str, over: bool) -> None:
+    keys, _, _ = judge(specialist, plans["thyroid"], text)
+    assert any(k[0] == DOSE for k in keys) is over, keys
+
+
+def test_a_drug_replaced_instead_of_is_not_taken(plans, specialist) -> None:
+    keys, _, _ = judge(specialist, plans["thyroid"], "Instead of the Advil I had a Tylenol.")
+    assert N("acetaminophen") in keys and N("ibuprofen") not in keys, keys
+
+
+def test_a_split_name_is_not_its_own_cue_word(plans, specialist) -> None:
+    """ "ad vil" (Advil as speech recognition splits it) holds "ad", which is no advert: the Advil was taken."""
+    keys, _, _ = judge(specialist, plans["thyroid"], "two ad vil every six hours for my back")
+    assert N("ibuprofen") in keys, keys
