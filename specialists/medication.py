@@ -38,6 +38,7 @@ from specialists.findings import Finding, Level
 from specialists.text.amounts import Intake, parse_intake
 from specialists.text.context import Proxy, proxy_for_turn
 from specialists.text.drugs import DrugMention, find_drug_mentions, plan_drugs, split_combination
+from specialists.text.spoken import restore_dropped_g
 
 # missed_neg: a negated intake ("I haven't taken my Lasix"): a missed dose of a scheduled plan drug,
 # a plain negation for anything else.
@@ -138,6 +139,7 @@ _MISSED_AFTER = re.compile(
     r"instead of (?:twice|two|three|four|2|3|4)|every other day|some days and not others|not every day|on and off|off and on|hit or miss|"
     r"miss (?:that one|it|them|those|the (?:morning|noon|lunch|lunchtime|afternoon|evening|night|bedtime|supper) one)|"
     r"let(?:ting)? (?:it |that |that one |them |those )?slide|"
+    r"should (?:be|have been) (?:almost |nearly |all )?(?:empty|used up|gone|finished|run out|done) by now|"
     r"only (?:been )?(?:taking|doing|using|having) (?:it |them )?(?:in the mornings?|at night|at bedtime|once(?: a day)?))\b"
 )
 # "run out of breath", "ran out of steam": not a drug running out.
@@ -246,7 +248,8 @@ _AGENT_INTAKE_Q = re.compile(r"\b(?:taking|take|took|taken|using|use|used|had an
 
 
 def _lower(text: str) -> str:
-    return text.replace("\u2019", "'").replace("\u2018", "'").lower()
+    # offsets must hold: both foldings keep the length ("takin'" -> "taking")
+    return restore_dropped_g(text.replace("\u2019", "'").replace("\u2018", "'")).lower()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -291,6 +294,11 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
     after = low[end:min(sent_end, next_start if next_start is not None else sent_end)]
     missed_after = _missed_after(after, next_start is not None and next_start < sent_end) \
         and not _FUTURE_MISSED.search(clause)
+    if not missed_after and _topic_only(low[sent_start:start] + " " + low[end:sent_end]):
+        # The name said as a topic ("The aspirin, the twice a day one...") and what happens to it in the next
+        # sentence, about "it": "I've only been taking it in the morning."
+        following = _next_sentence(low, sent_end, next_start)
+        missed_after = bool(_REFERS_BACK.search(following)) and _missed_after(following, False)
 
     if (a := _ALLERGEN.search(clause)) is not None and not _NOT_ALLERGEN_LIST.search(a["list"] or a["list2"] or ""):
         if not a.group().startswith(("can't", "cant", "cannot", "could")) or "allerg" in sentence:
@@ -361,6 +369,18 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
     if missed_after:
         return Classified("taken", True, "missed after")
     return Classified("taken", cue=strong.group() if strong else "")
+
+
+_TOPIC_VERB = re.compile(r"\b(?:i|i'?ve|i'?m|i'?d|you|she|he|we|they|it'?s|is|was|are|were|been|take|took|taking|have|has|had|do|did|"
+                         r"does|don'?t|didn'?t|doesn'?t|missed|forgot|skip\w*|use[sd]?|using|need\w*|get|got|run|ran|stopped|can|could|"
+                         r"should|would|will|makes?|made|gives?|gave)\b")
+_REFERS_BACK = re.compile(r"^[^.?!]{0,50}?\b(?:it|them|that one|those|that)\b")
+
+
+def _topic_only(rest: str) -> bool:
+    """The words around a name are only more naming, with no subject and verb of their own: "Oh, the Lasix, the
+    water pill." """
+    return len(rest) <= 60 and not _TOPIC_VERB.search(rest)
 
 
 def _next_sentence(low: str, sent_end: int, next_start: int | None) -> str:

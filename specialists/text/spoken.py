@@ -17,7 +17,7 @@ from functools import cache
 
 from specialists import knowledge as kn
 
-__all__ = ["standard_speech"]
+__all__ = ["restore_dropped_g", "standard_speech"]
 
 # "I can only... get a few words... out": dots before a word in lower case are a pause inside the
 # sentence, not its end ("No... I have chest pain" and "no ... i have" keep their boundary, and so does
@@ -39,12 +39,17 @@ def _dialect() -> tuple[tuple[re.Pattern[str], str], ...]:
                  for f in kn.knowledge().spoken_forms.forms)
 
 
+def restore_dropped_g(text: str) -> str:
+    """ "takin'" -> "taking", "lettin' it slide" -> "letting it slide": the same length, so offsets still hold."""
+    return _DROPPED_G.sub(r"\1g", text)
+
+
 def standard_speech(text: str) -> str:
     """``text`` with pauses, self-repairs, stutters, dropped g's, fillers and dialect words folded."""
     out = _ANSWER_FIRST.sub(r"\1.", text)
     out = _PAUSE.sub(" ", out)
     out = _CUT_OFF.sub("", out)
-    out = _DROPPED_G.sub(r"\1g", out)
+    out = restore_dropped_g(out)
     for rx, means in _dialect():
         out = rx.sub(means, out)
     out = _STUTTER.sub(r"\1", out)

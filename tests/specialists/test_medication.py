@@ -670,6 +670,15 @@ def test_decongestant_with_hypertension_far_above_goal(specialist: MedicationSpe
     ("cad", (), "The afternoon Flomax I've been kinda letting slide.", True),
     ("cad", (), "The Flomax, I've only been taking it in the morning. I didn't know it was two times.", True),
     ("cad", (), "I didn't do the shot last night, and the Zoloft I took fine.", False),
+    # the name said as a topic, what happened to "it" in the next sentence
+    ("cad", (), "The Flomax, the twice a day one... I've only been taking it at night.", True),
+    ("cad", (), "Oh, the Imdur, the heart one. I skipped it Sunday, we were at the lake.", True),
+    ("cad", (), "The Zoloft. I take it every morning with my coffee.", False),
+    ("cad", (), "The Imdur is fine. I skipped my walk on Sunday though.", False),
+    ("cad", (), "The afternoon Flomax I been kinda lettin' slide.", True),  # a dropped g
+    # a supply that should be gone and is not
+    ("cad", (), "My Flomax bottle should be almost empty by now and it's still half full.", True),
+    ("cad", (), "The Flomax bottle is half full, I picked it up last week.", False),
 ])
 def test_missed_doses_in_everyday_words(plans, specialist, plan_name, history, text, missed) -> None:
     keys, _, _ = judge(specialist, plans[plan_name], text, history)

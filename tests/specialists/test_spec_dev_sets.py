@@ -24,7 +24,7 @@ RANK = {"none": 0, "routine": 1, "urgent": 2, "emergency": 3}
 # "today" (2026-11-27, the date the writers wrote to); the red-flag paraphrase net on
 FLOORS: dict[str, tuple[float, int, int]] = {
     "cases_a.jsonl": (0.90, 100, 3),   # 101 emergencies, 149 other cases
-    "cases_b.jsonl": (0.915, 0, 12),
+    "cases_b.jsonl": (0.92, 0, 12),
     "cases_c.jsonl": (0.88, 0, 3),
     "cases_d.jsonl": (0.805, 0, 1),
     "cases_e.jsonl": (0.87, 84, 4),    # unread: 102 emergencies, 148 other cases
@@ -37,7 +37,7 @@ FLOORS: dict[str, tuple[float, int, int]] = {
     "cases_l.jsonl": (0.93, 39, 2),    # unread, eight new patients: 40 emergencies, 210 other cases
     "cases_m.jsonl": (0.96, 109, 7),   # 112 emergencies, 138 other cases
     "cases_n.jsonl": (0.87, 65, 4),    # unread, a call's context: 75 emergencies, 175 other cases
-    "cases_o.jsonl": (0.905, 17, 5),   # the everyday middle of a call: 19 emergencies, 231 other cases
+    "cases_o.jsonl": (0.91, 17, 5),    # the everyday middle of a call: 19 emergencies, 231 other cases
 }
 
 
