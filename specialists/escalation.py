@@ -332,8 +332,10 @@ def _red_flag_hits(tx: _Texts, facts: _PlanFacts, today: dt.date, glucose_low: b
 # Places on the body an answer may name itself ("Any chest pain?" - "No, but my legs feel heavy": the
 # heaviness is the legs', not the chest's).
 _BODY_PLACE = re.compile(
-    r"\b(?:legs?|feet|foot|ankles?|knees?|hips?|head|stomach|belly|tummy|back|arms?|hands?|neck|jaw|throat|eyes?|ears?|teeth|"
-    r"tooth|skin|toes?|fingers?|shoulders?|wrists?|elbows?|calf|calves|thighs?|bottom|bum|side|ribs?|lungs?|chest|nose|mouth)\b", re.I)
+    r"\b(?:legs?|feet|foot|ankles?|knees?|hips?|head|stomach|belly|tummy|arms?|hands?|neck|jaw|throat|eyes?|ears?|teeth|"
+    r"tooth|skin|toes?|fingers?|shoulders?|wrists?|elbows?|calf|calves|thighs?|bottom|bum|ribs?|lungs?|chest|nose|mouth|"
+    # "back" and "side" only as places on the body: not "it's come back now", "on the safe side"
+    r"(?:my|his|her|their|the|lower|upper|low|left|right) (?:back|side))\b", re.I)
 
 
 def _completes_topic(flag: Any, tx: _Texts, today: dt.date) -> _Found | None:
@@ -392,10 +394,12 @@ def _check_requires(flag: Any, own: _Found, where: str, tx: _Texts, facts: _Plan
         return None
     # Arm, jaw or upper-belly pain a strain explains ("my shoulder aches from lifting"); "like
     # indigestion" is not such a cause (AHA: a heart attack can feel like indigestion).
-    if flag.id == "cardiac_referred_pain" and where == "turn" and _MECHANICAL.search(_clause(tx.turn, own)):
+    if flag.id in {"cardiac_referred_pain", "cardiac_spreading_discomfort"} and where == "turn" \
+            and _MECHANICAL.search(_clause(tx.turn, own)):
         return None
     # In a lung patient, breathlessness alone is the lung disease, not a cardiac feature.
-    skip = re.compile(r"breath|winded", re.I) if flag.id == "chest_pain_with_cardiac_features" and facts.lung else None
+    skip = re.compile(r"breath|winded", re.I) \
+        if flag.id in {"chest_pain_with_cardiac_features", "cardiac_spreading_discomfort"} and facts.lung else None
     context = [t for t in (tx.answered, *tx.recent) if t]
     turn_feature = False
     for fid in flag.requires:
@@ -788,9 +792,24 @@ def _med_context(text: str, m: re.Match[str], facts: _PlanFacts) -> bool:
 # The specialist
 # --------------------------------------------------------------------------------------------------
 
-def _rules_read(turn: str) -> bool:
-    """Some red-flag pattern matches the words, whatever their scope."""
-    return any(flag.search(turn) is not None for flag in kn.knowledge().red_flags)
+def _rules_read(turn: str, today: dt.date, proxy: Proxy | None) -> bool:
+    """The rules read red-flag words here and set them aside: negated, hypothetical, someone else's or past, or
+    explained by a strain ("hurts when I press on it", "from lifting"). Words they read as affirmed but judged
+    below a red flag only for a missing feature are still the net's to read: "it's going into my back" without a
+    sweat is no rule's emergency, and may be the net's."""
+    for flag in kn.knowledge().red_flags:
+        if flag.search(turn) is None:
+            continue
+        for rx in _regexes(flag):
+            for m in rx.finditer(turn):
+                if m.end() == m.start():
+                    continue
+                if not scope(turn, m.start(), m.end(), pattern=rx, today=today, proxy=proxy).affirmed:
+                    return True
+                clause = _clause(turn, _Found(m.start(), m.end(), m.group()))
+                if _MSK_CHEST.search(clause) or _MECHANICAL.search(clause):
+                    return True
+    return False
 
 
 def _reason(h: Hit) -> str:
@@ -837,7 +856,7 @@ class EscalationSpecialist:
         hits += _routine_hits(tx, facts, ctx.today, ctx.plan)
         # The net reads what no rule placed: not a turn the rules judged (a mild dizziness is routine) nor one whose
         # red-flag words they read and set aside (negated, hypothetical, someone else's, history).
-        if self.use_net and not hits and not _rules_read(tx.turn) and red_flag_net.flags(ctx.text):
+        if self.use_net and not hits and not _rules_read(tx.turn, ctx.today, tx.proxy) and red_flag_net.flags(ctx.text):
             hits.append(Hit("paraphrase_net", "emergency", ctx.text.strip()[:160], "meaning"))
         return sorted(hits, key=lambda h: -level_rank(h.level))
 

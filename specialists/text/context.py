@@ -112,7 +112,12 @@ _PSEUDO_NEGATION = re.compile(
     r"care|get it|feel (?:well|good|right|great|okay|ok|like myself))|"
     r"(?:not|n'?t) (?:feeling|doing|feel|do|look|looking) (?:well|good|great|so good|so great|too good|too well|right|myself|okay|ok|so hot)|"
     r"not (?:well|good|great|so good|right|okay|ok|normal|myself)\b|(?:doesn'?t|does not|didn'?t) (?:feel|seem|look) (?:right|normal|good)|"
-    r"can'?t (?:remember|recall) (?:the last time|when|how)|no,? (?:no,? )?(?=i\b|i'|it\b|my\b|but\b|actually\b|listen\b|wait\b))",
+    r"can'?t (?:remember|recall) (?:the last time|when|how)|no,? (?:no,? )?(?=i\b|i'|it\b|my\b|but\b|actually\b|listen\b|wait\b)|"
+    # a correction, not a denial: "not pain, more of a pressure", "not sharp, but more like a squeeze"
+    r"not (?:\w+ ){0,2}\w+,? (?:but |it'?s |just )?(?:more|rather)\b|"
+    # it persists: "it's not letting up", "it won't go away", "it isn't easing"
+    r"(?:not|n'?t|won'?t|will not) (?:letting up|let up|let go|letting go|go(?:ing)? away|eas(?:e|ing)(?: off| up)?|settl(?:e|ing)(?: down)?|"
+    r"stop(?:ping)?|quit(?:ting)?|budg(?:e|ing)))",
     re.I,
 )
 # A negation cue word is not a negation when a pseudo-negation covers it. Cue words found inside
@@ -335,8 +340,11 @@ def _inside_negation(text: str, start: int, end: int, pattern: re.Pattern[str] |
     if pattern is None:
         return None
     span = text[start:end]
+    pseudo = [m.span() for m in _PSEUDO_NEGATION.finditer(span)]  # "it's not letting up" affirms
     for m in re.finditer(r"\b(?:not|no|never)\b|\b(do|does|did|is|was|are|were|has|have|had|ca|wo|could|would|should|ai|must|need)"
                          r"n'?t\b", span, re.I):  # auxiliaries only: "went" is not "we n't"
+        if any(s <= m.start() < e for s, e in pseudo):
+            continue
         if m.group(1):  # "isn't" -> "is"
             stripped = span[: m.start()] + m.group(1) + span[m.end():]
         else:

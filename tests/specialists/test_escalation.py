@@ -665,6 +665,26 @@ def test_refill_requests_and_complaints_blamed_on_a_medicine(plan_name: str, tex
     assert level(text, plan_name) == expected
 
 
+@pytest.mark.parametrize(("plan_name", "text", "history", "expected"), [
+    # a discomfort that moves into the arm, jaw, neck, shoulder or back, with breathlessness, a sweat or nausea
+    ("warfarin", "Thought it was just gas, but it won't let up and now it's going into my left arm, and I'm winded.", (), "emergency"),
+    ("warfarin", "The heaviness has crept up into my jaw and I feel sick.", (), "emergency"),
+    ("warfarin", "The ache goes down my back when I lift the boxes, and I'm sweaty from the work.", (), "none"),
+    ("warfarin", "The rash is spreading to my arm and it itches.", (), "routine"),
+    # "not letting up" says it persists; "not going into my arm" still denies
+    ("hf", "My chest pain is not letting up.", (), "emergency"),
+    ("warfarin", "It's not going into my arm and there's no sweating, it's just my sore shoulder.", (), "none"),
+    # "back" as in "it's come back" is no body place: the pressure answers the chest question
+    ("hf", "Not pain, more a pressure when I walked to the car. It eased, but it's come back now.",
+     (("agent", "Any chest discomfort since we last spoke?"),), "emergency"),
+    # pallor said plainly is a cardiac feature
+    ("warfarin", "Mom keeps rubbing her chest, she says it feels wrong, and she's so pale.", (), "emergency"),
+])
+def test_heart_attack_warning_signs_in_other_words(plan_name: str, text: str, history: tuple[tuple[str, str], ...],
+                                                   expected: str) -> None:
+    assert level(text, plan_name, history) == expected
+
+
 @pytest.mark.parametrize(("history", "text", "expected"), [
     # asked how the medicines sit with them, a complaint in the answer is a side effect (the question ties it)
     ((("agent", "Any side effects from your medicines bothering you?"),),
