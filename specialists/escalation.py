@@ -703,7 +703,7 @@ def _routine_hits(tx: _Texts, facts: _PlanFacts, today: dt.date, plan: CarePlan 
             hits.append(Hit("mild_side_effect", "routine", f.text))
     elif (f := _feature_found(kn.red_flag_features()["side_effect_complaint"], [turn], today, proxy=tx.proxy)) is not None \
             and (asked or _tied_to_medicine(_clause(turn, f, and_next=True), facts, plan)
-                 or _plan_drug_beside(_clause(turn, f), f, facts, plan)):
+                 or _plan_drug_beside(_clause(turn, f), plan)):
         hits.append(Hit("mild_side_effect", "routine", f.text))
     # A refill need is about the future by nature: "I'll need a refill next week" still counts.
     refill = _affirmed(turn, [_REFILL], today, intent=True, accept=lambda s, m: _med_context(s, m, facts), proxy=tx.proxy)
@@ -754,7 +754,7 @@ def _tied_to_medicine(sentence: str, facts: _PlanFacts, plan: CarePlan | None) -
 # The agent's question is about how the medicines sit with the patient: "Any side effects bothering you?",
 # "How are you getting on with the prednisone?", "Any trouble with the new pill?"
 _MEDICINE_QUESTION = re.compile(
-    r"\b(?:side[- ]effects?|reactions? to|(?:getting on|getting along|doing|managing|coping|agreeing|sitting) with|"
+    r"\b(?:(?P<side_effects>side[- ]effects?|reactions? to)|(?:getting on|getting along|doing|managing|coping|agreeing|sitting) with|"
     r"(?:trouble|problems?|issues?|bother\w*) (?:with|from|on)|(?:treating|agreeing with|suiting) (?:me|my|him|her))\b",
     re.I,
 )
@@ -763,13 +763,13 @@ _MEDICINE_QUESTION = re.compile(
 def _asks_about_medicines(topic: str | None, facts: _PlanFacts) -> bool:
     if not topic or not (m := _MEDICINE_QUESTION.search(topic)):
         return False
-    if re.search(r"side[- ]effects?|reactions? to", m.group(), re.I):
+    if m["side_effects"]:
         return True
-    after = topic[m.end():m.end() + 40]
+    after = topic[m.end():m.end() + 40]  # "getting on with" what: a medicine
     return bool(_MED_CONTEXT.search(after) or (facts.drug_words is not None and facts.drug_words.search(after)))
 
 
-def _plan_drug_beside(sentence: str, found: _Found, facts: _PlanFacts, plan: CarePlan | None) -> bool:
+def _plan_drug_beside(sentence: str, plan: CarePlan | None) -> bool:
     """A plan medicine named in the complaint's own sentence, not as what the complaint is treated with
     ("That Flomax, when I get up too quick I get swimmy-headed" - not "I take the Flomax for my itch")."""
     if plan is None or re.search(r"\b(?:for (?:my|his|her|the|your|their)|helps?|helped|relie\w+|better|works?|worked)\b",
@@ -855,7 +855,7 @@ class EscalationSpecialist:
         hits += _value_hits(ctx, tx, facts, readings)
         hits += _routine_hits(tx, facts, ctx.today, ctx.plan)
         # The net reads what no rule placed: not a turn the rules judged (a mild dizziness is routine) nor one whose
-        # red-flag words they read and set aside (negated, hypothetical, someone else's, history).
+        # red-flag words they read and set aside (negated, hypothetical, someone else's, history, a strain).
         if self.use_net and not hits and not _rules_read(tx.turn, ctx.today, tx.proxy) and red_flag_net.flags(ctx.text):
             hits.append(Hit("paraphrase_net", "emergency", ctx.text.strip()[:160], "meaning"))
         return sorted(hits, key=lambda h: -level_rank(h.level))

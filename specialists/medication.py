@@ -289,12 +289,13 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
     low = low if low is not None else _lower(text)
     sent_start, sent_end = _sentence_bounds(low, start, end)
     sentence = low[sent_start:sent_end]
+    around = low[sent_start:start] + " " + low[end:sent_end]  # the sentence without the name's own words
     clause = low[_clause_start(low, sent_start, start):start]
     near = " ".join(clause.split()[-7:])  # NegEx-style window
     after = low[end:min(sent_end, next_start if next_start is not None else sent_end)]
     missed_after = _missed_after(after, next_start is not None and next_start < sent_end) \
         and not _FUTURE_MISSED.search(clause)
-    if not missed_after and _topic_only(low[sent_start:start] + " " + low[end:sent_end]):
+    if not missed_after and _topic_only(around):
         # The name said as a topic ("The aspirin, the twice a day one...") and what happens to it in the next
         # sentence, about "it": "I've only been taking it in the morning."
         following = _next_sentence(low, sent_end, next_start)
@@ -317,7 +318,7 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
     if _RECEIPT.search(clause) and not _TAKEN_AFTER.search(after) and (
             (ns := _NOT_STARTED.search(after)) or (ns := _NOT_STARTED_NEXT.match(_next_sentence(low, sent_end, next_start)))):
         return Classified("pending", cue=ns.group().strip())
-    if re.search(r"\b(?:instead of|rather than|in place of)\s+(?:the |my |his |her |that |those |these |some )?$", clause):
+    if _REPLACED_BY_ANOTHER.search(clause):
         return Classified("negated", cue="instead of")  # "Instead of the Advil I took Tylenol": the Advil was not taken
     if m := _PSEUDO_TAKEN.search(near):
         return Classified("taken", cue=m.group())
@@ -362,7 +363,7 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
     if neg is not None:
         return Classified(neg[0], missed_after, "negation")
     # the name's own pieces are not cue words: "ad vil" (Advil as speech recognition splits it) is no advert
-    if _DISCUSSED.search(low[sent_start:start] + " " + low[end:sent_end]) and not strong:
+    if _DISCUSSED.search(around) and not strong:
         return Classified("discussed", missed_after, "discussed")
     if sentence.rstrip().endswith("?") and not strong:
         return Classified("asked", cue="question")
@@ -371,6 +372,8 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
     return Classified("taken", cue=strong.group() if strong else "")
 
 
+# The drug named after "instead of" is the one not taken: "instead of the Advil I took Tylenol".
+_REPLACED_BY_ANOTHER = re.compile(r"\b(?:instead of|rather than|in place of)\s+(?:the |my |his |her |that |those |these |some )?$")
 _TOPIC_VERB = re.compile(r"\b(?:i|i'?ve|i'?m|i'?d|you|she|he|we|they|it'?s|is|was|are|were|been|take|took|taking|have|has|had|do|did|"
                          r"does|don'?t|didn'?t|doesn'?t|missed|forgot|skip\w*|use[sd]?|using|need\w*|get|got|run|ran|stopped|can|could|"
                          r"should|would|will|makes?|made|gives?|gave)\b")

@@ -495,10 +495,13 @@ def _read_before(before: str, intake: Intake) -> Intake:
     return intake
 
 
+# Words that make a number the first dose's count ("two right away", "2 at first"; "first" is "1st" once
+# numbers are read).
+_FIRST_DOSE = r"(?:right away|at (?:first|1st)|(?:first|1st)\b|to start|straight away|up front)"
 # A bare number right after the name: "Lasix 40", "Coreg 12.5", "glipizide 5 twice a day".
 _NUMBER_AFTER = re.compile(
     rf"^(?P<comma>\s*[,(-])?\s*(?P<mg>\d+(?:\.\d+)?)s?\b(?!\s*(?:times|x\b|hours?|hrs?|days?|weeks?|minutes?|mins?|am\b|pm\b|"
-    rf"o'?clock|:|in the|of (?:them|those)|more\b|right away|at (?:first|1st)|(?:first|1st)\b|to start|straight away|at a time|at once|up front|"
+    rf"o'?clock|:|in the|of (?:them|those)|more\b|{_FIRST_DOSE}|at a time|at once|"
     rf"{_FORM}|{_MG}|{_G}|{_ML}))"
 )
 
@@ -572,6 +575,7 @@ def _read_count_elsewhere(before: str, intake: Intake) -> Intake:
     return intake
 
 
+_FIRST_COUNT = re.compile(rf"\s*,?\s*(?P<n>{_NUM})\s+(?:\w+\s+)?{_FIRST_DOSE}\b")
 _PER_EPISODE = re.compile(
     rf"\bthen\s+(?:took\s+|i took\s+|had\s+)?(?P<each>{_NUM}|one|a couple)\s+(?:more\s+)?(?:\w+\s+){{0,2}}?"
     rf"(?:after (?:every|each)|every time|each time|whenever|with (?:every|each))\b[^.?!]*?\b{_APPROX}(?P<k>{_NUM})\s+(?:more|other)\b")
@@ -586,15 +590,13 @@ def _read_more_doses(after: str, intake: Intake) -> tuple[Intake, list[tuple[int
     extra = 0.0
     sw: str | None = None
     spans: list[tuple[int, int]] = []
-    first = re.match(rf"\s*,?\s*(?P<n>{_NUM})\s+(?:\w+\s+)?(?:right away|at (?:first|1st)|first|1st|to start|straight away|up front)\b", after)
-    if first is not None and not base and _PER_EPISODE.search(after):
-        intake, base = replace(intake, units=float(first["n"])), True  # "Imodium, two right away and then ..."
-    if (m := _PER_EPISODE.search(after)) is not None and base:
-        # "two right away and then one after every loose one, must've been five more": a dose per episode, counted
-        each = {"one": 1.0, "a couple": 2.0}.get(m["each"]) or float(m["each"])
-        extra += each * float(m["k"])
-        spans.append(m.span())
-        return replace(intake, extra_units=extra), spans
+    if (episode := _PER_EPISODE.search(after)) is not None:
+        if not base and (first := _FIRST_COUNT.match(after)) is not None:
+            intake, base = replace(intake, units=float(first["n"])), True  # "Imodium, two right away and then ..."
+        if base:
+            # "two right away and then one after every loose one, must've been five more": a dose per episode, counted
+            each = {"one": 1.0, "a couple": 2.0}.get(episode["each"]) or float(episode["each"])
+            return replace(intake, extra_units=each * float(episode["k"])), [episode.span()]
     for m in _MORE_AT.finditer(after):
         more = bool(m["more"] or m["more2"] or m["another"])
         if not (m["at"] or more):
