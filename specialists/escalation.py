@@ -204,7 +204,7 @@ _NEAR_FAINT = re.compile(
 _MSK_CHEST = re.compile(
     r"\b(?:when i (?:cough|press|push|breathe in|take a deep breath|move|twist|turn|lift|laugh|sneeze|lie|touch)|"
     r"(?:from|after) (?:all )?(?:the )?(?:coughing|cough|lifting|fall|falling|surgery|exercise|working out|workout|shingles)|"
-    r"pulled (?:a )?muscle|(?:is|feels) (?:a little |a bit )?sore from|bruised|\bribs?\b|tender|to the touch|heartburn|"
+    r"pulled (?:a )?muscle|(?:is|feels) (?:a little |a bit )?sore from|bruised|(?<!around my )(?<!round my )(?<!across my )(?<!around his )(?<!around her )\bribs?\b|tender|to the touch|heartburn|"
     r"indigestion|acid reflux|congest(?:ed|ion)|chest cold)\b",
     re.I,
 )

@@ -35,6 +35,7 @@ from careplans import CarePlan, Medication
 from specialists import knowledge as kn
 from specialists.base import SpecialistResult, TurnContext, Utterance
 from specialists.findings import Finding, Level
+from specialists.text import adherence
 from specialists.text.amounts import Intake, parse_intake
 from specialists.text.context import Proxy, proxy_for_turn
 from specialists.text.drugs import DrugMention, find_drug_mentions, plan_drugs, split_combination
@@ -81,7 +82,7 @@ _ALLERGEN = re.compile(
 _NOT_ALLERGEN_LIST = re.compile(r"\b(?:i|i'm|take|took|taking|use|used|using|had|have|got|gave|prescribed|for|so|but|because|since|when|then)\b")
 _MISSED_TOOK = re.compile(
     r"\b(?:forgot|forget|forgets|forgetting|forgotten|skip|skips|skipped|skipping|miss|misses|missed|missing|"
-    r"ran out|run out of|been out of|was out of|were out of|'m out of|am out of|i'm all out|all out of|ran outta|run outta|"
+    r"ran out|run out of|been out of|been out (?:since|for)|was out of|were out of|'m out of|am out of|i'm all out|all out of|ran outta|run outta|"
     r"been outta|(?:was|were|am|'m|is|'s) outta|outta|haven'?t bothered with|don'?t bother with|didn'?t bother with|quit bothering with|"
     r"ain'?t been taking|ain'?t taking|leaving out|left out|fell off|didn'?t do (?:my|his|her|the) (?:shot|dose|injection|jab)|let(?:ting)? (?:it |that |that one |them |those )?slide|"
     r"stopped|quit|quitting|gave up|given up|went off|been off|came off|come off|got off|off of|"
@@ -372,6 +373,7 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
     return Classified("taken", cue=strong.group() if strong else "")
 
 
+_STOP_CUE = re.compile(r"\b(?:stopped|quit|quitting|gave up|given up|went off|came off|come off|got off|no longer|cut out|dropped)\b")
 # The drug named after "instead of" is the one not taken: "instead of the Advil I took Tylenol".
 _REPLACED_BY_ANOTHER = re.compile(r"\b(?:instead of|rather than|in place of)\s+(?:the |my |his |her |that |those |these |some )?$")
 _TOPIC_VERB = re.compile(r"\b(?:i|i'?ve|i'?m|i'?d|you|she|he|we|they|it'?s|is|was|are|were|been|take|took|taking|have|has|had|do|did|"
@@ -657,7 +659,8 @@ class MedicationSpecialist:
             r, c = pick
             status: Status = "missed" if c.missed_after and c.status == "taken" else c.status
             span, cue = (r.start(), r.end()), c.cue
-            if status == "taken" and not (c.cue or _AGENT_INTAKE_Q.search(agent_low)):
+            # kept to a schedule of its own ("I've been taking that only every other day"): judged against the plan
+            if status == "taken" and not (c.cue or _AGENT_INTAKE_Q.search(agent_low) or adherence.fewer_than_planned(low, 24)):
                 return []
         elif _AGENT_INTAKE_Q.search(agent_low) and last_agent.text.rstrip().endswith("?"):
             answer = self._yes_no(low, asked_missed=bool(_AGENT_MISSED_Q.search(agent_low)),
@@ -718,7 +721,7 @@ class MedicationSpecialist:
         taken = report.has("taken") or (not on_plan and any(
             s.status == "refill" or (s.status == "missed" and not _MISSED_NOGET.search(s.cue)) for s in report.said))
         asked = report.has("asked", "pending") or never_got
-        if on_plan and self._missed(report, facts):
+        if on_plan and (self._missed(report, facts, low, stops) or self._kept_short(report, low, stops, facts)):
             findings.append(Finding(kind="missed_doses", drug=drug, evidence=evidence, specialist=self.name,
                                     urgency="routine", message=f"Patient reports missed doses of {drug} (care-plan drug)."))
             guidance.append(f"Patient reports missing or running out of {drug}: ask when they last took it and whether "
@@ -738,9 +741,12 @@ class MedicationSpecialist:
         return findings, guidance
 
     @staticmethod
-    def _missed(report: _DrugReport, facts: _PlanFacts) -> bool:
+    def _missed(report: _DrugReport, facts: _PlanFacts, low: str, stops: list[tuple[int, int]]) -> bool:
         prn = report.drug in facts.prn
         for s in report.said:
+            if s.status == "missed" and _STOP_CUE.search(s.cue) and s.mention.end > s.mention.start \
+                    and adherence.stopped_as_instructed(_words_about(low, s.mention.start, s.mention.end, stops)):
+                continue  # "I stopped the Colace like the sheet said": the plan's own stop
             if s.status == "missed":
                 # An as-needed drug not taken is no missed dose; running out of it or stopping it is.
                 if not prn or re.search(r"ran out|run out|out of|stopped|quit|gave up|went off|no longer|been off|afford", s.cue):
@@ -750,6 +756,24 @@ class MedicationSpecialist:
             if s.missed_after and not prn:
                 return True
         return False
+
+    @staticmethod
+    def _kept_short(report: _DrugReport, low: str, stops: list[tuple[int, int]], facts: _PlanFacts) -> str | None:
+        """A scheduled drug kept on fewer doses than the plan's, said as the schedule kept, a supply left over or
+        doses found untaken (:mod:`specialists.text.adherence`)."""
+        med = facts.meds.get(report.drug) or next(
+            (m for name, m in facts.meds.items() if report.drug in re.split(r"[-/]", name)), None)  # "carbidopa-levodopa"
+        if med is None or report.drug in facts.prn or med.as_needed or not med.times_per_day:
+            return None
+        for s in report.said:
+            if s.status not in ("taken", "discussed", "refill") or s.mention.end <= s.mention.start:
+                continue
+            words = _words_about(low, s.mention.start, s.mention.end, stops)
+            cue = (adherence.fewer_than_planned(words, med.times_per_day) or adherence.found_untaken(words)
+                   or adherence.supply_left_over(words, facts.today, med.times_per_day))
+            if cue:
+                return cue
+        return None
 
     def _rules(self, report: _DrugReport, taken: bool, text: str, low: str,
                facts: _PlanFacts) -> tuple[list[Finding], list[str]]:
@@ -890,6 +914,30 @@ def _contraindications(drug: str, conditions: frozenset[str], allergies: frozens
 @cache
 def _interactions(drug: str, other: str) -> tuple[kn.InteractionRule, ...]:
     return tuple(kn.interactions_between(drug, other))
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:but|and|while|whereas)\b")
+_LIST_GLUE = re.compile(r"[\s,]*(?:(?:and|or|plus|&)\s+)?(?:(?:the|my|his|her|their)\s+)?")
+
+
+def _words_about(low: str, start: int, end: int, stops: list[tuple[int, int]]) -> str:
+    """The words about the drug named at ``low[start:end]``: its sentence and the next one, cut where another
+    drug is named ("the Lasix twice a day and the metoprolol just in the morning")."""
+    sent_start, sent_end = _sentence_bounds(low, start, end)
+    follow = _SENTENCE_END.search(low, sent_end)
+    stop = follow.end() if follow else len(low)
+    begin = start
+    for s, e in sorted(stops, reverse=True):  # back over a list of names: "the sertraline and the blood pressure one"
+        if e <= begin and not _LIST_GLUE.fullmatch(low[e:begin]):
+            break
+        if e <= begin:
+            begin = s
+    prev_end = max([e for s, e in stops if e <= begin], default=sent_start)
+    begin = max(sent_start, prev_end)
+    if prev_end > sent_start:  # "The oxycodone I only took once, the Tylenol is holding it": the cue is the oxycodone's
+        begin = max([begin] + [m.end() for m in _CLAUSE_BREAK.finditer(low, begin, start)])
+    stop = min([stop] + [s for s, e in stops if s >= end])
+    return low[begin:stop]
 
 
 def _sentences(low: str) -> list[tuple[int, int]]:

@@ -204,7 +204,7 @@ _HISTORY = re.compile(
     r"in (?:my|the) (?:twenties|thirties|forties|fifties|sixties|seventies|\d0'?s)|in the past(?! (?:few|couple|day|days|week|"
     r"weeks|24|48|hour|hours|month|night|two|three|several))|last year|previously|in college|in high school|childhood|"
     r"the year before last|before i retired|last (?:winter|summer|spring|fall|autumn|christmas|easter)|"
-    r"in (?:the )?(?:army|navy|service|war)|(?:in )?nineteen (?:hundred|ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\w*)\b",
+    r"in (?:the )?(?:army|navy|service|war)|(?:when|before) (?:i|he|she) had (?:the|my|his|her|that) (?:heart attack|stroke|surgery|operation|bypass|stent|clot|mini[- ]stroke)|(?:in )?nineteen (?:hundred|ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\w*)\b",
     re.I,
 )
 _NOT_SINCE = re.compile(r"\b(?:never|not|nothing(?: like (?:it|that|this))?)(?: once| again)? since\b", re.I)
@@ -505,9 +505,14 @@ _NO = re.compile(
 )
 
 
+# The question said back before the answer: "Chest pain? No, none at all."
+_ECHO = re.compile(r"^\W*(?:\w+[\s,'-]+){0,5}\w+\?\s*(?=\S)")
+
+
 def answer_polarity(text: str) -> str | None:
     """'yes' / 'no' when the utterance opens as an answer to a yes-no question, else None."""
     t = normalize(text)
+    t = _ECHO.sub("", t, count=1)
     if _NO.search(t):
         return "no"
     if _YES.search(t):

@@ -679,6 +679,22 @@ def test_decongestant_with_hypertension_far_above_goal(specialist: MedicationSpe
     # a supply that should be gone and is not
     ("cad", (), "My Flomax bottle should be almost empty by now and it's still half full.", True),
     ("cad", (), "The Flomax bottle is half full, I picked it up last week.", False),
+    # the schedule kept, against the plan's (ibuprofen is three times a day on this plan, Zoloft once)
+    ("cad", (), "The ibuprofen, I just take it in the morning.", True),
+    ("cad", (), "The ibuprofen I take morning and night. The middle one I usually forget.", True),
+    ("cad", (), "I take the ibuprofen morning, noon and night.", False),
+    ("cad", (), "The Zoloft, I just take it in the morning.", False),
+    ("cad", (), "I've been taking the Zoloft every other day.", True),
+    ("cad", (), "Should I only take the Zoloft every other day?", False),
+    ("cad", (), "The doctor said to take the ibuprofen just in the morning.", False),
+    # what is left of a supply picked up on a date, doses found untaken, a stop the instructions make
+    ("cad", (), "I picked up thirty Zoloft on October twentieth and I've still got fifteen.", True),
+    ("cad", (), "I picked up thirty Zoloft on November twentieth and I've still got twenty-two.", False),
+    ("cad", (), "I found my Tuesday Zoloft still in the pill box.", True),
+    ("cad", (), "I stopped the Zoloft like the sheet said.", False),
+    ("cad", (), "I stopped the Zoloft because the doctor said it wasn't helping.", True),
+    # a cue between two names is the first one's
+    ("cad", (), "The Zoloft I only took once yesterday, the ibuprofen is holding up fine.", False),
 ])
 def test_missed_doses_in_everyday_words(plans, specialist, plan_name, history, text, missed) -> None:
     keys, _, _ = judge(specialist, plans[plan_name], text, history)
