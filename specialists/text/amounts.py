@@ -195,6 +195,11 @@ _TIMES = re.compile(
     rf"\b(?:(?:(?P<lo>{_NUM})\s*(?:or|to|-)\s*)?(?P<n>{_NUM})\s*(?:times|x)\b|(?P<twice>twice)|(?P<thrice>thrice)|(?P<once>once))"
     r"(?P<per>\s*(?:a|per|each|every)\s+(?P<period>day|night|morning|evening|week|month|hour))?"
 )
+# A day's doses said by when they are taken: "one in the morning, one at lunch and one at bedtime".
+_DAYPART_DOSE = re.compile(
+    rf"\b(?P<n>{_NUM}|an?)\s+(?:more\s+)?(?:{_FORM}\s+)?(?:(?:first thing )?in the (?:morning|mornin'?|afternoon|evening|evenin'?)|"
+    r"at (?:lunch(?:time)?|noon|midday|night|bedtime|supper(?:time)?|dinner(?:time)?|breakfast|teatime)|"
+    r"(?:before|with|after) (?:bed|breakfast|lunch|supper|dinner))\b")
 _DAILY = re.compile(r"\b(?P<word>daily|every day|each day|a day|per day|nightly|every night|each night|every morning)\b")
 _AWAKE = re.compile(rf"\b(?:while|when|whenever)\s+(?:i\s+)?(?:was|am|'m|were)?\s*(?:awake|up)\b|\b(?P<h>{_NUM})\s+hours?\s+(?:i was\s+|i'm\s+|i am\s+)?(?:awake|up)\b|\bwaking hours\b")
 _FOR_HOURS = re.compile(rf"\bfor\s+(?:about\s+|like\s+)?(?P<h>{_NUM})\s+hours?\b")
@@ -270,7 +275,15 @@ def _extra_doses(words: str) -> tuple[float, str | None] | None:
     rest = words[m.end():]
     sw = re.search(_STRENGTH, rest[:40])
     freq = _read_frequency(rest, Intake(units=n))
-    return n * (freq.doses_per_day() if freq.has_frequency else 1.0), sw["sw"] if sw else None
+    if freq.has_frequency:
+        return n * freq.doses_per_day(), sw["sw"] if sw else None
+    # "two more extra strength at lunch and two more before bed": each further dose said adds its count
+    more = sum({"a couple": 2.0, "one": 1.0}.get(x["n"]) or float(x["n"]) for x in _ANOTHER_DOSE.finditer(rest))
+    return n + more, sw["sw"] if sw else None
+
+
+_ANOTHER_DOSE = re.compile(rf"(?:,|\band\b|\bthen\b|\bplus\b)\s*(?:another\s+)?(?P<n>{_NUM}|one|a couple)\s+"
+                           rf"(?:more\b|(?:{_FORM}\s+)?(?:at|in the|before|with|after)\b)")
 
 
 _INSTEAD = re.compile(r"\b(?:instead of|rather than|in place of)\b[^,.;]*$")
@@ -349,6 +362,11 @@ def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]
         intake = replace(intake, dose_ml=(float(m["n"]) if m["n"] else 1.0) * _ml_per(m["unit"]))
     intake = _read_totals(both, intake)
     intake = _read_frequency(both, intake)
+    if intake.units is None and not intake.has_frequency and intake.total_units is None and not _ON_TOP.search(before) \
+            and len(parts := list(_DAYPART_DOSE.finditer(after))) >= 2:
+        count = sum(1.0 if p["n"] in ("a", "an") else float(p["n"]) for p in parts)
+        intake = replace(intake, total_units=count)
+        after = after[:parts[0].start()] + " " * (parts[-1].end() - parts[0].start()) + after[parts[-1].end():]
     intake, extras = _read_more_doses(after, intake)
     # Strength words said with the extra doses ("two more extra strength") are theirs, not the first dose's.
     for a, b in reversed(extras):

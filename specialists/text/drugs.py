@@ -435,7 +435,15 @@ def _find_drug_mentions(text: str, plan: CarePlan | None = None) -> list[DrugMen
     for d in find_described(text, plan, [(m.start, m.end) for m in found]):
         found.append(DrugMention(tuple(split_combination(d.drug)), d.start, d.end, text[d.start:d.end], "description"))
     found.sort(key=lambda m: m.start)
-    return found
+    # A description said right before a name modifies the name: "Extra Strength Advil" is Advil, not Tylenol. One
+    # that names again a drug named earlier in its sentence is more of that mention ("the Tylenol Arthritis, two in
+    # the morning, plus three of the Extra Strength"), so the amounts after it stay the first mention's.
+    return [m for k, m in enumerate(found) if not (m.how == "description" and (
+        (k + 1 < len(found) and found[k + 1].how != "description" and re.fullmatch(r"[\s-]{0,2}", text[m.end:found[k + 1].start]))
+        or any(p.drugs == m.drugs and not _SENTENCE_BREAK.search(text, p.end, m.start) for p in found[:k])))]
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?;](?=\s|$)")
 
 
 def _span(text: str, tokens: list[Token], i: int, j: int) -> tuple[int, int, str]:

@@ -725,9 +725,29 @@ def test_an_ace_inhibitor_angioedema_allergy_rules_out_the_class(specialist: Med
     ("Imodium, two at first and then one after every loose stool, about six more.", True),          # (2 + 6) x 2 mg
     ("I took two Imodium at first and then one after each trip, maybe two more.", False),           # (2 + 2) x 2 mg = 8
     ("I had the 12-hour Sudafed for my sinuses, three of 'em yesterday.", True),                      # 3 x 120
+    # a day's doses said by when they are taken
+    ("I been taking the 12-hour Sudafed, one in the morning, one at lunch and one at bedtime.", True),  # 3 x 120
+    ("I take the 12-hour Sudafed, one in the morning and one at bedtime.", False),                     # 2 x 120 = 240
+    ("Aleve. Two in the morning, two at lunch and two at night, all week.", True),                   # 6 x 220
+    ("Aleve, one in the morning and one at night.", False),                                          # 2 x 220
+    # each further dose on top of a schedule adds its count
+    ("On top of my two 500 mg Tylenol every eight hours, I took two more at lunch and two more before bed.", True),  # 3,000 + 2,000
+    ("On top of my two 500 mg Tylenol every eight hours, I took two more at lunch.", False),   # 3,000 + 1,000 = 4,000
 ])
 def test_dose_arithmetic_in_everyday_shapes(plans, specialist, text: str, over: bool) -> None:
     keys, _, _ = judge(specialist, plans["thyroid"], text)
+    assert any(k[0] == DOSE for k in keys) is over, keys
+
+
+@pytest.mark.parametrize(("text", "mentioned", "over"), [
+    ("I took two Extra Strength every four hours, five times yesterday.", {"acetaminophen"}, True),  # 10 x 500
+    ("Two of the extra strength at bedtime, that's all.", {"acetaminophen"}, False),
+    ("I took two Extra Strength Advil for my headache.", {"ibuprofen"}, False),  # the words describe the Advil
+])
+def test_extra_strength_said_alone_is_the_plans_acetaminophen(plans, specialist, text: str, mentioned: set[str],
+                                                               over: bool) -> None:
+    keys, _, _ = judge(specialist, plans["knee"], text)
+    assert {k[1] for k in keys if k[0] == "medication_mentioned"} == mentioned, keys
     assert any(k[0] == DOSE for k in keys) is over, keys
 
 

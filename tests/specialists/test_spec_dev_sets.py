@@ -24,7 +24,7 @@ RANK = {"none": 0, "routine": 1, "urgent": 2, "emergency": 3}
 # "today" (2026-11-27, the date the writers wrote to); the red-flag paraphrase net on
 FLOORS: dict[str, tuple[float, int, int]] = {
     "cases_a.jsonl": (0.90, 100, 3),   # 101 emergencies, 149 other cases
-    "cases_b.jsonl": (0.92, 0, 12),
+    "cases_b.jsonl": (0.925, 0, 12),
     "cases_c.jsonl": (0.88, 0, 3),
     "cases_d.jsonl": (0.805, 0, 1),
     "cases_e.jsonl": (0.875, 87, 4),   # unread: 102 emergencies, 148 other cases
@@ -32,15 +32,15 @@ FLOORS: dict[str, tuple[float, int, int]] = {
     "cases_g.jsonl": (0.885, 84, 8),   # unread: 102 emergencies, 148 other cases
     "cases_h.jsonl": (0.93, 102, 3),   # 105 emergencies, 145 other cases
     "cases_i.jsonl": (0.91, 67, 1),    # unread: 70 emergencies, 180 other cases
-    "cases_j.jsonl": (0.91, 0, 5),     # unread: medication side, no emergencies
+    "cases_j.jsonl": (0.925, 0, 6),    # unread: medication side, no emergencies
     "cases_k.jsonl": (0.95, 18, 2),    # unread: 19 emergencies, 231 other cases
-    "cases_l.jsonl": (0.93, 39, 2),    # unread, eight new patients: 40 emergencies, 210 other cases
+    "cases_l.jsonl": (0.935, 39, 2),    # unread, eight new patients: 40 emergencies, 210 other cases
     "cases_m.jsonl": (0.96, 109, 7),   # 112 emergencies, 138 other cases
     "cases_n.jsonl": (0.87, 65, 4),    # unread, a call's context: 75 emergencies, 175 other cases
     "cases_o.jsonl": (0.92, 17, 5),    # the everyday middle of a call: 19 emergencies, 231 other cases
-    "cases_p.jsonl": (0.905, 89, 6),   # unread, a triage line's night calls: 90 emergencies, 160 other cases
+    "cases_p.jsonl": (0.91, 89, 6),    # unread, a triage line's night calls: 90 emergencies, 160 other cases
     "cases_q.jsonl": (0.95, 107, 1),   # red flags told many ways: 110 emergencies, 140 other cases
-    "cases_r.jsonl": (0.91, 3, 2),     # the medication side: 3 emergencies, 247 other cases
+    "cases_r.jsonl": (0.925, 3, 2),     # the medication side: 3 emergencies, 247 other cases
     # speech-recognition variants from the project's own voice loop (espeak-ng -> faster-whisper tiny.en);
     # e, g and j are variants of unread splits
     "asr/cases_a_asr.jsonl": (0.60, 72, 3),
