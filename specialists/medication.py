@@ -309,6 +309,8 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
         return Classified("allergen", cue="allergy statement")  # "a penicillin allergy", "Penicillin, I'm allergic to it"
     if _ALLERGY.search(clause):
         return Classified("allergy", cue="allergy")
+    if proxy is not None and _SPEAKERS_OWN.search(sentence):
+        return Classified("other", cue="the caregiver's own")  # "That Sudafed is mine, for my sinuses. I don't give Art any."
     if _is_other_person(_patient_words_removed(clause, proxy)):
         # "My husband's Percocet is in the drawer, could I take one?": the patient's own question or intake after it
         if _OTHER_POSSESSIVE.search(clause) and (_TAKEN_AFTER.search(after) or _SELF_INTENT.search(after)):
@@ -374,6 +376,8 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
 
 
 _STOP_CUE = re.compile(r"\b(?:stopped|quit|quitting|gave up|given up|went off|came off|come off|got off|no longer|cut out|dropped)\b")
+# A caregiver speaking of a drug of their own: "I take Advil myself for my back", "that Sudafed is mine".
+_SPEAKERS_OWN = re.compile(r"\b(?:i|i'?ve)\s+(?:\w+\s+){0,3}?(?:myself|my own)\b|\b(?:is|are|'s)\s+(?:all\s+)?mine\b|\bmy own (?:pills|prescription|bottle)\b")
 # The drug named after "instead of" is the one not taken: "instead of the Advil I took Tylenol".
 _REPLACED_BY_ANOTHER = re.compile(r"\b(?:instead of|rather than|in place of)\s+(?:the |my |his |her |that |those |these |some )?$")
 _TOPIC_VERB = re.compile(r"\b(?:i|i'?ve|i'?m|i'?d|you|she|he|we|they|it'?s|is|was|are|were|been|take|took|taking|have|has|had|do|did|"
@@ -761,8 +765,7 @@ class MedicationSpecialist:
     def _kept_short(report: _DrugReport, low: str, stops: list[tuple[int, int]], facts: _PlanFacts) -> str | None:
         """A scheduled drug kept on fewer doses than the plan's, said as the schedule kept, a supply left over or
         doses found untaken (:mod:`specialists.text.adherence`)."""
-        med = facts.meds.get(report.drug) or next(
-            (m for name, m in facts.meds.items() if report.drug in re.split(r"[-/]", name)), None)  # "carbidopa-levodopa"
+        med = facts.meds.get(report.drug)
         if med is None or report.drug in facts.prn or med.as_needed or not med.times_per_day:
             return None
         for s in report.said:

@@ -350,8 +350,13 @@ def _plan_index(plan: CarePlan | None) -> _PlanIndex:
 
 
 def split_combination(name: str) -> tuple[str, ...]:
-    """"lisinopril / hydrochlorothiazide" -> both ingredients (the plan's combination convention)."""
-    return tuple(p.strip() for p in re.split(r"\s*/\s*", name) if p.strip())
+    """"lisinopril / hydrochlorothiazide" -> both ingredients (the plan's combination convention); a name
+    written with a hyphen is split too when every piece is a known drug ("carbidopa-levodopa")."""
+    out: list[str] = []
+    for part in (p.strip() for p in re.split(r"\s*/\s*", name) if p.strip()):
+        pieces = [x for x in re.split(r"\s*-\s*", part) if x]
+        out += pieces if len(pieces) > 1 and all(x in kn.drug_names() for x in pieces) else [part]
+    return tuple(out)
 
 
 def _build_plan_index(plan: CarePlan) -> _PlanIndex:

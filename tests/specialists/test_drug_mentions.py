@@ -387,3 +387,12 @@ def test_plan_drugs_heard_by_sound(plans: dict[str, careplans.CarePlan], plan: s
 ])
 def test_plan_sound_needs_the_whole_name(plans: dict[str, careplans.CarePlan], plan: str, text: str) -> None:
     assert find_drug_mentions(text, plans[plan]) == []
+
+
+def test_a_combination_written_with_a_hyphen_is_its_ingredients() -> None:
+    """A plan may write "carbidopa-levodopa" where the convention is "carbidopa / levodopa": both are on the plan,
+    so "the Sinemet" is no drug off the plan. A hyphenated name whose pieces are not both drugs stays whole."""
+    plan = careplans.load(Path(__file__).parents[1] / "data" / "spec_dev" / "plans" / "p16_parkinsons_bph.yaml").plan
+    assert {"carbidopa", "levodopa"} <= plan_drugs(plan)
+    assert drug_text.split_combination("co-trimoxazole") == ("co-trimoxazole",)
+    assert drug_text.split_combination("lisinopril / hydrochlorothiazide") == ("lisinopril", "hydrochlorothiazide")

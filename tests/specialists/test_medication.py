@@ -751,6 +751,16 @@ def test_extra_strength_said_alone_is_the_plans_acetaminophen(plans, specialist,
     assert any(k[0] == DOSE for k in keys) is over, keys
 
 
+@pytest.mark.parametrize(("text", "takes"), [
+    ("That Sudafed in the cabinet is mine, for my sinuses. I don't give her any of that.", False),
+    ("I take Advil myself for my back, but she doesn't get any.", False),
+    ("I gave her two Advil this morning for her back.", True),
+])
+def test_a_caregivers_own_drug_is_not_the_patients(plans, specialist, text: str, takes: bool) -> None:
+    keys, _, _ = judge(specialist, plans["thyroid"], text, ("How is your mother doing today?", "She's okay."))
+    assert any(k[0] == NOT_ON_PLAN for k in keys) is takes, keys
+
+
 def test_a_drug_replaced_instead_of_is_not_taken(plans, specialist) -> None:
     keys, _, _ = judge(specialist, plans["thyroid"], "Instead of the Advil I had a Tylenol.")
     assert N("acetaminophen") in keys and N("ibuprofen") not in keys, keys
