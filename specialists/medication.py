@@ -187,7 +187,8 @@ _OTHER = re.compile(
     r"\b(?:my|our|his|her|their)\s+(?:wife|husband|spouse|partner|son|daughter|kid|kids|child|children|mom|mother|mum|"
     r"dad|father|sister|brother|friend|friends|neighbor|neighbour|cousin|aunt|uncle|grandma|grandmother|grandpa|"
     r"grandfather|grandson|granddaughter|grandkids|boyfriend|girlfriend|roommate|niece|nephew|coworker|co-worker|"
-    r"boss|dog|cat|sister-in-law|brother-in-law|mother-in-law|father-in-law|family)\b(?!'s)"
+    r"boss|dog|cat|sister-in-law|brother-in-law|mother-in-law|father-in-law|family)\b"
+    r"(?!'s\b(?!\s+(?:the one|the only one|on|been|taking|got)\b))"  # "my wife's the one on the Eliquis": she is
     r"|\b(?:he|she|they|he's|she's|they're|he'd|she'd|everyone|somebody|someone)\b"
 )
 _OTHER_POSSESSIVE = re.compile(
@@ -219,7 +220,7 @@ _BOUNDARY = re.compile(
     r"when|whenever|once|while|which|since)\b|[;:]|,\s*(?:and\s+|but\s+|so\s+|then\s+)?(?=(?:i|i'm|i've|i'd|he|she|they|we|my|it|that|and)\b)"
     r"|(?<!\bme )(?<!\bi )\band\s+(?=(?:i|i'm|i've|he|she|they|we|my|it)\b)|^\s*(?:no|nope|nah|yes|yeah|yep|well|ok|okay|oh|so)\b\s*[,.!]"
 )
-_SENTENCE_END = re.compile(r"(?<![a-z]\.[a-z])(?<!\b(?:dr|st|mr|ms|no))[.!?]+(?=\s|$)|[;]")
+_SENTENCE_END = re.compile(r"(?<![a-z]\.[a-z])(?<!\b(?:dr|st|mr|ms|no))[.!?]+(?=\s|$)|[?!]+(?=\s|$)|[;]")
 _REFERENCE = re.compile(
     r"\b(?:it|them|those|these|that one|this one|both|either|all of them|the pills|my pills|the medicine|my medicine|"
     r"the medication|my medication|my medications|my meds|the meds|the prescription|my prescription|any)\b"
@@ -321,6 +322,8 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
     if _RECEIPT.search(clause) and not _TAKEN_AFTER.search(after) and (
             (ns := _NOT_STARTED.search(after)) or (ns := _NOT_STARTED_NEXT.match(_next_sentence(low, sent_end, next_start)))):
         return Classified("pending", cue=ns.group().strip())
+    if _OFFERED.search(clause) and not _TAKEN_AFTER.search(after):
+        return Classified("asked", cue="offered")  # "they'd give me amoxicillin", "wants to call in Diflucan"
     if _REPLACED_BY_ANOTHER.search(clause):
         return Classified("negated", cue="instead of")  # "Instead of the Advil I took Tylenol": the Advil was not taken
     if m := _PSEUDO_TAKEN.search(near):
@@ -376,6 +379,9 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
 
 
 _STOP_CUE = re.compile(r"\b(?:stopped|quit|quitting|gave up|given up|went off|came off|come off|got off|no longer|cut out|dropped)\b")
+# A drug a prescriber would give, not yet taken: "they'd give me amoxicillin", "can the urologist give me Cialis".
+_OFFERED = re.compile(r"(?:'d|\bwould|\bwill|'ll|\bgoing to|\bgonna|\bwants? to|\bwanted to|\bcan|\bcould|\bmight|\bmay)\s+(?:\w+\s+){0,2}?"
+                      r"(?:give|prescribe|call in|put (?:me|him|her) on|start (?:me|him|her) on|send in|order)\b[^.?!]{0,25}$")
 # A caregiver speaking of a drug of their own: "I take Advil myself for my back", "that Sudafed is mine".
 _SPEAKERS_OWN = re.compile(r"\b(?:i|i'?ve)\s+(?:\w+\s+){0,3}?(?:myself|my own)\b|\b(?:is|are|'s)\s+(?:all\s+)?mine\b|\bmy own (?:pills|prescription|bottle)\b")
 # The drug named after "instead of" is the one not taken: "instead of the Advil I took Tylenol".

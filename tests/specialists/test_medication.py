@@ -761,6 +761,19 @@ def test_a_caregivers_own_drug_is_not_the_patients(plans, specialist, text: str,
     assert any(k[0] == NOT_ON_PLAN for k in keys) is takes, keys
 
 
+@pytest.mark.parametrize(("text", "takes"), [
+    ("Is Motrin okay for my knee, or no? My neighbor swears by it.", False),          # a question, even after "no"
+    ("Oh, my wife's the one on the Motrin, not me.", False),                          # "my wife's" = my wife is
+    ("My dentist said they'd give me amoxicillin. That's okay, right?", False),       # offered, not yet taken
+    ("Can the urologist give me Cialis, or does that mess with my heart pills?", False),
+    ("The doctor wants to call in Diflucan for a yeast infection.", False),
+    ("The dentist gave me amoxicillin and I took the first one this morning.", True),
+])
+def test_a_drug_asked_about_offered_or_someone_elses_is_not_taken(plans, specialist, text: str, takes: bool) -> None:
+    keys, _, _ = judge(specialist, plans["thyroid"], text)
+    assert any(k[0] == NOT_ON_PLAN for k in keys) is takes, keys
+
+
 def test_a_drug_replaced_instead_of_is_not_taken(plans, specialist) -> None:
     keys, _, _ = judge(specialist, plans["thyroid"], "Instead of the Advil I had a Tylenol.")
     assert N("acetaminophen") in keys and N("ibuprofen") not in keys, keys

@@ -40,7 +40,7 @@ FLOORS: dict[str, tuple[float, int, int]] = {
     "cases_o.jsonl": (0.925, 17, 5),    # the everyday middle of a call: 19 emergencies, 231 other cases
     "cases_p.jsonl": (0.91, 89, 6),    # unread, a triage line's night calls: 90 emergencies, 160 other cases
     "cases_q.jsonl": (0.95, 107, 1),   # red flags told many ways: 110 emergencies, 140 other cases
-    "cases_r.jsonl": (0.935, 3, 2),     # the medication side: 3 emergencies, 247 other cases
+    "cases_r.jsonl": (0.945, 3, 2),     # the medication side: 3 emergencies, 247 other cases
     # speech-recognition variants from the project's own voice loop (espeak-ng -> faster-whisper tiny.en);
     # e, g and j are variants of unread splits
     "asr/cases_a_asr.jsonl": (0.60, 72, 3),
