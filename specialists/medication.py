@@ -670,7 +670,7 @@ class MedicationSpecialist:
             status: Status = "missed" if c.missed_after and c.status == "taken" else c.status
             span, cue = (r.start(), r.end()), c.cue
             # kept to a schedule of its own ("I've been taking that only every other day"): judged against the plan
-            if status == "taken" and not (c.cue or _AGENT_INTAKE_Q.search(agent_low) or adherence.fewer_than_planned(low, 24)):
+            if status == "taken" and not (c.cue or _AGENT_INTAKE_Q.search(agent_low) or adherence.schedule_kept(low)):
                 return []
         elif _AGENT_INTAKE_Q.search(agent_low) and last_agent.text.rstrip().endswith("?"):
             answer = self._yes_no(low, asked_missed=bool(_AGENT_MISSED_Q.search(agent_low)),
@@ -772,7 +772,7 @@ class MedicationSpecialist:
         """A scheduled drug kept on fewer doses than the plan's, said as the schedule kept, a supply left over or
         doses found untaken (:mod:`specialists.text.adherence`)."""
         med = facts.meds.get(report.drug)
-        if med is None or report.drug in facts.prn or med.as_needed or not med.times_per_day:
+        if med is None or report.drug in facts.prn or not med.times_per_day:  # prn holds every as-needed ingredient
             return None
         for s in report.said:
             if s.status not in ("taken", "discussed", "refill") or s.mention.end <= s.mention.start:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 
 from specialists.text.dates import find_dates
@@ -56,6 +57,12 @@ def fewer_than_planned(words: str, planned_per_day: float) -> str | None:
             continue  # a question, an instruction or a wish, not the schedule kept
         return m.group().strip()
     return None
+
+
+def schedule_kept(words: str) -> str | None:
+    """The cue when the caller gives a schedule of their own, fewer than any plan's ("only every other day");
+    the specialist then compares it with the plan."""
+    return fewer_than_planned(words, math.inf)
 
 
 def _schedule_cues(low: str, planned_per_day: float) -> list[re.Match[str]]:
