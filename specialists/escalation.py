@@ -390,12 +390,12 @@ def _check_requires(flag: Any, own: _Found, where: str, tx: _Texts, facts: _Plan
     if not flag.requires:
         return flag.level
     own_text = {"turn": tx.turn, "answer": tx.answered or "", "topic": tx.topic or ""}.get(where, "")
-    if flag.id == "chest_pain_with_cardiac_features" and where == "turn" and _MSK_CHEST.search(_clause(tx.turn, own)):
+    if flag.id == "chest_pain_with_cardiac_features" and where == "turn" and _MSK_CHEST.search(_explaining(tx.turn, own)):
         return None
     # Arm, jaw or upper-belly pain a strain explains ("my shoulder aches from lifting"); "like
     # indigestion" is not such a cause (AHA: a heart attack can feel like indigestion).
     if flag.id in {"cardiac_referred_pain", "cardiac_spreading_discomfort"} and where == "turn" \
-            and _MECHANICAL.search(_clause(tx.turn, own)):
+            and _MECHANICAL.search(_explaining(tx.turn, own)):
         return None
     # In a lung patient, breathlessness alone is the lung disease, not a cardiac feature.
     skip = re.compile(r"breath|winded", re.I) \
@@ -430,6 +430,19 @@ def _clause(text: str, found: _Found, *, and_next: bool = False) -> str:
     if and_next and hi < len(text):
         hi = min([i for i in (text.find(c, hi + 1) for c in ".?!;") if i >= 0], default=len(text))
     return text[lo + 1:hi]
+
+
+_CONTRAST = re.compile(r"\b(?:but|yet|though|except)\b", re.I)
+
+
+def _explaining(text: str, found: _Found) -> str:
+    """The clause that may explain a symptom away, from its last contrast before the symptom on: "he says it's
+    just the heartburn, but he's gone grey, rubbing at his chest" sets the speaker's own account against the
+    explanation, which then explains nothing."""
+    clause = _clause(text, found)
+    offset = found.start - (max(text.rfind(c, 0, found.start) for c in ".?!;") + 1)
+    cuts = [m.end() for m in _CONTRAST.finditer(clause, 0, max(offset, 0))]
+    return clause[cuts[-1]:] if cuts else clause
 
 
 def _asthma_tightness(own: _Found, turn: str, facts: _PlanFacts) -> bool:
@@ -718,9 +731,14 @@ def _routine_hits(tx: _Texts, facts: _PlanFacts, today: dt.date, plan: CarePlan 
 _PURPOSE = re.compile(r"\b(?:for|to help(?: with)?|against|to stop|to settle)\s+(?:my |the |some |a |this |that |her |his )?$", re.I)
 
 
+# "the nausea tablet", "my heartburn pills": the symptom names the medicine
+_NAMES_A_MEDICINE = re.compile(r"\s*(?:tablets?|pills?|medicines?|medications?|meds|patch(?:es)?|sprays?|drops|liquid|syrup)\b", re.I)
+
+
 def _not_a_purpose(text: str, m: re.Match[str]) -> bool:
-    """ "Can I take Tums for heartburn?": the symptom is what a drug is for, not a reported side effect."""
-    return _PURPOSE.search(text[max(0, m.start() - 30): m.start()]) is None
+    """ "Can I take Tums for heartburn?", "the nausea tablet": the symptom is what a drug is for, not a reported side
+    effect."""
+    return _PURPOSE.search(text[max(0, m.start() - 30): m.start()]) is None and not _NAMES_A_MEDICINE.match(text, m.end())
 
 
 @lru_cache(maxsize=4096)

@@ -958,7 +958,7 @@ def _pick_mention(doc: _Doc, num: _Num, fits: frozenset[str] | None) -> _Mention
             same_clause = doc.clause_of(m.start) == n_clause
             # a weak name counts right before its value, or for a value that points back to it in the
             # same sentence ("the scale said 216 this morning, it was 212 yesterday")
-            weak_back = backref and dist <= 12 and doc.sentence_of(m.start) == n_sentence
+            weak_back = backref and dist <= 20 and doc.sentence_of(m.start) == n_sentence
             if m.weak and not weak_back and (dist > 4 or not (same_clause or _filler_between(doc, m.end, num.start))):
                 continue
             if same_clause:
@@ -967,7 +967,11 @@ def _pick_mention(doc: _Doc, num: _Num, fits: frozenset[str] | None) -> _Mention
             else:
                 if dist > 16 or doc.sentence_of(m.start) < n_sentence - 1 or self_subject:
                     continue
-                if not (_filler_between(doc, m.end, num.start) or backref and not _other_number_between(doc, m.end, num.start)):
+                # "my weight was 210 on Saturday and this morning it's 217": a value pointing back from now takes the last
+                # name said, through earlier values of that name
+                if not (_filler_between(doc, m.end, num.start) or backref and not _other_number_between(doc, m.end, num.start)
+                        or backref and _NOW_CLAUSE.search(doc.low[doc.clause_start(num.start):num.start])
+                        and not _other_mention_between(doc, m.end, num.start)):
                     continue
             cands.append((dist, m))
         elif m.start >= num.end:
@@ -978,6 +982,11 @@ def _pick_mention(doc: _Doc, num: _Num, fits: frozenset[str] | None) -> _Mention
                 continue
             cands.append((dist + 1.5, m))
     cands.sort(key=lambda c: c[0])
+    # "my pulse on the wrist cuff said 45", "her sugar on the meter was 62": the device the number was read on is
+    # not what it measures when a full analyte name comes before it in the same clause.
+    named = [m for _, m in cands if not m.weak and m.end <= num.start and doc.clause_of(m.start) == n_clause]
+    if named:
+        cands = [(d, m) for d, m in cands if not (m.weak and m.start > named[0].start and m.end <= num.start)]
     for _, m in cands:
         if m.key in {"block", "generic"}:
             if m.key == "generic" and _analyte_right_before(doc, m):
@@ -1004,6 +1013,13 @@ def _back_reference(doc: _Doc, num: _Num) -> bool:
 def _analyte_right_before(doc: _Doc, generic: _Mention) -> bool:
     return any(m.end <= generic.start and doc.token_distance(m.end, generic.start) <= 2 and m.key not in {"generic", "block"}
                for m in doc.mentions)
+
+
+_NOW_CLAUSE = re.compile(r"\b(?:now|today|this morning|this evening|tonight|currently)\b")
+
+
+def _other_mention_between(doc: _Doc, a: int, b: int) -> bool:
+    return any(a <= m.start < b for m in doc.mentions)
 
 
 def _other_number_between(doc: _Doc, a: int, b: int) -> bool:

@@ -87,7 +87,9 @@ _MISSED_TOOK = re.compile(
     r"ain'?t been taking|ain'?t taking|leaving out|left out|fell off|didn'?t do (?:my|his|her|the) (?:shot|dose|injection|jab)|let(?:ting)? (?:it |that |that one |them |those )?slide|"
     r"stopped|quit|quitting|gave up|given up|went off|been off|came off|come off|got off|off of|"
     r"no longer|not taking|not been taking|haven'?t been taking|behind on|cut out|dropped|"
-    r"threw out|threw away|gotten rid of|got rid of|ditched|doctor (?:stopped|took me off|discontinued))\b"
+    r"threw out|threw away|gotten rid of|got rid of|ditched|doctor (?:stopped|took me off|discontinued)|"
+    # not up to it: "I couldn't face doing the shot", "I don't always take the binder"
+    r"(?:couldn'?t|could not|can'?t|cannot) (?:face|bring (?:myself|himself|herself) to)|(?:don'?t|doesn'?t|didn'?t) always (?:take|do|use|remember))\b"
 )
 # "..., so I took some yesterday": intake said after the name overrides a question or negation before it.
 _TAKEN_AFTER = re.compile(
@@ -136,6 +138,9 @@ _MISSED_NOGET = re.compile(
 # Missed-dose cues said after the name: "the Lasix, I forgot it", "my metformin ran out".
 _MISSED_AFTER = re.compile(
     r"^[^.?!]{0,40}?\b(?P<cue>forgot|forgetting|forgets|skipped|skips|skipping|missed|misses|ran out|run out|ran outta|stopped|quit|gave up|"
+    # the supply gone: "ran dry Tuesday", "went down the sink", "the airline lost it"
+    r"(?:ran|run|runs|went|gone) dry|(?:went|fell|got washed) down the (?:sink|drain|toilet)|lost (?:it|them|the bottle|my bag)|"
+    r"(?:didn'?t|did not|haven'?t|have not|hasn'?t) (?:had|have|gotten|got) (?:it|them|any|one)|"
     r"went off|fell off|haven'?t (?:taken|had|used|been taking)|didn'?t take|not taking|no longer|don'?t bother|leaving (?:it |them )?out|"
     r"instead of (?:twice|two|three|four|2|3|4)|every other day|some days and not others|not every day|on and off|off and on|hit or miss|"
     r"miss (?:that one|it|them|those|the (?:morning|noon|lunch|lunchtime|afternoon|evening|night|bedtime|supper) one)|"

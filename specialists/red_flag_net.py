@@ -32,6 +32,12 @@ _SET_ASIDE = re.compile(r"\b(?:a little|a bit|a tad|just a|slight(?:ly)?|mild(?:
                         r"congested|stiff|for a (?:few )?(?:seconds?|minutes?|moment)|breathing (?:fine|ok|okay|normally|normal))\b", re.IGNORECASE)
 
 
+# A question that opens on a condition asks what to do if it happens ("If I get that squeezing again I'm supposed to
+# take a nitro and call, right?"): the rules read such questions with their scope; the net reads the symptom words.
+_CONDITIONAL_QUESTION = re.compile(r"^\W*(?:(?:so|and|but|now|okay|ok|well)\W+)?(?:if|what if|in case|suppose|supposing|say)\b[^?]*\?",
+                                   re.IGNORECASE)
+
+
 @cache
 def shared_net() -> CrisisNet | None:
     """The trained net, or None when its weights are not there (the rules then stand alone)."""
@@ -49,4 +55,5 @@ def emergency_probability(text: str) -> float:
 
 def flags(text: str) -> bool:
     net = shared_net()
-    return net is not None and not _SET_ASIDE.search(text) and emergency_probability(text) >= net.threshold
+    return (net is not None and not _SET_ASIDE.search(text) and not _CONDITIONAL_QUESTION.search(text)
+            and emergency_probability(text) >= net.threshold)

@@ -600,6 +600,7 @@ _PAST_INGEST = re.compile(r"\b(?:gave (?:myself|himself|herself)|put|took|washed
                           r"washed down|injected|shot up|used|dumped|emptied|finished off|finished|overdosed|od'?d|did|done|drank|"
                           r"drunk)\b")
 # Speakers of other Englishes often put a past intake in the base form ("I take all the pills this morning").
+_GENERIC_VERB = re.compile(r"did|done|doing|do|does|had|has|have|used|using|use|finished|finish|put")
 _BASE_INGEST = re.compile(r"\b(?:take|swallow|drink|eat|inject|shoot up|use|finish)\b")
 _PAST_TIME = re.compile(r"\b(?:ago|last night|this morning|yesterday|earlier|before you (?:called|rang)|already)\b")
 _NOW_INGEST = re.compile(r"\b(?:taking|swallowing|downing|popping|eating|chugging|gulping|injecting|using|doing|drinking)\b")
@@ -897,6 +898,11 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
             if _before(intents, vs, 25) or _before(wishes, vs, 25):
                 continue  # "I'm going to take all of them": intent, judged below
             purpose = purpose_in_turn or r.has("death_state", lo, hi)
+            # "they did all the tests": an all-purpose verb with "all the" takes in something only when that something
+            # is a medicine or its container
+            if soft and not strong and _GENERIC_VERB.fullmatch(verb) and not _after(
+                    [o for o in r.hits("ingest_object", lo, hi) if not re.search(r"[,;:]", r.masked[ve:o[0]])], ve, 30):
+                continue
             if soft and not strong:
                 adherence = ctx.adherence_question or _ADHERENCE.search(sentence)
                 if not (purpose or ctx.crisis or (_ACUTE.search(r.masked) and not adherence)):

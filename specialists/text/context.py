@@ -207,7 +207,8 @@ _HISTORY = re.compile(
     r"in (?:the )?(?:army|navy|service|war)|(?:when|before) (?:i|he|she) had (?:the|my|his|her|that) (?:heart attack|stroke|surgery|operation|bypass|stent|clot|mini[- ]stroke)|(?:in )?nineteen (?:hundred|ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\w*)\b",
     re.I,
 )
-_NOT_SINCE = re.compile(r"\b(?:never|not|nothing(?: like (?:it|that|this))?)(?: once| again)? since\b", re.I)
+# "never since", "nothing like it since", "he's not had one since", "hasn't happened again since"
+_NOT_SINCE = re.compile(r"\b(?:never|not|nothing|hasn'?t|haven'?t|hadn'?t)(?: [\w']+){0,3} since\b", re.I)
 _BACK_TO_NOW = re.compile(r"\b(?:now|today|tonight|this (?:morning|afternoon|evening|week)|currently|right now|but|these days|lately)\b", re.I)
 _ONGOING = re.compile(r"\b(?:since|started|starting|began|begun|ongoing|still|keeps?|kept|again|getting worse|for the (?:past|last))\b",
                       re.I)
@@ -355,6 +356,10 @@ def _inside_negation(text: str, start: int, end: int, pattern: re.Pattern[str] |
     return None
 
 
+_PURPOSE = re.compile(r"to (?:prevent|avoid|keep from|stop)\b", re.I)
+_NO_OBJECT = re.compile(r"\s*(?:[,;.!?]|and\b|then\b|but\b)", re.I)
+
+
 def _hypothetical(text: str, start: int, slo: int, lo: int, intent: bool) -> str | None:
     if intent:
         # Statements of intent: "I'm going to kill myself" is not a hypothetical future and "if this
@@ -372,7 +377,9 @@ def _hypothetical(text: str, start: int, slo: int, lo: int, intent: bool) -> str
         return hits[-1].group().lower()
     _, hyp, _ = _cues()
     pre = text[slo:start]
-    hits = list(hyp.finditer(pre))
+    # "he has to stop, and his lips look blue": a purpose verb with nothing after it ("to stop" before a comma)
+    # governs nothing that follows it.
+    hits = [h for h in hyp.finditer(pre) if not (_PURPOSE.match(h.group()) and _NO_OBJECT.match(pre, h.end()))]
     if hits:
         return hits[-1].group().lower().strip()
     # "afraid of passing out": a fear of something, said as a gerund, is not the thing.
@@ -432,6 +439,19 @@ def _other_person(text: str, start: int, end: int, lo: int, proxy: Proxy | None 
     return m.group().lower()
 
 
+_PERSON_WORD = re.compile(r"\b(?:i|i'?m|i'?ve|i'?d|me|my|mine|myself|we|us|our|he|she|they|him|them|his|her|their|he'?s|she'?s|"
+                          r"they'?re|himself|herself)\b", re.I)
+
+
+def _owner_clause_start(text: str, start: int, end: int, lo: int, slo: int) -> int:
+    """Where to look for whose body a phrase is about: its own clause, or, when that clause names nobody ("his brother
+    had a stroke, the face went all droopy"), the clause before it in the same sentence."""
+    if lo <= slo or _PERSON_WORD.search(text[lo:end]):
+        return lo
+    prev_lo, _ = clause_bounds(text, max(lo - 2, slo), max(lo - 1, slo))
+    return max(prev_lo, slo)
+
+
 def _historical(text: str, start: int, end: int, lo: int, hi: int, today: dt.date) -> str | None:
     s_lo, s_hi = _sentence(text, start, end)
     # "it started two weeks ago", "I've had it since last month", "still": ongoing, not history
@@ -474,7 +494,7 @@ def scope(text: str, start: int, end: int, *, pattern: re.Pattern[str] | None = 
     today = today or dt.date.today()
     slo, shi = clause_bounds(text, start, end, strong=True)
     lo, hi = clause_bounds(text, start, end)
-    if cue := _other_person(text, start, end, lo, proxy, hi):
+    if cue := _other_person(text, start, end, _owner_clause_start(text, start, end, lo, slo), proxy, hi):
         return Scope(other_person=True, cue=cue)
     if cue := _hypothetical(text, start, slo, lo, intent):
         return Scope(hypothetical=True, cue=cue)

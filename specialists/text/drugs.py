@@ -176,7 +176,7 @@ _MED_CONTEXT = re.compile(
 # Description words that also have a plain meaning; they count only after my/the/your/...
 _DESCRIPTION_NEEDS_DETERMINER = frozenset({
     "thinner", "controller", "puffer", "steroid", "steroids", "statin", "antibiotic", "antibiotics",
-    "diuretic", "laxative", "laxatives", "anticoagulant", "antidepressant", "antidepressants",
+    "diuretic", "laxative", "laxatives", "anticoagulant", "antidepressant", "antidepressants", "oxy", "oxys", "oxies",
 })
 _DETERMINERS = frozenset({"my", "the", "your", "his", "her", "our", "their", "that", "this", "those", "these",
                           "a", "an", "some", "any", "new", "old", "daily", "same", "usual", "regular", "other"})
@@ -552,8 +552,14 @@ def _spoken_hours(words: str) -> str:
     return re.sub(r"\b(?:eight|twelve)\b", lambda m: "8" if m.group() == "eight" else "12", words)
 
 
+# Descriptions that are also the first syllables of a name heard in pieces: "the oxy code own" is oxycodone.
+_NAME_OPENINGS = {"oxy": ("cod", "con", "co ")}
+
+
 def _description_ok(tokens: list[Token], i: int, w: int) -> bool:
     key = " ".join(t.key for t in tokens[i:i + w])
+    if key in _NAME_OPENINGS and i + w < len(tokens) and tokens[i + w].key.startswith(_NAME_OPENINGS[key]):
+        return False
     if key not in _DESCRIPTION_NEEDS_DETERMINER:
         return True
     return i > 0 and tokens[i - 1].key in _DETERMINERS

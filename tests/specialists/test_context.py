@@ -252,3 +252,21 @@ def test_a_declared_relation_must_fit_the_patient() -> None:
     assert speaking_for(["I'm calling about my husband's prescription."], sex="female") is None
     assert speaking_for(["I'm calling about my husband."], sex="male") is not None
     assert speaking_for(["This is his wife."], sex="female") is None
+
+
+@pytest.mark.parametrize(("text", "phrase", "expected"), [
+    # a purpose verb with nothing after it ("has to stop, and") makes nothing after it hypothetical
+    ("I have to stop, and my lips look blue.", "lips look blue", "affirmed"),
+    ("I take it to stop chest pain.", "chest pain", "hypothetical"),
+    # a clause naming nobody belongs to the person of the clause before it
+    ("His brother had a stroke, the face went all droopy.", "face went all droopy", "other_person"),
+    ("I feel awful, the face went all droopy.", "face went all droopy", "affirmed"),
+    # "not had one since" says the event did not come back: history
+    ("Back in the spring I passed out once, and I've not had one since.", "passed out", "historical"),
+    ("Back in the spring I passed out once, and I've been dizzy since.", "passed out", "affirmed"),
+])
+def test_scope_of_purpose_owner_and_not_since(text: str, phrase: str, expected: str) -> None:
+    start = text.index(phrase)
+    sc = scope(text, start, start + len(phrase), today=TODAY)
+    got = next((k for k in ("hypothetical", "other_person", "historical", "negated") if getattr(sc, k)), "affirmed")
+    assert got == expected, sc

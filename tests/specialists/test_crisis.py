@@ -606,3 +606,14 @@ def test_an_answer_to_an_ordinary_question_is_read_with_the_question(question: s
 ])
 def test_ordinary_words_that_sound_like_a_crisis_are_read_by_class(text: str, expected: str) -> None:
     assert level(text, "afib") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # an all-purpose verb with "all the" takes in something only when it is a medicine or its container
+    ("He passed out once in the spring, they did all the tests, it was his sugar.", "none"),
+    ("I did all my pills last night and now I'm so sleepy I can't stay awake.", "emergency"),
+    # a goodbye note named after the act of writing it
+    ("I finished writing to my daughter, a goodbye kind of letter, it's on the fridge.", "emergency"),
+])
+def test_intake_needs_a_medicine_and_a_goodbye_note_is_a_plan(text: str, expected: str) -> None:
+    assert level(text, "afib") == expected

@@ -19,6 +19,10 @@ PLANS = ROOT / "tests" / "data" / "dev" / "plans"
     ("p04_postop_hip.json", "She used one of the nausea melts after lunch.", "ondansetron"),
     ("p05_copd.yaml", "I keep forgetting the once-a-day inhaler.", "tiotropium"),
     ("p06_t1dm_hypothyroid.json", "Where do I keep the nose spray for lows?", "glucagon"),
+    # plain names of a kind of drug, resolved through the plan (issue 12, sixth pass)
+    ("p09_ckd4.yaml", "I don't always take the binder with lunch.", "sevelamer"),
+    ("p04_postop_hip.json", "I couldn't face doing the shot in my belly yesterday.", "enoxaparin"),
+    ("p04_postop_hip.json", "I'm taking the oxy just at night now.", "oxycodone"),
 ])
 def test_a_description_names_the_one_plan_drug_it_fits(plan: str, text: str, drug: str) -> None:
     found = [m.drugs for m in find_drug_mentions(text, load_care_plan(PLANS / plan))]
@@ -32,6 +36,8 @@ def test_a_description_names_the_one_plan_drug_it_fits(plan: str, text: str, dru
     ("p06_t1dm_hypothyroid.json", "My sugar was one oh five this morning."),  # "one" before a number is a number
     ("p05_copd.yaml", "I did the errands in one trip."),
     ("p10_htn_angina.yaml", "The once-a-day one is easy to remember."),       # most pills are once a day
+    ("p04_postop_hip.json", "My pulse oxy said ninety-four."),                # "oxy" only after a determiner
+    ("p01_hf_ckd_dm.json", "I did the shot in my belly at eight."),           # two insulins: the belly shot names neither
 ])
 def test_a_vague_or_misread_description_names_nothing(plan: str, text: str) -> None:
     assert [m for m in find_drug_mentions(text, load_care_plan(PLANS / plan)) if m.how == "description"] == []

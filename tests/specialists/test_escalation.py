@@ -746,3 +746,32 @@ def test_complaints_answering_a_question_about_the_medicines(history: tuple[tupl
 ])
 def test_red_flags_told_as_what_happened(plan_name: str, text: str, history: tuple[tuple[str, str], ...], expected: str) -> None:
     assert level(text, plan_name, history) == expected
+
+
+@pytest.mark.parametrize(("plan_name", "text", "history", "expected"), [
+    # an explanation the speaker sets their own account against ("..., but") explains nothing
+    ("hf", "He says it's just the heartburn again, but he's gone all grey and clammy, rubbing at his chest and down his left arm.",
+     (("agent", "Thanks for calling on his behalf. How is he doing?"),), "emergency"),
+    ("hf", "My chest is burning, it's the heartburn from the chili, and I'm a bit sweaty from the stove.", (), "routine"),
+    # a purpose verb with nothing after it governs nothing ("he has to stop, and ...")
+    ("asthma", "He can only get two or three words out and then he has to stop, and his lips look a bit blue to me.",
+     (("agent", "Thanks for calling on his behalf. How is he doing?"),), "emergency"),
+    ("asthma", "I use the inhaler to stop the wheezing before I garden.", (), "none"),
+    # a clause that names nobody belongs to the person of the clause before it
+    ("warfarin", "His brother had a stroke last month, the face went all droopy, and it scared the daylights out of him.", (), "none"),
+    # "he's not had one since": the event is history
+    ("dm", "Back in the spring he passed out once, they did all the tests, it was his sugar being low, and he's not had one since.",
+     (("agent", "Thanks for calling on his behalf. How is he doing?"),), "none"),
+    ("dm", "I passed out this morning and I haven't felt right since.", (), "emergency"),
+    # stroke and bleeding in roundabout words
+    ("warfarin", "I can't seem to find my words this afternoon, the wrong ones come out, and my right hand just let go of the kettle.", (), "emergency"),
+    ("warfarin", "Her words are slurry like she's had a glass of wine, and her left hand keeps missing the cup.", (), "emergency"),
+    ("warfarin", "Things in the toilet have been really dark, almost black, since Tuesday.", (), "urgent"),
+    ("warfarin", "There's been a lot of red in the toilet after I go, yesterday and again this morning.", (), "urgent"),
+    ("warfarin", "I go to the toilet a lot at night and my eyes are red in the morning.", (), "none"),
+    # a symptom that names a medicine ("the nausea tablet") is no complaint
+    ("postop", "The nausea tablet, the melty one, I haven't needed it since Monday.", (), "none"),
+    ("postop", "I've had nausea all day from the oxycodone.", (), "routine"),
+])
+def test_red_flags_said_roundabout(plan_name: str, text: str, history: tuple[tuple[str, str], ...], expected: str) -> None:
+    assert level(text, plan_name, history) == expected

@@ -598,3 +598,19 @@ def test_weight_from_to_without_a_unit() -> None:
 def test_a_bare_reading_answers_its_question(plan: str, history: tuple[str, ...], text: str, expected: tuple[str, ...]) -> None:
     found, _ = run(plan, text, history)
     assert expected in found, found
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the device the number was read on is not what it measures when the analyte was named first
+    ("My pulse on the wrist cuff said forty-five", [("heart_rate", 45.0)]),
+    ("my sugar on the meter was 62", [("glucose", 62.0)]),
+    ("the cuff said forty-five", []),
+    ("my blood pressure cuff said 150 over 90", [("systolic_bp", 150.0), ("diastolic_bp", 90.0)]),
+    # a value pointing back from now takes the name said before, through that name's earlier value
+    ("my weight was 210 on Saturday and this morning it's 217", [("weight", 210.0), ("weight", 217.0)]),
+    ("the scale's been creeping, it was two-ten on Saturday and this morning it's two-seventeen",
+     [("weight", 210.0), ("weight", 217.0)]),
+    ("my sugar was 250 on Saturday and it was 5 days before I checked again", [("glucose", 250.0)]),
+])
+def test_values_read_on_a_device_and_then_versus_now(text: str, expected: list[tuple[str, float]]) -> None:
+    assert [(r.analyte, r.value) for r in read_measurements(text)] == expected

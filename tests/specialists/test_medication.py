@@ -25,6 +25,7 @@ from specialists.text import drugs as drug_text
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "careplans" / "examples"
+DEV_PLANS = ROOT / "tests" / "data" / "dev" / "plans"
 SAMPLES = next(p for p in (ROOT.parent / "shared" / "samples", ROOT / "tests" / "data" / "public_samples")
                if (p / "specialist_cases.jsonl").exists())
 TODAY = dt.date(2026, 11, 27)
@@ -783,3 +784,24 @@ def test_a_split_name_is_not_its_own_cue_word(plans, specialist) -> None:
     """ "ad vil" (Advil as speech recognition splits it) holds "ad", which is no advert: the Advil was taken."""
     keys, _, _ = judge(specialist, plans["thyroid"], "two ad vil every six hours for my back")
     assert N("ibuprofen") in keys, keys
+
+
+@pytest.mark.parametrize(("plan_file", "text", "missed"), [
+    # the supply gone, and doses let go in other words (the CAD plan's Flomax is once a day)
+    ("cad", "The Flomax ran dry Tuesday, I've been getting by without.", True),
+    ("cad", "The bottle of Flomax went down the sink three days ago and I haven't had any since.", True),
+    ("cad", "The Flomax was in my checked bag and the airline lost it for two days.", True),
+    ("cad", "The Flomax I didn't have it Wednesday or Thursday, we were away.", True),
+    ("cad", "I don't always take the Flomax, maybe half the nights.", True),
+    ("cad", "I couldn't face the Zoloft this week, it makes me queasy.", True),
+    ("cad", "The Flomax, I've had it every night this week.", False),
+    ("cad", "I always take the Flomax at night.", False),
+    # descriptions of a plan drug: the binder, the shot in the belly
+    ("p09_ckd4.yaml", "I don't always take the binder with lunch, maybe half my lunches.", True),
+    ("p04_postop_hip.json", "I couldn't face doing the shot in my belly yesterday or today.", True),
+    ("p04_postop_hip.json", "I've done the shot in my belly every evening like they showed me.", False),
+])
+def test_missed_doses_said_as_a_supply_gone_or_a_dose_not_faced(plans, specialist, plan_file: str, text: str, missed: bool) -> None:
+    plan = plans[plan_file] if plan_file in plans else careplans.load(DEV_PLANS / plan_file).plan
+    keys, _, _ = judge(specialist, plan, text)
+    assert any(k[0] == MISSED for k in keys) == missed, keys

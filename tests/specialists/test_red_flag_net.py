@@ -63,3 +63,11 @@ def test_ordinary_talk_and_short_answers_are_not_raised() -> None:
         assert not flags(text), (text, emergency_probability(text))
     for answer in ("Yes, all of it.", "It went black.", "Can't breathe."):
         assert emergency_probability(answer) == 0.0 and len(answer.split()) < MIN_WORDS
+
+
+def test_a_question_about_what_to_do_if_it_happens_is_not_raised() -> None:
+    asked = ("If I get that squeezing again I'm supposed to put one of the nitros under the tongue and call if it doesn't "
+             "ease in five minutes, right? Just checking I've got it.")
+    net = shared_net()
+    assert net is not None and emergency_probability(asked) >= net.threshold  # the words alone read as an emergency
+    assert not flags(asked)

@@ -1,7 +1,7 @@
 """Issue 12's development sets (tests/data/spec_dev/README.md): floors under what the specialists reach.
 
-Each file was written by a helper who never read the specialists. Files a-d, f, h, m, o, q and r are development
-data (read case by case while fixing classes of failure); e, g, i, j, k, l, n and p are unread splits, scored in
+Each file was written by a helper who never read the specialists. Files a-d, f, h, m, o, q, r and s are development
+data (read case by case while fixing classes of failure); e, g, i, j, k, l, n, p and t are unread splits, scored in
 aggregate only. ``asr/`` holds speech-recognition variants of five of them, made by the project's voice loop. The floors sit just under the measured values so a change that loses ground fails here, and the
 numbers themselves are reported by `constellation replay` + `../shared/tools/score_cases.py`.
 """
@@ -41,6 +41,8 @@ FLOORS: dict[str, tuple[float, int, int]] = {
     "cases_p.jsonl": (0.91, 89, 6),    # unread, a triage line's night calls: 90 emergencies, 160 other cases
     "cases_q.jsonl": (0.95, 107, 1),   # red flags told many ways: 110 emergencies, 140 other cases
     "cases_r.jsonl": (0.945, 3, 2),     # the medication side: 3 emergencies, 247 other cases
+    "cases_s.jsonl": (0.95, 68, 3),    # the nurse's callback list, said roundabout: 70 emergencies, 180 other cases
+    "cases_t.jsonl": (0.94, 51, 6),    # unread, a home-health agency's week: 54 emergencies, 196 other cases
     # speech-recognition variants from the project's own voice loop (espeak-ng -> faster-whisper tiny.en);
     # e, g and j are variants of unread splits
     "asr/cases_a_asr.jsonl": (0.60, 72, 3),
