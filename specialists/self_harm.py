@@ -248,6 +248,7 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": 
 _REPEATED_WORD = re.compile(r"\b([a-z]+(?:'[a-z]+)?)(?:\s+\1\b)+")
 
 
+@lru_cache(maxsize=8192)  # a turn is normalised by many readers (and its history by every later turn)
 def normalise(text: str) -> str:
     """Lower case, straight apostrophes, single spaces, speech-recogniser spellings rewritten."""
     t = text.translate(_APOSTROPHES).lower()

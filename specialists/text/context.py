@@ -164,7 +164,7 @@ _QUESTION_CUES = re.compile(
     r"(?:should|do|would|must) (?:i|you|we) (?:call|go|worry|be worried|be concerned|come in|phone)(?: \w+){0,3} (?:if|when|for|about)|"
     r"is (?:it|that) (?:normal|bad|serious|dangerous|okay|ok|common) (?:if|to|when|for)|"
     r"(?:can|could|does|do|will|would|might|may|did) (?:\w+ ){0,3}(?:cause|causes|give you|give me|make you|make me|make people|make someone|lead to|trigger|bring on|mean)|"
-    r"side effects? (?:of|from|like)|what happens (?:if|when)|tell me (?:about|what|the|more)|"
+    r"side effects? (?:of|from|like)|what happens (?:if|when)|(?<!can't )(?<!cant )(?<!cannot )(?<!can't really )(?<!couldn't )(?<!won't )tell me (?:about|what|the|more)|"
     r"(?:learn|read|heard|reading|hearing|know|teach me|taught) (?:more |a lot |anything |something )?about|"
     r"information (?:on|about)|pamphlet|handout|explain|definition of|what do you mean|looking up|"
     r"(?:call|dial) 911 (?:if|when|for)|watch (?:out )?for|look out for|keep an eye out|be aware of)\b",

@@ -264,9 +264,17 @@ def test_a_declared_relation_must_fit_the_patient() -> None:
     # "not had one since" says the event did not come back: history
     ("Back in the spring I passed out once, and I've not had one since.", "passed out", "historical"),
     ("Back in the spring I passed out once, and I've been dizzy since.", "passed out", "affirmed"),
+    ("Can you tell me what chest pain feels like?", "chest pain", "hypothetical"),
 ])
 def test_scope_of_purpose_owner_and_not_since(text: str, phrase: str, expected: str) -> None:
     start = text.index(phrase)
     sc = scope(text, start, start + len(phrase), today=TODAY)
     got = next((k for k in ("hypothetical", "other_person", "historical", "negated") if getattr(sc, k)), "affirmed")
     assert got == expected, sc
+
+
+def test_someone_who_cannot_tell_me_what_is_wrong_asks_nothing() -> None:
+    text = "I'm calling for my mother. Mom can't really tell me what's wrong, she just keeps patting her chest."
+    start = text.index("patting her chest")
+    sc = scope(text, start, start + len("patting her chest"), today=TODAY, proxy=speaking_for([text]))
+    assert sc.affirmed, sc
