@@ -143,7 +143,7 @@ class Judgement:
 _EXTRA_NAMES: dict[str, list[str]] = {
     "glucose": [r"blood sugars?", r"sugars?", r"(?:blood )?glucose", r"bgs?", r"finger ?sticks?", r"glucometer",
                 r"(?:sugar |glucose )?meter", r"fasting(?: (?:sugar|number|reading|level|glucose|blood sugar))?",
-                r"cgm", r"dexcom", r"libre", r"sugar levels?", r"bs"],
+                r"cgm", r"dexcom", r"libre", r"sugar levels?", r"bs", r"(?:glucose |sugar )?sensor"],
     "hba1c": [r"a\s*-?\s*1\s*-?\s*cs?", r"hb\s*a\s*1\s*cs?", r"hemoglobin a\s*1\s*c", r"three[- ]month sugar",
               r"3[- ]month sugar", r"glycated hemoglobin"],
     "potassium": [r"potassium(?: levels?)?", r"(?:(?<=my )|(?<=the ))k(?: levels?)?", r"k levels?"],
@@ -169,7 +169,9 @@ _EXTRA_NAMES: dict[str, list[str]] = {
     "heart_rate": [r"hr", r"heart ?rate", r"pulse(?! ?ox)(?: rate)?", r"heart ?beat", r"heart(?! (?:failure|attack|disease|doctor|clinic|center|surgery|medicines?|pills?|problems?|condition|valve|cath|specialist))"],
     "temperature": [r"temperatures?", r"temps?", r"thermometer", r"fever"],
     "spo2": [r"oxygen(?: (?:levels?|saturation|sats?|readings?|numbers?))?", r"o\s*2(?: (?:sats?|saturation|levels?))?",
-             r"sp\s*o\s*2", r"sats?", r"saturations?", r"pulse ?ox(?:imeter)?", r"oximeter", r"room air"],
+             r"sp\s*o\s*2", r"sats?", r"saturations?", r"pulse ?ox(?:imeter)?", r"oximeter", r"room air",
+             # the clip on the finger, as people call it ("the finger thing says 81")
+             r"finger (?:thing|thingy|monitor|clip|gadget|probe|sensor|reader|machine)"],
     "respiratory_rate": [r"respiratory rate", r"breathing rate", r"resp(?:iratory)? rate", r"respirations?", r"breaths", r"breathing"],
     "weight": [r"weight", r"weigh(?:s|ed|ing|t|ts)?", r"scale"],
     # Words that point at the value of whatever was named before them.
@@ -199,6 +201,12 @@ for _key, _a in ANALYTES.items():
 _WEAK = {("heart_rate", "heart"), ("temperature", "fever"), ("bp", "cuff"), ("weight", "scale"),
          ("glucose", "meter"), ("spo2", "room air"), ("respiratory_rate", "breathing"), ("systolic_bp", "top"),
          ("diastolic_bp", "bottom"), ("heart_rate", "hr"), ("glucose", "bs")}
+
+
+# Devices a number is read on. Those named as people name them are weak names too ("my pulse on that finger gadget
+# was 52" is the pulse); a device after a full analyte name in the same sentence is where the number was read.
+_DEVICE_ONLY = re.compile(r"finger \w+|(?:glucose |sugar )?sensor")
+_DEVICE = re.compile(r"finger \w+|(?:glucose |sugar )?sensor|cuff|(?:sugar |glucose )?meter|scale")
 
 
 def _mention_rx() -> list[tuple[str, re.Pattern[str]]]:
@@ -532,7 +540,7 @@ def _find_mentions(doc: _Doc) -> list[_Mention]:
     found: list[_Mention] = []
     for key, rx in _MENTIONS:
         for hit in rx.finditer(doc.low):
-            weak = (key, hit.group().strip()) in _WEAK
+            weak = (key, hit.group().strip()) in _WEAK or bool(_DEVICE_ONLY.fullmatch(hit.group().strip()))
             found.append(_Mention(key, hit.start(), hit.end(), weak))
     # Longest first; drop overlaps ("pulse ox" over "pulse", "blood sugar" over "sugar").
     found.sort(key=lambda x: (-(x.end - x.start), x.start))
@@ -983,10 +991,11 @@ def _pick_mention(doc: _Doc, num: _Num, fits: frozenset[str] | None) -> _Mention
             cands.append((dist + 1.5, m))
     cands.sort(key=lambda c: c[0])
     # "my pulse on the wrist cuff said 45", "her sugar on the meter was 62": the device the number was read on is
-    # not what it measures when a full analyte name comes before it in the same clause.
-    named = [m for _, m in cands if not m.weak and m.end <= num.start and doc.clause_of(m.start) == n_clause]
+    # not what it measures when a full analyte name comes before it in the same sentence.
+    named = [m for _, m in cands if not m.weak and m.end <= num.start and doc.sentence_of(m.start) == n_sentence]
     if named:
-        cands = [(d, m) for d, m in cands if not (m.weak and m.start > named[0].start and m.end <= num.start)]
+        cands = [(d, m) for d, m in cands if not (m.weak and _DEVICE.fullmatch(doc.low[m.start:m.end].strip())
+                                                  and m.start > named[0].start and m.end <= num.start)]
     for _, m in cands:
         if m.key in {"block", "generic"}:
             if m.key == "generic" and _analyte_right_before(doc, m):

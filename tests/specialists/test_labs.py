@@ -611,6 +611,11 @@ def test_a_bare_reading_answers_its_question(plan: str, history: tuple[str, ...]
     ("the scale's been creeping, it was two-ten on Saturday and this morning it's two-seventeen",
      [("weight", 210.0), ("weight", 217.0)]),
     ("my sugar was 250 on Saturday and it was 5 days before I checked again", [("glucose", 250.0)]),
+    # devices named as people name them: the clip on the finger, the glucose sensor
+    ("The finger thing says eighty-one.", [("spo2", 81.0)]),
+    ("my sensor said 54 this morning", [("glucose", 54.0)]),
+    ("the sensor light on the car said 3", []),
+    ("I checked my pulse on that little finger gadget my son bought me and it was fifty-two.", [("heart_rate", 52.0)]),
 ])
 def test_values_read_on_a_device_and_then_versus_now(text: str, expected: list[tuple[str, float]]) -> None:
     assert [(r.analyte, r.value) for r in read_measurements(text)] == expected
