@@ -678,6 +678,8 @@ _REFILL = re.compile(
     r"\b(?:need|needs|needed|want|wants|request(?:ing)?|call(?:ing)? in|send(?:ing)?|get|getting|due for|time for|"
     r"ask(?:ing)? (?:for|about)|out of)\b[^.?!]{0,30}\brefill(?:s|ed)?\b|\brefills?\b[^.?!]{0,25}\b(?:please|needed|soon|is due|ran out|run out)\b|"
     r"\b(?:almost|nearly|just about|about|running|getting|pretty) (?:out|low)\b|"
+    # what is left: "I'm down to the last few Synthroid", "down to my last two"
+    r"\bdown to (?:my |the |his |her |our )?(?:last|final) (?:few|couple|handful|one|two|three|four|five|six|seven|\d+)\b|"
     r"\bonly (?:have |got )?(?:a (?:few|couple)|\d+|one|two|three|four|five|six|seven) (?:more )?"
     r"(?:(?:pills?|tablets?|capsules?|doses?|days?(?: worth)?|shots?|pens?)(?: left)?|left)\b|\blast (?:pill|bottle|pen|vial|inhaler)\b|"
     r"\bneeds? (?:some )?more (?:of )?(?:the |my |his |her |those )\w+|\bneeds? (?:a )?new (?:bottle|prescription|script|supply|box|pen)\b|"
@@ -691,7 +693,7 @@ _REFILL = re.compile(
     re.I,
 )
 _REFILL_REQUEST = re.compile(
-    r"\b(?:can|could|would|will)\s+(?:you|i|we|they|someone|somebody)\b[^.?!]{0,25}\b(?:send|get|have|order|call in|phone in|"
+    r"\b(?:can|could|would|will)\s+(?:you|i|we|they|someone|somebody)\b[^.?!]{0,25}\b(?:send|get|have|order|call(?: in)?|phone(?: in)?|"
     r"put in|sort|fill|renew)\b[^.?!]{0,15}\b(?:refills?|new (?:bottle|prescription|script|supply))\b[^.?!]*\?",
     re.I,
 )

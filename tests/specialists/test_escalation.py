@@ -660,6 +660,10 @@ def test_a_lung_patients_slightly_tighter_chest_is_not_cardiac() -> None:
     ("warfarin", "The Synthroid's got me wired, I'm up at three in the morning.", "routine"),
     ("warfarin", "The metoprolol makes me kinda dragged out in the afternoon.", "routine"),
     ("warfarin", "I've got a couple little mouth sores. The warfarin does that to me sometimes.", "routine"),
+    # what is left, and a refill asked to be called in
+    ("warfarin", "I'm down to the last few warfarin, like six left.", "routine"),
+    ("warfarin", "Could they call the refill in?", "routine"),
+    ("warfarin", "We're down to the last two days of the trip.", "none"),
 ])
 def test_refill_requests_and_complaints_blamed_on_a_medicine(plan_name: str, text: str, expected: str) -> None:
     assert level(text, plan_name) == expected
