@@ -425,11 +425,16 @@ def _without_features(flag: Any, facts: _PlanFacts) -> Level | None:
 def _clause(text: str, found: _Found, *, and_next: bool = False) -> str:
     """The sentence (up to ".?!;") ``found`` is in; ``and_next``: and the one after it, where people often name
     a cause ("... I suppose it's the Eliquis")."""
-    lo = max(text.rfind(c, 0, found.start) for c in ".?!;")
+    lo = _clause_start(text, found) - 1
     hi = min([i for i in (text.find(c, found.end) for c in ".?!;") if i >= 0], default=len(text))
     if and_next and hi < len(text):
         hi = min([i for i in (text.find(c, hi + 1) for c in ".?!;") if i >= 0], default=len(text))
     return text[lo + 1:hi]
+
+
+def _clause_start(text: str, found: _Found) -> int:
+    """Where the sentence (after ".?!;") holding ``found`` starts."""
+    return max(text.rfind(c, 0, found.start) for c in ".?!;") + 1
 
 
 _CONTRAST = re.compile(r"\b(?:but|yet|though|except)\b", re.I)
@@ -440,8 +445,7 @@ def _explaining(text: str, found: _Found) -> str:
     just the heartburn, but he's gone grey, rubbing at his chest" sets the speaker's own account against the
     explanation, which then explains nothing."""
     clause = _clause(text, found)
-    offset = found.start - (max(text.rfind(c, 0, found.start) for c in ".?!;") + 1)
-    cuts = [m.end() for m in _CONTRAST.finditer(clause, 0, max(offset, 0))]
+    cuts = [m.end() for m in _CONTRAST.finditer(clause, 0, found.start - _clause_start(text, found))]
     return clause[cuts[-1]:] if cuts else clause
 
 

@@ -206,7 +206,7 @@ _WEAK = {("heart_rate", "heart"), ("temperature", "fever"), ("bp", "cuff"), ("we
 # Devices a number is read on. Those named as people name them are weak names too ("my pulse on that finger gadget
 # was 52" is the pulse); a device after a full analyte name in the same sentence is where the number was read.
 _DEVICE_ONLY = re.compile(r"finger \w+|(?:glucose |sugar )?sensor")
-_DEVICE = re.compile(r"finger \w+|(?:glucose |sugar )?sensor|cuff|(?:sugar |glucose )?meter|scale")
+_DEVICE = re.compile(_DEVICE_ONLY.pattern + r"|cuff|(?:sugar |glucose )?meter|scale")
 
 
 def _mention_rx() -> list[tuple[str, re.Pattern[str]]]:

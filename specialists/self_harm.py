@@ -600,8 +600,9 @@ def _mass(r: _Reading, lo: int, hi: int) -> list[tuple[int, int]]:
 _PAST_INGEST = re.compile(r"\b(?:gave (?:myself|himself|herself)|put|took|washed|doubled|tripled|had|chewed|taken|swallowed|downed|popped|ate|eaten|chugged|gulped|gobbled|knocked back|threw back|"
                           r"washed down|injected|shot up|used|dumped|emptied|finished off|finished|overdosed|od'?d|did|done|drank|"
                           r"drunk)\b")
+# All-purpose verbs that take in something only with a medicine or an amount after them ("they did all the tests").
+_GENERIC_VERB = re.compile(r"do|does|doing|done|did|use|using|used|had|put|finished|finish")
 # Speakers of other Englishes often put a past intake in the base form ("I take all the pills this morning").
-_GENERIC_VERB = re.compile(r"did|done|doing|do|does|had|has|have|used|using|use|finished|finish|put")
 _BASE_INGEST = re.compile(r"\b(?:take|swallow|drink|eat|inject|shoot up|use|finish)\b")
 _PAST_TIME = re.compile(r"\b(?:ago|last night|this morning|yesterday|earlier|before you (?:called|rang)|already)\b")
 _NOW_INGEST = re.compile(r"\b(?:taking|swallowing|downing|popping|eating|chugging|gulping|injecting|using|doing|drinking)\b")
@@ -913,7 +914,7 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
             ingested = counts((vs, ve))
         if not ingested and _PURPOSELY.search(r.masked) and not r.has("accident", lo, hi):
             ingested = any((_PAST_INGEST.match(r.masked[vs:ve]) or _NOW_INGEST.match(r.masked[vs:ve])) and counts((vs, ve)) for vs, ve in verbs
-                           if not re.fullmatch(r"do|does|doing|done|did|use|using|used|had|put|finished", r.masked[vs:ve])
+                           if not _GENERIC_VERB.fullmatch(r.masked[vs:ve])
                            or re.match(r"\s+(?:like |about |maybe )?(?:\d+|\w+ty|ten|twelve|a lot|all|the whole)\b", r.masked[ve:]))
         # a supply named without a verb, with a time, drink, sign or purpose: "Half a bottle of the Lipitor, with vodka.
         # Twenty minutes ago."; or containers found empty with the signs of an overdose

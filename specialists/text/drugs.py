@@ -553,7 +553,7 @@ def _spoken_hours(words: str) -> str:
 
 
 # Descriptions that are also the first syllables of a name heard in pieces: "the oxy code own" is oxycodone.
-_NAME_OPENINGS = {"oxy": ("cod", "con", "co ")}
+_NAME_OPENINGS = {"oxy": ("cod", "con")}
 
 
 def _description_ok(tokens: list[Token], i: int, w: int) -> bool:
