@@ -527,6 +527,13 @@ def _value_hits(ctx: TurnContext, tx: _Texts, facts: _PlanFacts, readings: list[
             confused = confusion is not None and _feature_found(confusion, [tx.turn], today, proxy=tx.proxy) is not None
             hits.append(Hit("glucose_below_54_confused" if confused else "glucose_below_54_treated",
                             "emergency" if confused else "urgent", f"glucose {r.text}", "value"))
+        if r.analyte == "spo2" and r.value < 88 and r.qualifier != ">":
+            # below every target range (BTS 2017), with fast or hard breathing, blue lips or confusion: severe trouble
+            # breathing ("his oxygen says seventy-eight and he's breathing really fast")
+            distress = kn.red_flag_features().get("breathing_distress")
+            found = _feature_found(distress, [tx.turn], today, proxy=tx.proxy) if distress is not None else None
+            if found is not None:
+                hits.append(Hit("low_spo2_with_breathing_distress", "emergency", f"oxygen {r.text} with {found.text!r}", "value"))
         if r.analyte == "temperature" and r.value >= 101.0 and r.qualifier != "<" and post_op:
             hits.append(Hit("postop_fever", "urgent", f"temperature {r.text}", "value"))
         if _severe_bp(r):

@@ -30,6 +30,9 @@ _COUNT_RX = re.compile(r"\b(\d+(?:\.\d+)?|one|two|three|four|half|one-half|a hal
                        r"(tablets?|capsules?|caps?|pills?|puffs?|inhalations?|sprays?|units?|ml|mL)\b", re.I)
 _WORD_NUM = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "half": 0.5, "one-half": 0.5, "a half": 0.5}
 _STOP_SUPPORT = re.compile(r"\b(?:hold|skip|stop|discontinue|while|until|as needed|if (?:your|you|blood|sugar|sbp|bp))\b", re.I)
+# "do not stop unless the cardiologist says so", "never skip it": the plan forbids the stop, with its one exception
+_NEVER_STOP = re.compile(r"\b(?:do not|don't|never|not to|must not|should not|shouldn't)\s+(?:\w+\s+)?(?:stop|skip|hold|discontinue)\b"
+                         r"[^.;()]*", re.I)
 _CHANGE_SUPPORT = re.compile(r"\b(?:increase|decrease|titrat\w*|adjust\w*|sliding scale|correction|extra|additional|may repeat|repeat)\b", re.I)
 _FLUID_LIMIT = re.compile(r"\bfluid (?:limit|restriction)s?\b|\blimit (?:your )?fluids?\b|\b\d+(?:\.\d+)? ?(?:liter|litre|l)\b[^.]*\bfluid|\bfluid\b[^.]*\blimits?\b", re.I)
 _MORE_FLUID = re.compile(r"\b(?:drink (?:plenty|lots|a lot|more|extra|as much)|push fluids|stay (?:well )?hydrated|drink at least|"
@@ -160,7 +163,7 @@ def _med_facts(med: Medication) -> MedFacts:
             f.daily_masses.add(mx)
     f.times = cl.times_of_day(" ".join(filter(None, [med.frequency, med.dose_text])))
     f.durations = set(_durations(text))
-    f.stop_supported = bool(med.as_needed or _STOP_SUPPORT.search(text))
+    f.stop_supported = bool(med.as_needed or _STOP_SUPPORT.search(_NEVER_STOP.sub(" ", text)))
     f.change_supported = bool(_CHANGE_SUPPORT.search(text))
     return f
 
@@ -723,7 +726,7 @@ class HallucinationSpecialist:
         if claim is None or sentence.question and not re.search(r"\byour\b", sentence.text, re.I):
             return
         said_days: set[tuple[int | None, int | None]] = {(d.month, d.day) for d in said.dates if d.day}
-        fits = _fitting(facts, claim.dates, claim.times, claim.clinicians, said_days, today)
+        fits = _fitting(facts, claim.dates, claim.times, claim.clinicians, said_days, today, claim.places)
         if not fits and len(claim.groups) > 1:
             fits = all(_fitting(facts, ds, ts, cs, said_days, today) for ds, ts, cs in claim.groups)
         if not fits:
@@ -883,9 +886,12 @@ def _regimen_conflict(mf: MedFacts, text: str, refs: Sequence[cl.DrugRef], idx: 
 
 
 def _fitting(facts: PlanFacts, dates: Sequence[DateMention], times: Sequence[TimeMention], clinicians: Sequence[str],
-             said_days: set[tuple[int | None, int | None]], today: dt.date) -> bool:
-    """Is there one plan appointment that every stated part (date, weekday, time, clinician) fits?"""
+             said_days: set[tuple[int | None, int | None]], today: dt.date, places: Sequence[str] = ()) -> bool:
+    """Is there one plan appointment that every stated part (date, weekday, time, clinician, place) fits?"""
     candidates = list(facts.plan.appointments)
+    for place in places:  # "the swallowing evaluation at Lakeshore Speech Therapy is December 3rd": that appointment's date
+        named = [a for a in candidates if place.lower() in " ".join(filter(None, [a.with_whom, a.location, a.purpose])).lower()]
+        candidates = named or candidates  # a place of the plan's that no appointment names (a clinic's building) says nothing
     for d in dates:
         if d.day is not None and (d.month, d.day) in said_days:
             continue

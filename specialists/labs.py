@@ -592,6 +592,9 @@ def read_measurements(text: str, plan: CarePlan | None = None, *, context: str |
     doc = _prepare(text, proxy)
     ctx_keys = _context_keys(context)
     units = _plan_units(plan) if plan is not None else {}
+    texts = [context] if isinstance(context, str) else list(context)
+    if any(_KILO_SCALE.search(t.lower()) for t in (text, *texts) if t):
+        units["weight"] = ("kg", 0.0)  # "the bathroom scale's in kilos. He was ninety-six on Monday": bare weights in kg
     readings: list[Reading] = []
     used: set[int] = set()
     pairs = _bp_pairs(doc)
@@ -859,10 +862,17 @@ def _assign(doc: _Doc, cand: _Candidate, ctx_keys: tuple[str, ...], units: dict[
                    assumed_unit=None if cand.unit_text else unit_used, **flags)
 
 
+# A scale said to read in kilograms: "the bathroom scale's in kilos", "one of those metric scales".
+_KILO_SCALE = re.compile(r"\b(?:scales?|weights?)(?:'s| is| are| was| reads?| says?)? (?:\w+ ){0,2}(?:in |on )(?:kilos?|kilograms?|kgs?|metric)\b|"
+                         r"\bmetric scales?\b")
+
+
 def _plan_unit_for(key: str, value: float, unit: str, reference: float) -> str | None:
-    """The plan's unit for a bare value when the value is in that unit's usual scale."""
+    """The plan's unit for a bare value when the value is in that unit's usual scale (a reference of 0: any adult
+    weight in kilograms, 30 to 250, for a scale said to read in kilos)."""
     u = unit.lower().replace(" ", "")
-    if key == "weight" and u in {"kg", "kgs", "kilogram", "kilograms"} and 0.75 * reference <= value <= 1.25 * reference:
+    if key == "weight" and u in {"kg", "kgs", "kilogram", "kilograms"} and (
+            0.75 * reference <= value <= 1.25 * reference or (reference == 0.0 and 30 <= value <= 250)):
         return "kg"
     if key == "glucose" and u.startswith("mmol") and value < 35:
         return "mmol/L"
@@ -1257,7 +1267,7 @@ def read_weight_changes(text: str, *, today: dt.date | None = None, context: str
         out.append(_change(doc, m.start(), m.end(), b - a, today))
         taken.append((m.start(), m.end()))
     if not out:
-        dated = _dated_weights(text, context, proxy)
+        dated = _dated_weights(text, context, proxy, today)
         if dated is not None:
             out.append(dated)
     out.sort(key=lambda c: c.start)
@@ -1317,8 +1327,18 @@ _WHEN_RX = [(re.compile(r"\b(?:today|this\s+morning|now|right\s+now|tonight|this
             (re.compile(r"\b(\d+)\s+days\s+ago\b"), None)]
 
 
-def _dated_weights(text: str, context: str | Sequence[str], proxy: Proxy | None = None) -> WeightChange | None:
-    """"198 yesterday and 202 this morning": two of the patient's weights with days."""
+def _weekday_offset(part: str, today: dt.date | None) -> float | None:
+    """ "on Monday", "last Saturday": days before ``today`` (a week back for today's own weekday)."""
+    if today is None or (m := re.search(r"\b(" + "|".join(_WEEKDAYS) + r")\b", part)) is None:
+        return None
+    back = (today.weekday() - _WEEKDAYS.index(m.group(1))) % 7
+    return -float(back or 7)
+
+
+def _dated_weights(text: str, context: str | Sequence[str], proxy: Proxy | None = None,
+                   today: dt.date | None = None) -> WeightChange | None:
+    """"198 yesterday and 202 this morning", "ninety-six on Monday and ninety-nine this morning": two of the
+    patient's weights with days."""
     weights = [r for r in read_measurements(text, context=context, proxy=proxy) if r.analyte == "weight"]
     if len(weights) < 2:
         return None
@@ -1333,6 +1353,9 @@ def _dated_weights(text: str, context: str | Sequence[str], proxy: Proxy | None 
             hits = [(m.start(), -float(m.group(1)) if off is None else off) for rx, off in _WHEN_RX if (m := rx.search(part))]
             if hits:
                 day = min(hits)[1]
+                break
+            if (weekday := _weekday_offset(part, today)) is not None:
+                day = weekday
                 break
         if day is not None:
             dated.append((day, r))

@@ -89,13 +89,22 @@ _MISSED_TOOK = re.compile(
     r"no longer|not taking|not been taking|haven'?t been taking|behind on|cut out|dropped|"
     r"threw out|threw away|gotten rid of|got rid of|ditched|doctor (?:stopped|took me off|discontinued)|"
     # not up to it: "I couldn't face doing the shot", "I don't always take the binder"
-    r"(?:couldn'?t|could not|can'?t|cannot) (?:face|bring (?:myself|himself|herself) to)|(?:don'?t|doesn'?t|didn'?t) always (?:take|do|use|remember))\b"
+    r"(?:couldn'?t|could not|can'?t|cannot) (?:face|bring (?:myself|himself|herself) to)|(?:don'?t|doesn'?t|didn'?t) always (?:take|do|use|remember)|"
+    # left behind or left out: "left off the water pill Saturday", "blanked on my Lantus", "he's had no Keppra since",
+    # "nobody gave him his noon Sinemet", "the night boxes in her organizer still had the warfarin in them"
+    r"left off|leave off|leaving off|blanked on|spaced on|clean forgot|(?:had|has|have|'s had|'ve had) no|"
+    r"nobody gave (?:him|her|me|them)(?: (?:his|her|my|their))?|(?:organi[sz]er|pill ?box|slots?|compartments?)\b[^.?!]{0,40}\bstill (?:had|has|have))\b"
 )
 # "..., so I took some yesterday": intake said after the name overrides a question or negation before it.
 _TAKEN_AFTER = re.compile(
     r"^[^.?!]{0,40}?\b(?:i|and|so)\s+(?:went ahead and\s+|just\s+|already\s+|ended up\s+)?(?:took|used|had|tried|popped|swallowed)"
     r"\s+(?:some|it|one|two|three|a few|a couple|them|an?|\d+)\b"
 )
+# The patient's own intake said after someone else's drug, in the same sentence.
+_SELF_TOOK_AFTER = re.compile(
+    r"^[^.?!]{0,60}?\b(?:i|i've|ive|i'm|im)\s+(?:have\s+)?(?:been\s+|went ahead and\s+|just\s+|already\s+|ended up\s+|also\s+)?"
+    r"(?:took|taken|taking|takin'?|used|using|had|tried|popped|swallowed|started(?: taking)?|began(?: taking)?)\s+"
+    r"(?:some|it|one|two|three|a few|a couple|them|an?|half|\d+)\b")
 _USED_TO = re.compile(r"\b(?:used to|use to|years ago i|in the past i|previously|once was on|switched (?:me )?from|changed (?:me )?from|went from|moved (?:me )?from|came off of)\b")
 # "I have some Advil at home": owning a drug is not taking it.
 _POSSESS = re.compile(r"\bi\s+(?:have|keep|carry|bought|buy|own|got|picked up|stocked up on)\s+(?:some|a|an|the|a bottle of|a box of|bottles of|plenty of)?\s*$")
@@ -144,9 +153,21 @@ _MISSED_AFTER = re.compile(
     r"went off|fell off|haven'?t (?:taken|had|used|been taking)|didn'?t take|not taking|no longer|don'?t bother|leaving (?:it |them )?out|"
     r"instead of (?:twice|two|three|four|2|3|4)|every other day|some days and not others|not every day|on and off|off and on|hit or miss|"
     r"miss (?:that one|it|them|those|the (?:morning|noon|lunch|lunchtime|afternoon|evening|night|bedtime|supper) one)|"
-    r"let(?:ting)? (?:it |that |that one |them |those )?slide|"
+    r"let(?:ting)? (?:it |that |that one |them |those )?slide|let(?:ting)? (?:it|them|those|'em|em) go\b(?! (?:by|through|into|to))|"
+    # the doses still there: "The Aricept's just sitting there", "they sat right there on the counter the whole time"
+    r"(?:(?:is|are|was|were) )?(?:just |still )sitting (?:there|in (?:the|her|his|my) (?:organi[sz]er|pill ?box|slots?|boxes))|"
+    r"(?:is|are|was|were) sitting in (?:the|her|his|my) (?:organi[sz]er|pill ?box|slots?|boxes)|sat (?:right )?there|"
     r"should (?:be|have been) (?:almost |nearly |all )?(?:empty|used up|gone|finished|run out|done) by now|"
     r"only (?:been )?(?:taking|doing|using|having) (?:it |them )?(?:in the mornings?|at night|at bedtime|once(?: a day)?))\b"
+)
+# The same said of the drug by a pronoun further on in its sentence: "Them steroid pills tear my stomach up something
+# awful, so I, uh, didn't do 'em yesterday", "the Renvela, so lunch and supper out, I just go without it".
+_MISSED_AFTER_PRONOUN = re.compile(
+    r"^[^.?!]{0,90}?\b(?P<cue>(?:been|go|gone|went|going|do|did|done|doing) without (?:it|them|'em|em)|"
+    r"(?:didn'?t|did not|haven'?t|have not|hasn'?t|has not|won'?t|wouldn'?t) (?:do|done|had|have|gotten|got|take|taken|touch|touched|"
+    r"fill|filled|pick(?:ed)? up) (?:it|them|'em|em)|"
+    r"(?:take|taking|takes|do|doing|does) (?:it|them|'em|em) (?:only )?(?:when|whenever|if) (?:i|he|she) (?:remember|remembers|think of it)|"
+    r"only (?:been )?(?:taking|doing|giving|having|takes|gives) (?:him |her )?the (?:morning|evening|night|nighttime|bedtime|noon|lunchtime) one)\b"
 )
 # "run out of breath", "ran out of steam": not a drug running out.
 _NOT_MED_OUT = re.compile(r"\s+(?:of\s+)?(?:breath|steam|time|energy|gas|patience|money|the house|the room|the door)\b")
@@ -321,6 +342,9 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
         # "My husband's Percocet is in the drawer, could I take one?": the patient's own question or intake after it
         if _OTHER_POSSESSIVE.search(clause) and (_TAKEN_AFTER.search(after) or _SELF_INTENT.search(after)):
             return Classified("taken" if _TAKEN_AFTER.search(after) else "asked", cue="someone else's, for me")
+        if _SELF_TOOK_AFTER.search(after):
+            # "My wife had some leftover Zoloft and I've been takin' one a day": hers, taken by the patient
+            return Classified("taken", cue="someone else's, for me")
         return Classified("other", cue="other person")
     # Received but not started ("called in a prescription for prednisone but I haven't picked it up"; "I got a
     # prescription for Ultram. I haven't taken it yet."): not taken.
@@ -414,7 +438,7 @@ def _next_sentence(low: str, sent_end: int, next_start: int | None) -> str:
 
 def _missed_after(after: str, another_drug_follows: bool) -> bool:
     """A missed-dose word after the name about this drug, not the next one ("I stopped the Coreg")."""
-    m = _MISSED_AFTER.search(after)
+    m = _MISSED_AFTER.search(after) or _MISSED_AFTER_PRONOUN.search(after)
     if m is None:
         return False
     if _NEGATED_MISS.search(after[:m.start("cue")]):

@@ -622,6 +622,24 @@ _INTENT_TIME = re.compile(r"\b(?:tonight|this (?:evening|weekend|afternoon)|tomo
                           r"(?:at|asleep|gone|out|away)|after (?:this call|we hang up|you hang up|"
                           r"the call)|when (?:everyone|he|she|they|my \w+) (?:leaves?|goes? to (?:bed|sleep|work)|is asleep|are asleep)|"
                           r"by (?:tomorrow|the morning|morning|the weekend)|after (?:my|the) (?:kids|wife|husband) (?:are|is|go|goes|leave))\b")
+_SPREAD = re.compile(r"\bsince (?:yesterday|last|this|the|monday|tuesday|wednesday|thursday|friday|saturday|sunday|i got|we got|"
+                     r"(?:he|she) got|my|her|his|then|friday|early|about|around|\d)|\b(?:this|that) (?:whole |past |last |entire )?(?:week|month|weekend)\b|"
+                     r"\b(?:over|during|throughout) the (?:whole |past |last |entire )?(?:week|month|weekend)\b|\bover the (?:past |last )?(?:\w+ )?(?:days?|week|weekend|month)\b|\b(?:a|per|each) day\b|"
+                     r"\bevery (?:\w+ )?(?:hours?|morning|night|evening)\b|\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+) "
+                     r"(?:different |separate )?times\b|\b(?:throughout|over|during) the (?:day|night|weekend)\b|\ball (?:day|week)\b|"
+                     r"\b(?:after|with) (?:each|every) \w+\b|\bin the last (?:\w+ )?(?:days?|week)\b")
+_DAY = re.compile(r"\b(?:yesterday|all day|over the day|during the day)\b")  # a whole day (not "this morning": an hour or two)
+_RELIEF = re.compile(r"\b(?:pain|aches?|aching|hurt\w*|headaches?|migraines?|colds?|cough\w*|fever|itch\w*|hives|sleep|runs|diarrh\w*|"
+                     r"cramps?|allerg\w*|sinus\w*|stuffy|congest\w*|back|knees?|hips?|arthritis|toothache|flu)\b")
+_SUPPLY_WORD = re.compile(r"\b(?:bottles?|box(?:es)?|packs?|packets?|jars?|strips?|sleeves?|handfuls?|fistfuls?|everything|whole|entire|"
+                          r"the rest|all (?:of )?(?:my|the|them|his|her|those|these))\b")
+# signs after a large intake ("... since this time yesterday, and now he's throwing up")
+_TOXIC_SIGN = re.compile(r"\b(?:throwing up|threw up|thrown up|vomit\w*|puk\w*|confused|dizzy|sleepy|can'?t stay awake|slurr\w*|"
+                         r"heart (?:is )?racing|feels? (?:weird|strange|funny|awful)|yellow|ringing in (?:my|his|her) ears|"
+                         r"stomach (?:pain|hurts|ache)|sick to (?:my|his|her) stomach)\b")
+_TOGETHER_NOW = re.compile(r"\b(?:at once|in one go|all together|at the same time|on purpose|together|one sitting|in one sitting)\b")
+_COURSE_LEFT = re.compile(r"\b(?:that leaves|leaves (?:me |just |only )|(?:just |only )?(?:one|two|three|four|five|a couple|a few|\d) "
+                          r"(?:more )?(?:days?|pills?|doses?|tablets?) (?:left|to go)|(?:one|two|three|\d) more (?:days?|to go))\b")
 _GOD_TAKE = re.compile(r"\b(?:god|lord|jesus|maker|heaven|the man upstairs|allah|bhagwan|dieu|dios)\b|\bhe takes me\b")
 _DECIDED = re.compile(r"\b(?:(?:i|he|she)(?:'ve| have|'s| has)? (?:already |finally |just |now )?decided|made up (?:my|his|her) mind|"
                       r"(?:my|his|her) mind is made up|like (?:he|she|i)'d decided|not waiting|for real|i mean it)\b")
@@ -900,6 +918,15 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
             if _before(intents, vs, 25) or _before(wishes, vs, 25):
                 continue  # "I'm going to take all of them": intent, judged below
             purpose = purpose_in_turn or r.has("death_state", lo, hi)
+            # a count spread over a span of time is the day's or the week's doses (dose arithmetic, judged by the
+            # medication specialist), not an overdose: "like ten of the extra strength since last night", "two of the
+            # 500s six times yesterday", "about 30 of the arthritis Tylenol since the first of the month"
+            # (a day said with the symptom the doses were for is such a span too: "in so much pain I took like twelve
+            # of the extra strength yesterday")
+            spread = _SPREAD.search(sentence) or (_DAY.search(sentence) and _RELIEF.search(r.masked) and not _SUPPLY_WORD.search(sentence))
+            if spread and not _TOGETHER_NOW.search(sentence) and not purpose and not ctx.crisis and not _ACUTE_SIGN.search(r.masked) \
+                    and not _TOXIC_SIGN.search(r.masked):
+                continue
             # "they did all the tests": an all-purpose verb with "all the" takes in something only when that something
             # is a medicine or its container
             if soft and not strong and _GENERIC_VERB.fullmatch(verb) and not _after(
@@ -984,7 +1011,10 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
             intent_found = intent_found or (not r.has("benign_reason") and any(counts(s) for s in r.hits("farewell", lo, hi)))
         # an ending said in the present with its time before it ("after the recital on the fourth, I'm finished", "when the
         # severance runs out in January, I'm checking out", "i'm done man its tonight"): "done with the dishes" has an object
-        intent_found = intent_found or (not r.has("benign_reason") and any(
+        # (the end of a course of medicine counted down is no such ending: "took today's two. That leaves Saturday and
+        # Sunday and I'm done")
+        course_left = bool(_COURSE_LEFT.search(r.masked)) and (r.has("ingest_verb") or r.has("ingest_object"))
+        intent_found = intent_found or (not r.has("benign_reason") and not course_left and any(
             (_TIME_BEFORE.search(r.masked[lo:e0]) or _INTENT_TIME.search(r.masked)) and counts((e0, e1))
             for e0, e1 in (m.span() for m in _ENDING.finditer(r.masked, lo, hi))))
         # a call already in crisis: a time said now is intent ("tonight maybe. after they're asleep.")
@@ -1298,7 +1328,7 @@ def _intake_answer(r: _Reading, question: str, ctx: _Ctx) -> bool:
     if not intake and _TOOK_QUESTION.search(question) and _container_taken(r):
         return True  # "Did you take your pain pills today?" - "yeah all of them the whole bottle"
     # "Have you taken more than prescribed?" - "Yeah. The gabapentin. Most of the bottle."
-    concern = bool(_CONCERN.search(question))
+    concern = bool(_CONCERN.search(question)) and not _MED_REVIEW.search(question)
     return (intake or concern) and any(
         _counts_in_its_sentence(r, s, ctx) for s in (*r.hits("mass_quantity"), *(r.hits("weak_quantity") if concern else ()))) \
         and (not concern or r.has("ingest_verb") or r.has("ingest_object"))
@@ -1323,6 +1353,10 @@ _CONTAINER_AMOUNT = re.compile(r"(?:the |a |my |his |her )?(?:whole|entire|full|
 _CONCERN = re.compile(r"\byou (?:sound|seem) (?:slurred|drowsy|sleepy|different|strange|confused|off|out of it|groggy|very sleepy)\b|"
                       r"\bgone quiet\b|\bare you (?:still there|still with me)\b|\bdid you take (?:something|anything)\b|"
                       r"\bhave you taken (?:something|anything)\b")
+# ... but not the check-in's medicine review, which asks the same words of other medicines ("Have you taken anything
+# besides your prescriptions?", "... anything over the counter, or anything new?", "... anything for the pain?")
+_MED_REVIEW = re.compile(r"\b(?:taken|take|started|been taking|using|used) (?:something|anything)(?: else)?,? (?:besides|other than|apart from|"
+                         r"on top of|in addition to|new|else|extra for|over the counter|otc|from the (?:store|pharmacy|drugstore|shop)|for (?:the|your|it|that|this|her|his)\b)")
 _INTAKE_QUESTION = re.compile(r"\b(?:have you|did you|has (?:she|he)|did (?:she|he))\s+(?:\w+\s+)?(?:taken|take|swallowed|swallow|used|use)\b"
                               r"[^?]{0,50}\b(?:more|extra|too many|too much|than (?:prescribed|you should|usual)|all (?:of )?(?:them|it|those) (?:at once|together)|"
                               r"all at once|any of)\b|"

@@ -192,13 +192,15 @@ _EVERY = re.compile(
     r"|\b(?P<hourly>hourly)\b"
 )
 _TIMES = re.compile(
-    rf"\b(?:(?:(?P<lo>{_NUM})\s*(?:or|to|-)\s*)?(?P<n>{_NUM})\s*(?:times|x)\b|(?P<twice>twice)|(?P<thrice>thrice)|(?P<once>once))"
+    rf"\b(?:(?:(?P<lo>{_NUM})\s*(?:or|to|-)\s*)?(?P<n>{_NUM})\s*(?:(?:different|separate) )?(?:times|x)\b|(?P<twice>twice)|(?P<thrice>thrice)|(?P<once>once))"
     r"(?P<per>\s*(?:a|per|each|every)\s+(?P<period>day|night|morning|evening|week|month|hour))?"
 )
 # A day's doses said by when they are taken: "one in the morning, one at lunch and one at bedtime".
 _DAYPART_DOSE = re.compile(
     rf"\b(?P<n>{_NUM}|an?)\s+(?:more\s+)?(?:{_FORM}\s+)?(?:(?:first thing )?in the (?:morning|mornin'?|afternoon|evening|evenin'?)|"
     r"at (?:lunch(?:time)?|noon|midday|night|bedtime|supper(?:time)?|dinner(?:time)?|breakfast|teatime)|"
+    # by the clock: "two at eight, two at noon, two at three and two at six"
+    r"at \d{1,2}(?::\d\d)?(?:\s*(?:o'?clock|a\.?m\.?|p\.?m\.?))?(?![\d:])|"
     r"(?:before|with|after) (?:bed|breakfast|lunch|supper|dinner))\b")
 _DAILY = re.compile(r"\b(?P<word>daily|every day|each day|a day|per day|nightly|every night|each night|every morning)\b")
 _AWAKE = re.compile(rf"\b(?:while|when|whenever)\s+(?:i\s+)?(?:was|am|'m|were)?\s*(?:awake|up)\b|\b(?P<h>{_NUM})\s+hours?\s+(?:i was\s+|i'm\s+|i am\s+)?(?:awake|up)\b|\bwaking hours\b")
@@ -367,7 +369,8 @@ def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]
         count = sum(1.0 if p["n"] in ("a", "an") else float(p["n"]) for p in parts)
         intake = replace(intake, total_units=count)
         after = after[:parts[0].start()] + " " * (parts[-1].end() - parts[0].start()) + after[parts[-1].end():]
-    intake, extras = _read_more_doses(after, intake)
+    # "four Advil total, two at bedtime and two this morning": the doses listed after a total are the total's own
+    intake, extras = _read_more_doses(after, intake) if not _TOTAL_SAID.match(after) else (intake, [])
     # Strength words said with the extra doses ("two more extra strength") are theirs, not the first dose's.
     for a, b in reversed(extras):
         after = after[:a] + " " * (b - a) + after[b:]
@@ -397,6 +400,7 @@ def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]
 _PER_ML = re.compile(rf"\b(?P<mg>{_NUM})\s*(?:{_MG}\s*)?(?:per|in|/|for|in every|every)\s*(?P<ml>{_NUM})(?P<unit>\s*{_ML}|s?\b(?= kind| one| 1\b| stuff| liquid| syrup))")
 
 
+_TOTAL_SAID = re.compile(r"^\s*(?:total|in total|altogether|all told|in all)\b")
 _PER_DAY_TOTAL = re.compile(rf"\bthat'?s (?:like |about |around )?(?P<n>{_NUM}) (?:a|per|each) day\b")
 
 

@@ -556,7 +556,8 @@ _PERMIT_BEFORE = re.compile(
     re.I)
 _RECOMMEND_AFTER = re.compile(r"^[^.;,]{0,40}?\b(?:can|could|may|might|would|will|should)\s+(?:really\s+|also\s+)?"
                               r"(?:help|work|ease|relieve|settle|calm|take care of|do the trick|be (?:a good|the best|helpful))\b", re.I)
-_PERMIT_AFTER = re.compile(r"^\s*(?:(?:a|per|each|every) day|daily|once a day|now and then|occasionally|too|as well|here and there)?"
+_PERMIT_AFTER = re.compile(r"^\s*(?:(?:a|per|each|every) day|daily|once a day|now and then|occasionally|too|as well|here and there|"
+                           r"(?:in the (?:morning|evening|afternoon)|at (?:night|bedtime)|tonight|today|now|for (?:that|this|it|the \w+|your \w+)))?"
                            r"\s*(?:is|are|'s|should be|would be|will be)\s+(?:totally |perfectly |completely |probably |generally |usually )?"
                            r"(?:fine|safe|okay|ok|alright|all right|good|a good (?:choice|option)|a safe (?:choice|option)|no problem)\b"
                            r"(?!\s+(?:to avoid|to skip))", re.I)
@@ -572,6 +573,10 @@ _STOP_BEFORE = re.compile(
     r"|\b(?:don't|do not|dont|no need to|don't need to|do not need to|no longer need to|don't have to|no longer have to|"
     r"won't need to|shouldn't|should not|can stop|can skip)\s+(?:take|use|taking|using|inject|bother with)\s+(?:your\s+|the\s+|any\s+|more\s+)*"
     r"|\bno (?:more|need for)\s+(?:your\s+|the\s+)?)$", re.I)
+# A stop said of the drug by a pronoun later in its sentence, as leave given: "... so you can stop it next week".
+_STOP_IT_AFTER = re.compile(r"[^.?!]{0,80}?\b(?:you can|you could|you may|you should|go ahead and|it's (?:fine|ok|okay|safe) to|"
+                            r"you're (?:fine|ok|okay|safe) to|time to|you'll be able to)\s+(?:now\s+|just\s+)?"
+                            r"(?:stop|quit|discontinue|hold|skip|come off|go off|drop)\s+(?:it|them|that one|those|taking (?:it|them))\b", re.I)
 _STOP_NEGATED = re.compile(r"\b(?:don't|do not|dont|never|please don't|shouldn't|should not|not|no need to|without|avoid|"
                            r"won't|can't|cannot|make sure you don't|try not to|important not to)\s+(?:\w+\s+){0,2}"
                            r"(?:stop|quit|skip|hold|discontinue|pause|miss|come off|go off|drop)", re.I)
@@ -739,6 +744,9 @@ def drug_framing(sentence: Sentence, refs: Sequence[DrugRef], amounts: Sequence[
     stop_m = _STOP_BEFORE.search(before)
     stopped = bool(stop_m) and not _STOP_NEGATED.search(low_before) and not _STOP_AFTER_SAFE.match(after) \
         and not _ATTRIBUTED.search(low_before)
+    if not stopped and (it := _STOP_IT_AFTER.match(sentence.text, ref.end)) is not None and not any(
+            ref.end <= r.start < it.end() for r in refs if r is not ref) and not _ATTRIBUTED.search(sentence.text[:it.end()].lower()):
+        stopped = True  # "the aspirin was just for the hospital stay, so you can stop it now"
     if stop_m and re.search(r"\b(?:don't|do not|dont|shouldn't|should not)\s+(?:take|use)", stop_m.group(), re.I):
         # "don't take your losartan" is a hold; "don't take ibuprofen" is avoidance (handled by the caller)
         stopped = stopped and theirs_or_plan_marker(before)
@@ -1179,12 +1187,14 @@ def analyte_of(text: str) -> str | None:
 # Appointments
 # --------------------------------------------------------------------------------------------------
 
-_APPT_CUE = re.compile(r"\b(?:appointments?|appt|visits?|pt|follow[- ]?ups?|check[- ]?ups?|checkups?|see(?:ing)? (?:you|dr|doctor|him|her|them)|"
+_APPT_CUE = re.compile(r"\b(?:appointments?|appt|visits?|pt|follow[- ]?ups?|check[- ]?ups?|checkups?|see(?:s|ing)? (?:you|dr|doctor|him|her|them)|"
                        r"sees? you|scheduled|booked|due (?:for|on|back)|blood draw|lab draw|lab (?:appointment|visit|work)|"
                        r"blood work|bloodwork|(?:inr|wound|staple|stitch) (?:check|removal)|physical therapy|therapy session|"
                        r"session|consult|come in|coming in|clinic|(?:you(?:'re| are)|you'll be) seeing|"
                        r"(?:staples?|stitches|sutures|drain) (?:come|comes|coming|will come|get|gets|will be|are|is) (?:out|removed)|"
                        r"blood tests?|lab tests?|inr (?:test|draw)|labs (?:are|is) (?:due|on|scheduled)|"
+                       # a visit named by what is done there ("your swallowing evaluation is Thursday")
+                       r"evaluation|assessment|scan|x-?ray|ultrasound|echocardiogram|stress test|mri|colonoscopy|"
                        r"(?:has|have) you (?:down|booked|penciled in|pencilled in|scheduled)|you(?:'re| are) (?:down|booked|penciled in) for)\b",
                        re.I)
 _STRONG_APPT_CUE = re.compile(r"\b(?:appointments?|appt|visit|follow[- ]?up|scheduled|booked|see(?:ing)? (?:you|dr|doctor)|sees you|"
@@ -1268,7 +1278,7 @@ def appointment_claim(sentence: Sentence, vocab: PlanVocabulary, *, has_lab: boo
     return AppointmentClaim(dates, times, doctors, places, text, tuple(groups))
 
 
-_NEXT_APPOINTMENT = re.compile(r"\bthen\b|;|\band (?=(?:you|your|then|after that|the|a|another)\b)|\balso\b|\bafter that\b", re.I)
+_NEXT_APPOINTMENT = re.compile(r"\bthen\b|;|\band (?=(?:you|your|then|after that|the|a|another|dr|doctor)\b)|\balso\b|\bafter that\b", re.I)
 
 
 def _appointment_segments(text: str) -> list[tuple[int, int]]:

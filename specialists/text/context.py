@@ -722,10 +722,20 @@ _BARE_PARENT = re.compile(r"(?<!\bmy )(?<!\bour )(?<!\bthe )(?<!\ba )(?<!\byour 
                           r"\b(" + "|".join(_BARE_PARENT_WORDS) + r")\b", re.I)
 
 
+# The speaker's stance before the person they speak of ("I think she's ...", "I'm worried he ...", "I found
+# him on the floor"): the caller says "I" first, but only to frame what they say about the other person.
+_STANCE = re.compile(r"\b(?:i|i'?m|im|i am)\s+(?:just\s+|really\s+|honestly\s+|kind of\s+|sort of\s+|a bit\s+|a little\s+)?"
+                     r"(?:think|thought|guess|suppose|reckon|believe|swear|mean|know|feel like|don'?t know|dunno|don'?t think|"
+                     r"not sure|worried|scared|afraid|concerned|noticed|found|can tell|can see|wanted to (?:say|tell you|let you know))"
+                     r"(?:\s+that)?[\s,.]*", re.I)
+
+
 def _pronoun_led(text: str, pronouns: frozenset[str], relations: frozenset[str]) -> bool:
     """The utterance speaks first of a person of the patient's sex: a bare pronoun ("She was buttering
-    toast") or a parent or spouse ("my mom's back is hurting")."""
+    toast", "I think she's just being stubborn") or a parent or spouse ("my mom's back is hurting")."""
     m = _FIRST_REFERENCE.search(text)
+    while m is not None and (stance := _STANCE.match(text, m.start())) is not None:
+        m = _FIRST_REFERENCE.search(text, stance.end())
     bare = _BARE_PARENT.search(text)
     if bare is not None and (m is None or bare.start() < m.start()):
         # "Dad fainted in the driveway": a parent called by the family's name for them, before the caller says "I"

@@ -20,6 +20,11 @@ from dataclasses import dataclass
 
 from specialists.text.numbers import ORDINAL_UNITS as _ORD_UNITS
 from specialists.text.numbers import ORDINALS as _ORDINALS
+
+# Nouns an ordinal counts that are not days: "the second floor", "the third time", "the first dose".
+_ORDINAL_OF = frozenset({"floor", "floors", "time", "times", "dose", "doses", "pill", "one", "ones", "shot", "visit", "try", "round",
+                         "cycle", "week", "weeks", "month", "months", "day", "days", "year", "years", "door", "street", "avenue",
+                         "grade", "opinion", "place", "step", "thing", "person", "hour", "stage", "trimester", "half", "quarter"})
 from specialists.text.numbers import TEENS as _TEENS
 from specialists.text.numbers import TENS as _TENS
 from specialists.text.numbers import UNITS as _UNITS
@@ -265,7 +270,9 @@ class _Parser:
             return DateMention(self.t[i].start, self.t[end - 1].end, year=y[0] if y else None, month=mon,
                                year_digits=y[1] if y else 0), end
         # "the 11th", "on the fifth": a day of the month alone (ordinal only, after "the")
-        if self.low(i) == "the" and i + 1 < len(self.t) and self.t[i + 1].ordinal and self.day(i + 1):
+        # (not an ordinal of something else: "on the second floor", "the third time", "the first dose")
+        if self.low(i) == "the" and i + 1 < len(self.t) and self.t[i + 1].ordinal and self.day(i + 1) \
+                and not (i + 2 < len(self.t) and self.low(i + 2) in _ORDINAL_OF):
             d = self.day(i + 1)
             assert d is not None
             return DateMention(self.t[i].start, self.t[i + 1].end, day=d[0]), i + 2

@@ -678,6 +678,8 @@ def _fuzzy(text: str, tokens: list[Token], used: list[bool], pidx: _PlanIndex) -
 
 # -- speech-recogniser splits -----------------------------------------------------------------------
 
+# A last "word" that is only the name's closing syllable ("pen a sill in", "a mocks a sill in").
+_LAST_SYLLABLES = frozenset({"in", "an", "on"})
 # A first "word" that is only the name's opening syllable: "a liquis" (Eliquis), "a tor va statin", "am lo di pine".
 _LEAD_SYLLABLES = frozenset({"a", "an", "am", "in", "on", "uh", "oh", "eh", "ah"})
 
@@ -774,10 +776,10 @@ def _plan_sound(text: str, tokens: list[Token], used: list[bool], pidx: _PlanInd
     n, i = len(tokens), 0
     while i < n:
         hit = None
-        for w in (1, 2, 3, 4):
+        for w in (1, 2, 3, 4, 5):
             j = i + w
-            if j > n or any(used[i:j]):
-                break
+            if j > n or any(used[i:j]) or (w == 5 and tokens[i].key not in _LEAD_SYLLABLES):
+                break  # five pieces only after a bare opening syllable ("a mocks a sill in")
             window = tokens[i:j]
             if not all(t.alpha for t in window) or any(text[a.end:b.start].strip(" -") for a, b in zip(window, window[1:], strict=False)):
                 break
@@ -785,7 +787,9 @@ def _plan_sound(text: str, tokens: list[Token], used: list[bool], pidx: _PlanInd
             # left" no Zoloft) nor on a number ("one thirty")
             # (unless the name opens with that word: "nor vask" / Norvasc)
             opens_on_word = window[0].key in STOPWORDS and window[0].key not in _LEAD_SYLLABLES
-            if window[-1].key in STOPWORDS or (opens_on_word and w == 1) \
+            # ... except the last syllable of a name that ends in it ("a mocks a sill in" / amoxicillin)
+            ends_on_word = window[-1].key in STOPWORDS
+            if (ends_on_word and not (w >= 3 and window[-1].key in _LAST_SYLLABLES)) or (opens_on_word and w == 1) \
                     or window[0].key in _NUMBER_WORDS or any(t.key in _NOT_IN_A_NAME for t in window):
                 continue
             joined = "".join(t.key for t in window)
@@ -798,10 +802,14 @@ def _plan_sound(text: str, tokens: list[Token], used: list[bool], pidx: _PlanInd
                     continue
                 if opens_on_word and not name.startswith(window[0].key):
                     continue  # a name opened by a word must be spelt with it ("day quill" / DayQuil)
+                if ends_on_word and not name.endswith(window[-1].key):
+                    continue
                 # one more edit for a name spelt apart ("lay sicks" / Lasix); a name opened by a word and off the
                 # plan within one letter ("all grey" is no Allegra)
+                # (and one more again when the sounds agree on six or more consonants: spelling drifts more than sound
+                # over a long name, "mocks a sill" / "moxicill")
                 dist = DamerauLevenshtein.distance(joined, name)
-                if dist <= max(2, len(name) // 3) + (w >= 2) and (on_plan or not opens_on_word or dist <= 1):
+                if dist <= max(2, len(name) // 3) + (w >= 2) + (len(sound) >= 6) and (on_plan or not opens_on_word or dist <= 1):
                     hit = (w, entry)
                     break
             if hit is not None:

@@ -226,3 +226,15 @@ def test_a_count_before_two_strength_words_and_a_count_of_the_little_ones() -> N
     assert intake.units == 2 and intake.times == 6
     assert intake.daily_mg(650) == 2 * 650 * 6
     assert intake_for("Yesterday I took Imodium, eight of the little two milligram ones over the day.", "Imodium").units == 8
+
+
+def test_doses_counted_as_different_times_by_the_clock_and_a_total_broken_down() -> None:
+    """ "two ... four different times"; "two at eight, two at noon, two at three and two at six" is eight; "four
+    Advil total, two at bedtime and two this morning" is four, not four plus its own breakdown."""
+    intake = intake_for("Yesterday I took two of the arthritis Tylenol, the eight-hour ones, four different times.", "Tylenol")
+    assert intake.units == 2 and intake.times == 4
+    assert intake_for("Today his extra strength Tylenol, two at eight, two at noon, two at three and two at six.",
+                      "Tylenol").total_units == 8
+    total = intake_for("Since last night I've had four Advil total, two at bedtime and two this morning.", "Advil")
+    assert total.units == 4 and total.extra_units == 0
+    assert intake_for("I took four Advil, and two more at bedtime.", "Advil").extra_units == 2

@@ -578,6 +578,11 @@ def test_the_net_does_not_read_a_turn_only_about_another_person() -> None:
     ("How many days of the metoprolol do you have left?", "I've got about six left in the bottle.", "none"),
     ("How many days of the metoprolol do you have left?", "I've got about sixty left in the bottle, I've been saving them up.",
      "emergency"),
+    # the check-in's medicine review asks "have you taken anything ...?" of other medicines: a dose is an answer to it
+    ("Have you taken anything besides your prescriptions?", "I took two Advil this morning on top of everything else.", "none"),
+    ("Have you taken anything over the counter, or anything new?", "Just a couple of Tylenol, that's everything.", "none"),
+    # ... while the same words asked out of concern still read an overdose
+    ("You sound very sleepy. Have you taken anything?", "I took everything in the cabinet.", "emergency"),
     # and without the question a bare readiness stays a wish
     ("How have you been sleeping?", "Honestly I'm ready to go. I've had a good long life and I'm tired.", "urgent"),
 ])
@@ -617,3 +622,31 @@ def test_ordinary_words_that_sound_like_a_crisis_are_read_by_class(text: str, ex
 ])
 def test_intake_needs_a_medicine_and_a_goodbye_note_is_a_plan(text: str, expected: str) -> None:
     assert level(text, "afib") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a count spread over a span of time is the day's doses, for the medication specialist's arithmetic
+    ("I've taken like ten of the extra strength Tylenol since last night, the pain's been awful.", "none"),
+    ("She took two of the 500 milligram Tylenol six times yesterday.", "none"),
+    ("I was in so much pain I took like twelve of the extra strength Tylenol yesterday.", "none"),
+    ("I've used about 30 of the arthritis Tylenol since the first of the month.", "none"),
+    # ... while an amount taken at once, a supply, signs or a purpose is an overdose whatever the span
+    ("I took thirty of my pills an hour ago.", "emergency"),
+    ("I took the whole bottle of my pain pills last night.", "emergency"),
+    ("I took twenty of the Tylenol since this morning and now I'm really drowsy.", "emergency"),
+    ("Grandma said she took a lot of her Tylenol this morning, like 30 of them, the arthritis ones.", "emergency"),
+    ("I took everything in my pill box for the whole week. This morning.", "emergency"),
+])
+def test_doses_over_a_span_are_arithmetic_not_an_overdose(text: str, expected: str) -> None:
+    assert level(text, "afib") == expected
+
+
+def test_a_course_counted_down_is_not_an_ending() -> None:
+    history = (("agent", "Are you still on the prednisone?"),)
+    assert level("Yep, took today's two with my eggs. That leaves Saturday and Sunday and I'm done, right?", "afib", history) == "none"
+    assert level("Saturday and I'm done. I've had enough of all of it.", "afib") == "emergency"
+
+
+def test_a_count_over_a_span_with_signs_of_toxicity_is_an_overdose() -> None:
+    text = "I just counted the bottle, Art's taken twenty of the Tylenol Extra Strength since this time yesterday, and now he's throwing up."
+    assert level(text, "afib") == "emergency"

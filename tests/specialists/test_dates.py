@@ -102,3 +102,14 @@ def test_times(text: str, hour: int, minute: int, meridiem: str | None) -> None:
 @pytest.mark.parametrize("text", ["about 9 pounds", "your potassium came back at 5.6", "take 2 tablets", "I'm 65"])
 def test_not_times(text: str) -> None:
     assert find_times(text) == []
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("Your INR check is at the clinic on the second floor.", []),   # an ordinal of a floor, a time, a dose is no day
+    ("That's the third time this week.", []),
+    ("Take the first dose tonight.", []),
+    ("See you on the second.", [2]),
+    ("Your visit on the 11th at noon.", [11]),
+])
+def test_an_ordinal_of_something_else_is_no_day(text: str, days: list[int]) -> None:
+    assert [d.day for d in find_dates(text) if d.day is not None] == days

@@ -291,6 +291,25 @@ def test_phonetic_splits_of_brands_and_generics(text: str, drug: str) -> None:
     assert m.how == "phonetic"
 
 
+@pytest.mark.parametrize(("text", "drug"), [
+    # in talk of medicines, a name heard in five pieces after a bare opening syllable, ending on its last syllable
+    ("i took the a mocks a sill in the dentist gave me this morning", "amoxicillin"),
+    ("the dentist put me on a mocks a sillin for an abscess", "amoxicillin"),
+])
+def test_a_long_name_heard_in_pieces_by_its_sound(text: str, drug: str) -> None:
+    (m,) = find_drug_mentions(text)
+    assert m.drugs == (drug,)
+
+
+@pytest.mark.parametrize("text", [
+    "I took it and then went back in",          # a last syllable alone names nothing
+    "i took some pills and sat down on the bed",
+    "I took the dog out and then a mess again",
+])
+def test_function_words_at_the_end_are_no_name(text: str) -> None:
+    assert find_drug_mentions(text) == []
+
+
 @pytest.mark.parametrize(
     "text",
     [

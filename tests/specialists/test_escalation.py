@@ -490,6 +490,10 @@ def test_a_symptom_a_drug_is_for_is_not_a_side_effect(text: str, levels: list[st
     ((("agent", "How are you feeling today, Dolores?"),), "He's slurring his words.", "none"),
     # an identity check and a vocative are not third-person talk
     ((("agent", "Am I speaking with Dolores?"),), "My husband says his chest feels tight.", "none"),
+    # the caller's "I" only frames what they say of her: "I think she's ...", "I'm worried, she ..."
+    ((), "I think she's having a stroke, her face has gone all droopy on one side.", "emergency"),
+    ((), "I'm worried, she's got a crushing pain in the middle of her chest.", "emergency"),
+    ((), "I think my sister's having a stroke, her face has gone all droopy on one side.", "none"),
 ])
 def test_who_is_meant_without_a_declaration(history: tuple[tuple[str, str], ...], text: str, expected: str) -> None:
     assert level(text, "dm", history) == expected
@@ -779,3 +783,17 @@ def test_red_flags_told_as_what_happened(plan_name: str, text: str, history: tup
 ])
 def test_red_flags_said_roundabout(plan_name: str, text: str, history: tuple[tuple[str, str], ...], expected: str) -> None:
     assert level(text, plan_name, history) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # an oxygen saturation below every target range (BTS 2017: under 88 %) with fast or hard breathing, blue lips or
+    # confusion is severe trouble breathing
+    ("He's gone real sleepy and confused, his oxygen says seventy-eight and he's breathing really fast.", "emergency"),
+    ("My finger monitor said eighty-five and I'm struggling to breathe.", "emergency"),
+    # the same number without the signs, or the signs with a number inside the ranges, is not
+    ("My oxygen was 85 this morning but I feel fine, breathing's normal.", "none"),
+    ("My oxygen was 84 but I'm not short of breath at all.", "none"),
+    ("My oxygen was 92 and I'm a bit short of breath.", "none"),
+])
+def test_a_low_oxygen_reading_with_breathing_distress_is_an_emergency(text: str, expected: str) -> None:
+    assert level(text, "asthma") == expected

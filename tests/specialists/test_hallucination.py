@@ -726,3 +726,44 @@ def test_drug_names_strengths_and_courses(key: str, draft: str, expected: set[st
 ])
 def test_regimen_details_and_monitoring(key: str, draft: str, expected: set[str]) -> None:
     assert claim_types(key, draft) == expected
+
+
+@pytest.mark.parametrize(("key", "draft", "expected"), [
+    # a stop said of the drug by a pronoun later in its sentence, given as leave
+    ("cad", "The Plavix was only for the stent, so you can stop it next week.", {"instruction"}),
+    ("cad", "The Flomax, you can keep taking it at bedtime like always.", set()),
+    ("cad", "The Plavix, please don't stop it unless Dr. Fisk tells you to.", set()),
+    # leave given with words in between: "a Sudafed in the morning should be fine"
+    ("cad", "A Sudafed in the morning should be fine for that.", {"instruction"}),
+])
+def test_stops_and_leave_said_after_the_name(key: str, draft: str, expected: set[str]) -> None:
+    assert claim_types(key, draft) == expected
+
+
+def test_a_plan_that_forbids_the_stop_does_not_support_it() -> None:
+    """ "do not stop unless the cardiologist says so" names a stop only to forbid it."""
+    text = CAD_PLAN.replace("dose_text: Take 1 tablet by mouth once daily, frequency: once daily, times_per_day: 1}\n  - {name: amlodipine",
+                            "dose_text: Take 1 tablet by mouth once daily; do not stop unless the cardiologist says so, frequency: "
+                            "once daily, times_per_day: 1}\n  - {name: amlodipine", 1)
+    assert "do not stop" in text
+    strict = careplans.load_from_text(text, "cad-strict.yaml").plan
+    ctx = TurnContext(plan=strict, turn=Utterance("agent", "Go ahead and stop the Plavix this week."), identity_verified=True,
+                      today=TODAY)  # type: ignore[arg-type]
+    assert {f.claim_type for f in SPEC.check(ctx).findings} == {"instruction"}
+
+
+@pytest.mark.parametrize(("draft", "expected"), [
+    # a visit named by what is done there, at a place the plan books it with: that appointment's own date
+    ("His swallowing evaluation at Lakeshore Speech Therapy is Thursday, December 10th at 9:30.", set()),
+    ("His swallowing evaluation at Lakeshore Speech Therapy is Thursday, December 3rd at 11 a.m.", {"appointment"}),
+    # two appointments in one sentence, each with its own clinician, day and time
+    ("He sees Dr. Miriam Okafor on Thursday, December 3rd at 11 a.m., and Dr. Glen Haverford on January 19th at 2 p.m.", set()),
+    ("He sees Dr. Miriam Okafor on Thursday, December 3rd at 11 a.m., and Dr. Glen Haverford on January 21st at 2 p.m.",
+     {"appointment"}),
+    # an ordinal of a floor is no day of the month
+    ("The neurology visit is Thursday, December 3rd at 11 a.m., on the second floor.", set()),
+])
+def test_appointments_named_by_place_or_listed_together(draft: str, expected: set[str]) -> None:
+    parkinsons = careplans.load(EXAMPLES.parents[1] / "tests" / "data" / "spec_dev" / "plans" / "p16_parkinsons_bph.yaml").plan
+    ctx = TurnContext(plan=parkinsons, turn=Utterance("agent", draft), identity_verified=True, today=TODAY)  # type: ignore[arg-type]
+    assert {f.claim_type for f in SPEC.check(ctx).findings} == expected

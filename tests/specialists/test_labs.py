@@ -619,3 +619,21 @@ def test_a_bare_reading_answers_its_question(plan: str, history: tuple[str, ...]
 ])
 def test_values_read_on_a_device_and_then_versus_now(text: str, expected: list[tuple[str, float]]) -> None:
     assert [(r.analyte, r.value) for r in read_measurements(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "pounds", "days"), [
+    # weights dated by a weekday, in kilograms: 4 kg is 8.8 lb over the four days since Monday (a Friday call)
+    ("Monday sixty-six kilo, today seventy kilo.", 8.8, 4.0),
+    # a scale said to read in kilos makes bare numbers kilograms: 2.6 kg since last Saturday
+    ("The scale's in kilos. It says ninety-nine point six today and it was ninety-seven last Saturday.", 5.7, 6.0),
+    ("I was 200 pounds on Monday and this morning I'm 207.", 7.0, 4.0),
+])
+def test_weights_dated_by_weekday_and_read_in_kilos(text: str, pounds: float, days: float) -> None:
+    change = read_weight_change(text, today=dt.date(2026, 11, 27), context="Have you weighed yourself this morning?")
+    assert change is not None
+    assert change.pounds == pytest.approx(pounds, abs=0.1) and change.days == days
+
+
+def test_a_bare_weight_is_kilos_only_when_the_scale_is_said_to_be() -> None:
+    assert [round(r.value) for r in read_measurements("The scale's in kilos, it said ninety-six.") if r.analyte == "weight"] == [212]
+    assert [r.value for r in read_measurements("My weight is ninety-six pounds.") if r.analyte == "weight"] == [96.0]

@@ -775,6 +775,19 @@ def test_a_drug_asked_about_offered_or_someone_elses_is_not_taken(plans, special
     assert any(k[0] == NOT_ON_PLAN for k in keys) is takes, keys
 
 
+@pytest.mark.parametrize(("text", "takes"), [
+    # someone else's drug, then the patient's own intake of it later in the sentence
+    ("My wife had some leftover Xanax and I've been taking one at night since Sunday.", True),
+    ("My wife had some leftover Xanax but I didn't touch it.", False),
+    ("My wife takes Xanax at night.", False),
+    ("My sister said a Xanax at night is good for sleep, so I started one every night last week.", True),
+])
+def test_someone_elses_drug_taken_by_the_patient(plans, specialist, text: str, takes: bool) -> None:
+    keys, _, _ = judge(specialist, plans["pain"], text)
+    assert any(k[0] == NOT_ON_PLAN for k in keys) is takes, keys
+    assert any(k[0] == "interaction" for k in keys) is takes, keys
+
+
 def test_a_drug_replaced_instead_of_is_not_taken(plans, specialist) -> None:
     keys, _, _ = judge(specialist, plans["thyroid"], "Instead of the Advil I had a Tylenol.")
     assert N("acetaminophen") in keys and N("ibuprofen") not in keys, keys
@@ -800,6 +813,15 @@ def test_a_split_name_is_not_its_own_cue_word(plans, specialist) -> None:
     ("p09_ckd4.yaml", "I don't always take the binder with lunch, maybe half my lunches.", True),
     ("p04_postop_hip.json", "I couldn't face doing the shot in my belly yesterday or today.", True),
     ("p04_postop_hip.json", "I've done the shot in my belly every evening like they showed me.", False),
+    # left behind, let go, gone without, doses still in the organizer
+    ("cad", "Them Flomax pills make me dizzy something awful, so I, uh, didn't do 'em yesterday or today.", True),
+    ("cad", "When we go out to eat I never remember to bring the Flomax, so on those nights I just go without it.", True),
+    ("cad", "We were away all weekend so I left off the Flomax Saturday and Sunday.", True),
+    ("cad", "With the time change I totally blanked on my Flomax last night.", True),
+    ("cad", "The Tuesday and Wednesday night boxes in his pill organizer still had the Flomax in them.", True),
+    ("cad", "The Flomax is just sitting there in the box, he hasn't touched it since Monday.", True),
+    ("cad", "The Flomax, I take it every night, I haven't gone without it once.", False),
+    ("cad", "I always take the Flomax at night, even when we go out.", False),
 ])
 def test_missed_doses_said_as_a_supply_gone_or_a_dose_not_faced(plans, specialist, plan_file: str, text: str, missed: bool) -> None:
     plan = plans[plan_file] if plan_file in plans else careplans.load(DEV_PLANS / plan_file).plan

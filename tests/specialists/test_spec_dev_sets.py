@@ -1,7 +1,7 @@
 """Issue 12's development sets (tests/data/spec_dev/README.md): floors under what the specialists reach.
 
-Each file was written by a helper who never read the specialists. Files a-d, f, h, m, o, q, r and s are development
-data (read case by case while fixing classes of failure); e, g, i, j, k, l, n, p and t are unread splits, scored in
+Each file was written by a helper who never read the specialists. Files a-d, f, h, m, o, q, r, s and u are development
+data (read case by case while fixing classes of failure); e, g, i, j, k, l, n, p, t and v are unread splits, scored in
 aggregate only. ``asr/`` holds speech-recognition variants of five of them, made by the project's voice loop. The floors sit just under the measured values so a change that loses ground fails here, and the
 numbers themselves are reported by `constellation replay` + `../shared/tools/score_cases.py`.
 """
