@@ -650,3 +650,16 @@ def test_a_course_counted_down_is_not_an_ending() -> None:
 def test_a_count_over_a_span_with_signs_of_toxicity_is_an_overdose() -> None:
     text = "I just counted the bottle, Art's taken twenty of the Tylenol Extra Strength since this time yesterday, and now he's throwing up."
     assert level(text, "afib") == "emergency"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a supply put by, with a way out said for it, is stockpiling (CONTRACT §2: emergency)
+    ("I stopped taking my Zoloft three weeks ago. I've been keeping them all in a coffee can in the garage. Just in case I decide.",
+     "emergency"),
+    ("I been putting some tramadol aside in an old pill bottle. Got quite a few now. Just so I got a way out if it ever gets too bad.",
+     "emergency"),
+    ("I keep my pills in a coffee can in the kitchen just in case the grandkids come over.", "none"),
+    ("I keep the spare inhaler in my bag, in case it gets too bad at work.", "none"),
+])
+def test_a_supply_put_by_with_a_way_out_is_stockpiling(text: str, expected: str) -> None:
+    assert level(text, "afib") == expected
