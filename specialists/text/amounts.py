@@ -360,7 +360,7 @@ def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]
     intake = _read_count_elsewhere(before, intake)
     if not intake.has_amount and (m := _OF_THEM.search(after)) is not None and m["n"][0].isdigit():
         intake = replace(intake, units=float(m["n"]))  # "the twelve-hour Sudafed for the stuffiness, three of 'em"
-    if not intake.has_amount and (m := _ML_ANY.search(after) or _ML_ANY.search(before)):
+    if not intake.has_amount and (m := _dose_ml(after) or _dose_ml(before)):
         intake = replace(intake, dose_ml=(float(m["n"]) if m["n"] else 1.0) * _ml_per(m["unit"]))
     intake = _read_totals(both, intake)
     intake = _read_frequency(both, intake)
@@ -390,6 +390,10 @@ def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]
     # "two every eight hours, that's six a day": the patient's own count for the day
     if (m := _PER_DAY_TOTAL.search(after)) is not None:
         intake = replace(intake, total_units=float(m["n"]), times=None, interval_h=None)
+    # "I took 15 mL every 4 hours yesterday, five doses all told": a count of doses of a measured liquid is how often
+    if (m := _DOSE_COUNT.search(after)) is not None and intake.units == float(m["n"]) and (ml := _dose_ml(after) or _dose_ml(before)):
+        intake = replace(intake, units=None, times=float(m["n"]), interval_h=None,
+                         dose_ml=(float(ml["n"]) if ml["n"] else 1.0) * _ml_per(ml["unit"]))
     # a count over days may be said in a sentence of its own ("The 50-count bottle I bought Tuesday is empty")
     intake = _read_window_total(_norm(text) if not stop else f"{before} @ {after}", intake, today)
     return replace(intake, strength_words=canonical_strength_words(intake.strength_words),
@@ -397,16 +401,29 @@ def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]
 
 
 # "it's 100 per 5 mL", "one milligram in every 7.5 mL", "the 500 per 15 kind": mg per mL off the label.
-_PER_ML = re.compile(rf"\b(?P<mg>{_NUM})\s*(?:{_MG}\s*)?(?:per|in|/|for|in every|every)\s*(?P<ml>{_NUM})(?P<unit>\s*{_ML}|s?\b(?= kind| one| 1\b| stuff| liquid| syrup))")
+_PER_ML = re.compile(rf"\b(?P<mg>{_NUM})\s*(?:{_MG}\s*)?(?:per|in|/|for|in every|every)\s*(?:(?P<ml>{_NUM})(?P<unit>\s*{_ML}|s?\b(?= kind| one| 1\b| stuff| liquid| syrup))"
+                     # "five hundred milligrams per tablespoon": one spoon
+                     r"|(?:a |one |each |every )?(?P<spoon>teaspoon|tablespoon|tsp|tbsp|capful|dose cup)\b)")
 
 
+_DOSE_COUNT = re.compile(rf"\b(?P<n>{_NUM}) doses\b(?! of)")
 _TOTAL_SAID = re.compile(r"^\s*(?:total|in total|altogether|all told|in all)\b")
 _PER_DAY_TOTAL = re.compile(rf"\bthat'?s (?:like |about |around )?(?P<n>{_NUM}) (?:a|per|each) day\b")
 
 
+def _dose_ml(words: str) -> re.Match[str] | None:
+    """The first volume said as a dose, not the label's own ("a hundred sixty milligrams in five mL. Thirty mL ...")."""
+    label = [m.span() for m in _PER_ML.finditer(words)]
+    return next((m for m in _ML_ANY.finditer(words) if not any(a <= m.start() < b for a, b in label)), None)
+
+
 def _read_label_strength(words: str, intake: Intake) -> Intake:
     m = _PER_ML.search(words)
-    if m is None or not float(m["ml"]):
+    if m is None:
+        return intake
+    if m["spoon"]:
+        return replace(intake, mg_per_ml=float(m["mg"]) / _ml_per(m["spoon"]))
+    if not float(m["ml"]):
         return intake
     unit = m["unit"].strip() if m["unit"] and m["unit"].strip() not in {"", "s"} else "ml"
     return replace(intake, mg_per_ml=float(m["mg"]) / (float(m["ml"]) * _ml_per(unit)))

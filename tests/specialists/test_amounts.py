@@ -238,3 +238,16 @@ def test_doses_counted_as_different_times_by_the_clock_and_a_total_broken_down()
     total = intake_for("Since last night I've had four Advil total, two at bedtime and two this morning.", "Advil")
     assert total.units == 4 and total.extra_units == 0
     assert intake_for("I took four Advil, and two more at bedtime.", "Advil").extra_units == 2
+
+
+def test_a_liquid_label_strength_is_no_dose_and_a_spoon_is_a_volume() -> None:
+    """ "a hundred sixty milligrams in five mL. Thirty mL every four hours": the dose is 30 mL, not the label's 5;
+    "five hundred milligrams per tablespoon. Two tablespoons": 500 mg in 15 mL; "15 mL ... five doses all told"."""
+    label = intake_for("The children's liquid Tylenol says a hundred sixty milligrams in five mL. Thirty mL every four hours, "
+                       "six times yesterday.", "Tylenol")
+    assert label.dose_ml == 30 and label.mg_per_ml == pytest.approx(32) and label.times == 6
+    spoon = intake_for("The liquid Tylenol, it says five hundred milligrams per tablespoon. Two tablespoons every four hours.", "Tylenol")
+    assert spoon.dose_ml == 30 and spoon.mg_per_ml == pytest.approx(500 / 15)
+    doses = intake_for("Children's Tylenol, the one that's 160 per 5 mL. I took 15 mL every 4 hours yesterday, five doses all told.",
+                       "Tylenol")
+    assert doses.dose_ml == 15 and doses.times == 5 and doses.units is None
