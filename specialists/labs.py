@@ -146,7 +146,9 @@ _EXTRA_NAMES: dict[str, list[str]] = {
                 r"cgm", r"dexcom", r"libre", r"sugar levels?", r"bs", r"(?:glucose |sugar )?sensor"],
     "hba1c": [r"a\s*-?\s*1\s*-?\s*cs?", r"hb\s*a\s*1\s*cs?", r"hemoglobin a\s*1\s*c", r"three[- ]month sugar",
               r"3[- ]month sugar", r"glycated hemoglobin"],
-    "potassium": [r"potassium(?: levels?)?", r"(?:(?<=my )|(?<=the ))k(?: levels?)?", r"k levels?"],
+    "potassium": [r"potassium(?: levels?)?", r"(?:(?<=my )|(?<=the ))k(?: levels?)?", r"k levels?",
+                  # as speech recognition splits it: "pot assium", "po tassium", "potass ium"
+                  r"pot+\s+ass?ium", r"po\s+tass?ium", r"potass?\s+ium"],
     "sodium": [r"sodium levels?", r"sodium", r"salt levels?"],
     "creatinine": [r"creatinine", r"creatine", r"kidney numbers?"],
     "egfr": [r"e\s*-?gfr", r"gfr", r"kidney function", r"filtration rate"],
@@ -902,6 +904,10 @@ def _unnamed_key(doc: _Doc, num: _Num) -> str | None:
             return "temperature"
         if 37.5 <= num.value <= 42 and num.decimals:
             return "temperature"
+    # a low and its treatment told without naming the sugar: "by eleven she was forty-eight. Juice fixed her right up",
+    # "I woke up sweaty at three, it was forty-five, ate a granola bar, rechecked and it was ninety-two"
+    if _SUGAR_SUBJECT.search(before) and _LOW_TREATED.search(doc.low) and 20 <= num.value <= 600 and num.value.is_integer():
+        return "glucose"
     if _WEIGHT_SUBJECT.search(before):
         if 110 <= num.value <= 600 and (num.value * 2).is_integer():
             return "weight"
@@ -910,6 +916,10 @@ def _unnamed_key(doc: _Doc, num: _Num) -> str | None:
     return None
 
 
+_SUGAR_SUBJECT = re.compile(r"\b(?:it|she|he|i|i'?m|she'?s|he'?s|it'?s)\s+(?:was|were|is|went|dropped|got|came)?\s*(?:down\s+|up\s+|back\s+up\s+)?"
+                            r"(?:to\s+|at\s+)?(?:only\s+|just\s+|about\s+|like\s+)?$")
+_LOW_TREATED = re.compile(r"\b(?:juice|glucose (?:tabs?|tablets?|gel)|granola bar|hard candy|candy|crackers|glucagon|rechecked|re-checked|"
+                          r"checked (?:it )?again)\b")
 _NOT_BODY_PLACE = re.compile(r"\b(?:outside|out\s+there|weather|thermostat|house|room|oven|water|bath|shower|freezer|fridge|pool|forecast|"
                              r"hot\s+out|car|degrees\s+out)\w*")
 _NOT_BODY_TEMP = re.compile(r"\b(?:bend|bent|bending|flex|flexion|straighten|extension|angle|knee|leg|arm|rotate|turn|outside|out\s+there|"

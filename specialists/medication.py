@@ -167,7 +167,9 @@ _MISSED_AFTER_PRONOUN = re.compile(
     r"(?:didn'?t|did not|haven'?t|have not|hasn'?t|has not|won'?t|wouldn'?t) (?:do|done|had|have|gotten|got|take|taken|touch|touched|"
     r"fill|filled|pick(?:ed)? up) (?:it|them|'em|em)|"
     r"(?:take|taking|takes|do|doing|does) (?:it|them|'em|em) (?:only )?(?:when|whenever|if) (?:i|he|she) (?:remember|remembers|think of it)|"
-    r"only (?:been )?(?:taking|doing|giving|having|takes|gives) (?:him |her )?the (?:morning|evening|night|nighttime|bedtime|noon|lunchtime) one)\b"
+    r"only (?:been )?(?:taking|doing|giving|having|takes|gives) (?:him |her )?the (?:morning|evening|night|nighttime|bedtime|noon|lunchtime) one|"
+    # a count of the doses let go: "... three extra in the box, so she missed three nights"
+    r"(?:missed|skipped|forgot|forgotten) (?:about |maybe |like )?(?:\w+ ){0,2}(?:nights?|days?|doses?|mornings?|evenings?))\b"
 )
 # "run out of breath", "ran out of steam": not a drug running out.
 _NOT_MED_OUT = re.compile(r"\s+(?:of\s+)?(?:breath|steam|time|energy|gas|patience|money|the house|the room|the door)\b")

@@ -23,6 +23,8 @@ PLANS = ROOT / "tests" / "data" / "dev" / "plans"
     ("p09_ckd4.yaml", "I don't always take the binder with lunch.", "sevelamer"),
     ("p04_postop_hip.json", "I couldn't face doing the shot in my belly yesterday.", "enoxaparin"),
     ("p04_postop_hip.json", "I'm taking the oxy just at night now.", "oxycodone"),
+    # the weekly bone pill is the bisphosphonate, not the vitamin D beside it (seventh pass)
+    ("p11_hypothyroid.yaml", "I missed my bone pill last Sunday, we were traveling.", "alendronate"),
 ])
 def test_a_description_names_the_one_plan_drug_it_fits(plan: str, text: str, drug: str) -> None:
     found = [m.drugs for m in find_drug_mentions(text, load_care_plan(PLANS / plan))]

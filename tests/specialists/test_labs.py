@@ -637,3 +637,19 @@ def test_weights_dated_by_weekday_and_read_in_kilos(text: str, pounds: float, da
 def test_a_bare_weight_is_kilos_only_when_the_scale_is_said_to_be() -> None:
     assert [round(r.value) for r in read_measurements("The scale's in kilos, it said ninety-six.") if r.analyte == "weight"] == [212]
     assert [r.value for r in read_measurements("My weight is ninety-six pounds.") if r.analyte == "weight"] == [96.0]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the analyte's name as speech recognition splits it
+    ("the lab lady rang said my pot assium was six point eight", [("potassium", 6.8)]),
+    ("po tassium was two point seven they said", [("potassium", 2.7)]),
+    # a low and its treatment told without naming the sugar
+    ("I woke up sweaty at three, it was forty-five, ate a granola bar, rechecked and it was ninety-two.",
+     [("glucose", 45.0), ("glucose", 92.0)]),
+    ("By eleven I was forty-eight. Juice fixed me right up.", [("glucose", 48.0)]),
+    # ... but not without the treatment, and never a clock time
+    ("By eleven I was forty-eight and tired.", []),
+    ("I rechecked at three and it was fine.", []),
+])
+def test_names_split_by_recognition_and_a_treated_low_told_without_a_name(text: str, expected: list[tuple[str, float]]) -> None:
+    assert [(r.analyte, r.value) for r in read_measurements(text)] == expected

@@ -822,6 +822,7 @@ def test_a_split_name_is_not_its_own_cue_word(plans, specialist) -> None:
     ("cad", "The Flomax is just sitting there in the box, he hasn't touched it since Monday.", True),
     ("cad", "The Flomax, I take it every night, I haven't gone without it once.", False),
     ("cad", "I always take the Flomax at night, even when we go out.", False),
+    ("cad", "I count my Flomax every Sunday, and this week there were three extra in the box, so I missed three nights.", True),
 ])
 def test_missed_doses_said_as_a_supply_gone_or_a_dose_not_faced(plans, specialist, plan_file: str, text: str, missed: bool) -> None:
     plan = plans[plan_file] if plan_file in plans else careplans.load(DEV_PLANS / plan_file).plan
