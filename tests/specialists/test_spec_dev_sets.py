@@ -24,24 +24,24 @@ RANK = {"none": 0, "routine": 1, "urgent": 2, "emergency": 3}
 # "today" (2026-11-27, the date the writers wrote to); the red-flag paraphrase net on
 FLOORS: dict[str, tuple[float, int, int]] = {
     "cases_a.jsonl": (0.915, 101, 3),   # 101 emergencies, 149 other cases
-    "cases_b.jsonl": (0.935, 0, 6),
-    "cases_c.jsonl": (0.89, 0, 3),
+    "cases_b.jsonl": (0.94, 0, 6),
+    "cases_c.jsonl": (0.895, 0, 3),
     "cases_d.jsonl": (0.82, 0, 1),
     "cases_e.jsonl": (0.895, 89, 3),   # unread: 102 emergencies, 148 other cases
-    "cases_f.jsonl": (0.965, 95, 0),    # 101 emergencies, 149 other cases
+    "cases_f.jsonl": (0.97, 95, 0),    # 101 emergencies, 149 other cases
     "cases_g.jsonl": (0.905, 84, 7),   # unread: 102 emergencies, 148 other cases
-    "cases_h.jsonl": (0.94, 102, 3),   # 105 emergencies, 145 other cases
+    "cases_h.jsonl": (0.945, 103, 3),   # 105 emergencies, 145 other cases
     "cases_i.jsonl": (0.925, 67, 1),    # unread: 70 emergencies, 180 other cases
-    "cases_j.jsonl": (0.935, 0, 5),    # unread: medication side, no emergencies
+    "cases_j.jsonl": (0.94, 0, 5),    # unread: medication side, no emergencies
     "cases_k.jsonl": (0.955, 18, 2),    # unread: 19 emergencies, 231 other cases
     "cases_l.jsonl": (0.945, 39, 2),    # unread, eight new patients: 40 emergencies, 210 other cases
-    "cases_m.jsonl": (0.97, 109, 7),   # 112 emergencies, 138 other cases
+    "cases_m.jsonl": (0.97, 110, 7),   # 112 emergencies, 138 other cases
     "cases_n.jsonl": (0.88, 65, 3),    # unread, a call's context: 75 emergencies, 175 other cases
-    "cases_o.jsonl": (0.93, 18, 4),    # the everyday middle of a call: 19 emergencies, 231 other cases
+    "cases_o.jsonl": (0.93, 19, 4),    # the everyday middle of a call: 19 emergencies, 231 other cases
     "cases_p.jsonl": (0.925, 89, 6),    # unread, a triage line's night calls: 90 emergencies, 160 other cases
-    "cases_q.jsonl": (0.96, 108, 1),   # red flags told many ways: 110 emergencies, 140 other cases
-    "cases_r.jsonl": (0.955, 3, 1),     # the medication side: 3 emergencies, 247 other cases
-    "cases_s.jsonl": (0.97, 70, 1),    # the nurse's callback list, said roundabout: 70 emergencies, 180 other cases
+    "cases_q.jsonl": (0.965, 108, 1),   # red flags told many ways: 110 emergencies, 140 other cases
+    "cases_r.jsonl": (0.96, 3, 1),     # the medication side: 3 emergencies, 247 other cases
+    "cases_s.jsonl": (0.975, 70, 1),    # the nurse's callback list, said roundabout: 70 emergencies, 180 other cases
     "cases_t.jsonl": (0.945, 51, 3),    # unread, a home-health agency's week: 54 emergencies, 196 other cases
     "cases_u.jsonl": (0.93, 40, 1),     # the weak kinds (missed doses, arithmetic, drafts, urgent tier): 41 emergencies, 209 other
     "cases_v.jsonl": (0.955, 49, 3),    # unread, a family practice's nurse line after discharge: 55 emergencies, 195 other cases
