@@ -623,7 +623,7 @@ _INTENT_TIME = re.compile(r"\b(?:tonight|this (?:evening|weekend|afternoon)|tomo
                           r"the call)|when (?:everyone|he|she|they|my \w+) (?:leaves?|goes? to (?:bed|sleep|work)|is asleep|are asleep)|"
                           r"by (?:tomorrow|the morning|morning|the weekend)|after (?:my|the) (?:kids|wife|husband) (?:are|is|go|goes|leave))\b")
 _SPREAD = re.compile(r"\bsince (?:yesterday|last|this|the|monday|tuesday|wednesday|thursday|friday|saturday|sunday|i got|we got|"
-                     r"(?:he|she) got|my|her|his|then|friday|early|about|around|\d)|\b(?:this|that) (?:whole |past |last |entire )?(?:week|month|weekend)\b|"
+                     r"(?:he|she) got|my|her|his|then|early|about|around|\d)|\b(?:this|that) (?:whole |past |last |entire )?(?:week|month|weekend)\b|"
                      r"\b(?:over|during|throughout) the (?:whole |past |last |entire )?(?:week|month|weekend)\b|\bover the (?:past |last )?(?:\w+ )?(?:days?|week|weekend|month)\b|\b(?:a|per|each) day\b|"
                      r"\bevery (?:\w+ )?(?:hours?|morning|night|evening)\b|\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+) "
                      r"(?:different |separate )?times\b|\b(?:throughout|over|during) the (?:day|night|weekend)\b|\ball (?:day|week)\b|"
