@@ -60,7 +60,7 @@ from specialists import red_flag_net
 from specialists.base import SpecialistResult, TurnContext, Utterance
 from specialists.findings import Finding, Level, level_rank
 from specialists.text.context import Proxy, Scope, answer_polarity, normalize, proxy_for_turn, scope
-from specialists.text.dates import WEEKDAYS
+from specialists.text.dates import days_back_to
 from specialists.text.drugs import find_drug_mentions, plan_drugs
 from specialists.text.numbers import UNITS
 from specialists.text.spoken import standard_speech
@@ -619,7 +619,7 @@ def _days_ago(text: str, r: Any, today: dt.date) -> float | None:
             n = m.group("n")
             return float(n) if n.isdigit() else float(UNITS[n.lower()])
         if m.group("wd"):
-            return float((today.weekday() - WEEKDAYS[m.group("wd").lower()]) % 7 or 7)
+            return float(days_back_to(m.group("wd").lower(), today))
         return None if m.group("before") is None else 7.0
     return None
 

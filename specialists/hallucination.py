@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from careplans import CarePlan, Medication
+from careplans import Appointment, CarePlan, Medication
 from specialists import knowledge as kb
 from specialists.base import SpecialistResult, TurnContext, Utterance
 from specialists.findings import ClaimType, Finding
@@ -889,8 +889,11 @@ def _fitting(facts: PlanFacts, dates: Sequence[DateMention], times: Sequence[Tim
              said_days: set[tuple[int | None, int | None]], today: dt.date, places: Sequence[str] = ()) -> bool:
     """Is there one plan appointment that every stated part (date, weekday, time, clinician, place) fits?"""
     candidates = list(facts.plan.appointments)
+    def described(a: Appointment) -> str:
+        return " ".join(filter(None, [a.with_whom, a.location, a.purpose]))
+
     for place in places:  # "the swallowing evaluation at Lakeshore Speech Therapy is December 3rd": that appointment's date
-        named = [a for a in candidates if place.lower() in " ".join(filter(None, [a.with_whom, a.location, a.purpose])).lower()]
+        named = [a for a in candidates if place.lower() in described(a).lower()]
         candidates = named or candidates  # a place of the plan's that no appointment names (a clinic's building) says nothing
     for d in dates:
         if d.day is not None and (d.month, d.day) in said_days:
@@ -899,7 +902,7 @@ def _fitting(facts: PlanFacts, dates: Sequence[DateMention], times: Sequence[Tim
     for t in times:
         candidates = [a for a in candidates if isinstance(a.when, dt.datetime) and t.matches(a.when.hour, a.when.minute)]
     for name in clinicians:
-        candidates = [a for a in candidates if _person_fits(name, " ".join(filter(None, [a.with_whom, a.location, a.purpose])))]
+        candidates = [a for a in candidates if _person_fits(name, described(a))]
     return bool(candidates)
 
 

@@ -34,6 +34,7 @@ from specialists import knowledge as kn
 from specialists.base import SpecialistResult, TurnContext
 from specialists.findings import Finding, Level, max_level
 from specialists.text.context import Proxy, proxy_for_turn
+from specialists.text.dates import days_back_to
 from specialists.text.numbers import find_numbers
 
 Direction = Literal["low", "high"]
@@ -594,9 +595,8 @@ def read_measurements(text: str, plan: CarePlan | None = None, *, context: str |
     doc = _prepare(text, proxy)
     ctx_keys = _context_keys(context)
     units = _plan_units(plan) if plan is not None else {}
-    texts = [context] if isinstance(context, str) else list(context)
-    if any(_KILO_SCALE.search(t.lower()) for t in (text, *texts) if t):
-        units["weight"] = ("kg", 0.0)  # "the bathroom scale's in kilos. He was ninety-six on Monday": bare weights in kg
+    if any(_KILO_SCALE.search(t.lower()) for t in (text, *_context_texts(context)) if t):
+        units["weight"] = ("kg", None)  # "the bathroom scale's in kilos. He was ninety-six on Monday": bare weights in kg
     readings: list[Reading] = []
     used: set[int] = set()
     pairs = _bp_pairs(doc)
@@ -618,9 +618,13 @@ def read_measurements(text: str, plan: CarePlan | None = None, *, context: str |
     return readings if include_flagged else [r for r in readings if r.current]
 
 
+def _context_texts(context: str | Sequence[str]) -> list[str]:
+    return [context] if isinstance(context, str) else list(context)
+
+
 def _context_keys(context: str | Sequence[str]) -> tuple[str, ...]:
     """The analytes the previous utterances asked or spoke about (the nearest one that names any)."""
-    texts = [context] if isinstance(context, str) else list(context)
+    texts = _context_texts(context)
     for t in reversed(texts):
         keys = _keys_named(t) if t else ()
         if keys:
@@ -811,17 +815,17 @@ def _nearest_mention_before(doc: _Doc, pos: int, keys: frozenset[str] | None = N
     return best
 
 
-def _plan_units(plan: CarePlan) -> dict[str, tuple[str, float]]:
+def _plan_units(plan: CarePlan) -> dict[str, tuple[str, float | None]]:
     """Per analyte, the unit the plan's own records use when it is not the canonical one, with a value in
     that unit ("weight": ("kg", 89.4)): a bare "92" from this patient is then 92 kg."""
-    out: dict[str, tuple[str, float]] = {}
+    out: dict[str, tuple[str, float | None]] = {}
     for m in plan.labs:
         if m.original_unit and m.original_value is not None and m.analyte in {"weight", "glucose"}:
             out[m.analyte] = (m.original_unit, m.original_value)
     return out
 
 
-def _assign(doc: _Doc, cand: _Candidate, ctx_keys: tuple[str, ...], units: dict[str, tuple[str, float]]) -> Reading | None:
+def _assign(doc: _Doc, cand: _Candidate, ctx_keys: tuple[str, ...], units: dict[str, tuple[str, float | None]]) -> Reading | None:
     num = cand.num
     fits, default, conv_unit = _UNIT_ANALYTES.get(cand.unit_group or "", (None, None, None))
     mention = _pick_mention(doc, num, fits)
@@ -869,12 +873,12 @@ _KILO_SCALE = re.compile(r"\b(?:scales?|weights?)(?:'s| is| are| was| reads?| sa
                          r"\bmetric scales?\b")
 
 
-def _plan_unit_for(key: str, value: float, unit: str, reference: float) -> str | None:
-    """The plan's unit for a bare value when the value is in that unit's usual scale (a reference of 0: any adult
+def _plan_unit_for(key: str, value: float, unit: str, reference: float | None) -> str | None:
+    """The plan's unit for a bare value when the value is in that unit's usual scale (no reference: any adult
     weight in kilograms, 30 to 250, for a scale said to read in kilos)."""
     u = unit.lower().replace(" ", "")
     if key == "weight" and u in {"kg", "kgs", "kilogram", "kilograms"} and (
-            0.75 * reference <= value <= 1.25 * reference or (reference == 0.0 and 30 <= value <= 250)):
+            (30 <= value <= 250) if reference is None else 0.75 * reference <= value <= 1.25 * reference):
         return "kg"
     if key == "glucose" and u.startswith("mmol") and value < 35:
         return "mmol/L"
@@ -1323,8 +1327,7 @@ def _days(text: str, today: dt.date | None) -> float | None:
         return 7.0
     m = re.search(r"\bsince\s+(?:last\s+)?(" + "|".join(_WEEKDAYS) + r")\b", text)
     if m and today is not None:
-        delta = (today.weekday() - _WEEKDAYS.index(m.group(1))) % 7
-        return float(delta or 7)
+        return float(days_back_to(m.group(1), today))
     m = re.search(r"\b(\d+)\s+days?\s+ago\b", text)
     if m:
         return float(m.group(1))
@@ -1341,8 +1344,7 @@ def _weekday_offset(part: str, today: dt.date | None) -> float | None:
     """ "on Monday", "last Saturday": days before ``today`` (a week back for today's own weekday)."""
     if today is None or (m := re.search(r"\b(" + "|".join(_WEEKDAYS) + r")\b", part)) is None:
         return None
-    back = (today.weekday() - _WEEKDAYS.index(m.group(1))) % 7
-    return -float(back or 7)
+    return -float(days_back_to(m.group(1), today))
 
 
 def _dated_weights(text: str, context: str | Sequence[str], proxy: Proxy | None = None,

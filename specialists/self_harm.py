@@ -637,7 +637,8 @@ _SUPPLY_WORD = re.compile(r"\b(?:bottles?|box(?:es)?|packs?|packets?|jars?|strip
 _TOXIC_SIGN = re.compile(r"\b(?:throwing up|threw up|thrown up|vomit\w*|puk\w*|confused|dizzy|sleepy|can'?t stay awake|slurr\w*|"
                          r"heart (?:is )?racing|feels? (?:weird|strange|funny|awful)|yellow|ringing in (?:my|his|her) ears|"
                          r"stomach (?:pain|hurts|ache)|sick to (?:my|his|her) stomach)\b")
-_TOGETHER_NOW = re.compile(r"\b(?:at once|in one go|all together|at the same time|on purpose|together|one sitting|in one sitting)\b")
+_TOGETHER_WORDS = r"at once|in one go|all together|at the same time|on purpose|together|one sitting"
+_TOGETHER_NOW = re.compile(rf"\b(?:{_TOGETHER_WORDS})\b")
 _COURSE_LEFT = re.compile(r"\b(?:that leaves|leaves (?:me |just |only )|(?:just |only )?(?:one|two|three|four|five|a couple|a few|\d) "
                           r"(?:more )?(?:days?|pills?|doses?|tablets?) (?:left|to go)|(?:one|two|three|\d) more (?:days?|to go))\b")
 _GOD_TAKE = re.compile(r"\b(?:god|lord|jesus|maker|heaven|the man upstairs|allah|bhagwan|dieu|dios)\b|\bhe takes me\b")
@@ -1283,7 +1284,7 @@ _COURSE_DONE = re.compile(r"\b(?:every (?:last )?(?:one|pill|dose|capsule|tablet
                           r"finished (?:it|them|the (?:\w+ ){1,4}?)(?:on )?(?:\w+day|yesterday)|the (?:full|whole) course|"
                           r"like (?:they|he|she|the doctor) said|as prescribed|(?:days?|more) to go)\b")
 _COURSE_CONCEPTS = frozenset({"ingest_object", "ingest_verb", "mass_quantity", "weak_quantity", "means", "benign_reason"})
-_AT_ONCE = re.compile(r"\b(?:at once|in one go|all together|at the same time|on purpose|together|one sitting|last night|tonight)\b")
+_AT_ONCE = re.compile(rf"\b(?:{_TOGETHER_WORDS}|last night|tonight)\b")
 _SUPPLY_QUESTION = re.compile(r"\bhow (?:many|much)\b[^?]{0,50}\b(?:left|have|got|remaining)\b|\brefills?\b|\brun(?:ning)? (?:out|low)\b")
 _SUPPLY_CONCEPTS = frozenset({"ingest_object", "weak_quantity", "mass_quantity"})
 

@@ -29,7 +29,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
-from specialists.text.dates import WEEKDAYS
+from specialists.text.dates import WEEKDAYS, days_back_to
 from specialists.text.numbers import normalize_numbers
 
 __all__ = ["Intake", "parse_intake", "canonical_strength_words", "BOTTLE_UNITS", "AWAKE_HOURS"]
@@ -360,8 +360,8 @@ def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]
     intake = _read_count_elsewhere(before, intake)
     if not intake.has_amount and (m := _OF_THEM.search(after)) is not None and m["n"][0].isdigit():
         intake = replace(intake, units=float(m["n"]))  # "the twelve-hour Sudafed for the stuffiness, three of 'em"
-    if not intake.has_amount and (m := _dose_ml(after) or _dose_ml(before)):
-        intake = replace(intake, dose_ml=(float(m["n"]) if m["n"] else 1.0) * _ml_per(m["unit"]))
+    if not intake.has_amount and (ml := _dose_ml(after, before)) is not None:
+        intake = replace(intake, dose_ml=ml)
     intake = _read_totals(both, intake)
     intake = _read_frequency(both, intake)
     if intake.units is None and not intake.has_frequency and intake.total_units is None and not _ON_TOP.search(before) \
@@ -391,9 +391,8 @@ def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]
     if (m := _PER_DAY_TOTAL.search(after)) is not None:
         intake = replace(intake, total_units=float(m["n"]), times=None, interval_h=None)
     # "I took 15 mL every 4 hours yesterday, five doses all told": a count of doses of a measured liquid is how often
-    if (m := _DOSE_COUNT.search(after)) is not None and intake.units == float(m["n"]) and (ml := _dose_ml(after) or _dose_ml(before)):
-        intake = replace(intake, units=None, times=float(m["n"]), interval_h=None,
-                         dose_ml=(float(ml["n"]) if ml["n"] else 1.0) * _ml_per(ml["unit"]))
+    if (m := _DOSE_COUNT.search(after)) is not None and intake.units == float(m["n"]) and (ml := _dose_ml(after, before)) is not None:
+        intake = replace(intake, units=None, times=float(m["n"]), interval_h=None, dose_ml=ml)
     # a count over days may be said in a sentence of its own ("The 50-count bottle I bought Tuesday is empty")
     intake = _read_window_total(_norm(text) if not stop else f"{before} @ {after}", intake, today)
     return replace(intake, strength_words=canonical_strength_words(intake.strength_words),
@@ -411,10 +410,15 @@ _TOTAL_SAID = re.compile(r"^\s*(?:total|in total|altogether|all told|in all)\b")
 _PER_DAY_TOTAL = re.compile(rf"\bthat'?s (?:like |about |around )?(?P<n>{_NUM}) (?:a|per|each) day\b")
 
 
-def _dose_ml(words: str) -> re.Match[str] | None:
-    """The first volume said as a dose, not the label's own ("a hundred sixty milligrams in five mL. Thirty mL ...")."""
-    label = [m.span() for m in _PER_ML.finditer(words)]
-    return next((m for m in _ML_ANY.finditer(words) if not any(a <= m.start() < b for a, b in label)), None)
+def _dose_ml(*texts: str) -> float | None:
+    """mL of the first volume said as a dose in ``texts`` (tried in order), not the label's own ("a hundred sixty
+    milligrams in five mL. Thirty mL ...")."""
+    for words in texts:
+        label = [m.span() for m in _PER_ML.finditer(words)]
+        m = next((m for m in _ML_ANY.finditer(words) if not any(a <= m.start() < b for a, b in label)), None)
+        if m is not None:
+            return (float(m["n"]) if m["n"] else 1.0) * _ml_per(m["unit"])
+    return None
 
 
 def _read_label_strength(words: str, intake: Intake) -> Intake:
@@ -466,8 +470,7 @@ def _window_days(words: str, today: dt.date | None) -> float | None:
     if today is None:
         return None
     if when in WEEKDAYS:
-        back = (today.weekday() - WEEKDAYS[when]) % 7 or 7
-        return float(back) + first
+        return float(days_back_to(when, today)) + first
     if when == "the weekend":
         return float((today.weekday() - 5) % 7 + 1)
     return float(today.day)  # the first of the month

@@ -41,6 +41,12 @@ WEEKDAYS = {
     "saturday": 5, "sunday": 6,
 }
 
+
+def days_back_to(weekday: str, today: dt.date) -> int:
+    """Days back from ``today`` to the last ``weekday`` ("since Monday" on a Friday is 4); today's own weekday is a
+    week back."""
+    return (today.weekday() - WEEKDAYS[weekday]) % 7 or 7
+
 _TOKEN = re.compile(r"\d+(?:st|nd|rd|th)?(?![A-Za-z])|[A-Za-z]+(?:'[A-Za-z]+)?|[^\sA-Za-z\d]")
 # Written numeric forms, found before the token grammar runs.
 _ISO = re.compile(r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d/-])")
