@@ -1,6 +1,6 @@
 """Train the red-flag paraphrase net (:mod:`specialists.red_flag_net`) on read development specialist sets.
 
-    python -m evaluation.red_flag_net_training tests/data/spec_dev/cases_{a,b,c,d,f,h,m,o}.jsonl tests/data/dev/cases.jsonl \
+    python -m evaluation.red_flag_net_training tests/data/spec_dev/cases_{a,b,c,d,f,h,m,o,q,r,s,u,w,y}.jsonl tests/data/dev/cases.jsonl \
         --controls tests/data/crisis/dev/cases*.jsonl tests/data/crisis/ordinary/talk_{a,b,d}.jsonl
 
 Each file is one writer's. The gold class of a case is its expected escalation (emergency / urgent / the rest);

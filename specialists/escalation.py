@@ -211,7 +211,7 @@ _MSK_CHEST = re.compile(
 _MECHANICAL = re.compile(
     r"\b(?:when i (?:cough|press|push|move|twist|turn|lift|reach|chew|bend)|(?:from|after) (?:all )?(?:the |my )?(?:coughing|lifting|fall|falling|"
     r"surgery|exercise|exercises|working out|workout|gardening|shovel\w*|carrying|painting|physio|therapy|dentist|tooth|teeth)|pulled (?:a )?muscle|"
-    r"(?:is|feels) (?:a little |a bit )?sore from|bruised|tender|to the touch|slept on it|sleeping on it|arthritis|toothache|tooth)\b",
+    r"(?:is|feels) (?:a little |a bit )?sore from|bruised|tender|to the touch|slept on it|sleeping on it|arthritis|(?<!like a )(?<!like )toothache|(?<!like a )tooth)\b",
     re.I,
 )
 _RESPIRATORY = re.compile(r"\b(?:wheez\w*|cough\w*|asthma|inhaler|albuterol|puffer|phlegm|mucus|congest\w*)\b", re.I)
@@ -887,7 +887,8 @@ class EscalationSpecialist:
         hits += _routine_hits(tx, facts, ctx.today, ctx.plan)
         # The net reads what no rule placed: not a turn the rules judged (a mild dizziness is routine) nor one whose
         # red-flag words they read and set aside (negated, hypothetical, someone else's, history, a strain).
-        if self.use_net and not hits and not _rules_read(tx.turn, ctx.today, tx.proxy) and red_flag_net.flags(ctx.text):
+        if self.use_net and not hits and not _rules_read(tx.turn, ctx.today, tx.proxy) and red_flag_net.flags(
+                ctx.text, speaker_is_patient=proxy_for_turn(ctx, inferred=False) is None):
             hits.append(Hit("paraphrase_net", "emergency", ctx.text.strip()[:160], "meaning"))
         return sorted(hits, key=lambda h: -level_rank(h.level))
 

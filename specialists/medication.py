@@ -93,17 +93,18 @@ _MISSED_TOOK = re.compile(
     # left behind or left out: "left off the water pill Saturday", "blanked on my Lantus", "he's had no Keppra since",
     # "nobody gave him his noon Sinemet", "the night boxes in her organizer still had the warfarin in them"
     r"left off|leave off|leaving off|blanked on|spaced on|clean forgot|(?:had|has|have|'s had|'ve had) no|"
-    r"nobody gave (?:him|her|me|them)(?: (?:his|her|my|their))?|(?:organi[sz]er|pill ?box|slots?|compartments?)\b[^.?!]{0,40}\bstill (?:had|has|have))\b"
+    r"nobody gave (?:him|her|me|them)(?: (?:his|her|my|their))?|(?:organi[sz]er|pill ?box|slots?|compartments?)\b[^.?!]{0,40}\bstill (?:had|has|have|full))\b"
 )
 # "..., so I took some yesterday": intake said after the name overrides a question or negation before it.
+# (the subject may be left out after a comma: "I got the Sudafed twelve hour, took one in the morning")
 _TAKEN_AFTER = re.compile(
-    r"^[^.?!]{0,40}?\b(?:i|and|so)\s+(?:went ahead and\s+|just\s+|already\s+|ended up\s+)?(?:took|used|had|tried|popped|swallowed)"
-    r"\s+(?:some|it|one|two|three|a few|a couple|them|an?|\d+)\b"
+    r"^[^.?!]{0,40}?(?:\b(?:i|and|so)\s+|,\s*(?:then\s+)?)(?:went ahead and\s+|just\s+|already\s+|ended up\s+|(?:have\s+|'ve\s+)?been\s+)?"
+    r"(?:took|used|had|tried|popped|swallowed|taking|using|having)\s+(?:some|it|one|two|three|a few|a couple|them|those|an?|\d+)\b"
 )
 # The patient's own intake said after someone else's drug, in the same sentence.
 _SELF_TOOK_AFTER = re.compile(
     r"^[^.?!]{0,60}?\b(?:i|i've|ive|i'm|im)\s+(?:have\s+)?(?:been\s+|went ahead and\s+|just\s+|already\s+|ended up\s+|also\s+)?"
-    r"(?:took|taken|taking|takin'?|used|using|had|tried|popped|swallowed|started(?: taking)?|began(?: taking)?)\s+"
+    r"(?:took|taken|taking|takin'?|used|using|had|tried|popped|swallowed|drank|drinking|swigged|started(?: taking)?|began(?: taking)?)\s+"
     r"(?:some|it|one|two|three|a few|a couple|them|an?|half|\d+)\b")
 _USED_TO = re.compile(r"\b(?:used to|use to|years ago i|in the past i|previously|once was on|switched (?:me )?from|changed (?:me )?from|went from|moved (?:me )?from|came off of)\b")
 # "I have some Advil at home": owning a drug is not taking it.
@@ -169,8 +170,23 @@ _MISSED_AFTER_PRONOUN = re.compile(
     r"(?:take|taking|takes|do|doing|does) (?:it|them|'em|em) (?:only )?(?:when|whenever|if) (?:i|he|she) (?:remember|remembers|think of it)|"
     r"only (?:been )?(?:taking|doing|giving|having|takes|gives) (?:him |her )?the (?:morning|evening|night|nighttime|bedtime|noon|lunchtime) one|"
     # a count of the doses let go: "... three extra in the box, so she missed three nights"
-    r"(?:missed|skipped|forgot|forgotten) (?:about |maybe |like )?(?:\w+ ){0,2}(?:nights?|days?|doses?|mornings?|evenings?))\b"
+    r"(?:missed|skipped|forgot|forgotten) (?:about |maybe |like )?(?:\w+ ){0,2}(?:nights?|days?|doses?|mornings?|evenings?)|"
+    # stopped or left out by the caller: "That Flomax made me so lightheaded ..., I quit it on Saturday", "I've been leaving it out"
+    r"(?:quit|stopped|dropped|ditched|gave up|given up on|quit taking|stopped taking|haven'?t bothered with|didn'?t bother with|"
+    r"don'?t bother with) (?:it|them|'em|em)|(?:leaving|left|leave|cut|cutting|cut) (?:it|them|'em|em) out|"
+    r"cut out the (?:morning|noon|lunch|lunchtime|afternoon|evening|night|nighttime|bedtime|supper) one|"
+    # the supply gone or out of reach: "I've been out for about five days", "so two days without", "didn't do my shot"
+    r"(?:i'?ve|i have|we'?ve|he'?s|she'?s|has|have) been out (?:for|since)(?! (?:a |the )?(?:walk|lunch|dinner|supper|errands|church|the day|the afternoon|the evening|visiting|work))|"
+    r"(?:days?|nights?|weeks?) without(?= (?:it|them|'em|em|a (?:dose|pill|shot)|any (?:of (?:it|them)|pills|doses))\b|\s*(?:[.,;!?]|$))|"
+    r"didn'?t do (?:my|his|her|the) (?:shot|dose|injection|jab)|none (?:this week|since|all week|for (?:\w+ )?days)|"
+    # a carer or a program that did not give it: "they didn't give it to him either day", "he didn't get his evening one"
+    r"(?:didn'?t|did not|don'?t|forgot to|never) give (?:it|them|'em|em) to (?:him|her|me)|"
+    r"(?:didn'?t|did not|hasn'?t|haven'?t) get (?:his|her|my) (?:morning|noon|lunchtime|evening|night|nighttime|bedtime) (?:one|dose|pill|shot)s?|"
+    r"(?:yesterday|today|this morning|last night)(?: and (?:yesterday|today|this morning|last night))? (?:i|he|she) didn'?t\b(?! (?:need|have to|eat))|"
+    r"still sitting in (?:there|it|them))\b"
 )
+# Left behind, said right after the name: "the Crestor stayed home on the counter", "the Keppra got left at the cabin".
+_LEFT_BEHIND_AFTER = re.compile(r"^\s*(?:bottle |pills? |pens? |box )?(?:stayed|got left|was left|were left)(?: (?:at|up at|down at|in|on))? (?:home|behind|the \w+)")
 # "run out of breath", "ran out of steam": not a drug running out.
 _NOT_MED_OUT = re.compile(r"\s+(?:of\s+)?(?:breath|steam|time|energy|gas|patience|money|the house|the room|the door)\b")
 _REFILL = re.compile(
@@ -241,6 +257,8 @@ _DISCUSSED = re.compile(
     r"expensive|costs?|price|insurance|covered|copay|coupon|generic (?:version|of)|brand name)\b"
 )
 _INTAKE_ANY = re.compile(rf"\b{_INTAKE_VERB}\b")
+# Taken, said just before the name whoever the subject ("Dad took Advil ..., before I saw the bottle"): no talk about it.
+_TOOK_BEFORE = re.compile(r"\b(?:took|popped|swallowed|been taking|gave (?:him|her|me))\s+(?:(?:some|the|his|her|my|a|an|two|three|\d+|of)\s+){0,3}$")
 _NEG_RX = re.compile(rf"\b{_NEG}\b|n't\b")
 _NEG_EXCEPTION = re.compile(r"\b(?:except|but|only|just|other than|besides|apart from|aside from|instead|so)\b")
 _BOUNDARY = re.compile(
@@ -400,7 +418,7 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
     if neg is not None:
         return Classified(neg[0], missed_after, "negation")
     # the name's own pieces are not cue words: "ad vil" (Advil as speech recognition splits it) is no advert
-    if _DISCUSSED.search(around) and not strong:
+    if _DISCUSSED.search(around) and not strong and not _TOOK_BEFORE.search(clause):
         return Classified("discussed", missed_after, "discussed")
     if sentence.rstrip().endswith("?") and not strong:
         return Classified("asked", cue="question")
@@ -440,6 +458,8 @@ def _next_sentence(low: str, sent_end: int, next_start: int | None) -> str:
 
 def _missed_after(after: str, another_drug_follows: bool) -> bool:
     """A missed-dose word after the name about this drug, not the next one ("I stopped the Coreg")."""
+    if _LEFT_BEHIND_AFTER.match(after):
+        return True
     m = _MISSED_AFTER.search(after) or _MISSED_AFTER_PRONOUN.search(after)
     if m is None:
         return False

@@ -29,7 +29,9 @@ MIN_WORDS = 5
 # now", "for a few seconds") is the rules' to read: the net, which reads body words as alarm, leaves it to them
 # (on the project's own hard negatives it raised such turns at P 0.76-0.86).
 _SET_ASIDE = re.compile(r"\b(?:a little|a bit|a tad|just a|slight(?:ly)?|mild(?:ly)?|(?:fine|okay|ok|better|gone) now|asleep|"
-                        r"congested|stiff|for a (?:few )?(?:seconds?|minutes?|moment)|breathing (?:fine|ok|okay|normally|normal))\b", re.IGNORECASE)
+                        r"congested|stiff|for a (?:few )?(?:seconds?|minutes?|moment)|breathing (?:fine|ok|okay|normally|normal)|right as rain|"
+                        r"(?:slept|sleeping|lying|lay|laying) on (?:it|my arm|my hand|my side)|(?:didn'?t|did not|never) (?:hit|bump|bang|knock) (?:my|his|her) head|"
+                        r"back to (?:normal|(?:him|her|my)self|(?:his|her|my) (?:old|usual) self))\b", re.IGNORECASE)
 
 
 # A question that opens on a condition asks what to do if it happens ("If I get that squeezing again I'm supposed to
@@ -53,7 +55,15 @@ def emergency_probability(text: str) -> float:
     return float(net.probabilities(turn_embedding(text))[0][2])
 
 
-def flags(text: str) -> bool:
+# The patient saying they are well ("I'm grand", "mine's full", "no bleeding here") tells of someone else's trouble in
+# the rest of the turn ("The fella in the next bed got a clot in his lung ... I'm grand"); a caller speaking for the
+# patient ("I'm fine, but he ...") is not set aside by it.
+_SELF_WELL = re.compile(r"\b(?:i'?m|i am|i feel|i'?ve been) (?:grand|good|fine|okay|ok|all right|alright|great|doing (?:fine|good|great|okay|ok|well))\b"
+                        r"|\bmine'?s (?:full|fine|ok|okay|good|all right)\b|\bno \w+ (?:here|for me)\b", re.IGNORECASE)
+
+
+def flags(text: str, *, speaker_is_patient: bool = True) -> bool:
     net = shared_net()
     return (net is not None and not _SET_ASIDE.search(text) and not _CONDITIONAL_QUESTION.search(text)
+            and not (speaker_is_patient and _SELF_WELL.search(text))
             and emergency_probability(text) >= net.threshold)

@@ -133,7 +133,7 @@ _STRENGTH = (r"(?P<sw>extra[ -]strength|regular[ -]strength|maximum[ -]strength|
 _MG = r"(?:mg|milligrams?|milligrammes?|migs?)"
 _G = r"(?:g|grams?|grammes?)"
 _ML = r"(?:mls?|milliliters?|millilitres?|ccs?|teaspoons?|tsp|tablespoons?|tbsp|capfuls?|cups?|dose cups?)"
-_DET = r"(?:(?:of )?(?:the|my|those|these|that|this|his|her|their|some|your|an?)\s+)?"
+_DET = r"(?:(?:of )?(?:the|my|those|these|that|this|his|her|their|some|your|an?)\s+(?:(?:little|small|big|white|yellow|blue|pink|round|usual|regular|plain)\s+)?)?"
 _APPROX = r"(?:(?:like|about|around|maybe|probably|approximately|roughly|nearly|almost|at least|over|more than|up to)\s+)?"
 
 # Everything a count can carry before the drug: "three extra strength", "two 200 mg", "a 40", "half a".
@@ -176,7 +176,8 @@ _GRAMS_TOTAL = re.compile(rf"(?P<n>{_NUM})\s*(?P<unit>{_G}|{_MG})\s+(?:total|in 
 _MORE_AT = re.compile(
     rf"(?:(?:^|,|\band\b|\bthen\b|\bplus\b)\s*(?P<another>another\s+)?(?P<n>\d+(?:\.\d+)?|another|a couple|a few|one more)\s+"
     rf"(?P<more>(?:more|extra(?!\s+strength))\b\s*)?"
-    rf"|\b(?:took|had|popped|take|swallowed)\s+(?P<n2>\d+(?:\.\d+)?|a couple|a few|one)\s+(?P<more2>(?:more|extra(?!\s+strength))\b\s*))"
+    rf"|\b(?:took|had|popped|take|swallowed)\s+(?P<n2>\d+(?:\.\d+)?|a couple|a few|one)\s+(?P<more2>(?:more|extra(?!\s+strength))\b\s*)"
+    r"|\b(?:took|had|popped|take|swallowed|gave (?:him|her|me))\s+(?P<n3>another)\b\s*)"
     r"(?!\s*(?:hours?|hrs?|days?|weeks?|minutes?|mins?|times?|months?|years?|mg|milligrams?|grams?|of (?:my|the) (?:life|day))\b)"
     rf"(?:{_STRENGTH}\b\s*)?(?:{_FORM}\b\s*)?"
     r"(?P<at>(?:at|around|by|before|after|with|in the|later|that|this)\s+(?:\d|noon|midnight|bed|bedtime|lunch|dinner|supper|breakfast|night|morning|evening|afternoon))?"
@@ -202,12 +203,21 @@ _DAYPART_DOSE = re.compile(
     # by the clock: "two at eight, two at noon, two at three and two at six"
     r"at \d{1,2}(?::\d\d)?(?:\s*(?:o'?clock|a\.?m\.?|p\.?m\.?))?(?![\d:])|"
     r"(?:before|with|after) (?:bed|breakfast|lunch|supper|dinner))\b")
+# A day's doses said as a list of when: "two at eight, noon and five", "three at a time, morning, afternoon and night".
+_CLOCK = r"\d{1,2}(?::\d\d)?(?:\s*(?:o'?clock|a\.?m\.?|p\.?m\.?))?(?![\d:])"
+_MEAL = r"(?:noon|midday|midnight|bedtime|breakfast|lunch(?:time)?|supper(?:time)?|dinner(?:time)?|morning|afternoon|evening|night)\b"
+_WHEN_SEP = r"(?:\s*,\s*(?:and\s+|then\s+)?|\s+and\s+(?:then\s+|again\s+)?)(?:(?:at|around|about|by|in the)\s+)?"
+_WHEN_LIST = re.compile(
+    rf"\b(?:at|around|about|by)\s+(?P<clock>{_CLOCK})(?P<crest>(?:{_WHEN_SEP}(?:{_CLOCK}|{_MEAL})){{1,5}})"
+    rf"|(?:\b(?:at|around|about|by|in the)\s+|(?<=, )|^\s*){_MEAL}(?P<mrest>(?:{_WHEN_SEP}{_MEAL}){{1,5}})")
 _DAILY = re.compile(r"\b(?P<word>daily|every day|each day|a day|per day|nightly|every night|each night|every morning)\b")
 _AWAKE = re.compile(rf"\b(?:while|when|whenever)\s+(?:i\s+)?(?:was|am|'m|were)?\s*(?:awake|up)\b|\b(?P<h>{_NUM})\s+hours?\s+(?:i was\s+|i'm\s+|i am\s+)?(?:awake|up)\b|\bwaking hours\b")
 _FOR_HOURS = re.compile(rf"\bfor\s+(?:about\s+|like\s+)?(?P<h>{_NUM})\s+hours?\b")
 # A sentence that only adds amounts to the one before: "Two every four hours." "Like eight of them."
 _AMOUNT_SENTENCE = re.compile(
-    rf"^\s*(?:and\s+|so\s+|then\s+)?(?:like\s+|about\s+|maybe\s+|around\s+|probably\s+|at least\s+|i took\s+|took\s+|i had\s+|i take\s+|i've taken\s+|i've had\s+)?"
+    # (a day said first: "Yesterday I took two tablespoons every four hours")
+    rf"^\s*(?:and\s+|so\s+|then\s+)?(?:(?:yesterday|today|last night|this morning|since (?:yesterday|\w+day))\s*,?\s*(?=(?:i|he|she)\s))?"
+    rf"(?:like\s+|about\s+|maybe\s+|around\s+|probably\s+|at least\s+|(?:i|he|she) took\s+|took\s+|(?:i|he|she) had\s+|i take\s+|i've taken\s+|i've had\s+)?"
     rf"(?:{_NUM}\b|every\b|each\b|twice\b|once\b|half\b|a couple\b|a few\b|several\b|the whole\b|a whole\b|all day\b)"
 )
 _CLAUSE_BREAK = re.compile(r"(?:[;,]\s*)?\b(?:and|but|so|then|also|plus)\s+(?=i\b|i'?ve\b|i'?m\b|my\b|we\b)|[;]|\bbut\b")
@@ -290,6 +300,33 @@ _ANOTHER_DOSE = re.compile(rf"(?:,|\band\b|\bthen\b|\bplus\b)\s*(?:another\s+)?(
 
 _INSTEAD = re.compile(r"\b(?:instead of|rather than|in place of)\b[^,.;]*$")
 
+# A second product of the same drug said by its strength after the schedule, in a later clause: "two Tylenol four
+# times yesterday, and then the aide gave her two of the extra strength, at lunch and again at supper"; "... and
+# in between I take the extra strength from my purse, two at lunch and two before bed".
+_LATER_VERB = r"(?:gave|gives|give|giving|took|take|takes|taking|had|popped|used|also gave|also took)"
+_LATER_PRODUCT = re.compile(
+    rf"[,;]\s*(?:and\s+|then\s+|plus\s+|but\s+)?[^.?!]{{0,60}}?\b{_LATER_VERB}\s+(?:(?:me|her|him|them)\s+)?(?:also\s+)?{_APPROX}"
+    rf"(?P<n>{_NUM}|a couple)\s+(?:more\s+)?(?:of\s+)?(?:the\s+|her\s+|his\s+|my\s+)?(?:own\s+)?{_STRENGTH}")
+_LATER_PRODUCT_FIRST = re.compile(
+    rf"[,;]\s*(?:and\s+|then\s+|plus\s+|but\s+)?[^.?!]{{0,60}}?\b{_LATER_VERB}\s+(?:(?:me|her|him|them)\s+)?(?:the|her|his|my|some)\s+{_STRENGTH}")
+
+
+def _later_product(after: str) -> tuple[int, float, str] | None:
+    """Where a second product's doses begin in ``after``, how many units they come to and its strength words."""
+    if (m := _LATER_PRODUCT.search(after)) is not None:
+        n = 2.0 if m["n"] == "a couple" else float(m["n"])
+        rest = after[m.end():]
+        freq = _read_frequency(rest, Intake(units=n))
+        if freq.has_frequency:
+            return m.start(), n * freq.doses_per_day(), m["sw"]
+        more = sum({"a couple": 2.0, "one": 1.0}.get(x["n"]) or float(x["n"]) for x in _ANOTHER_DOSE.finditer(rest))
+        return m.start(), n + more, m["sw"]
+    if (m := _LATER_PRODUCT_FIRST.search(after)) is not None:
+        parts = list(_DAYPART_DOSE.finditer(after, m.end(), min(len(after), m.end() + 80)))
+        if parts:
+            return m.start(), sum(1.0 if p["n"] in ("a", "an") else float(p["n"]) for p in parts), m["sw"]
+    return None
+
 
 def _norm(s: str) -> str:
     s = _HUNDRED_TIMES.sub(r"\1, \2 ", s.replace("\u2019", "'"))
@@ -341,6 +378,14 @@ def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]
             head = _read_frequency(f"{_same_clause(before)} @ {after[:cut.start()]}",
                                    _read_count_elsewhere(before, _read_before(before, Intake(evidence=text[start:end]))))
             return replace(head, extra_units=extra[0], extra_strength_words=canonical_strength_words(extra[1]),
+                           strength_words=canonical_strength_words(head.strength_words),
+                           evidence=(raw_before + text[start:end] + raw_after).strip())
+    if (own := re.search(_STRENGTH, _norm(text[start:end]))) is None and (later := _later_product(after)) is not None:
+        head_after = after[:later[0]]
+        head = _read_frequency(f"{_same_clause(before)} @ {head_after}",
+                               _read_after(head_after, _read_count_elsewhere(before, _read_before(before, Intake(evidence=text[start:end])))))
+        if head.has_frequency and head.units is not None and later[1] > 0:
+            return replace(head, extra_units=later[1], extra_strength_words=canonical_strength_words(later[2]),
                            strength_words=canonical_strength_words(head.strength_words),
                            evidence=(raw_before + text[start:end] + raw_after).strip())
     if _INSTEAD.search(before) and (old := _EVERY.search(after) or _TIMES.search(after)) is not None:
@@ -640,10 +685,10 @@ def _read_more_doses(after: str, intake: Intake) -> tuple[Intake, list[tuple[int
             each = {"one": 1.0, "a couple": 2.0}.get(episode["each"]) or float(episode["each"])
             return replace(intake, extra_units=each * float(episode["k"])), [episode.span()]
     for m in _MORE_AT.finditer(after):
-        more = bool(m["more"] or m["more2"] or m["another"])
+        more = bool(m["more"] or m["more2"] or m["another"] or m["n3"])
         if not (m["at"] or more):
             continue  # "2 Advil ... , 2 hours later": no dose
-        n = m["n"] or m["n2"]
+        n = m["n"] or m["n2"] or m["n3"]
         # With a schedule said ("two every eight hours") or no first amount ("my Tylenol three times a day"), a
         # dose listed by its time only is the schedule spelt out; only doses said to be more add to it.
         if (intake.has_frequency or not base) and not (more or n in ("another", "one more")):
@@ -690,6 +735,10 @@ def _read_frequency(both: str, intake: Intake) -> Intake:
         m = _FOR_HOURS.search(both)
         if m and intake.interval_h:
             intake = replace(intake, span_h=min(24.0, float(m["h"])))
+    if intake.times is None and intake.interval_h is None and intake.units is not None \
+            and (m := _WHEN_LIST.search(both[both.index("@") + 1:] if "@" in both else both)) is not None:
+        rest = m["crest"] if m["clock"] else m["mrest"]
+        intake = replace(intake, times=1.0 + len(re.findall(_WHEN_SEP, rest)))
     if intake.times is None and intake.interval_h is None and _DAILY.search(both) and intake.units is not None:
         intake = replace(intake, times=1.0)
     return intake

@@ -212,6 +212,11 @@ _NOT_SINCE = re.compile(r"\b(?:never|not|nothing|hasn'?t|haven'?t|hadn'?t)(?: [\
 _BACK_TO_NOW = re.compile(r"\b(?:now|today|tonight|this (?:morning|afternoon|evening|week)|currently|right now|but|these days|lately)\b", re.I)
 _ONGOING = re.compile(r"\b(?:since|started|starting|began|begun|ongoing|still|keeps?|kept|again|getting worse|for the (?:past|last))\b",
                       re.I)
+_BASELINE = re.compile(
+    r"\b(?:been|was) (?:like that|that way|like this|this way|doing that|doing this) (?:for|since) (?:the (?:last|past) )?"
+    r"(?:years|ages|(?:a|two|three|four|five|six|many|several|a couple of|a few|a number of) years?|a long time|forever)\b|"
+    r"\bnothing new\b|\b(?:her|his|my) (?:usual|normal|regular|same old) self\b", re.I)
+_SENTENCE_END = re.compile(r"[.?!](?=\s|$)")
 # "..., but that was years ago": a history cue in the next clause about the same event.
 _HISTORY_TAIL = re.compile(r"^[^.?!;\n]*?\b(?:that|it|this|those|which)(?:'s| was| were| happened| has been| is from)\b", re.I)
 
@@ -220,7 +225,7 @@ _POST_NEGATION = re.compile(
     r"i didn'?t|i don'?t|i do not|not|never|nothing|none|ma'?am|sir|thanks?|thank you|no|nope|not really)\b))"
     r"|not really|not at all|not anymore|not lately|not me)\b"
     r"|^[^.?!;\n]{0,30}?\b(?:none of (?:that|those|them|this|these)|nothing like that|not that i know|not that i'?ve)\b"
-    r"|^\s*(?:(?:has|have|had|is|was|were|are|does|did)(?: not| never)|(?:hasn'?t|haven'?t|hadn'?t|isn'?t|wasn'?t|aren'?t|"
+    r"|^\s*(?:(?:thing|feeling|sensation|pain|stuff|business|spell|episode)s?\s+)?(?:(?:has|have|had|is|was|were|are|does|did)(?: not| never)|(?:hasn'?t|haven'?t|hadn'?t|isn'?t|wasn'?t|aren'?t|"
     r"weren'?t|doesn'?t|didn'?t))\b(?!\s*(?:go(?:ne|ing)? away|stop|stopped|stopping|better|improv|let(?:ting)? up|quit|"
     r"ease|eased|easing|help|helping|helped|work|working|worked|responding|budging))"
     r"|^\s*(?:is|was|has been|hasn'?t been|isn'?t)?\s*(?:not an issue|not a problem|no problem|not a concern)\b",
@@ -357,6 +362,8 @@ def _inside_negation(text: str, start: int, end: int, pattern: re.Pattern[str] |
 
 
 _PURPOSE = re.compile(r"to (?:prevent|avoid|keep from|stop)\b", re.I)
+_IN_CASE = re.compile(r"in case", re.I)
+_BECAUSE = re.compile(r"\b(?:because|'?cause|cuz|coz)\b", re.I)
 _NO_OBJECT = re.compile(r"\s*(?:[,;.!?]|and\b|then\b|but\b)", re.I)
 
 
@@ -379,7 +386,10 @@ def _hypothetical(text: str, start: int, slo: int, lo: int, intent: bool) -> str
     pre = text[slo:start]
     # "he has to stop, and his lips look blue": a purpose verb with nothing after it ("to stop" before a comma)
     # governs nothing that follows it.
-    hits = [h for h in hyp.finditer(pre) if not (_PURPOSE.match(h.group()) and _NO_OBJECT.match(pre, h.end()))]
+    # "I gave her an aspirin just in case, because her words were coming out wrong": a cue with nothing after it
+    # ("in case" before a comma) or a reason given after it ("because ...") governs nothing that follows.
+    hits = [h for h in hyp.finditer(pre) if not ((_PURPOSE.match(h.group()) or _IN_CASE.fullmatch(h.group().strip()))
+                                                 and _NO_OBJECT.match(pre, h.end())) and not _BECAUSE.search(pre, h.end())]
     if hits:
         return hits[-1].group().lower().strip()
     # "afraid of passing out": a fear of something, said as a gerund, is not the thing.
@@ -472,6 +482,11 @@ def _historical(text: str, start: int, end: int, lo: int, hi: int, today: dt.dat
             if year and int(year) >= today.year:
                 continue
             return m.group().lower()
+    # "She can't find her words sometimes, but she's been like that for years. Nothing new.": a long-standing baseline
+    # said after the phrase (in its sentence or the next) is not a new symptom.
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, end)][:2]
+    if (base := _BASELINE.search(text[end:ends[-1] if len(ends) == 2 else len(text)])) is not None:
+        return base.group().lower()
     # "I passed out once, but that was years ago."
     tail = text[hi:s_hi]
     if (that := _HISTORY_TAIL.search(tail)) is not None:

@@ -731,9 +731,33 @@ def _phonetic(text: str, tokens: list[Token], used: list[bool], pidx: _PlanIndex
             i += 1
             continue
         w, entry = hit
+        if w == 2 and not set(entry.drugs) & pidx.drugs and not _split_name_talk(text, tokens[i].start):
+            i += 1  # two whole words heard as a drug off the plan only in talk of medicines (see _plan_sound)
+            continue
         out.append(_claim(text, tokens, used, i, i + w, entry, "phonetic"))
         i += w
     return out
+
+
+# Talk of taking or buying a medicine, for a name heard as two words off the plan ("some nigh quill").
+_SPLIT_NAME_TALK = re.compile(
+    r"\b(?:take|takes|took|taking|taken|pills?|tablets?|caps(?:ules)?|capsules?|gel ?caps|doses?|mg|milligrams?|"
+    r"medicines?|medications?|meds|drugs?|prescri\w*|refills?|pharmac\w+|drugstore|store|counter|bought|buy|got|get|"
+    r"picked up|gave|give|giving|had|have|has|having|used|use|using|tried|try|drank|drink|swallowed|popped|started|"
+    r"stopped|on (?:some|that|this)|bottle|box|syrup|liquid|spray|drops|cough|cold|flu|sleep|pain|allergic|allergy|"
+    r"twice|once|a day|daily|every|at (?:night|bedtime)|in the (?:morning|evening)|for (?:my|his|her) \w+)\b", re.I)
+# "my lip itor", "his zar elto": a name said as one's own medicine
+_OWNED = re.compile(r"\b(?:my|his|her|your|their)\s+$", re.I)
+
+
+def _split_name_talk(text: str, at: int) -> bool:
+    return bool(_OWNED.search(text[max(0, at - 8):at]) or _SPLIT_NAME_TALK.search(_sentence_of(text, at)))
+
+
+def _sentence_of(text: str, at: int) -> str:
+    lo = max((m.end() for m in re.finditer(r"[.?!;]\s", text[:at])), default=0)
+    hi = next((m.start() for m in re.finditer(r"[.?!;](?:\s|$)", text[at:])), len(text) - at) + at
+    return text[lo:hi]
 
 
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -804,6 +828,8 @@ def _plan_sound(text: str, tokens: list[Token], used: list[bool], pidx: _PlanInd
                     continue  # a name opened by a word must be spelt with it ("day quill" / DayQuil)
                 if ends_on_word and not name.endswith(window[-1].key):
                     continue
+                if not on_plan and w == 2 and not _split_name_talk(text, window[0].start):
+                    continue  # "the car door" is no Cardura: two whole words off the plan only in talk of medicines
                 # one more edit for a name spelt apart ("lay sicks" / Lasix); a name opened by a word and off the
                 # plan within one letter ("all grey" is no Allegra)
                 # (and one more again when the sounds agree on six or more consonants: spelling drifts more than sound

@@ -50,6 +50,18 @@ def intake_for(text: str, drug: str, today: dt.date | None = None):
         ("I took two Benadryl at bedtime.", "Benadryl", 25, 50),
         ("I take 800 of ibuprofen.", "ibuprofen", 200, 800),
         ("My dentist gave me tramadol and I took one this morning.", "tramadol", 50, 50),
+        # a day's doses said as a list of when: by the clock, by the meal, by the part of the day
+        ("I give him his two Tylenol at eight, noon and five like the sheet says.", "Tylenol", 500, 3000),
+        ("The back was so bad I took Advil, three at a time, morning, afternoon and night yesterday.", "Advil", 200, 1800),
+        ("I take two Tylenol in the morning and at night.", "Tylenol", 500, 2000),
+        # "took another" is a dose more
+        ("I got the Sudafed, took one in the morning, then it wore off so I took another at lunch and one more at bedtime.",
+         "Sudafed", 120, 360),
+        # an adjective between the count and the name: "two of the little Tylenol"
+        ("Two of the little Tylenol every six hours like the sheet says.", "Tylenol", 325, 2600),
+        # the amounts in the next sentence, opened by the day: 2 tablespoons of 500 mg per tablespoon, five times
+        ("I got the Tylenol liquid, the box says five hundred milligrams in a tablespoon. Yesterday I took two tablespoons "
+         "every four hours, about five times I think.", "Tylenol", 500, 5000),
     ],
 )
 def test_daily_totals(text: str, drug: str, strength: float, daily: float) -> None:
@@ -251,3 +263,19 @@ def test_a_liquid_label_strength_is_no_dose_and_a_spoon_is_a_volume() -> None:
     doses = intake_for("Children's Tylenol, the one that's 160 per 5 mL. I took 15 mL every 4 hours yesterday, five doses all told.",
                        "Tylenol")
     assert doses.dose_ml == 15 and doses.times == 5 and doses.units is None
+
+
+@pytest.mark.parametrize(
+    ("text", "units", "times", "extra"),
+    [
+        ("Karen here. I gave Mom her two Tylenol four times yesterday, and then the aide tells me she also gave her two of "
+         "the extra strength from her own purse, at lunch and again at supper.", 2, 4, 4),
+        ("I've been doing the two Tylenol every eight hours like they told me, and in between, when it hurts, I take the extra "
+         "strength from my purse, two at lunch and two before bed.", 2, None, 4),
+    ],
+)
+def test_a_second_product_said_by_its_strength_adds_to_the_schedule(text: str, units: float, times: float | None,
+                                                                   extra: float) -> None:
+    """The schedule is the mention's own; the doses of the product named by its strength later are on top."""
+    intake = intake_for(text, "Tylenol")
+    assert (intake.units, intake.times, intake.extra_units, intake.extra_strength_words) == (units, times, extra, "extra strength")

@@ -41,6 +41,9 @@ def _scope(text: str, phrase: str, pattern: str | None = None) -> Scope:
         ("If this doesn't stop I'm going to kill myself.", "kill myself"),
         ("No, I passed out in the shower.", "passed out"),
         ("I can't walk to the car without gasping.", "gasping"),
+        # a conditional cue with nothing after it, or a reason given after it, governs nothing that follows
+        ("I took an aspirin just in case, because my words were coming out wrong.", "words were coming out wrong"),
+        ("I took the nitro in case it was my heart, because my chest was crushing.", "chest was crushing"),
     ],
 )
 def test_affirmed(text: str, phrase: str) -> None:
@@ -66,6 +69,7 @@ def test_affirmed(text: str, phrase: str) -> None:
         ("I don't think I fainted.", "fainted"),
         ("I no longer get chest pain.", "chest pain"),
         ("Passing out hasn't happened.", "Passing out"),
+        ("The squeezing thing hasn't come back since the stent, not once.", "squeezing"),
     ],
 )
 def test_negated(text: str, phrase: str) -> None:
@@ -141,10 +145,18 @@ def test_other_person(text: str, phrase: str) -> None:
         ("When I was a kid I fainted a lot.", "fainted"),
         ("I passed out once, but that was years ago.", "passed out"),
         ("I had black stools last year.", "black stools"),
+        # a long-standing baseline said after the phrase, in its sentence or the next
+        ("I can't find my words sometimes, but I've been like that for a couple of years.", "can't find my words"),
+        ("I sleep propped up. Nothing new, I'm my usual self.", "sleep propped up"),
     ],
 )
 def test_historical(text: str, phrase: str) -> None:
     assert _scope(text, phrase).historical
+
+
+def test_a_baseline_is_long_standing_only() -> None:
+    """ "been like that for an hour" is no baseline; "for years" is."""
+    assert not _scope("I can't find my words, I've been like that for an hour.", "can't find my words").historical
 
 
 def test_a_year_this_year_is_not_history() -> None:

@@ -172,6 +172,8 @@ NONE = [
     ("afib", "I worry I'll fall and bleed in my head and die, so I walk carefully."),
     ("hf", "I've been cutting back on salt like you said."),
     ("mdd", "My book club is reading a memoir by a woman who survived an overdose."),
+    # a handful of food is no handful of pills
+    ("hf", "His sugar was fifty at lunch, he ate a handful of crackers and drank some milk, and he's fine now."),
 ]
 
 

@@ -324,6 +324,8 @@ def test_function_words_at_the_end_are_no_name(text: str) -> None:
         "I'm on a liquid diet, a little tired.",
         "I sat on a sofa and had a coffee.",
         "Is it okay if I call in a bit?",
+        "I bumped my shin on the car door, it's just a little cut.",   # "car door" is no Cardura
+        "She shut the car door on her hand.",
     ],
 )
 def test_ordinary_word_pairs_are_not_joined_into_a_drug(text: str, plans: dict[str, careplans.CarePlan]) -> None:

@@ -198,6 +198,17 @@ CASES: list[tuple[str, str, set[tuple[str, ...]], str]] = [
     ("cad", "I ran out of the hydrochlorothiazide.", {M("hydrochlorothiazide"), X("hydrochlorothiazide")}, "routine"),
     ("warfarin", "I keep forgetting my Synthroid.", {M("levothyroxine"), X("levothyroxine")}, "routine"),
     ("hf", "I ran out of my Lipitor a week ago.", {M("atorvastatin"), X("atorvastatin")}, "routine"),
+    # stopped, left out or left behind, said of the drug further on in its sentence
+    ("hf", "That Coreg made me so lightheaded getting up at night to pee, I quit it on Saturday.",
+     {M("carvedilol"), X("carvedilol")}, "routine"),
+    ("hf", "The Lasix, it has me running to the bathroom all day, so I've been leaving it out.", {M("furosemide"), X("furosemide")}, "routine"),
+    ("hf", "The Lipitor, my stomach's been good so I haven't bothered with it the last couple weeks.",
+     {M("atorvastatin"), X("atorvastatin")}, "routine"),
+    ("hf", "The lisinopril, I've been out for about five days, the refill got lost in the mail.", {M("lisinopril"), X("lisinopril")}, "routine"),
+    ("hf", "I left the lisinopril in the glove box and the car was at my brother's, so two days without.",
+     {M("lisinopril"), X("lisinopril")}, "routine"),
+    ("hf", "My daughter took me to Florida for a week and the Lipitor stayed home on the counter.",
+     {M("atorvastatin"), X("atorvastatin")}, "routine"),
     # hard negatives for missed doses
     ("gout", "I need a refill on my glipizide next week.", {M("glipizide")}, "none"),
     ("hf", "I'm running low on my Lasix.", {M("furosemide")}, "none"),
@@ -791,6 +802,15 @@ def test_someone_elses_drug_taken_by_the_patient(plans, specialist, text: str, t
 def test_a_drug_replaced_instead_of_is_not_taken(plans, specialist) -> None:
     keys, _, _ = judge(specialist, plans["thyroid"], "Instead of the Advil I had a Tylenol.")
     assert N("acetaminophen") in keys and N("ibuprofen") not in keys, keys
+
+
+@pytest.mark.parametrize("text", [
+    "I took Advil for my hip, two every four hours, before I saw the label.",   # "saw" is no talk about it once taken
+    "My back hurt so I got the Advil, took two in the morning and two at night.",  # the subject left out after a comma
+])
+def test_taken_whatever_else_the_sentence_says(plans, specialist, text: str) -> None:
+    keys, _, _ = judge(specialist, plans["thyroid"], text)
+    assert N("ibuprofen") in keys, keys
 
 
 def test_a_split_name_is_not_its_own_cue_word(plans, specialist) -> None:

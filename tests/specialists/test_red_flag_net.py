@@ -17,8 +17,9 @@ TODAY = dt.date(2026, 11, 27)
 PLAN = ROOT / "tests" / "data" / "dev" / "plans" / "p10_htn_angina.yaml"
 READ = {"tests/data/spec_dev/cases_a.jsonl", "tests/data/spec_dev/cases_b.jsonl", "tests/data/spec_dev/cases_c.jsonl",
         "tests/data/spec_dev/cases_d.jsonl", "tests/data/spec_dev/cases_f.jsonl", "tests/data/spec_dev/cases_h.jsonl",
-        "tests/data/spec_dev/cases_m.jsonl", "tests/data/spec_dev/cases_o.jsonl",
-        "tests/data/dev/cases.jsonl"}
+        "tests/data/spec_dev/cases_m.jsonl", "tests/data/spec_dev/cases_o.jsonl", "tests/data/spec_dev/cases_q.jsonl",
+        "tests/data/spec_dev/cases_r.jsonl", "tests/data/spec_dev/cases_s.jsonl", "tests/data/spec_dev/cases_u.jsonl",
+        "tests/data/spec_dev/cases_w.jsonl", "tests/data/spec_dev/cases_y.jsonl", "tests/data/dev/cases.jsonl"}
 # Written for this test: a collapse in words no red-flag pattern holds.
 UNPLACED = "He sort of folded up in his armchair and his eyes rolled back."
 
@@ -30,11 +31,11 @@ def test_the_shipped_weights_were_trained_on_the_read_sets_as_they_are_now() -> 
     controls = {str(p.relative_to(ROOT)) for p in (crisis / "dev").glob("cases*.jsonl")}
     controls |= {f"tests/data/crisis/ordinary/talk_{k}.jsonl" for k in "abd"}  # the read ordinary talk
     assert set(net.trained_on) == READ | controls, (
-        "retrain: python -m evaluation.red_flag_net_training tests/data/spec_dev/cases_{a,b,c,d,f,h,m,o}.jsonl "
+        "retrain: python -m evaluation.red_flag_net_training tests/data/spec_dev/cases_{a,b,c,d,f,h,m,o,q,r,s,u,w,y}.jsonl "
         "tests/data/dev/cases.jsonl --controls tests/data/crisis/dev/cases*.jsonl tests/data/crisis/ordinary/talk_{a,b,d}.jsonl")
     # never an unread or held-out file
     assert not any("heldout" in name or name.endswith(("talk_c.jsonl", "talk_e.jsonl")) for name in net.trained_on)
-    assert not any(f"spec_dev/cases_{k}.jsonl" in name for k in "egijkln" for name in net.trained_on)
+    assert not any(f"spec_dev/cases_{k}.jsonl" in name for k in "egijklnptvx" for name in net.trained_on)
     for name, digest in net.trained_on.items():
         assert hashlib.sha256((ROOT / name).read_bytes()).hexdigest() == digest, f"{name} changed since training: retrain"
     assert net.weights.shape == (384, 3) and 0.5 <= net.threshold < 1.0
@@ -71,3 +72,19 @@ def test_a_question_about_what_to_do_if_it_happens_is_not_raised() -> None:
     net = shared_net()
     assert net is not None and emergency_probability(asked) >= net.threshold  # the words alone read as an emergency
     assert not flags(asked)
+
+
+def test_the_patient_saying_they_are_well_leaves_someone_elses_trouble_to_the_rules() -> None:
+    """ "I'm grand" from the patient tells of someone else's trouble in the rest of the turn; a caller speaking for the
+    patient ("I'm fine, but he ...") is still read."""
+    told = "The fella in the next bed got a clot in his lung, frightened the life out of me. I'm grand, walking with the frame."
+    net = shared_net()
+    assert net is not None and emergency_probability(told) >= net.threshold  # the words alone read as an emergency
+    assert not flags(told)
+    assert flags(told, speaker_is_patient=False)
+
+
+def test_a_symptom_the_caller_explains_is_left_to_the_rules() -> None:
+    """ "numb from sleeping on it", a fall where the head was not hit: the caller's own explanation (the rules read it)."""
+    for text in ("My arm went numb from sleeping on it.", "I landed on my bottom, didn't bump my head at all, just sore."):
+        assert not flags(text), (text, emergency_probability(text))

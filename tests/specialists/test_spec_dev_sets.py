@@ -1,8 +1,8 @@
 """Issue 12's development sets (tests/data/spec_dev/README.md): floors under what the specialists reach.
 
-Each file was written by a helper who never read the specialists. Files a-d, f, h, m, o, q, r, s and u are development
-data (read case by case while fixing classes of failure); e, g, i, j, k, l, n, p, t and v are unread splits, scored in
-aggregate only. ``asr/`` holds speech-recognition variants of five of them, made by the project's voice loop. The floors sit just under the measured values so a change that loses ground fails here, and the
+Each file was written by a helper who never read the specialists. Files a-d, f, h, m, o, q, r, s, u, w and y are
+development data (read case by case while fixing classes of failure); e, g, i, j, k, l, n, p, t, v and x are unread
+splits, scored in aggregate only. ``asr/`` holds speech-recognition variants of five of them, made by the project's voice loop. The floors sit just under the measured values so a change that loses ground fails here, and the
 numbers themselves are reported by `constellation replay` + `../shared/tools/score_cases.py`.
 """
 
@@ -20,7 +20,7 @@ from tests.conftest import ROOT
 SETS = ROOT / "tests" / "data" / "spec_dev"
 RANK = {"none": 0, "routine": 1, "urgent": 2, "emergency": 3}
 
-# file: (micro-F1, emergencies found, false emergencies at most), measured 2026-12-06 (seventh pass) with each case's
+# file: (micro-F1, emergencies found, false emergencies at most), measured 2026-12-06 (eighth pass) with each case's
 # "today" (2026-11-27, the date the writers wrote to); the red-flag paraphrase net on
 FLOORS: dict[str, tuple[float, int, int]] = {
     "cases_a.jsonl": (0.915, 101, 3),   # 101 emergencies, 149 other cases
@@ -29,14 +29,14 @@ FLOORS: dict[str, tuple[float, int, int]] = {
     "cases_d.jsonl": (0.82, 0, 1),
     "cases_e.jsonl": (0.895, 89, 3),   # unread: 102 emergencies, 148 other cases
     "cases_f.jsonl": (0.97, 95, 0),    # 101 emergencies, 149 other cases
-    "cases_g.jsonl": (0.905, 84, 7),   # unread: 102 emergencies, 148 other cases
+    "cases_g.jsonl": (0.91, 86, 7),   # unread: 102 emergencies, 148 other cases
     "cases_h.jsonl": (0.945, 103, 3),   # 105 emergencies, 145 other cases
-    "cases_i.jsonl": (0.925, 67, 1),    # unread: 70 emergencies, 180 other cases
+    "cases_i.jsonl": (0.925, 68, 1),    # unread: 70 emergencies, 180 other cases
     "cases_j.jsonl": (0.94, 0, 5),    # unread: medication side, no emergencies
-    "cases_k.jsonl": (0.955, 18, 2),    # unread: 19 emergencies, 231 other cases
+    "cases_k.jsonl": (0.955, 19, 2),    # unread: 19 emergencies, 231 other cases
     "cases_l.jsonl": (0.945, 39, 2),    # unread, eight new patients: 40 emergencies, 210 other cases
     "cases_m.jsonl": (0.97, 110, 7),   # 112 emergencies, 138 other cases
-    "cases_n.jsonl": (0.88, 65, 3),    # unread, a call's context: 75 emergencies, 175 other cases
+    "cases_n.jsonl": (0.88, 67, 3),    # unread, a call's context: 75 emergencies, 175 other cases
     "cases_o.jsonl": (0.93, 19, 4),    # the everyday middle of a call: 19 emergencies, 231 other cases
     "cases_p.jsonl": (0.925, 89, 6),    # unread, a triage line's night calls: 90 emergencies, 160 other cases
     "cases_q.jsonl": (0.965, 108, 1),   # red flags told many ways: 110 emergencies, 140 other cases
@@ -45,6 +45,9 @@ FLOORS: dict[str, tuple[float, int, int]] = {
     "cases_t.jsonl": (0.945, 51, 3),    # unread, a home-health agency's week: 54 emergencies, 196 other cases
     "cases_u.jsonl": (0.93, 40, 1),     # the weak kinds (missed doses, arithmetic, drafts, urgent tier): 41 emergencies, 209 other
     "cases_v.jsonl": (0.955, 49, 3),    # unread, a family practice's nurse line after discharge: 55 emergencies, 195 other cases
+    "cases_w.jsonl": (0.93, 97, 3),     # red flags as callers tell a nurse line: 101 emergencies, 149 other cases
+    "cases_x.jsonl": (0.925, 49, 0),    # unread, a heart-and-kidney transitional-care line: 55 emergencies, 195 other cases
+    "cases_y.jsonl": (0.91, 0, 6),      # the medication side said roundabout: no emergencies
     # speech-recognition variants from the project's own voice loop (espeak-ng -> faster-whisper tiny.en);
     # e, g and j are variants of unread splits
     "asr/cases_a_asr.jsonl": (0.60, 72, 3),
