@@ -286,12 +286,27 @@ def _extra_doses(words: str) -> tuple[float, str | None] | None:
     n = {"a couple": 2.0, "a few": 3.0, "one": 1.0}.get(m["n"]) or float(m["n"])
     rest = words[m.end():]
     sw = re.search(_STRENGTH, rest[:40])
+    return _units_from(n, rest), sw["sw"] if sw else None
+
+
+def _units_from(n: float, rest: str) -> float:
+    """Units in all, from ``n`` per dose and the words after it: how often ("three times") or each further dose said
+    ("two more extra strength at lunch and two more before bed" adds its count)."""
     freq = _read_frequency(rest, Intake(units=n))
     if freq.has_frequency:
-        return n * freq.doses_per_day(), sw["sw"] if sw else None
-    # "two more extra strength at lunch and two more before bed": each further dose said adds its count
-    more = sum({"a couple": 2.0, "one": 1.0}.get(x["n"]) or float(x["n"]) for x in _ANOTHER_DOSE.finditer(rest))
-    return n + more, sw["sw"] if sw else None
+        return n * freq.doses_per_day()
+    return n + sum({"a couple": 2.0, "one": 1.0}.get(x["n"]) or float(x["n"]) for x in _ANOTHER_DOSE.finditer(rest))
+
+
+def _plus_extra(head: Intake, units: float, strength_words: str | None, evidence: str) -> Intake:
+    """The schedule read as the mention's own, with ``units`` taken on top of it in their own strength words."""
+    return replace(head, extra_units=units, extra_strength_words=canonical_strength_words(strength_words),
+                   strength_words=canonical_strength_words(head.strength_words), evidence=evidence.strip())
+
+
+def _daypart_units(parts: Sequence[re.Match[str]]) -> float:
+    """Units in doses said by when they are taken ("one in the morning, two at bedtime")."""
+    return sum(1.0 if p["n"] in ("a", "an") else float(p["n"]) for p in parts)
 
 
 _ANOTHER_DOSE = re.compile(rf"(?:,|\band\b|\bthen\b|\bplus\b)\s*(?:another\s+)?(?P<n>{_NUM}|one|a couple)\s+"
@@ -315,16 +330,11 @@ def _later_product(after: str) -> tuple[int, float, str] | None:
     """Where a second product's doses begin in ``after``, how many units they come to and its strength words."""
     if (m := _LATER_PRODUCT.search(after)) is not None:
         n = 2.0 if m["n"] == "a couple" else float(m["n"])
-        rest = after[m.end():]
-        freq = _read_frequency(rest, Intake(units=n))
-        if freq.has_frequency:
-            return m.start(), n * freq.doses_per_day(), m["sw"]
-        more = sum({"a couple": 2.0, "one": 1.0}.get(x["n"]) or float(x["n"]) for x in _ANOTHER_DOSE.finditer(rest))
-        return m.start(), n + more, m["sw"]
+        return m.start(), _units_from(n, after[m.end():]), m["sw"]
     if (m := _LATER_PRODUCT_FIRST.search(after)) is not None:
         parts = list(_DAYPART_DOSE.finditer(after, m.end(), min(len(after), m.end() + 80)))
         if parts:
-            return m.start(), sum(1.0 if p["n"] in ("a", "an") else float(p["n"]) for p in parts), m["sw"]
+            return m.start(), _daypart_units(parts), m["sw"]
     return None
 
 
@@ -377,17 +387,14 @@ def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]
         if extra is not None:
             head = _read_frequency(f"{_same_clause(before)} @ {after[:cut.start()]}",
                                    _read_count_elsewhere(before, _read_before(before, Intake(evidence=text[start:end]))))
-            return replace(head, extra_units=extra[0], extra_strength_words=canonical_strength_words(extra[1]),
-                           strength_words=canonical_strength_words(head.strength_words),
-                           evidence=(raw_before + text[start:end] + raw_after).strip())
-    if (own := re.search(_STRENGTH, _norm(text[start:end]))) is None and (later := _later_product(after)) is not None:
+            return _plus_extra(head, extra[0], extra[1], raw_before + text[start:end] + raw_after)
+    own = re.search(_STRENGTH, _norm(text[start:end]))  # "extra strength Tylenol": the name carries its strength
+    if own is None and (later := _later_product(after)) is not None:
         head_after = after[:later[0]]
         head = _read_frequency(f"{_same_clause(before)} @ {head_after}",
                                _read_after(head_after, _read_count_elsewhere(before, _read_before(before, Intake(evidence=text[start:end])))))
         if head.has_frequency and head.units is not None and later[1] > 0:
-            return replace(head, extra_units=later[1], extra_strength_words=canonical_strength_words(later[2]),
-                           strength_words=canonical_strength_words(head.strength_words),
-                           evidence=(raw_before + text[start:end] + raw_after).strip())
+            return _plus_extra(head, later[1], later[2], raw_before + text[start:end] + raw_after)
     if _INSTEAD.search(before) and (old := _EVERY.search(after) or _TIMES.search(after)) is not None:
         # "Instead of two every six hours I've been taking three every four": the regimen named after "instead of"
         # is the one not followed; what was taken is said after it.
@@ -395,8 +402,8 @@ def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]
     # How often, said before the name, is this drug's only when no other drug comes first in the sentence.
     both = f"{'' if after_other else _same_clause(before)} @ {after}"
     intake = Intake(evidence=(raw_before + text[start:end] + raw_after).strip())
-    if (own := re.search(_STRENGTH, _norm(text[start:end]))) is not None:
-        intake = replace(intake, strength_words=own["sw"])  # "extra strength Tylenol": the name carries its strength
+    if own is not None:
+        intake = replace(intake, strength_words=own["sw"])
     intake = _read_before(before, intake)
     intake = _read_strength_after(after, intake, strengths)
     intake = _read_after(after, intake)
@@ -411,8 +418,7 @@ def parse_intake(text: str, start: int, end: int, stop: Sequence[tuple[int, int]
     intake = _read_frequency(both, intake)
     if intake.units is None and not intake.has_frequency and intake.total_units is None and not _ON_TOP.search(before) \
             and len(parts := list(_DAYPART_DOSE.finditer(after))) >= 2:
-        count = sum(1.0 if p["n"] in ("a", "an") else float(p["n"]) for p in parts)
-        intake = replace(intake, total_units=count)
+        intake = replace(intake, total_units=_daypart_units(parts))
         after = after[:parts[0].start()] + " " * (parts[-1].end() - parts[0].start()) + after[parts[-1].end():]
     # "four Advil total, two at bedtime and two this morning": the doses listed after a total are the total's own
     intake, extras = _read_more_doses(after, intake) if not _TOTAL_SAID.match(after) else (intake, [])

@@ -216,7 +216,6 @@ _BASELINE = re.compile(
     r"\b(?:been|was) (?:like that|that way|like this|this way|doing that|doing this) (?:for|since) (?:the (?:last|past) )?"
     r"(?:years|ages|(?:a|two|three|four|five|six|many|several|a couple of|a few|a number of) years?|a long time|forever)\b|"
     r"\bnothing new\b|\b(?:her|his|my) (?:usual|normal|regular|same old) self\b", re.I)
-_SENTENCE_END = re.compile(r"[.?!](?=\s|$)")
 # "..., but that was years ago": a history cue in the next clause about the same event.
 _HISTORY_TAIL = re.compile(r"^[^.?!;\n]*?\b(?:that|it|this|those|which)(?:'s| was| were| happened| has been| is from)\b", re.I)
 
@@ -484,8 +483,7 @@ def _historical(text: str, start: int, end: int, lo: int, hi: int, today: dt.dat
             return m.group().lower()
     # "She can't find her words sometimes, but she's been like that for years. Nothing new.": a long-standing baseline
     # said after the phrase (in its sentence or the next) is not a new symptom.
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, end)][:2]
-    if (base := _BASELINE.search(text[end:ends[-1] if len(ends) == 2 else len(text)])) is not None:
+    if (base := _BASELINE.search(text[end:_sentence(text, s_hi, s_hi)[1]])) is not None:
         return base.group().lower()
     # "I passed out once, but that was years ago."
     tail = text[hi:s_hi]
