@@ -34,7 +34,9 @@ def conversation_key(case: Mapping[str, Any]) -> str:
     plan = case.get("care_plan")
     plan_key = plan if isinstance(plan, str) else str((plan or {}).get("id", "inline"))
     history = case.get("history") or []
-    first = history[0]["text"] if history else (case.get("turn") or {}).get("text", "")
+    # a malformed case (a turn or utterance that is not an object) still has a key: replay reports its error per case
+    first_said = history[0] if isinstance(history, list) and history else case.get("turn")
+    first = first_said.get("text", "") if isinstance(first_said, dict) else ""
     return f"{plan_key}|{first}"
 
 

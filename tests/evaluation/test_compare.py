@@ -43,6 +43,13 @@ def test_conversation_key_groups_turns_of_one_call() -> None:
     assert conversation_key({**other, "conversation": "call-7"}) == "call-7"
 
 
+@pytest.mark.parametrize("case", [{"care_plan": "p.yaml", "turn": 5}, {"care_plan": "p.yaml", "history": ["hi"], "turn": {}},
+                                  {"care_plan": "p.yaml", "history": "hi"}])
+def test_a_malformed_case_still_has_a_key(case: dict) -> None:
+    """Replay reports a malformed turn or history as that case's error; grouping must not crash first."""
+    assert conversation_key(case) == "p.yaml|"
+
+
 def test_a_resample_without_a_kind_does_not_count_as_a_miss() -> None:
     """Escalation occurs in one call only and A always gets it: its interval is [1, 1], not [0, 1] (a resample
     that drew no escalation says nothing about escalation)."""

@@ -109,6 +109,19 @@ def test_cases_and_transcripts_mix_and_bad_transcripts_are_reported(cli, tmp_pat
     assert "turns[1]" in report["errors"][0]["error"] and "line 3" in result.err
 
 
+def test_a_case_whose_turn_is_not_an_object_is_that_cases_error(cli, tmp_path: Path) -> None:
+    plan = str(EXAMPLES / "anticoagulation_warfarin.yaml")
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("\n".join([
+        json.dumps({"id": "good", "care_plan": plan, "turn": {"speaker": "patient", "text": "My INR was 5.8."}}),
+        json.dumps({"id": "bad", "care_plan": plan, "turn": 5}),
+    ]) + "\n")
+    report, _ = _replay(cli, tmp_path, "--cases", cases)
+    by_id = {c["id"]: c for c in report["cases"]}
+    assert by_id["good"]["findings"] and "error" not in by_id["good"]
+    assert "turn" in by_id["bad"]["error"]
+
+
 def test_stored_calls_are_replayed(cli, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'replay.sqlite3'}"
     with open_database(url).transaction() as s:
