@@ -469,7 +469,8 @@ def bench_crisis_cmd(
     """Suicidal, self-harm and overdose language: emergency recall, passive-ideation recall, controls raised."""
     import json
 
-    from evaluation.crisis_bench import score_calls, score_cases, score_ordinary
+    from evaluation.conversation_bench import score_calls
+    from evaluation.crisis_bench import score_cases, score_ordinary
 
     if not cases and not calls and not ordinary:
         raise UserError("give --cases FILE, --calls FOLDER and/or --ordinary FILE")
@@ -506,7 +507,39 @@ def bench_crisis_cmd(
             typer.echo(f"  {call['id']}: {call['held']}/{call['checks']}")
             if show_wrong:
                 for failure in call["failures"]:
-                    typer.echo(f"    {failure}")
+                    typer.echo(f"    [{failure['type']}] " + "; ".join(failure["why"]))
+
+
+@bench_app.command("conversations")
+def bench_conversations_cmd(
+    calls: Annotated[list[Path], typer.Option("--calls", help="A folder of scripted calls with rubric checks; repeatable.")],
+    today: Annotated[str, typer.Option("--today", metavar="YYYY-MM-DD", help="The calls' date.")] = "2026-11-27",
+    show_wrong: Annotated[bool, typer.Option(
+        "--show-wrong", help="List the checks that failed with the call's transcript (leave off for a held-out split).")] = False,
+) -> None:
+    """Scripted calls scored by their rubric checks, per call, per category and per check type."""
+    import datetime as dt
+
+    from evaluation.conversation_bench import score_calls, summary
+
+    try:
+        call_date = dt.date.fromisoformat(today)
+    except ValueError:
+        raise UserError(f"--today {today!r}: not a date in the form YYYY-MM-DD") from None
+    for folder in calls:
+        result = score_calls(folder, call_date)
+        typer.echo(f"{folder}: {len(result['calls'])} calls; {result['held']}/{result['checks']} rubric checks hold "
+                   f"({result['rate']:.1%})")
+        for name, key in (("category", "per_category"), ("check type", "per_type")):
+            typer.echo(f"  per {name}: " + ", ".join(f"{k} {v['held']}/{v['checks']}" for k, v in result[key].items()))
+        for call in result["calls"]:
+            typer.echo(f"  {call['id']}: {call['held']}/{call['checks']}")
+            if show_wrong and call["failures"]:
+                for failure in call["failures"]:
+                    typer.echo(f"    [{failure['category']}, {failure['type']}] " + "; ".join(failure["why"]))
+                for t in call["transcript"]:
+                    typer.echo(f"      {t['turn']} P: {t['patient']}\n        A: {t['agent']} [{t['escalation']}]")
+        typer.echo(summary(result))
 
 
 @bench_app.command("replay")

@@ -9,27 +9,23 @@
   appointments, refills, errands, goodbyes, medical symptoms told plainly) through the crisis specialist alone
   and counts the turns it raises to urgent or above: a medical red flag in such a turn is the other
   specialists' business and rightly escalated, a crisis reading of it is a false alarm.
-- :func:`score_calls` runs scripted calls (the scenario format of ../shared/samples) through a whole call
-  (scripted primary, specialists, gate) and counts the rubric checks that hold.
+- scripted crisis calls are scored like any call, by :func:`evaluation.conversation_bench.score_calls`.
 
 Wrong cases are listed only when asked for: a held-out split stays unread.
 """
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from constellation.errors import UserError
+from evaluation.conversation_bench import CALL_DAY
 from evaluation.replay import read_cases, replay
-from evaluation.scenarios import check_turns, load_scenario
 from specialists.base import TurnContext, Utterance
 from specialists.findings import level_rank
 
-CALL_DAY = dt.date(2026, 11, 27)  # "today" of the sample and test data
 
 
 def gold_level(case: dict[str, Any]) -> str:
@@ -122,31 +118,3 @@ def score_ordinary(path: Path) -> dict[str, Any]:
     emergencies = sum(r["found"] == "emergency" for r in raised)
     return {"file": str(path), "cases": len(cases), "raised": [len(raised), len(cases)],
             "raised_rate": _rate(len(raised), len(cases)), "emergency": [emergencies, len(cases)], "wrong": raised}
-
-
-async def run_script(plan_path: Path, lines: list[str], today: dt.date = CALL_DAY) -> list[dict[str, Any]]:
-    """A scripted call, in process, as ``constellation chat --script --json`` runs it (no storage)."""
-    from careplans import load_care_plan
-    from constellation.call import Call
-
-    call = Call.start(load_care_plan(plan_path), today=today)
-    turns = []
-    for line in lines:
-        turns.append((await call.say(line)).to_contract())
-        if call.state.phase == "ended":
-            break
-    return turns
-
-
-def score_calls(directory: Path) -> dict[str, Any]:
-    """Rubric checks that hold, per scripted call of a folder."""
-    calls = []
-    for path in sorted(directory.glob("*.json")):
-        scenario = load_scenario(path)
-        turns = asyncio.run(run_script(scenario["care_plan_path"], scenario["patient_lines"]))
-        failures = check_turns(turns, scenario["checks"], len(scenario["patient_lines"]))
-        calls.append({"id": scenario.get("id", path.stem), "checks": len(scenario["checks"]),
-                      "held": len(scenario["checks"]) - len(failures), "failures": failures})
-    total = sum(c["checks"] for c in calls)
-    held = sum(c["held"] for c in calls)
-    return {"folder": str(directory), "calls": calls, "checks": total, "held": held, "rate": _rate(held, total)}

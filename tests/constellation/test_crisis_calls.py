@@ -14,7 +14,7 @@ from careplans import load_care_plan
 from constellation.call import Call
 from constellation.orchestrator import CRISIS_FALLBACK
 from constellation.primary.base import Draft, DraftRequest
-from evaluation.crisis_bench import CALL_DAY, run_script, score_calls
+from evaluation.conversation_bench import CALL_DAY, run_script, score_calls
 from evaluation.scenarios import check_turns, load_scenario
 from tests.conftest import ROOT
 
