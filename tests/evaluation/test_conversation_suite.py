@@ -1,0 +1,54 @@
+"""The conversation suite of issue 13 (tests/data/conversations): well-formed, and each split held to its floor.
+
+The floors are the figures measured when the suite was added (dev 202/321, unread 190/322): they stop a change
+from losing ground; raising them is the work of issue 13. The unread split is scored in aggregate only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from careplans import load_care_plan
+from evaluation.conversation_bench import score_calls
+from tests.conftest import ROOT
+
+SUITE = ROOT / "tests" / "data" / "conversations"
+CATEGORIES = {"responds", "plan_answer", "education", "refusal", "over_refusal", "escalation", "privacy", "mechanics",
+              "no_fabrication"}
+TYPES = {"escalation_at_least", "agent_text_matches", "no_phi_before_turn", "never_says", "finding",
+         "escalation_at_least_within", "escalation_at_most", "agent_text_matches_within", "agent_text_not_matches",
+         "agent_repeats_previous", "all_turns_answered"}
+CALLS = sorted(SUITE.glob("*/*.json"))
+FLOORS = {"dev": 202, "unread": 190}
+
+
+def test_the_suite_has_the_size_the_issue_asks_for() -> None:
+    checks = sum(len(json.loads(p.read_text())["checks"]) for p in CALLS)
+    assert len(CALLS) >= 40 and checks >= 400
+    assert {p.parent.name for p in CALLS} == {"dev", "unread"}
+
+
+@pytest.mark.parametrize("path", CALLS, ids=[f"{p.parent.name}/{p.stem}" for p in CALLS])
+def test_call_is_well_formed(path: Path) -> None:
+    call = json.loads(path.read_text())
+    assert call["id"] == path.stem.split("_")[0]
+    load_care_plan(path.parent / call["care_plan"])
+    lines = call["patient_lines"]
+    assert 1 <= len(lines) <= 16 and all(isinstance(x, str) and x.strip() for x in lines)
+    assert len(call["checks"]) >= 10
+    for check in call["checks"]:
+        assert check["type"] in TYPES and check["category"] in CATEGORIES, check
+        for turn in [check.get("turn")] + list(check.get("turns", [])):
+            assert turn in (None, "all", "last") or 1 <= turn <= len(lines), check
+        if "regex" in check:
+            re.compile(check["regex"])
+
+
+@pytest.mark.parametrize("split", sorted(FLOORS))
+def test_each_split_holds_its_floor(split: str) -> None:
+    result = score_calls(SUITE / split)
+    assert result["held"] >= FLOORS[split], f"{split}: {result['held']}/{result['checks']} rubric checks hold"
