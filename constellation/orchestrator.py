@@ -20,7 +20,7 @@ from careplans import CarePlan
 from constellation.primary.base import Draft, DraftRequest, PrimaryAgent
 from constellation.session import Escalation, SessionState
 from specialists.base import Specialist, SpecialistResult, TurnContext, Utterance
-from specialists.findings import Finding, Level, level_rank
+from specialists.findings import Finding, Level, level_rank, max_level
 from specialists.panel import combine
 
 # Fixed, reviewed lines: no patient-specific clinical content, safe to say whatever went wrong.
@@ -154,7 +154,9 @@ class Orchestrator:
             timings[f"specialist.{c.name}"] = c.ms
         failed = [c.error for c in checks if c.error]
         results = {c.name: c.result for c in checks if c.result is not None}
-        findings, guidance, updates, level = combine(results)
+        red_flag_in_call = self.state.crisis is None and any(
+            level_rank(e.level) >= level_rank("urgent") and "crisis:" not in e.reason for e in self.state.escalations)
+        findings, guidance, updates, level = combine(results, red_flag_in_call=red_flag_in_call)
         # A crisis that goes on (nothing new disclosed, nothing else raised at its level) is not a new escalation.
         crisis = updates.get("crisis")
         carried = isinstance(crisis, dict) and not crisis.get("new") and not any(
@@ -176,7 +178,9 @@ class Orchestrator:
         self.state.add("agent", final)
         self.state.turn_index = index
         timings["total"] = (time.perf_counter() - t_start) * 1000
-        return TurnOutcome(index, patient_text, final, verdict, findings, level, drafts, self.remaining(),
+        # The call's level never drops once raised: a turn after "call 911" is still an emergency call.
+        call_level = max_level(level, self.state.highest_escalation)
+        return TurnOutcome(index, patient_text, final, verdict, findings, call_level, drafts, self.remaining(),
                            timings, flagged, [f for f in failed if f], guidance, new_escalation)
 
     def _apply(self, updates: dict[str, object], findings: list[Finding], level: Level, index: int, text: str,

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from careplans import Appointment, CarePlan, Medication
 from specialists import knowledge as kb
+from specialists.answer_bank import is_vetted
 from specialists.base import SpecialistResult, TurnContext, Utterance
 from specialists.findings import ClaimType, Finding
 from specialists.text import claims as cl
@@ -512,6 +513,8 @@ class HallucinationSpecialist:
         analyte_hint = cl.analyte_of(said.last_patient) if said.last_patient else None
         mentions = cl.recogniser_mentions(text, ctx.plan)
         for sentence in sentences:
+            if is_vetted(sentence.text):  # a sentence of the sourced answer bank, said as written
+                continue
             refs = cl.find_drugs(sentence.text, facts.vocab, mentions=mentions, offset=sentence.start)
             last_drug = self._drugs(sentence, refs, facts, said, verdicts, last_drug)
             has_lab = self._labs(sentence, facts, said, verdicts, analyte_hint, ctx)

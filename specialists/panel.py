@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from specialists.base import Specialist, SpecialistResult, TurnContext
-from specialists.findings import Finding, Level, dedupe, max_level
+from specialists.findings import Finding, Level, dedupe, level_rank, max_level
 
 
 @dataclass
@@ -23,7 +23,24 @@ class PanelResult:
     latency_ms: dict[str, float] = field(default_factory=dict)
 
 
-def combine(results: dict[str, SpecialistResult]) -> tuple[list[Finding], list[str], dict[str, object], Level]:
+def _explained_by_a_red_flag(results: dict[str, SpecialistResult], red_flag_in_call: bool) -> dict[str, SpecialistResult]:
+    """Distress only the crisis paraphrase net heard, on a turn another specialist reads as a medical red flag, or in a
+    call already escalated for one ("I can't get my breath, I'm so scared", "Oh God, am I going to die?" while the
+    ambulance comes): the symptom explains the words, so the turn is the red flag's (911 or a nurse today), not a
+    suicide screening."""
+    crisis = results.get("crisis")
+    told = crisis.state.get("crisis") if crisis is not None else None
+    if not isinstance(told, dict) or not told.get("screening") or told.get("new") != ["distress"]:
+        return results
+    medical = any(level_rank(f.level or "none") >= level_rank("urgent") for name, r in results.items() if name != "crisis"
+                  for f in r.findings if f.kind == "escalation")
+    return {k: v for k, v in results.items() if k != "crisis"} if medical or red_flag_in_call else results
+
+
+def combine(results: dict[str, SpecialistResult], *, red_flag_in_call: bool = False
+            ) -> tuple[list[Finding], list[str], dict[str, object], Level]:
+    """``red_flag_in_call``: an earlier turn of the call raised a medical (not crisis) escalation to urgent or above."""
+    results = _explained_by_a_red_flag(results, red_flag_in_call)
     findings: list[Finding] = []
     guidance: list[str] = []
     state: dict[str, object] = {}

@@ -1289,6 +1289,27 @@ _SUPPLY_QUESTION = re.compile(r"\bhow (?:many|much)\b[^?]{0,50}\b(?:left|have|go
 _SUPPLY_CONCEPTS = frozenset({"ingest_object", "weak_quantity", "mass_quantity"})
 
 
+# A turn that asks something of the call itself: to repeat ("Can you say it again, slower?"), to end ("Can we just be
+# done? The game's on."), or to tell ("Can't you just tell me whether she's meant to take her thyroid pill?").
+_CALL_REQUEST = re.compile(r"\b(?:say (?:it|that|again)|speak up|(?:again|repeat),? (?:slower|slowly|please)|more slowly|pardon|"
+                           r"didn'?t (?:catch|hear) (?:that|you|a word)|what (?:was that|did you say)|"
+                           r"(?:can|could|are) we (?:just )?(?:be done|finish|wrap (?:it |this )?up|stop|end (?:it|this|the call)|done)|"
+                           r"how (?:much )?longer (?:is|will) this|"
+                           r"(?:can|could|would|can'?t|couldn'?t|won'?t) you (?:just |please )?(?:tell|say|check|look|give|read|explain|"
+                           r"let me know|find out)|what'?s (?:he|she) (?:taking|on)|pretend (?:i'?m|i am|to be))\b", re.IGNORECASE)
+# What the request must not carry for the net to leave it: words of an act, a plan, a farewell or hopelessness.
+_STRONG = ("suicide_act", "self_injury_act", "better_off", "hopeless", "farewell", "lethal_outcome", "overdose_event",
+           "intent_marker", "plan_marker", "attempt", "after_death", "rehearsal", "stop_meds", "mass_quantity",
+           "amount_question", "poison", "means", "warning_sign")
+
+
+def _asks_the_assistant(r: _Reading, said: str) -> bool:
+    """The turn asks the call to repeat, end or tell, and says nothing the crisis vocabulary reads as an act, a plan or
+    hopelessness: the net, which reads such requests as distress (on the issue-13 conversation suite it put calls into
+    crisis mode on "Can you say it again, slower?"), leaves them to the rules."""
+    return bool(_CALL_REQUEST.search(said)) and not any(r.has(k) for k in _STRONG)
+
+
 def _ordinary_errand(r: _Reading, question: str, said: str) -> bool:
     """The turn speaks of an outing, a finished course or a supply (named by the assistant's ``question`` or by the turn,
     ``said`` as spoken with its drug names, both normalised) in its own terms and says nothing else the crisis vocabulary
@@ -1514,7 +1535,8 @@ def assess_text(text: str, *, history: Sequence[tuple[str, str]] = (), plan: Car
     # the antibiotic?" - "Took every one of them, right down to the end of the bottle."): the net never reads the question.
     # Read only when the net would otherwise be asked (the checks short-circuit in order of cost).
     if net and not own and not earlier and not denied_screen and not explicit and not explained and not elsewhere \
-            and not _ordinary_errand(_read(prepared), normalise(agent), normalise(text)) and crisis_net.flags(text):
+            and not _ordinary_errand(_read(prepared), normalise(agent), normalise(text)) \
+            and not _asks_the_assistant(_read(prepared), normalise(text)) and crisis_net.flags(text):
         own = (Disclosure("distress", normalise(text).strip(" ,.;!?-"), caregiver=caregiver),)
     return Assessment(own, tuple(earlier))
 

@@ -10,13 +10,15 @@ def _rx(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
-GOODBYE = _rx(r"\b(bye|goodbye|good-bye|talk to you later|have a good (day|one|night)|that'?s all|that is all)\b",
-              r"^\s*(no|nope|nothing( else)?|no,? (that'?s it|thanks?|thank you|i'?m good|i'?m fine))\W*$",
-              r"\bnothing else\b", r"\bi have to go\b", r"\bgotta go\b")
+# A goodbye ends the call; wanting to go ("I have to run") gets a short close and the call waits for the goodbye.
+GOODBYE = _rx(r"\b(bye|goodbye|good-bye|bye-bye|cheerio|talk to you later|have a good (day|one|night|weekend))\b",
+              r"^\s*(no|nope|nothing( else)?|no,? (that'?s it|thanks?|thank you|i'?m good|i'?m fine)|that'?s (all|it))\W*$",
+              r"^\W*(no,? )?nothing else\b[^?]*$")
 YES = _rx(r"^\s*(yes|yeah|yep|yup|sure|ok(ay)?|correct|right|that'?s right|uh[- ]huh|i do|i am|i have|absolutely|of course|mm[- ]hmm)\b")
 NO = _rx(r"^\s*(no|nope|nah|not really|i don'?t|i haven'?t|not that i know|none)\b")
 INJECTION = _rx(r"\bignore (all |your |the |any )?(previous |prior |above )?(instructions|rules|prompt|guidelines)",
-                r"\b(system prompt|developer mode|jailbreak|pretend (you are|to be)|act as (a|an|my) (doctor|pharmacist))\b",
+                r"\b(system prompt|developer mode|jailbreak|pretend (you'?re|you are|to be|that you)|act as (a|an|my) (doctor|pharmacist)|"
+                r"(you'?re|you are) my doctor now|play (my )?doctor)\b",
                 r"\byou are now\b", r"\bdisregard (your|all|the) (rules|instructions)\b", r"\bforget (your|all|the) (rules|instructions)\b")
 DOSING_QUESTION = _rx(r"\b(how (much|many)|what dose|can i (take|have) (more|another|extra|double|two|2|an extra))\b",
                       r"\b(should|can|could) i (increase|decrease|double|up|raise|lower|change|stop|skip|cut)\b",
@@ -28,13 +30,54 @@ PURPOSE_QUESTION = _rx(r"\bwhat('?s| is| are| does)\b.*\b(for|do)\b\s*\??\s*$", 
                        r"\bwhat('?s| is) (the|my|that) .*(pill|medicine|medication|tablet|shot|injection|inhaler) for\b")
 CONFUSED = _rx(r"^\s*(what|huh|sorry|pardon|come again|say (that )?again|i don'?t understand|i'?m confused|what do you mean)\W*$",
                r"\bi don'?t understand\b", r"\bcan you repeat\b", r"\bsay that again\b", r"\bwhat do you mean\b")
+# The caller did not hear or follow the last reply: "Pardon?", "Eh? Speak up", "Say again, slower?".
+REPEAT = _rx(r"^\W*(what|eh|huh|sorry|pardon|come again)\W*(\?|$)", r"^\W*(what|eh|huh|pardon)\s*\?",
+             r"\bsay (that|it|again)\b", r"\b(again|repeat( that| it)?),? (slower|slowly|please)\b", r"\bmore slow(ly)?\b", r"\bslower\b",
+             r"\bpardon\b", r"\bdidn'?t (catch|hear|get|understand) (that|a word|what you|you|it|all)\b", r"\bwhat (was that|did you say)\b",
+             r"\bspeak up\b", r"\bcan'?t hear (you|that|a thing)\b", r"\b(can|could) you repeat\b", r"\brepeat (that|yourself)\b",
+             r"\bwhat'?s that\W+(dear|love|hon|honey|son)?\W*$", r"^\W*what'?s that\?\W+(say|speak|you'?ll|i )")
 WHO_ARE_YOU = _rx(r"\bwho (is this|are you|is calling)\b", r"\bare you (a|an) (robot|computer|ai|real person|human)\b",
                   r"\bis this (a|an) (robot|computer|machine|ai)\b")
 SMALL_TALK = _rx(r"\bhow are you\b", r"\bhow'?s it going\b", r"\b(nice|lovely|terrible|awful|beautiful) (weather|day)\b",
                  r"\bthank(s| you)\b", r"\bhappy (holidays|thanksgiving|birthday)\b")
 OTHER_PERSON = _rx(r"\b(my|his|her) (husband|wife|mother|mom|father|dad|son|daughter|neighbou?r|friend|brother|sister|partner)'?s? (results|records|labs?|medicines?|medications?|chart|appointment|test)",
                    r"\b(calling|asking) (about|for|on behalf of) (my|his|her) (husband|wife|mother|mom|father|dad|son|daughter|neighbou?r|friend|brother|sister|partner)\b",
-                   r"\b(results|records|labs?|chart) (for|of) (my|his|her) (husband|wife|mother|mom|father|dad|son|daughter|friend|neighbou?r)\b")
+                   r"\b(results|records|labs?|chart) (for|of) (my|his|her) (husband|wife|mother|mom|father|dad|son|daughter|friend|neighbou?r)\b",
+                   # someone else who is also a patient: "My neighbour Edna is on the warfarin too ... what her last number was?"
+                   r"\b(neighbou?r|husband|wife|friend|brother|sister|mother|mom|mum|father|dad|son|daughter|partner|cousin)\b[^?]{0,80}"
+                   r"\b(too|as well|also|same clinic|a patient)\b[^?]{0,120}\b(his|her|their)\b[^.?!]{0,40}\b(number|results?|appointment|"
+                   r"medicines?|medications?|pills|records?|list|levels?|labs?|chart|potassium|inr|cholesterol|sugars?|blood pressure|pressure|"
+                   r"tests?|readings?|scans?|x-?rays?|a1c|results?|diagnosis|weight)\b")
+HOW_ARE_YOU = _rx(r"\bhow are you\b", r"\bhow'?s it going\b", r"\bhow are things\b", r"\bhow'?s your day\b")
+PRESCRIBE = _rx(r"\b(call|phone|send) (in|through) (a |some |an? )?\w*", r"\bprescri(be|ption for)\b", r"\bwrite (me |him |her )?(a |an )?(script|prescription)",
+                r"\b(give|get) (me|him|her|us) (some |a |an )?(antibiotics?|sleeping pills?|something (stronger|to (help (me|him|her) )?sleep))",
+                r"\b(early|extra|bigger|more) (refill|supply|script|prescription)\b", r"\brefill\b[^.?!]*\b(early|before|sooner|now)\b",
+                r"\b(more|extra) (oxy\w*|opioids?|pain ?pills|percocet|norco|tramadol|xanax|valium)\b")
+EXTRA_DOSE = _rx(r"\b(extra|another|additional|second|double|two|2|a couple of) (of (the|his|her|my) )?(\w+ )?(pills?|tablets?|doses?|water pills?|"
+                 r"units?|puffs?|oxy\w*|lisinopril|insulin|lasix|furosemide)\b[^.?!]*\?",
+                 r"\b(take|have|give (him|her)) (two|2|double|an extra|another|more)\b[^.?!]*\?", r"\binstead of (one|1)\b",
+                 r"\b(up|raise|bump|double|increase) (my|his|her|the) (\w+ )?(dose|pills?|tablets?|medicine|medication|insulin|units)\b",
+                 r"\b(up|raise|bump|double|increase) (my|his|her|the) (lisinopril|metoprolol|amlodipine|insulin|lantus|warfarin|lasix|"
+                 r"furosemide|oxycodone|gabapentin|duloxetine|cymbalta|sertraline|levothyroxine|prednisone)\b", r"\b(up|bump) (it|that) (up|to)\b")
+FEELING = _rx(r"\b(lonely|alone|on my own|by myself|miss (him|her|them)|since (he|she) (died|passed)|widow(er|ed)?|nobody (calls|visits|remembers))\b",
+              r"\b(scared|frightened|afraid|terrified|worried|anxious|nervous|panick\w*|fear)\b", r"\boh my (god|goodness|gosh|word)\b",
+              r"\b(fed up|frustrat\w*|annoy\w*|sick of|tired of|irritat\w*|cross|angry|mad at)\b",
+              r"\b(sad|down|low|depress\w*|blue|cry\w*|tearful|grief|griev\w*)\b(?! (sugar|reading|number|blood))",
+              r"\b(exhausted|worn out|drained|knackered|shattered|no energy)\b",
+              r"\b(nuisance|bother(ing)? you|burden|waste of your time)\b", r"\bnobody (really )?(noticed|remembered|came|rang|called)\b",
+              r"\bsince \w+ (died|passed)\b", r"\bjust me and the (cat|dog)\b")
+WANTS_TO_END = _rx(r"\bcan we (just )?(be done|finish|wrap( it)? up|stop|end)\b", r"\b(i|we)('ve| have| need| got|'ve got| gotta) (to )?(go|run|"
+                   r"hang up|get going|dash|head off)\b", r"\b(let you go|i'?ll let you go|need to get off|have to get off)\b",
+                   r"\bgotta (go|run)\b", r"\bhow (long|much longer) (is|will) this\b", r"\b(are|is) (we|that) (done|everything|it)\b",
+                   r"\bwe done\b", r"\bmake (it|this) quick\b")
+# Everyday life and good news told in passing: acknowledged before the call moves on.
+PLEASANT = _rx(r"\b(garden\w*|roses?|flowers?|dahlias?|tomatoes|jam|baking|baked|cooking|grand(kids|children|son|daughter|baby)|church|"
+               r"knitting|quilt\w*|fishing|golf|bingo|the game|football|baseball|holiday|thanksgiving|christmas|birthday|puppy|kitten|"
+               r"choir|book club|crossword|bird\w*|walk(ed|ing)? (the dog|to)|trip|visit(ed|ing)? (my|our|the) )\b")
+IMPROVED = _rx(r"\b(better|improv\w*|easier|less (sore|swollen|pain)|good as new|back to normal|cleared up|settl(ed|ing) down|"
+               r"feeling (good|great|fine|well))\b(?![^.?!]*\bbut\b[^.?!]*\b(worse|pain|hurt))")
+ABOUT_YOU = _rx(r"\b(do|did|have|are|would|can) you (ever |like to |enjoy |even )?(garden|cook|bake|knit|fish|watch|like|eat|sleep|"
+                r"have (kids|a family|pets|a dog|a cat)|follow|play|read|get (lonely|tired|bored)|go)\b")
 QUESTION = re.compile(r"\?\s*$|^\s*(what|when|where|why|how|can|could|should|is|are|do|does|will|would)\b", re.IGNORECASE)
 
 
@@ -52,6 +95,15 @@ class Intents:
     small_talk: bool
     other_person: bool
     question: bool
+    how_are_you: bool = False
+    prescribe: bool = False
+    extra_dose: bool = False
+    feeling: bool = False
+    wants_to_end: bool = False
+    repeat: bool = False
+    pleasant: bool = False
+    improved: bool = False
+    about_you: bool = False
 
 
 def read_intents(text: str) -> Intents:
@@ -62,5 +114,7 @@ def read_intents(text: str) -> Intents:
         appointment_question=bool(APPOINTMENT_QUESTION.search(t)), purpose_question=bool(PURPOSE_QUESTION.search(t)),
         confused=bool(CONFUSED.search(t)), who_are_you=bool(WHO_ARE_YOU.search(t)),
         small_talk=bool(SMALL_TALK.search(t)), other_person=bool(OTHER_PERSON.search(t)),
-        question=bool(QUESTION.search(t)),
+        question=bool(QUESTION.search(t)), how_are_you=bool(HOW_ARE_YOU.search(t)), prescribe=bool(PRESCRIBE.search(t)),
+        extra_dose=bool(EXTRA_DOSE.search(t)), feeling=bool(FEELING.search(t)), wants_to_end=bool(WANTS_TO_END.search(t)), repeat=bool(REPEAT.search(t)), pleasant=bool(PLEASANT.search(t)),
+        improved=bool(IMPROVED.search(t)) and not re.search(r"\\bnot (any )?better\\b", t, re.I), about_you=bool(ABOUT_YOU.search(t)),
     )

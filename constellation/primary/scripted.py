@@ -20,7 +20,11 @@ from careplans.model import Appointment, ChecklistItem, Medication
 from constellation.primary.base import Draft, DraftRequest
 from constellation.primary.crisis import crisis_reply
 from constellation.primary.intents import Intents, read_intents
+from constellation.primary.plan_answers import (HOW_TAKEN, appointment_answer, checklist_answer, describe_appointment, format_when,
+                                                matching_appointments, medicine_answer, next_appointment, order_text,
+                                                plan_medicines_named)
 from constellation.session import SessionState
+from specialists.answer_bank import bank_answer
 from specialists.findings import Finding
 
 ANALYTE_WORDS = {
@@ -53,31 +57,6 @@ def _variant(state: SessionState, plan: CarePlan, key: str, options: Sequence[st
     return random.Random(seed).choice(list(options))
 
 
-def format_when(when: dt.datetime | dt.date) -> str:
-    if isinstance(when, dt.datetime):
-        hour = when.strftime("%I").lstrip("0") or "12"
-        minutes = f":{when.minute:02d}" if when.minute else ""
-        return f"{when.strftime('%A, %B')} {when.day} at {hour}{minutes} {when.strftime('%p')}"
-    return f"{when.strftime('%A, %B')} {when.day}"
-
-
-def describe_appointment(a: Appointment) -> str:
-    text = format_when(a.when)
-    if a.with_whom:
-        text += f" with {a.with_whom}"
-    if a.purpose:
-        text += f", for your {a.purpose[0].lower() + a.purpose[1:]}"
-    return text
-
-
-def next_appointment(plan: CarePlan, today: dt.date) -> Appointment | None:
-    def day(a: Appointment) -> dt.date:
-        return a.when.date() if isinstance(a.when, dt.datetime) else a.when
-
-    upcoming = [a for a in plan.appointments if day(a) >= today and a.status not in {"cancelled", "noshow"}]
-    return min(upcoming, key=lambda a: (day(a), str(a.when))) if upcoming else None
-
-
 def _join(words: Sequence[str]) -> str:
     words = list(words)
     if len(words) <= 1:
@@ -86,38 +65,69 @@ def _join(words: Sequence[str]) -> str:
 
 
 def item_question(item: ChecklistItem) -> str:
-    """A natural question for a checklist item written as an instruction to the nurse."""
-    text = item.text.strip().rstrip(".")
-    # Drop the nurse's own follow-up steps: "Ask for today's weight and compare with the dry weight".
+    """A natural spoken question or reminder for a checklist item written as a note to the nurse: the nurse's own
+    follow-up steps ("; call the nurse line for a gain of 3 lb", "and compare with the dry weight") and asides in
+    brackets are never read out."""
+    text = re.sub(r"\s*\([^)]*\)", "", item.text.strip()).rstrip(".")
+    reminder = re.match(r"(?i)^(?:remind|educate|teach|reinforce)\b(:?)\s*(?:the patient\s+)?(?:(about|on|of|that)\s+)?(.*)$", text)
+    if reminder:
+        said = _second_person(re.sub(r"\s*;\s*", ", and ", reminder.group(3)).strip(" ,"))
+        if not reminder.group(1) and not reminder.group(2):  # "Remind dentists and urgent care about the allergy"
+            said = f"please remind {said}"
+        return f"A quick reminder from your care plan: {said}. Does that sound manageable?"
+    text = re.split(r"\s*;\s*", text)[0]
     text = re.split(r"(?i)\s+(?:and|then)\s+(?:compare|document|record|note|check it|review|assess|escalate|report|reinforce)\b",
                     text)[0]
-    m = re.match(r"(?i)^(ask|check|assess|screen)\s+(the patient\s+)?(about|for|on|whether|if)\s+(.*)$", text)
+    m = re.match(r"(?i)^(?:ask|check|assess|screen)\s+(?:the patient\s+)?(about|for|on|whether|if|how|what|when)\s+(.*)$", text)
     if m:
-        verb, rest = m.group(3).lower(), m.group(4)
-        rest = re.sub(r"\s*\([^)]*\)", "", rest)
+        verb, rest = m.group(1).lower(), _second_person(m.group(2))
         if verb == "for":
-            return f"Could you tell me {_second_person(rest)}?"
+            return f"Could you tell me {rest}?"
         if verb in {"whether", "if"}:
-            return f"Could you tell me whether {_second_person(rest)}?"
-        if SYMPTOM_WORDS.search(rest):
-            return f"Have you had any {_second_person(rest)} lately?"
-        return f"Can you tell me about {_second_person(rest)}?"
-    m = re.match(r"(?i)^(review|discuss|go over)\s+(.*)$", text)
+            return f"Could you tell me whether {rest}?"
+        if verb in {"how", "what", "when"}:
+            return f"Can you tell me {verb} {rest}?"
+        if ":" in rest:  # "the incision: redness, warmth, drainage"; "side effects: nausea, dizziness"
+            subject, signs = (x.strip() for x in rest.split(":", 1))
+            if re.match(r"(?i)(the|your)\b", subject):
+                return f"How is {subject}? Any {signs}?"
+            return f"Any {subject}, like {signs}?"
+        if SYMPTOM_WORDS.search(rest) and len(rest.split()) <= 8 and not re.search(r"\b(how|whether|being)\b", rest):
+            when = "" if re.search(r"\b(this week|today|lately|recently|since)\b", rest) else " lately"
+            return f"Have you had any {rest}{when}?"
+        return f"Can you tell me about {rest}?"
+    m = re.match(r"(?i)^(?:review|discuss|go over)\s+(.*)$", text)
     if m:
-        return f"Let's go over {_second_person(m.group(2))}. How has that been going?"
-    m = re.match(r"(?i)^(confirm|verify)\s+(.*)$", text)
+        return f"Let's go over {_second_person(m.group(1))}. How has that been going?"
+    m = re.match(r"(?i)^(?:confirm|verify)\s+(.*)$", text)
     if m:
-        return f"I'd also like to confirm {_second_person(m.group(2))}. Does that still work for you?"
-    m = re.match(r"(?i)^(remind|educate|teach)\s+(the patient\s+)?(about|on|of)?\s*(.*)$", text)
-    if m:
-        return f"A quick reminder about {_second_person(m.group(4))}. Does that sound manageable?"
-    return f"Next, I'd like to talk about this: {text[0].lower() + text[1:]}. How has that been going?"
+        return f"I'd also like to check on {_second_person(m.group(1))}. How is that going?"
+    return f"How have things been with {_second_person(text)}?"
 
 
 def _second_person(text: str) -> str:
     text = re.sub(r"(?i)\bthe patient'?s\b", "your", text)
     text = re.sub(r"(?i)\b(his|her|their)\b", "your", text)
     return text[0].lower() + text[1:] if text else text
+
+
+# While the ambulance comes (American Red Cross First Aid/CPR/AED Participant's Manual; NHS "What to do in an emergency";
+# AHA "Heart Attack and Stroke Symptoms": rest, unlock the door, follow the dispatcher). Nothing by mouth when drowsy
+# or confused (choking risk).
+WHILE_WAITING = ("While you wait for the ambulance: unlock the door, stay with them or keep someone with you, and sit or lie "
+                 "somewhere comfortable. Don't give food or drink to anyone who is very drowsy or confused. If anyone stops "
+                 "responding or breathing normally, tell the 911 dispatcher right away; they'll talk you through what to do. "
+                 "I'm staying on the line.")
+CALLED_911 = re.compile(r"\b(?:called|calling|dialed|dialing|rang|ringing|phoned|phoning) (?:911|the ambulance|an ambulance)\b|"
+                        r"\b(?:ambulance|paramedics|they)(?:'re| are|'s| is) (?:on (?:the|their) way|coming|here|pulling up)\b|"
+                        r"\bsirens?\b|\b911 (?:on|now)\b|\bcalling them\b", re.IGNORECASE)
+
+
+# Crisis mode at the urgent level (988 Suicide & Crisis Lifeline wording, as constellation.primary.crisis).
+CRISIS_URGENT_TAIL = ("A nurse from your care team will still call you today, and if you ever feel unsafe, call or text 988, "
+                      "the Suicide and Crisis Lifeline, or call 911.")
+CRISIS_METHOD = re.compile(r"\b(?:how (?:many|much)|what (?:dose|amount)|which (?:ones?|pills?|combination)|lethal|fatal|overdose|"
+                           r"would it (?:kill|work)|would (?:that|those|they|it) do it|together|combine|mix)\b", re.IGNORECASE)
 
 
 class ScriptedPrimary:
@@ -132,61 +142,54 @@ class ScriptedPrimary:
         intents = read_intents(req.patient_text)
         opening = self._opening(req) if state.turn_index == 0 else ""
         if state.crisis is not None:
-            return crisis_reply(req, plan.patient.sex, self.name)
+            return self._in_crisis(req, intents)
+        if intents.repeat or (intents.confused and len(req.patient_text.split()) <= 4):
+            previous = next((u["text"] for u in reversed(state.transcript) if u["speaker"] == "agent"), "")
+            if previous:
+                return Draft(f"Of course, I'll say it again, slowly. {previous}", [], "repeat", self.name)
         if req.escalation == "emergency" or state.phase == "emergency":
-            return self._emergency(req)
+            return self._emergency(req, intents)
         if not state.identity_verified:
             return self._identity(req, intents, opening)
         parts: list[str] = []
         just_verified = state.pending == "identity"
         if just_verified:
+            # The caller may be a proxy: what matched is the patient's record, never "it's you".
             parts.append(_variant(state, plan, "verified", [
-                f"Thank you, {plan.patient.call_name}. I've confirmed it's you.",
-                f"Thanks, {plan.patient.call_name}, that matches what I have.",
-                f"Perfect, thank you {plan.patient.call_name}.",
+                "Thank you, that matches what I have.",
+                "Thanks, that matches our records.",
+                "Perfect, thank you, that matches what I have on file.",
             ]))
         reaction = self._react(req, intents)
         parts.extend(reaction)
-        answered_question = bool(reaction)
-        if intents.injection:
-            parts.append("I'm not able to do that. I can only help with your care plan, and I can't give medication "
-                         "doses or advice beyond what your doctor has prescribed.")
-            answered_question = True
-        elif intents.other_person:
-            parts.append("I'm only able to discuss your own care on this call. Your family member's care team can help "
-                         "with their questions.")
-            answered_question = True
-        elif intents.appointment_question:
-            parts.append(self._appointment_answer(req))
-            answered_question = True
-        elif intents.purpose_question:
-            answer = self._purpose_answer(req)
-            if answer:
-                parts.append(answer)
-                answered_question = True
-        if not answered_question and intents.dosing_question:
-            parts.append("I'm not able to change or recommend doses, but I'll pass your question to your care team "
-                         "so they can get back to you.")
-            state.notes.append(f"dosing question: {req.patient_text}")
-            answered_question = True
-        if not answered_question and intents.who_are_you:
-            parts.append("I'm a virtual care assistant working with your care team, calling for your regular check-in.")
-        elif not answered_question and intents.small_talk and not parts:
-            parts.append(_variant(state, plan, "small", ["I'm doing well, thank you for asking!",
-                                                        "Thank you, that's kind of you.", "I appreciate that!"]))
-        elif not answered_question and intents.question and not intents.confused:
-            parts.append("That's a good question for your care team. I've noted it so they can get back to you.")
+        answer = self._respond(req, intents)
+        if answer:
+            parts.append(answer)
+        elif intents.feeling:
+            parts.append(self._acknowledge(req))
+        elif intents.how_are_you and not reaction:
+            parts.append("I'm doing well, thank you for asking.")
+        elif intents.about_you and not reaction:
+            parts.append("I'm a virtual assistant, so I don't, but it sounds lovely.")
+        elif intents.improved and not reaction:
+            parts.append(_variant(state, plan, "improved", ["That's good to hear.", "I'm glad it's getting better."]))
+        elif intents.pleasant and not reaction and not intents.question:
+            parts.append(_variant(state, plan, "pleasant", ["That sounds lovely.", "How nice, that sounds lovely."]))
+        elif intents.question and not reaction and not intents.goodbye and not intents.about_you and not intents.wants_to_end and not intents.confused:
+            parts.append("I don't have the answer to that in your care plan, so I've noted your question for your care team.")
             state.notes.append(f"question: {req.patient_text}")
         if intents.confused and not parts:
             parts.append(_variant(state, plan, "confused", ["Sorry about that, let me put it another way.",
                                                            "No problem, let me say that differently."]))
             question, addressed = self._repeat_pending(req)
             return Draft(" ".join([opening, *parts, question]).strip(), addressed, "clarify", self.name)
-        # Close when the patient is done, or when the list is done and they have nothing else.
+        # Close when the caller wants to, or when the list is done and they have nothing else.
         if state.pending == "anything_else" and (intents.goodbye or intents.no):
             return self._farewell(req, parts, opening)
-        if intents.goodbye and not intents.question:
+        if intents.goodbye and not (intents.question and not answer):
             return self._farewell(req, parts, opening)
+        if intents.wants_to_end:
+            return self._short_close(req, parts)
         question, addressed, intent = self._next_step(req)
         return Draft(" ".join([opening, *parts, question]).strip(), addressed, intent, self.name)
 
@@ -198,15 +201,44 @@ class ScriptedPrimary:
             f"Hello {name}, I'm the care team's virtual assistant, calling to check in with you today.",
         ])
 
-    def _emergency(self, req: DraftRequest) -> Draft:
-        req.state.phase = "emergency"
-        text = _variant(req.state, req.plan, "911", [
-            "What you're describing could be a medical emergency. Please call 911 right now, or have someone near you "
-            "call. I'm alerting your care team, and I'll stay on the line with you.",
-            "This could be an emergency. Please call 911 now, or ask someone with you to call. I'm letting your care "
-            "team know right away, and I'm staying on the line.",
-        ])
-        return Draft(text, [], "emergency", self.name)
+    def _in_crisis(self, req: DraftRequest, intents: Intents) -> Draft:
+        """Crisis mode keeps its reviewed wording; at the urgent level (no danger now) a repeat is repeated and a plain
+        question about the plan is answered, with the nurse call and the 988 Lifeline kept in the same reply."""
+        crisis = req.state.crisis or {}
+        urgent = crisis.get("level") != "emergency" and req.escalation != "emergency" and not crisis.get("new")
+        if urgent and not CRISIS_METHOD.search(req.patient_text):
+            previous = next((u["text"] for u in reversed(req.state.transcript) if u["speaker"] == "agent"), "")
+            if intents.repeat and previous:
+                return Draft(f"Of course, I'll say it again, slowly. {previous}", [], "repeat", self.name)
+            answer = self._respond(req, intents) if intents.question else None
+            if answer:
+                return Draft(f"{answer} {CRISIS_URGENT_TAIL}", [], "crisis", self.name)
+        return crisis_reply(req, req.plan.patient.sex, self.name)
+
+    def _emergency(self, req: DraftRequest, intents: Intents) -> Draft:
+        """The first emergency turn says 911 now; every later turn answers the caller and keeps guidance coming."""
+        state = req.state
+        first = state.phase != "emergency" or not any("911" in u["text"] for u in state.transcript if u["speaker"] == "agent")
+        state.phase = "emergency"
+        if first:
+            text = _variant(state, req.plan, "911", [
+                "What you're describing could be a medical emergency. Please call 911 right now, or have someone near you "
+                "call. I'm alerting your care team, and I'll stay on the line with you.",
+                "This could be an emergency. Please call 911 now, or ask someone with you to call. I'm letting your care "
+                "team know right away, and I'm staying on the line.",
+            ])
+            return Draft(text, [], "emergency", self.name)
+        parts: list[str] = []
+        if intents.feeling or re.search(r"(?i)\b(die|dying|scared|afraid|frighten)", req.patient_text):
+            parts.append("I know this is frightening. You're doing the right thing, and help is on the way.")
+        answer = self._respond(req, intents, in_emergency=True)
+        if answer:
+            parts.append(answer)
+        if not CALLED_911.search(req.patient_text) and not any(CALLED_911.search(u["text"]) for u in state.transcript
+                                                               if u["speaker"] == "patient"):
+            parts.append("If no one has called 911 yet, please call now.")
+        parts.append(WHILE_WAITING)
+        return Draft(" ".join(parts), [], "emergency_guidance", self.name)
 
     def _identity(self, req: DraftRequest, intents: Intents, opening: str) -> Draft:
         state, plan = req.state, req.plan
@@ -222,8 +254,15 @@ class ScriptedPrimary:
             text = ("I'm sorry, I wasn't able to confirm your identity, so I can't discuss any health information on "
                     "this call. Someone from the care team will call you back. Is there anything else I can pass along?")
             return Draft(" ".join([opening, text]).strip(), [], "identity_locked", self.name)
+        if intents.goodbye and state.turn_index > 0:
+            state.phase = "ended"
+            return Draft("No problem. Someone from the care team can call back any time. Take care, goodbye.", [], "goodbye", self.name)
         state.pending = "identity"
         state.phase = "identity"
+        general = bank_answer(req.patient_text, plan, with_plan=False)
+        if general and not intents.other_person:
+            text = f"{general[1]} Before I can talk about anything in your own care plan, could you please confirm your full name and date of birth?"
+            return Draft(" ".join([opening, text]).strip(), [], "verify_identity", self.name)
         if intents.other_person:
             text = (f"I'm sorry, I can only discuss a patient's health information with the patient. If {plan.patient.call_name} "
                     "is available, I'd be glad to speak with them, after confirming their date of birth.")
@@ -250,12 +289,17 @@ class ScriptedPrimary:
         for f in by_kind.get("dose_exceeds_max", []):
             out.append(f"Please stop taking {f.drug} for now: the amount you described is more than the safe daily "
                        "limit. I'm flagging this, and a nurse will call you today. If you start to feel unwell, call 911.")
+        # One sentence per drug, naming every plan drug it interacts with (sildenafil with two nitrates is one warning).
+        partners: dict[tuple[str | None, bool], list[str]] = {}
         for f in by_kind.get("interaction", []):
-            if f.urgency == "urgent":
-                out.append(f"{_cap(f.drug)} can interact with your {f.with_}, so please don't take any more until you've "
+            partners.setdefault((f.drug, f.urgency == "urgent"), []).extend([f.with_] if f.with_ else [])
+        for (drug, urgent), withs in partners.items():
+            others = _join(list(dict.fromkeys(withs)))
+            if urgent:
+                out.append(f"{_cap(drug)} can interact with your {others}, so please don't take any more until you've "
                            "talked with your care team. A nurse will call you today.")
             else:
-                out.append(f"I'd hold off on {f.drug}: it can interact with your {f.with_}. I'll note your question for "
+                out.append(f"I'd hold off on {drug}: it can interact with your {others}. I'll note your question for "
                            "your care team so they can suggest something that's right for you.")
         for f in by_kind.get("contraindicated", []):
             if any(i.drug == f.drug for i in by_kind.get("interaction", [])):
@@ -273,7 +317,9 @@ class ScriptedPrimary:
                 word = ANALYTE_WORDS.get(f.analyte or "", f.analyte or "reading")
                 if word not in seen:
                     seen.append(word)
-            out.append(f"Thank you. That {_join(seen)} reading is outside the goal in your care plan, so I'll pass it "
+            directions = {f.direction for f in values}
+            where = ("higher than" if directions == {"high"} else "lower than" if directions == {"low"} else "outside")
+            out.append(f"Thank you. That {_join(seen)} reading is {where} the goal in your care plan, so I'll pass it "
                        "along to your care team.")
         for f in by_kind.get("missed_doses", []):
             out.append(f"Thanks for telling me about the {f.drug}. I'll let your care team know so they can help.")
@@ -292,21 +338,77 @@ class ScriptedPrimary:
                 req.state.notes.append(f"{f.kind}: {f.message}")
         return out
 
-    def _appointment_answer(self, req: DraftRequest) -> str:
-        appt = next_appointment(req.plan, req.today)
-        if appt is None:
-            return "I don't see an upcoming appointment in your care plan. I'll ask your care team to reach out about it."
-        return f"Your next appointment is on {describe_appointment(appt)}."
-
-    def _purpose_answer(self, req: DraftRequest) -> str | None:
-        drugs = [f.drug for f in req.findings if f.kind == "medication_mentioned" and f.drug]
-        for drug in drugs:
-            med = req.plan.medication(drug)
-            if med is not None and med.purpose:
-                return f"In your care plan, your {med.name} is for: {med.purpose[0].lower() + med.purpose[1:]}."
-        if drugs:
-            return "I don't have that medicine in your care plan, so I'll pass your question to your care team."
+    def _respond(self, req: DraftRequest, intents: Intents, in_emergency: bool = False) -> str | None:
+        """What the caller asked or asked for, answered: refusals first, then the plan, then the answer bank."""
+        state, plan = req.state, req.plan
+        if in_emergency:
+            last_drug = state.meds_discussed[-1] if state.meds_discussed else None
+            banked = bank_answer(req.patient_text, plan)
+            return medicine_answer(req.patient_text, plan, req.findings, last_drug) or (banked[1] if banked else None)
+        if intents.injection:
+            return ("I'm not able to do that. I can only help with your care plan, and I can't change doses or give advice "
+                    "beyond what your doctor has prescribed.")
+        if intents.other_person:
+            return ("I'm sorry, I can't share anyone else's health information. I can only discuss this patient's own care "
+                    "on this call; their own care team can help them.")
+        named = plan_medicines_named(plan, req.findings)
+        as_needed = bool(named) and named[0].as_needed and not re.search(r"(?i)\b(double|instead of|increase|raise|bump)\b", req.patient_text)
+        if as_needed and (intents.extra_dose or intents.dosing_question) and order_text(named[0]):
+            limit = f" The most in a day is {named[0].max_daily.value:g} {named[0].max_daily.unit}." if named[0].max_daily else ""
+            return (f"For the {named[0].name}, your care plan says to {order_text(named[0])}.{limit} If the pain isn't controlled "
+                    "within that, I'll let your care team know.")
+        if intents.extra_dose or (intents.dosing_question and not HOW_TAKEN.search(req.patient_text)):
+            state.notes.append(f"dose question: {req.patient_text}")
+            order = f" Your care plan says to {order_text(named[0])} for the {named[0].name}." if named and order_text(named[0]) else ""
+            return (f"I can't change a dose or add extra doses.{order} I'll pass your question to your care team so a "
+                    "nurse can advise you.")
+        if intents.prescribe:
+            state.notes.append(f"prescription request: {req.patient_text}")
+            return ("I'm not able to prescribe or recommend a new prescription medicine. I'll pass your request to your care "
+                    "team, and your doctor can decide what's right.")
+        last_drug = state.meds_discussed[-1] if state.meds_discussed else None
+        last = self._last_appointment(req)
+        appointment = appointment_answer(req.patient_text, plan, req.today, last)
+        if appointment and matching_appointments(req.patient_text, plan):
+            return appointment  # "When is the blood draw?" names the visit, whatever else the words resemble
+        answer = medicine_answer(req.patient_text, plan, req.findings, last_drug) or appointment
+        if answer:
+            return answer
+        answer = checklist_answer(req.patient_text, plan)
+        if answer:
+            return answer
+        banked = bank_answer(req.patient_text, plan)
+        if banked:
+            state.notes.append(f"answered from the answer bank ({banked[0]})")
+            return banked[1]
         return None
+
+    def _last_appointment(self, req: DraftRequest) -> Appointment | None:
+        """The plan appointment the assistant described last in this call, for 'and what time was that?'."""
+        for u in reversed(req.state.transcript):
+            if u["speaker"] != "agent":
+                continue
+            for a in req.plan.appointments:
+                if format_when(a.when) in u["text"]:
+                    return a
+        return None
+
+    def _acknowledge(self, req: DraftRequest) -> str:
+        text = req.patient_text.lower()
+        if re.search(r"lonely|alone|on my own|by myself|miss (him|her|them)|died|passed|widow|nobody", text):
+            options = ["I'm sorry, that sounds really lonely. Thank you for telling me.",
+                       "That sounds hard, being on your own so much. I'm glad you told me."]
+        elif re.search(r"scared|frighten|afraid|terrified|worried|anxious|nervous|panic|fear|oh my (god|goodness|gosh|word)", text):
+            options = ["That sounds frightening, and it's understandable to feel worried.",
+                       "I understand that's worrying. You did the right thing telling me."]
+        elif re.search(r"nuisance|bother|burden|waste of your time", text):
+            options = ["You're not a bother at all. This call is for you."]
+        elif re.search(r"fed up|frustrat|annoy|sick of|tired of|irritat|cross|angry|mad", text):
+            options = ["I understand, that sounds frustrating. I'll keep this as short as I can."]
+        else:
+            options = ["I'm sorry you're feeling that way. Thank you for telling me.",
+                       "That sounds hard. I'm glad you told me."]
+        return _variant(req.state, req.plan, "feel", options)
 
     def _repeat_pending(self, req: DraftRequest) -> tuple[str, list[str]]:
         question, addressed, _ = self._next_step(req, repeat=True)
@@ -381,6 +483,24 @@ class ScriptedPrimary:
 
     def _meds_left(self, plan: CarePlan, state: SessionState) -> list[Medication]:
         return [m for m in plan.medications if m.name not in state.meds_asked and m.name not in state.meds_discussed]
+
+    def _safety_point(self, req: DraftRequest) -> str:
+        """The one thing to keep from the call: what was escalated, or when to call."""
+        top = req.state.highest_escalation
+        if top == "emergency":
+            return "Please make sure 911 has been called."
+        if top == "urgent":
+            return "Remember, a nurse will call you today, and if things get worse, call 911."
+        if top == "routine":
+            return "I'll pass what you told me to your care team."
+        return "If anything changes or worries you, call your care team."
+
+    def _short_close(self, req: DraftRequest, parts: list[str]) -> Draft:
+        """The caller wants to go: a short close that keeps the safety point; the call ends when they say goodbye."""
+        req.state.phase = "closing"
+        req.state.pending = "anything_else"
+        close = f"Of course, I'll let you go. {self._safety_point(req)} Take care, {req.plan.patient.call_name}."
+        return Draft(" ".join([*parts, close]).strip(), [], "short_close", self.name)
 
     def _farewell(self, req: DraftRequest, parts: list[str], opening: str) -> Draft:
         state, plan = req.state, req.plan

@@ -1674,6 +1674,11 @@ def topic_mentions(text: str, topics: frozenset[str]) -> list[str]:
     return out
 
 
+_EVERYDAY_LAST_WORDS = frozenset({"care", "clinic", "center", "centre", "institute", "lab", "laboratory", "line", "team", "health",
+                                  "hospital", "practice", "group", "services", "service", "office", "pharmacy", "therapy", "medicine",
+                                  "associates", "partners", "building", "unit", "nurse", "nurses"})
+
+
 def health_information(text: str, vocab: PlanVocabulary, plan: Any = None, topics: frozenset[str] | None = None) -> list[str]:
     """Phrases of ``text`` that reveal health information (empty when the text reveals none); ``topics``
     (``plan_topics``) adds the symptoms, body parts and readings that are the patient's by the plan."""
@@ -1698,7 +1703,9 @@ def health_information(text: str, vocab: PlanVocabulary, plan: Any = None, topic
     low = text.lower()
     for person in vocab.people:
         last = person.split()[-1]
-        if len(last) > 2 and re.search(rf"\b{re.escape(last.lower())}\b", low):
+        # A clinic among the people ("Westgate Primary Care") is not named by its last, everyday word ("your care team").
+        if person.lower() in low or (len(last) > 2 and last.lower() not in _EVERYDAY_LAST_WORDS
+                                     and re.search(rf"\b{re.escape(last.lower())}\b", low)):
             out.append(person)
     for place in vocab.places:
         if place.lower() in low:

@@ -51,6 +51,8 @@ _TOKEN = re.compile(r"\d+(?:st|nd|rd|th)?(?![A-Za-z])|[A-Za-z]+(?:'[A-Za-z]+)?|[
 # Written numeric forms, found before the token grammar runs.
 _ISO = re.compile(r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d/-])")
 _NUMERIC = re.compile(r"(?<![\d/.:-])(\d{1,2})\s?([/.-])\s?(\d{1,2})(?:\s?\2\s?(\d{4}|\d{2}))?(?![\d/:]|\.\d|-\d)")
+_YEAR_FIRST = re.compile(r"(?<![\d/-])((?:19|20)\d\d),?\s+(?:([A-Za-z]{3,9}\.?)\s+(\d{1,2})(?:st|nd|rd|th)?\b|"
+                         r"(\d{1,2})\s*(?:month|月)\s*(\d{1,2})\s*(?:day|日)?)", re.IGNORECASE)
 _COMPACT = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{4})(?!\d)")
 _CLOCK = re.compile(r"(?<![\d.:])([01]?\d|2[0-3])[:.]([0-5]\d)(?!\d)(?:\s*([ap])\.?\s?m\b\.?)?", re.I)
 _MERIDIEM = re.compile(r"\s*(?:([ap])\.?\s?m\b\.?|in the (morning|afternoon|evening)|at night|tonight)", re.I)
@@ -358,6 +360,12 @@ def _written(text: str, *, two_digit_years: bool) -> list[DateMention]:
         year = int(y) if y else None
         out.append(DateMention(m.start(), m.end(), year, month, day, year_digits=len(y) if y else 0,
                                day_month_swappable=a <= 12 and b <= 12 and a != b))
+    # Year first, as many second-language speakers and East Asian usage put it: "1959, February 14", "1959 2 month 14 day".
+    for m in _YEAR_FIRST.finditer(text):
+        month = MONTHS.get(m.group(2).lower().rstrip(".")) if m.group(2) else int(m.group(4))
+        day = int(m.group(3) or m.group(5))
+        if month and 1 <= month <= 12 and 1 <= day <= 31:
+            out.append(DateMention(m.start(), m.end(), int(m.group(1)), month, day, year_digits=4))
     if two_digit_years:
         for m in _COMPACT.finditer(text):
             a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))

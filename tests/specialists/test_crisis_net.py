@@ -75,6 +75,7 @@ def test_a_call_the_net_flagged_returns_to_its_plan_after_a_no() -> None:
     assert flagged.escalation == "urgent" and flagged.new_escalation
     assert "988" in flagged.agent and "thoughts of killing yourself" in flagged.agent
     after = asyncio.run(call.say("No, nothing like that. I'm just worn out from the move."))
-    assert after.escalation == "none", after.agent
+    # the call leaves crisis mode and says nothing of it; its level stays where the nurse flag put it (never drops)
+    assert after.escalation == "urgent" and "988" not in after.agent, after.agent
     assert call.orchestrator.state.crisis is None
     assert [e.level for e in call.orchestrator.state.escalations] == ["urgent"]
