@@ -1,7 +1,8 @@
 """The conversation suite of issue 13 (tests/data/conversations): well-formed, and each split held to its floor.
 
 The floors are the figures last measured (first contact: dev 202/321, unread 190/322; after the scripted primary
-learned to respond then steer: dev 293, unread 245): they stop a change from losing ground. The unread split is scored in aggregate only.
+learned to respond then steer: dev 293, unread 245; with writers e and f added after that, at their first contact:
+dev 426/509, unread 365/486): they stop a change from losing ground. The unread split is scored in aggregate only.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ TYPES = {"escalation_at_least", "agent_text_matches", "no_phi_before_turn", "nev
          "escalation_at_least_within", "escalation_at_most", "agent_text_matches_within", "agent_text_not_matches",
          "agent_repeats_previous", "all_turns_answered"}
 CALLS = sorted(SUITE.glob("*/*.json"))
-FLOORS = {"dev": 293, "unread": 245}
+FLOORS = {"dev": 426, "unread": 365}
 
 
 def test_the_suite_has_the_size_the_issue_asks_for() -> None:
