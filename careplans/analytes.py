@@ -18,6 +18,7 @@ class Analyte:
     molar_mass: float | None = None
     also: tuple[str, ...] = ()
     spoken: tuple[str, ...] = field(default=())
+    said: str = ""  # how the assistant names it to a caller ("blood pressure" for systolic_bp)
 
 
 def _load() -> tuple[dict[str, Analyte], dict[str, str]]:
@@ -25,7 +26,7 @@ def _load() -> tuple[dict[str, Analyte], dict[str, str]]:
     analytes = {
         key: Analyte(key=key, loinc=v["loinc"], kind=v["kind"], unit=v["unit"],
                      molar_mass=v.get("molar_mass"), also=tuple(v.get("also", [])),
-                     spoken=tuple(v.get("spoken", [])))
+                     spoken=tuple(v.get("spoken", [])), said=v.get("said", ""))
         for key, v in raw["analytes"].items()
     }
     return analytes, dict(raw.get("panels", {}))
@@ -38,6 +39,12 @@ for _a in ANALYTES.values():
     LOINC_TO_ANALYTE[_a.loinc] = _a.key
     for _code in _a.also:
         LOINC_TO_ANALYTE.setdefault(_code, _a.key)
+
+
+def said_as(key: str) -> str:
+    """The words the assistant uses for an analyte on a call; the key itself for one the registry does not name."""
+    analyte = ANALYTES.get(key)
+    return analyte.said if analyte is not None and analyte.said else key
 
 
 def analyte_for_loinc(code: str) -> str | None:

@@ -49,6 +49,11 @@ class SessionState:
         return [Utterance(u["speaker"], u["text"]) for u in self.transcript]  # type: ignore[arg-type]
 
     @property
+    def last_agent_text(self) -> str:
+        """What the assistant said last ("" before its first reply)."""
+        return next((u["text"] for u in reversed(self.transcript) if u["speaker"] == "agent"), "")
+
+    @property
     def highest_escalation(self) -> Level:
         return max_level(*(e.level for e in self.escalations))
 

@@ -19,11 +19,10 @@ from pathlib import Path
 import yaml
 
 from careplans import CarePlan
+from careplans.analytes import said_as
 from specialists.text import claims as cl
 
 BANK = Path(__file__).resolve().parent / "knowledge" / "answer_bank.yaml"
-_WORDS = {"systolic_bp": "blood pressure", "glucose": "blood sugar", "heart_rate": "heart rate", "temperature": "temperature",
-          "spo2": "oxygen level"}
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def _plan_goal(plan: CarePlan, analyte: str) -> str | None:
     target = plan.target(analyte)
     if target is None:
         return None
-    word = _WORDS.get(analyte, analyte)
+    word = said_as(analyte)
     if analyte == "systolic_bp":
         diastolic = plan.target("diastolic_bp")
         if target.high is not None and diastolic is not None and diastolic.high is not None:

@@ -34,7 +34,7 @@ _REFUSES = re.compile(r"\b(?:not|won'?t|don'?t want to|i'?m not|no way i'?m|refu
                       r"(?:911|988|anyone|anybody|the hospital|to the hospital|an ambulance|the police)\b|\bdon'?t call "
                       r"(?:anyone|anybody|911|the police|an ambulance)\b|\bno (?:ambulance|hospital|police)\b|\bi don'?t need (?:help|"
                       r"an ambulance)\b", re.I)
-_METHOD = re.compile(r"\b(?:how (?:many|much)|what (?:dose|amount)|which (?:ones?|pills?|combination)|lethal|fatal|would it (?:kill|work)|"
+METHOD_QUESTION = re.compile(r"\b(?:how (?:many|much)|what (?:dose|amount)|which (?:ones?|pills?|combination)|lethal|fatal|would it (?:kill|work)|"
                      r"would (?:that|those|they|it) do it|together|combine|mix)\b", re.I)
 _GOODBYE = re.compile(r"\b(?:bye|goodbye|good-bye|gotta go|got to go|have to go|need to go|hang(?:ing)? up|talk (?:to you )?later|"
                       r"i'?m going now|that'?s all)\b", re.I)
@@ -154,7 +154,7 @@ def crisis_reply(req: DraftRequest, sex: str, name: str = "scripted") -> Draft:
     level = "emergency" if req.escalation == "emergency" or crisis.get("level") == "emergency" else "urgent"
     new: list[str] = list(crisis.get("new") or [])
     text = req.patient_text
-    last = next((u["text"] for u in reversed(state.transcript) if u["speaker"] == "agent"), None)
+    last = state.last_agent_text or None
     key = f"{state.turn_index}:{text}"
     if new:
         first = "active_denied" if new[0] == "active_ideation" and crisis.get("denied") and level == "urgent" else new[0]
@@ -167,7 +167,7 @@ def crisis_reply(req: DraftRequest, sex: str, name: str = "scripted") -> Draft:
             reply = _pick(key, (LATER_EMERGENCY if level == "emergency" else LATER_URGENT)["default"], last)
         return Draft(reply, [], "crisis", name)
     table = LATER_EMERGENCY if level == "emergency" else LATER_URGENT
-    if _METHOD.search(text):
+    if METHOD_QUESTION.search(text):
         situation = "method"
     elif _GOODBYE.search(text):
         situation = "goodbye"

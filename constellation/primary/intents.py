@@ -115,6 +115,7 @@ def read_intents(text: str) -> Intents:
         confused=bool(CONFUSED.search(t)), who_are_you=bool(WHO_ARE_YOU.search(t)),
         small_talk=bool(SMALL_TALK.search(t)), other_person=bool(OTHER_PERSON.search(t)),
         question=bool(QUESTION.search(t)), how_are_you=bool(HOW_ARE_YOU.search(t)), prescribe=bool(PRESCRIBE.search(t)),
-        extra_dose=bool(EXTRA_DOSE.search(t)), feeling=bool(FEELING.search(t)), wants_to_end=bool(WANTS_TO_END.search(t)), repeat=bool(REPEAT.search(t)), pleasant=bool(PLEASANT.search(t)),
+        extra_dose=bool(EXTRA_DOSE.search(t)), feeling=bool(FEELING.search(t)), wants_to_end=bool(WANTS_TO_END.search(t)),
+        repeat=bool(REPEAT.search(t)), pleasant=bool(PLEASANT.search(t)),
         improved=bool(IMPROVED.search(t)) and not re.search(r"\\bnot (any )?better\\b", t, re.I), about_you=bool(ABOUT_YOU.search(t)),
     )

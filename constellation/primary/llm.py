@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from constellation.llm import ModelSettings, pydantic_model
 from constellation.primary.base import Draft, DraftRequest
-from constellation.primary.scripted import ScriptedPrimary, describe_appointment, next_appointment
+from constellation.primary.plan_answers import describe_appointment, next_appointment
+from constellation.primary.scripted import ScriptedPrimary
 from specialists.checklist import covered_items
 
 MAX_REPLY_CHARS = 600  # about 40 seconds of speech: longer is a model rambling, not a reply

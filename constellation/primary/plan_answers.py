@@ -182,6 +182,11 @@ def order_text(med: Medication) -> str:
     return text[:1].lower() + text[1:]
 
 
+def daily_limit(med: Medication) -> str:
+    """The prescriber's daily limit as a sentence (with a leading space), or "" when the order gives none."""
+    return f" The most in a day is {med.max_daily.value:g} {med.max_daily.unit}." if med.max_daily else ""
+
+
 def medicine_answer(text: str, plan: CarePlan, findings: Sequence[Finding], last_discussed: str | None = None) -> str | None:
     """Purpose, timing or 'is it fine to take' for a plan medicine the caller names (or 'it', just discussed)."""
     if not QUESTION.search(text) and not PURPOSE.search(text):
@@ -200,7 +205,7 @@ def medicine_answer(text: str, plan: CarePlan, findings: Sequence[Finding], last
     said_brand = bool(med.brand) and re.search(rf"\b{re.escape(med.brand or '')}\b", text, re.IGNORECASE) is not None
     name = f"{med.brand} ({med.name})" if said_brand else med.name
     order = order_text(med)
-    limit = f" The most in a day is {med.max_daily.value:g} {med.max_daily.unit}." if med.max_daily else ""
+    limit = daily_limit(med)
     extra = f" {med.instructions.rstrip('.')}." if med.instructions else ""
     said: list[str] = []
     if PURPOSE.search(text) and med.purpose:

@@ -16,25 +16,19 @@ import re
 from collections.abc import Sequence
 
 from careplans import CarePlan
+from careplans.analytes import said_as
 from careplans.model import Appointment, ChecklistItem, Medication
 from constellation.primary.base import Draft, DraftRequest
-from constellation.primary.crisis import crisis_reply
+from constellation.primary.crisis import METHOD_QUESTION, crisis_reply
 from constellation.primary.intents import Intents, read_intents
-from constellation.primary.plan_answers import (HOW_TAKEN, appointment_answer, checklist_answer, describe_appointment, format_when,
+from constellation.primary.plan_answers import (HOW_TAKEN, appointment_answer, checklist_answer, daily_limit, describe_appointment,
+                                                format_when,
                                                 matching_appointments, medicine_answer, next_appointment, order_text,
                                                 plan_medicines_named)
 from constellation.session import SessionState
 from specialists.answer_bank import bank_answer
 from specialists.findings import Finding
 
-ANALYTE_WORDS = {
-    "systolic_bp": "blood pressure", "diastolic_bp": "blood pressure", "glucose": "blood sugar", "hba1c": "A1c",
-    "heart_rate": "heart rate", "spo2": "oxygen level", "temperature": "temperature", "weight": "weight",
-    "respiratory_rate": "breathing rate", "inr": "INR", "egfr": "kidney function", "bnp": "BNP",
-    "potassium": "potassium", "sodium": "sodium", "creatinine": "creatinine", "bun": "BUN", "hemoglobin": "hemoglobin",
-    "platelets": "platelet count", "wbc": "white blood cell count", "tsh": "thyroid level", "ldl": "LDL cholesterol",
-    "alt": "liver test", "ast": "liver test", "magnesium": "magnesium",
-}
 HOME_ANALYTES = ("weight", "systolic_bp", "glucose", "temperature", "spo2", "heart_rate")
 ANALYTE_PROMPTS = {
     "weight": "What did you weigh this morning?",
@@ -126,8 +120,7 @@ CALLED_911 = re.compile(r"\b(?:called|calling|dialed|dialing|rang|ringing|phoned
 # Crisis mode at the urgent level (988 Suicide & Crisis Lifeline wording, as constellation.primary.crisis).
 CRISIS_URGENT_TAIL = ("A nurse from your care team will still call you today, and if you ever feel unsafe, call or text 988, "
                       "the Suicide and Crisis Lifeline, or call 911.")
-CRISIS_METHOD = re.compile(r"\b(?:how (?:many|much)|what (?:dose|amount)|which (?:ones?|pills?|combination)|lethal|fatal|overdose|"
-                           r"would it (?:kill|work)|would (?:that|those|they|it) do it|together|combine|mix)\b", re.IGNORECASE)
+
 
 
 class ScriptedPrimary:
@@ -143,10 +136,8 @@ class ScriptedPrimary:
         opening = self._opening(req) if state.turn_index == 0 else ""
         if state.crisis is not None:
             return self._in_crisis(req, intents)
-        if intents.repeat or (intents.confused and len(req.patient_text.split()) <= 4):
-            previous = next((u["text"] for u in reversed(state.transcript) if u["speaker"] == "agent"), "")
-            if previous:
-                return Draft(f"Of course, I'll say it again, slowly. {previous}", [], "repeat", self.name)
+        if (intents.repeat or (intents.confused and len(req.patient_text.split()) <= 4)) and state.last_agent_text:
+            return self._repeat(state)
         if req.escalation == "emergency" or state.phase == "emergency":
             return self._emergency(req, intents)
         if not state.identity_verified:
@@ -201,15 +192,19 @@ class ScriptedPrimary:
             f"Hello {name}, I'm the care team's virtual assistant, calling to check in with you today.",
         ])
 
+    def _repeat(self, state: SessionState) -> Draft:
+        """The last reply again, for a caller who did not hear or follow it."""
+        return Draft(f"Of course, I'll say it again, slowly. {state.last_agent_text}", [], "repeat", self.name)
+
     def _in_crisis(self, req: DraftRequest, intents: Intents) -> Draft:
         """Crisis mode keeps its reviewed wording; at the urgent level (no danger now) a repeat is repeated and a plain
         question about the plan is answered, with the nurse call and the 988 Lifeline kept in the same reply."""
         crisis = req.state.crisis or {}
         urgent = crisis.get("level") != "emergency" and req.escalation != "emergency" and not crisis.get("new")
-        if urgent and not CRISIS_METHOD.search(req.patient_text):
-            previous = next((u["text"] for u in reversed(req.state.transcript) if u["speaker"] == "agent"), "")
-            if intents.repeat and previous:
-                return Draft(f"Of course, I'll say it again, slowly. {previous}", [], "repeat", self.name)
+        # never an answer to a question about amounts, methods or an overdose (the crisis wording handles those)
+        if urgent and not METHOD_QUESTION.search(req.patient_text) and not re.search(r"(?i)\boverdose\b", req.patient_text):
+            if intents.repeat and req.state.last_agent_text:
+                return self._repeat(req.state)
             answer = self._respond(req, intents) if intents.question else None
             if answer:
                 return Draft(f"{answer} {CRISIS_URGENT_TAIL}", [], "crisis", self.name)
@@ -314,7 +309,7 @@ class ScriptedPrimary:
         if values:
             seen = []
             for f in values:
-                word = ANALYTE_WORDS.get(f.analyte or "", f.analyte or "reading")
+                word = said_as(f.analyte) if f.analyte else "reading"
                 if word not in seen:
                     seen.append(word)
             directions = {f.direction for f in values}
@@ -341,10 +336,11 @@ class ScriptedPrimary:
     def _respond(self, req: DraftRequest, intents: Intents, in_emergency: bool = False) -> str | None:
         """What the caller asked or asked for, answered: refusals first, then the plan, then the answer bank."""
         state, plan = req.state, req.plan
+        last_drug = state.meds_discussed[-1] if state.meds_discussed else None
         if in_emergency:
-            last_drug = state.meds_discussed[-1] if state.meds_discussed else None
-            banked = bank_answer(req.patient_text, plan)
-            return medicine_answer(req.patient_text, plan, req.findings, last_drug) or (banked[1] if banked else None)
+            answer = medicine_answer(req.patient_text, plan, req.findings, last_drug)
+            banked = None if answer else bank_answer(req.patient_text, plan)
+            return answer or (banked[1] if banked else None)
         if intents.injection:
             return ("I'm not able to do that. I can only help with your care plan, and I can't change doses or give advice "
                     "beyond what your doctor has prescribed.")
@@ -352,21 +348,22 @@ class ScriptedPrimary:
             return ("I'm sorry, I can't share anyone else's health information. I can only discuss this patient's own care "
                     "on this call; their own care team can help them.")
         named = plan_medicines_named(plan, req.findings)
-        as_needed = bool(named) and named[0].as_needed and not re.search(r"(?i)\b(double|instead of|increase|raise|bump)\b", req.patient_text)
-        if as_needed and (intents.extra_dose or intents.dosing_question) and order_text(named[0]):
-            limit = f" The most in a day is {named[0].max_daily.value:g} {named[0].max_daily.unit}." if named[0].max_daily else ""
-            return (f"For the {named[0].name}, your care plan says to {order_text(named[0])}.{limit} If the pain isn't controlled "
+        med = named[0] if named else None
+        order = order_text(med) if med is not None else ""
+        as_needed = med is not None and med.as_needed and not re.search(r"(?i)\b(double|instead of|increase|raise|bump)\b",
+                                                                          req.patient_text)
+        if as_needed and med is not None and (intents.extra_dose or intents.dosing_question) and order:
+            return (f"For the {med.name}, your care plan says to {order}.{daily_limit(med)} If the pain isn't controlled "
                     "within that, I'll let your care team know.")
         if intents.extra_dose or (intents.dosing_question and not HOW_TAKEN.search(req.patient_text)):
             state.notes.append(f"dose question: {req.patient_text}")
-            order = f" Your care plan says to {order_text(named[0])} for the {named[0].name}." if named and order_text(named[0]) else ""
-            return (f"I can't change a dose or add extra doses.{order} I'll pass your question to your care team so a "
+            said = f" Your care plan says to {order} for the {med.name}." if med is not None and order else ""
+            return (f"I can't change a dose or add extra doses.{said} I'll pass your question to your care team so a "
                     "nurse can advise you.")
         if intents.prescribe:
             state.notes.append(f"prescription request: {req.patient_text}")
             return ("I'm not able to prescribe or recommend a new prescription medicine. I'll pass your request to your care "
                     "team, and your doctor can decide what's right.")
-        last_drug = state.meds_discussed[-1] if state.meds_discussed else None
         last = self._last_appointment(req)
         appointment = appointment_answer(req.patient_text, plan, req.today, last)
         if appointment and matching_appointments(req.patient_text, plan):
@@ -420,7 +417,7 @@ class ScriptedPrimary:
         steps = [(f"item:{i.id}", "item") for i in plan.checklist]
         listed = " ".join(i.text.lower() for i in plan.checklist)
         for analyte in HOME_ANALYTES:
-            word = ANALYTE_WORDS[analyte]
+            word = said_as(analyte)
             if plan.target(analyte) is not None and word not in listed and not (analyte == "glucose" and "sugar" in listed):
                 steps.append((f"vital:{analyte}", "vital"))
         return steps
