@@ -76,6 +76,7 @@ PLEASANT = _rx(r"\b(garden\w*|roses?|flowers?|dahlias?|tomatoes|jam|baking|baked
                r"choir|book club|crossword|bird\w*|walk(ed|ing)? (the dog|to)|trip|visit(ed|ing)? (my|our|the) )\b")
 IMPROVED = _rx(r"\b(better|improv\w*|easier|less (sore|swollen|pain)|good as new|back to normal|cleared up|settl(ed|ing) down|"
                r"feeling (good|great|fine|well))\b(?![^.?!]*\bbut\b[^.?!]*\b(worse|pain|hurt))")
+NOT_BETTER = _rx(r"\b(not|no|isn'?t|aren'?t|hasn'?t|haven'?t) (any |getting |got |feeling )?better\b")
 ABOUT_YOU = _rx(r"\b(do|did|have|are|would|can) you (ever |like to |enjoy |even )?(garden|cook|bake|knit|fish|watch|like|eat|sleep|"
                 r"have (kids|a family|pets|a dog|a cat)|follow|play|read|get (lonely|tired|bored)|go)\b")
 QUESTION = re.compile(r"\?\s*$|^\s*(what|when|where|why|how|can|could|should|is|are|do|does|will|would)\b", re.IGNORECASE)
@@ -117,5 +118,5 @@ def read_intents(text: str) -> Intents:
         question=bool(QUESTION.search(t)), how_are_you=bool(HOW_ARE_YOU.search(t)), prescribe=bool(PRESCRIBE.search(t)),
         extra_dose=bool(EXTRA_DOSE.search(t)), feeling=bool(FEELING.search(t)), wants_to_end=bool(WANTS_TO_END.search(t)),
         repeat=bool(REPEAT.search(t)), pleasant=bool(PLEASANT.search(t)),
-        improved=bool(IMPROVED.search(t)) and not re.search(r"\\bnot (any )?better\\b", t, re.I), about_you=bool(ABOUT_YOU.search(t)),
+        improved=bool(IMPROVED.search(t)) and not NOT_BETTER.search(t), about_you=bool(ABOUT_YOU.search(t)),
     )

@@ -112,3 +112,10 @@ def test_every_bank_entry_has_a_source_answers_its_examples_and_passes_the_gate(
             found = bank_answer(example, plan)
             assert found is not None and found[0] == entry.id, (entry.id, example)
         assert all(is_vetted(s) for s in re.split(r"(?<=[.!?])\s+", entry.answer))
+
+
+def test_good_news_is_welcomed_but_no_better_is_not() -> None:
+    turns = _call("p10_htn_angina.yaml", "My ankle's a lot better since I started walking again.",
+                  "The knee though, it's not any better, honestly.")
+    assert re.search(r"(?i)good to hear|glad", turns[0]["agent"])
+    assert not re.search(r"(?i)good to hear|glad it's getting better", turns[1]["agent"])
