@@ -4,6 +4,7 @@ so a crash never loses an acknowledged turn and a call can be resumed from what 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,10 +13,11 @@ from constellation.llm import ModelSettings
 from constellation.orchestrator import Orchestrator, TurnOutcome
 from constellation.primary.base import PrimaryAgent
 from constellation.primary.scripted import ScriptedPrimary
-from constellation.session import SessionState
+from constellation.session import Escalation, SessionState
 from constellation.storage import Database, repository
 from specialists import registry
 from specialists.base import Specialist, TurnContext, Utterance
+from specialists.findings import level_rank
 
 PATIENT_SIDE = ("privacy", "medication", "labs", "escalation", "crisis", "checklist")
 DRAFT_SIDE = ("hallucination", "privacy", "crisis")
@@ -60,27 +62,33 @@ def _checker_timeout(timeout_s: float) -> float:
     return max(timeout_s, settings.timeout_s + 1.0) if settings else timeout_s
 
 
-def handoff_brief(plan: CarePlan, outcome: TurnOutcome, state: SessionState) -> dict[str, Any]:
-    """What the nurse needs to pick up an escalation: who, why, evidence, the lines that matter, urgency."""
-    reasons = [f.message for f in outcome.findings if f.message and f.urgency == outcome.escalation]
+def handoff_brief(plan: CarePlan, escalation: Escalation, outcome: TurnOutcome, state: SessionState) -> dict[str, Any]:
+    """What the nurse needs to pick up an escalation: who (and whether that was confirmed), why, the caller's words
+    and the findings behind it, how soon, whom to call."""
+    raising = [f for f in outcome.findings if level_rank(f.urgency) == level_rank(escalation.level)]
     serious = [e.evidence for e in state.escalations if e.level in {"urgent", "emergency"} and e.evidence]
     crisis = state.crisis
+    verified = escalation.identity_verified
     return {
         "patient": {"name": plan.patient.name, "date_of_birth": plan.patient.date_of_birth.isoformat(),
                     "phone": plan.patient.phone, "mrn": plan.patient.mrn},
         "care_plan": plan.id,
-        "urgency": outcome.escalation,
+        "urgency": escalation.level,
+        "call_level": outcome.escalation,
         # An emergency, or any suicidal, self-harm or overdose language, is for a human now, not at the next contact.
-        "immediate_follow_up": outcome.escalation == "emergency" or crisis is not None,
-        "identity_verified": state.identity_verified,
+        "immediate_follow_up": escalation.level == "emergency" or crisis is not None,
+        "identity_verified": verified,
         "caller": "a caregiver speaking for the patient" if crisis and crisis.get("caregiver") else (
-            "the patient" if state.identity_verified else "not verified as the patient"),
-        "why": reasons or [f"{outcome.escalation} finding"],
+            "the patient, or someone who confirmed the patient's date of birth" if verified else
+            "not verified: the caller did not confirm this patient's date of birth, so this may concern someone else"),
+        "why": list(dict.fromkeys(f.describe() for f in raising)) or [escalation.reason],
+        "raised_by": escalation.specialists,
+        "turn": escalation.turn,
         "evidence_lines": list(dict.fromkeys([*serious, outcome.patient])),
-        "evidence": [f.to_contract() for f in outcome.findings],
+        "evidence": [f.to_contract() for f in raising] or [f.to_contract() for f in outcome.findings],
         "transcript": state.transcript[-6:],
         "contacts": [c.model_dump(exclude_none=True) for c in plan.escalation_contacts
-                     if outcome.escalation in c.levels],
+                     if escalation.level in c.levels],
     }
 
 
@@ -100,6 +108,7 @@ class Call:
                             today=today or dt.date.today())
         call = cls(plan, orch, db)
         if db is not None:
+            close_idle_calls(db)
             with db.transaction() as s:
                 record = repository.save_care_plan(s, plan)
                 row = repository.create_session(s, record, kind=kind, state=orch.state.to_json(),
@@ -134,28 +143,21 @@ class Call:
         self.outcomes.append(outcome)
         return outcome
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self, ended_because: str | None = None) -> dict[str, Any]:
         """What the care team needs after the call: identity, checklist, escalations, flags, notes."""
-        state = self.state
-        return {
-            "call_id": self.call_id, "patient": self.plan.patient.name, "turns": state.turn_index,
-            "identity_verified": state.identity_verified,
-            "checklist_covered": [i.id for i in self.plan.checklist if i.id in state.covered],
-            "checklist_remaining": self.orchestrator.remaining(),
-            "escalations": [{"level": e.level, "reason": e.reason} for e in state.escalations],
-            "highest_escalation": state.highest_escalation,
-            "flagged_for_human": state.flagged_for_human, "notes": list(state.notes),
-        }
+        return call_summary(self.plan, self.state, self.call_id, ended_because)
 
-    def end(self) -> dict[str, Any]:
-        """Close the call (stored calls are marked ended with a summary) and return the summary."""
-        summary = self.summary()
+    def end(self, ended_because: str = "the call was ended") -> dict[str, Any]:
+        """Close the call (a stored call is marked ended with its summary) and return the summary. Every call gets one:
+        a goodbye, an emergency that stays on the line until the caller hangs up, a script that runs out."""
+        if self.state.phase == "ended":
+            ended_because = "the call closed with a goodbye"
+        summary = self.summary(ended_because)
         if self.db is not None and self.call_id is not None:
             with self.db.transaction() as s:
                 row = repository.get_session(s, self.call_id)
-                if row is not None and row.status == "active":
-                    repository.end_session(s, self.call_id, summary="; ".join(self.state.notes) or None,
-                                           state=self.state.to_json())
+                if row is not None and (row.status == "active" or not row.summary):
+                    repository.end_session(s, self.call_id, summary=summary_text(summary), state=self.state.to_json())
         return summary
 
     def _store(self, outcome: TurnOutcome, patient_audio_path: str | None = None) -> None:
@@ -163,16 +165,71 @@ class Call:
             patient_audio_path=patient_audio_path,
             index=outcome.index, patient_text=outcome.patient, final_text=outcome.agent, verdict=outcome.verdict,
             escalation_level=outcome.escalation, timings=outcome.latency_ms,
+            hazards=[h.to_json() for h in outcome.hazards],
             findings=[_finding_data(f) for f in outcome.findings],
             drafts=[repository.DraftData(attempt=d.attempt, text=d.text, verdict=d.verdict, failures=list(d.failures),
                                          findings=[_finding_data(f) for f in d.findings]) for d in outcome.drafts],
-            escalations=[_escalation_data(handoff_brief(self.plan, outcome, self.state))] if outcome.new_escalation else [],
+            escalations=[_escalation_data(handoff_brief(self.plan, self.state.escalations[-1], outcome, self.state))]
+            if outcome.new_escalation else [],
         )
         assert self.db is not None and self.call_id is not None
         with self.db.transaction() as s:
             repository.add_turn(s, self.call_id, data, state=self.state.to_json())
             if self.state.phase == "ended":
-                repository.end_session(s, self.call_id, summary="; ".join(self.state.notes) or None)
+                summary = call_summary(self.plan, self.state, self.call_id, "the call closed with a goodbye")
+                repository.end_session(s, self.call_id, summary=summary_text(summary))
+
+
+def call_summary(plan: CarePlan, state: SessionState, call_id: str | None = None,
+                 ended_because: str | None = None) -> dict[str, Any]:
+    """The care team's record of a call, from its plan and state (a live call's, or one read back from storage)."""
+    return {
+        "call_id": call_id, "patient": plan.patient.name, "turns": state.turn_index,
+        "identity_verified": state.identity_verified,
+        "checklist_covered": [i.id for i in plan.checklist if i.id in state.covered],
+        "checklist_remaining": [i.id for i in plan.checklist if i.id not in state.covered],
+        "escalations": [{"level": e.level, "reason": e.reason, "turn": e.turn} for e in state.escalations],
+        "highest_escalation": state.highest_escalation,
+        "flagged_for_human": state.flagged_for_human, "notes": list(state.notes),
+        "ended_because": ended_because,
+    }
+
+
+def summary_text(summary: dict[str, Any]) -> str:
+    """The stored summary a nurse reads first: never empty, most serious first."""
+    lines: list[str] = []
+    if summary["escalations"]:
+        lines.append(f"Highest escalation: {summary['highest_escalation']}.")
+        lines.extend(f"Turn {e['turn']}, {e['level']}: {e['reason']}" for e in summary["escalations"])
+    else:
+        lines.append("No escalation.")
+    if summary["flagged_for_human"]:
+        lines.append("Flagged for a nurse: a reply was stopped by the safety checks.")
+    lines.append(f"Identity {'verified' if summary['identity_verified'] else 'not verified'}; "
+                 f"{summary['turns']} turn{'s' if summary['turns'] != 1 else ''}.")
+    covered, remaining = summary["checklist_covered"], summary["checklist_remaining"]
+    lines.append(f"Checklist: {len(covered)} of {len(covered) + len(remaining)} covered"
+                 + (f"; not covered: {', '.join(remaining)}." if remaining else "."))
+    lines.extend(f"Note: {n}" for n in summary["notes"])
+    if summary.get("ended_because"):
+        lines.append(f"Ended: {summary['ended_because']}.")
+    return "\n".join(lines)
+
+
+def close_idle_calls(db: Database, *, idle_after: dt.timedelta | None = None) -> list[str]:
+    """End stored calls nobody has spoken on for `idle_after` (a closed browser, a dropped line), each with its
+    summary, so no call stays open forever and every one reaches the nurses and the rating portal."""
+    idle_after = idle_after or dt.timedelta(minutes=float(os.environ.get("CONSTELLATION_IDLE_CALL_MINUTES", "30")))
+    closed: list[str] = []
+    with db.transaction() as s:
+        for row in repository.idle_calls(s, quiet_since=dt.datetime.now(dt.UTC) - idle_after):
+            state = SessionState.from_json(row.state or {})
+            minutes = round(idle_after.total_seconds() / 60)
+            summary = call_summary(row.care_plan.to_plan(), state, row.id,
+                                   f"abandoned: nothing said for {minutes} minutes, closed automatically")
+            repository.end_session(s, row.id, summary=summary_text(summary))
+            closed.append(row.id)
+    return closed
 
 
 def _escalation_data(brief: dict[str, Any]) -> repository.EscalationData:

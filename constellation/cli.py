@@ -228,6 +228,7 @@ def chat(
             show(await call.say(text))
 
     asyncio.run(run())
+    call.end("the script's last line was answered" if lines is not None else "the chat was closed")
     if call.call_id and not as_json:
         _err(f"call stored as {call.call_id}")
 

@@ -9,6 +9,7 @@ and a flag for a human. Every draft, verdict and stage timing is returned (and s
 from __future__ import annotations
 
 import asyncio
+import copy
 import datetime as dt
 import re
 import time
@@ -17,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from careplans import CarePlan
-from constellation.primary.base import Draft, DraftRequest, PrimaryAgent
+from constellation.hazards import HazardRecord, turn_hazards
+from constellation.primary.base import PRIMARY_OWNED_STATE, Draft, DraftRequest, PrimaryAgent
 from constellation.session import Escalation, SessionState
 from specialists.base import Specialist, SpecialistResult, TurnContext, Utterance
 from specialists.findings import Finding, Level, level_rank, max_level
@@ -73,6 +75,7 @@ class TurnOutcome:
     failed_checkers: list[str] = field(default_factory=list)
     guidance: list[str] = field(default_factory=list)
     new_escalation: bool = False  # this turn raised an escalation not already on record for the call
+    hazards: list[HazardRecord] = field(default_factory=list)  # hazard categories touched, with the action taken
 
     def to_contract(self) -> dict[str, Any]:
         """CONTRACT.md §4 turn object."""
@@ -155,14 +158,18 @@ class Orchestrator:
         failed = [c.error for c in checks if c.error]
         results = {c.name: c.result for c in checks if c.result is not None}
         red_flag_in_call = self.state.crisis is None and any(
-            level_rank(e.level) >= level_rank("urgent") and "crisis:" not in e.reason for e in self.state.escalations)
+            level_rank(e.level) >= level_rank("urgent") and "crisis" not in e.specialists
+            and "crisis:" not in e.reason  # a call stored before escalations named their specialists
+            for e in self.state.escalations)
         findings, guidance, updates, level = combine(results, red_flag_in_call=red_flag_in_call)
         # A crisis that goes on (nothing new disclosed, nothing else raised at its level) is not a new escalation.
         crisis = updates.get("crisis")
         carried = isinstance(crisis, dict) and not crisis.get("new") and not any(
             level_rank(f.urgency) == level_rank(level) or (f.kind == "escalation" and f.level == level)
             for name, r in results.items() if name != "crisis" for f in r.findings)
-        new_escalation = self._apply(updates, findings, level, index, patient_text, carried)
+        raised_by = sorted(name for name, r in results.items() if any(
+            level_rank(f.urgency) == level_rank(level) or (f.kind == "escalation" and f.level == level) for f in r.findings))
+        new_escalation = self._apply(updates, findings, level, index, patient_text, carried, raised_by)
         self.state.add("patient", patient_text)
 
         drafts: list[DraftRecord] = []
@@ -180,11 +187,13 @@ class Orchestrator:
         timings["total"] = (time.perf_counter() - t_start) * 1000
         # The call's level never drops once raised: a turn after "call 911" is still an emergency call.
         call_level = max_level(level, self.state.highest_escalation)
+        hazards = turn_hazards(patient_text, final, findings, level, verdict=verdict, in_crisis=self.state.crisis is not None,
+                               identity_verified=self.state.identity_verified)
         return TurnOutcome(index, patient_text, final, verdict, findings, call_level, drafts, self.remaining(),
-                           timings, flagged, [f for f in failed if f], guidance, new_escalation)
+                           timings, flagged, [f for f in failed if f], guidance, new_escalation, hazards)
 
     def _apply(self, updates: dict[str, object], findings: list[Finding], level: Level, index: int, text: str,
-               carried: bool = False) -> bool:
+               carried: bool = False, raised_by: Sequence[str] = ()) -> bool:
         """Apply the specialists' state updates; True when the turn raised an escalation not yet on record."""
         if "identity_attempts" in updates:
             self.state.identity_attempts = max(self.state.identity_attempts, int(updates["identity_attempts"]))  # type: ignore[call-overload]
@@ -212,12 +221,12 @@ class Orchestrator:
             self.state.phase = "emergency"
         if carried:
             return False
-        reason = "; ".join(f.message for f in findings if f.message and level_rank(f.urgency) == level_rank(level))
-        reason = reason or f"{level} finding"
+        raising = [f for f in findings if level_rank(f.urgency) == level_rank(level)]
+        reason = "; ".join(dict.fromkeys(f.describe() for f in raising)) or f"{level}: \"{text}\""
         # A crisis that goes on is one escalation, not one per turn; a new reason or a higher level is a new one.
         if any(e.level == level and e.reason == reason for e in self.state.escalations):
             return False
-        self.state.escalations.append(Escalation(level, reason, index, text))
+        self.state.escalations.append(Escalation(level, reason, index, text, list(raised_by), self.state.identity_verified))
         return True
 
     async def _draft_and_verify(self, patient_text: str, findings: list[Finding], guidance: list[str], level: Level,
@@ -226,7 +235,8 @@ class Orchestrator:
         previous: str | None = None
         timings["primary"] = timings["verify"] = 0.0
         for attempt in range(2):
-            request = DraftRequest(self.plan, self.state, patient_text, findings, guidance, level, self.today,
+            # Each attempt drafts on its own copy of the state: only the spoken draft's changes are applied.
+            request = DraftRequest(self.plan, copy.deepcopy(self.state), patient_text, findings, guidance, level, self.today,
                                    feedback, previous)
             t0 = time.perf_counter()
             try:
@@ -242,11 +252,18 @@ class Orchestrator:
             drafts.append(DraftRecord(attempt, draft.text, "fail" if failures else "pass", failures, draft_findings,
                                       draft.source))
             if not failures:
-                if self.state.identity_verified:
-                    self.state.cover(draft.addressed)
+                self._adopt(draft)
                 return draft.text, "approved" if attempt == 0 else "revised"
             feedback, previous = failures, draft.text
         return self._fallback(level), "blocked"
+
+    def _adopt(self, draft: Draft) -> None:
+        """The spoken draft's proposed state changes: what it asked, the call's phase, its notes, what it covered."""
+        if draft.proposed_state is not None:
+            for name in PRIMARY_OWNED_STATE:
+                setattr(self.state, name, copy.deepcopy(getattr(draft.proposed_state, name)))
+        if self.state.identity_verified:
+            self.state.cover(draft.addressed)
 
     async def _verify(self, draft: Draft, findings: list[Finding], level: Level) -> tuple[list[str], list[Finding]]:
         if not draft.text.strip():

@@ -17,10 +17,14 @@ Phase = Literal["opening", "identity", "checklist", "closing", "ended", "emergen
 
 @dataclass
 class Escalation:
+    """One escalation of the call: its level, the clinical reason, the turn and the caller's words that raised it."""
+
     level: Level
     reason: str
     turn: int
     evidence: str = ""
+    specialists: list[str] = field(default_factory=list)  # whose findings raised it ("crisis", "labs", ...)
+    identity_verified: bool = False  # was the caller verified as the plan's patient when it was raised
 
 
 @dataclass

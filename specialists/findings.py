@@ -67,6 +67,23 @@ class Finding(BaseModel):
         values = self.model_dump(by_alias=True)
         return (self.kind,) + tuple(str(values.get(k) or "").strip().lower() for k in KEYS[self.kind])
 
+    def describe(self) -> str:
+        """A nurse-readable line: the specialist's message, else one built from the finding's keys."""
+        if self.message:
+            return self.message
+        what = {
+            "dose_exceeds_max": f"{self.drug}: more than the labelled daily maximum",
+            "interaction": f"{self.drug} interacts with {self.with_}",
+            "contraindicated": f"{self.drug} is contraindicated for this patient",
+            "value_out_of_range": f"{self.analyte} {self.direction or 'out of range'}",
+            "medication_effect": f"{self.drug} may explain the {self.analyte} value",
+            "missed_doses": f"missed doses of {self.drug}",
+            "not_in_care_plan": f"{self.drug} is not on the care plan",
+            "medication_mentioned": f"{self.drug} mentioned",
+            "escalation": f"{self.level} red flag",
+        }.get(self.kind, self.kind.replace("_", " "))
+        return f"{what}: \"{self.evidence}\"" if self.evidence else what
+
     def to_contract(self) -> dict[str, Any]:
         """The finding as CONTRACT.md §3 JSON: kind, its keys, then explanation fields that are set."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)

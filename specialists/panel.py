@@ -51,7 +51,7 @@ def combine(results: dict[str, SpecialistResult], *, red_flag_in_call: bool = Fa
     level = max_level(*(f.urgency for f in findings), *(f.level or "none" for f in findings if f.kind == "escalation"))
     # Every reason at the turn's level, the specialists' own escalation findings included (they carry the red
     # flag or the crisis in words), before those are folded into the one escalation finding below.
-    reasons = list(dict.fromkeys(f.message for f in findings if f.message and level != "none"
+    reasons = list(dict.fromkeys(f.describe() for f in findings if level != "none"
                                  and (f.urgency == level or (f.kind == "escalation" and f.level == level))))
     findings = [f for f in dedupe(findings) if f.kind != "escalation"]
     if level != "none":

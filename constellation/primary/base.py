@@ -8,13 +8,17 @@ from typing import Protocol
 
 from careplans import CarePlan
 from constellation.session import SessionState
+
+# The parts of the call state a primary may change, by proposing them with its draft. The orchestrator applies them
+# only when that draft is spoken, so a blocked draft never leaves behind a question the patient never heard.
+PRIMARY_OWNED_STATE = ("phase", "pending", "identity_attempts_answered", "meds_asked", "notes")
 from specialists.findings import Finding, Level
 
 
 @dataclass
 class DraftRequest:
     plan: CarePlan
-    state: SessionState
+    state: SessionState  # the primary's working copy: changing it changes nothing until the draft is spoken
     patient_text: str
     findings: list[Finding] = field(default_factory=list)
     guidance: list[str] = field(default_factory=list)
@@ -31,6 +35,8 @@ class Draft:
     addressed: list[str] = field(default_factory=list)  # checklist item ids this reply covers
     intent: str = ""  # what the reply does, for logs and tests ("verify_identity", "emergency", ...)
     source: str = ""  # which primary wrote it ("scripted", "llm:<model>", "scripted-fallback")
+    # The call state this reply leaves (the request's working copy, changed); only PRIMARY_OWNED_STATE is applied.
+    proposed_state: SessionState | None = None
 
 
 class PrimaryAgent(Protocol):

@@ -9,6 +9,7 @@ Every clinical fact it says comes from the care plan or from what the patient sa
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import random
@@ -39,7 +40,7 @@ ANALYTE_PROMPTS = {
     "heart_rate": "Have you checked your pulse? What was it?",
 }
 MED_WORDS = re.compile(r"\b(medication|medicine|meds|adherence|pills?|doses?|prescriptions?)\b", re.IGNORECASE)
-APPT_WORDS = re.compile(r"\b(appointment|visit|follow[- ]?up|blood (draw|work|test)|lab|inr check|therapy|clinic)\b", re.IGNORECASE)
+APPT_WORDS = re.compile(r"\b(appointments?|visits?|follow[- ]?ups?|blood (draw|work|test)|lab|inr check|therapy|clinic)\b", re.IGNORECASE)
 SYMPTOM_WORDS = re.compile(r"\b(symptoms?|flares?|pain|swelling|bleeding|bruising|fever|chills|lows?|dizz\w*|"
                            r"shortness of breath|breath\w*|nausea|constipation|cough|wheez\w*|redness|drainage|falls?)\b",
                            re.IGNORECASE)
@@ -131,6 +132,12 @@ class ScriptedPrimary:
 
     # ------------------------------------------------------------------ main
     def compose(self, req: DraftRequest) -> Draft:
+        """The reply, proposing the state it leaves: the pieces below work on the request's copy of the call state."""
+        draft = self._compose(req)
+        draft.proposed_state = req.state
+        return draft
+
+    def _compose(self, req: DraftRequest) -> Draft:
         state, plan = req.state, req.plan
         intents = read_intents(req.patient_text)
         opening = self._opening(req) if state.turn_index == 0 else ""
@@ -333,6 +340,13 @@ class ScriptedPrimary:
                 req.state.notes.append(f"{f.kind}: {f.message}")
         return out
 
+    def answer(self, req: DraftRequest) -> str | None:
+        """The reviewed answer to what the caller just asked or asked for (a refusal, the plan's fact, the answer
+        bank's), or None; it changes nothing in the request's state. The LLM primary is given it as vetted content."""
+        probe = DraftRequest(req.plan, copy.deepcopy(req.state), req.patient_text, req.findings, req.guidance,
+                             req.escalation, req.today)
+        return self._respond(probe, read_intents(req.patient_text))
+
     def _respond(self, req: DraftRequest, intents: Intents, in_emergency: bool = False) -> str | None:
         """What the caller asked or asked for, answered: refusals first, then the plan, then the answer bank."""
         state, plan = req.state, req.plan
@@ -434,7 +448,7 @@ class ScriptedPrimary:
                 if item is None or not MED_WORDS.search(item.text) or self._meds_left(plan, state) == []:
                     addressed.append(step)
             else:
-                state.cover([pending])
+                addressed.append(pending)
         covered = set(state.covered) | set(addressed)
         for step_id, kind in self._steps(plan):
             key = step_id.split(":", 1)[1]

@@ -199,6 +199,8 @@ class Turn(Base):
     escalation_level: Mapped[str] = mapped_column(String(16), default="none")
     #: milliseconds per stage, e.g. {"specialists": 1.2, "primary": 0.4, "verify": 0.9, "total": 2.8}.
     timings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: hazard categories the patient turn touched (MLCommons / Llama Guard), each with the action the call took.
+    hazards: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     patient_audio_path: Mapped[str | None] = mapped_column(Text)
     agent_audio_path: Mapped[str | None] = mapped_column(Text)

@@ -91,6 +91,7 @@ class TurnData:
     escalations: list[EscalationData] = field(default_factory=list)
     patient_audio_path: str | None = None
     agent_audio_path: str | None = None
+    hazards: list[dict[str, Any]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------
@@ -213,6 +214,7 @@ def add_turn(
             verdict=turn.verdict,
             escalation_level=turn.escalation_level,
             timings=dict(turn.timings),
+            hazards=[dict(h) for h in turn.hazards],
             patient_audio_path=turn.patient_audio_path,
             agent_audio_path=turn.agent_audio_path,
         )
@@ -281,6 +283,15 @@ def end_session(
         call.state = dict(state)
     session.flush()
     return call
+
+
+def idle_calls(session: Session, *, quiet_since: dt.datetime) -> list[CallSession]:
+    """Active calls with no turn (or start) after `quiet_since`: closed browsers, dropped lines."""
+    last_turn = (select(Turn.session_id, func.max(Turn.created_at).label("last")).group_by(Turn.session_id).subquery())
+    query = (select(CallSession).outerjoin(last_turn, last_turn.c.session_id == CallSession.id)
+             .where(CallSession.status == "active",
+                    func.coalesce(last_turn.c.last, CallSession.started_at) < quiet_since))
+    return list(session.scalars(query))
 
 
 # --------------------------------------------------------------------------------------------
@@ -419,7 +430,7 @@ def list_ratings(
 
 __all__ = [
     "DraftData", "EscalationData", "FindingData", "TurnData",
-    "add_escalation", "add_turn", "create_session", "end_session", "get_care_plan", "get_rater", "get_session",
+    "add_escalation", "add_turn", "create_session", "end_session", "get_care_plan", "get_rater", "get_session", "idle_calls",
     "list_care_plans", "list_escalations", "list_ratings", "save_care_plan", "save_rating", "save_rating_form",
     "set_escalation_status", "upsert_rater",
 ]

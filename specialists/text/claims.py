@@ -1278,7 +1278,12 @@ def appointment_claim(sentence: Sentence, vocab: PlanVocabulary, *, has_lab: boo
     return AppointmentClaim(dates, times, doctors, places, text, tuple(groups))
 
 
-_NEXT_APPOINTMENT = re.compile(r"\bthen\b|;|\band (?=(?:you|your|then|after that|the|a|another|dr|doctor)\b)|\balso\b|\bafter that\b", re.I)
+# Where a sentence moves on to another appointment: "..., then", "; ", "and the/your/Dr ...", "and December 17 ..."
+# (a second date: "the December 14 urology and December 17 primary care visits").
+_NEXT_APPOINTMENT = re.compile(r"\bthen\b|;|\band (?=(?:you|your|then|after that|the|a|another|dr|doctor|on|"
+                               r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
+                               r"july|august|september|october|november|december|monday|tuesday|wednesday|thursday|"
+                               r"friday|saturday|sunday)\b)|\balso\b|\bafter that\b", re.I)
 
 
 def _appointment_segments(text: str) -> list[tuple[int, int]]:

@@ -80,7 +80,7 @@ def test_an_unverified_callers_crisis_is_answered_and_marked_unverified(tmp_path
     assert "sertraline" not in outs[1].agent.lower() and "depress" not in outs[1].agent.lower()
     with db.transaction() as s:
         brief = repository.list_escalations(s, None)[0].brief
-    assert brief["identity_verified"] is False and brief["caller"] == "not verified as the patient"
+    assert brief["identity_verified"] is False and brief["caller"].startswith("not verified")
 
 
 class _MethodGivingPrimary:

@@ -147,3 +147,47 @@ def test_checkers_run_in_parallel() -> None:
     out = _turn(_orch(FakePrimary(["ok?"]), patient=slow))
     assert out.verdict == "approved"
     assert out.latency_ms["specialists"] < 1.3 * 200 + 100
+
+
+@dataclass
+class StatefulPrimary(FakePrimary):
+    """Proposes a state change with every draft, as the scripted primary does (it asks a question)."""
+
+    async def draft(self, request: DraftRequest) -> Draft:
+        draft = await super().draft(request)
+        request.state.pending = f"item:asked-{len(self.requests)}"
+        request.state.notes.append(f"draft {len(self.requests)}")
+        draft.proposed_state = request.state
+        return draft
+
+
+def test_only_the_spoken_drafts_state_changes_are_applied() -> None:
+    primary = StatefulPrimary(["Take 80 mg.", "How has your weight been?"])
+    gate = FakeChecker("hallucination", frozenset({"agent"}), flag_text="80 mg")
+    orch = _orch(primary, drafts=[gate])
+    out = _turn(orch)
+    assert out.verdict == "revised"
+    # the revision drafted on a fresh copy: the stopped draft's question and note never happened
+    assert orch.state.pending == "item:asked-2" and orch.state.notes == ["draft 2"]
+    assert primary.requests[1].state is not orch.state and primary.requests[1].state.notes == ["draft 2"]
+
+
+def test_a_blocked_turn_leaves_no_question_the_patient_never_heard() -> None:
+    primary = StatefulPrimary(["Take 80 mg.", "Take 80 mg, really."])
+    gate = FakeChecker("hallucination", frozenset({"agent"}), flag_text="80 mg")
+    orch = _orch(primary, drafts=[gate])
+    orch.state.pending = "item:weight"
+    out = _turn(orch)
+    assert out.verdict == "blocked" and orch.state.pending == "item:weight"
+    assert not any(n.startswith("draft") for n in orch.state.notes)
+
+
+def test_an_escalation_record_names_the_reason_its_specialists_and_identity() -> None:
+    red_flag = Finding(kind="escalation", level="emergency", urgency="emergency", specialist="escalation",
+                       evidence="crushing chest pain and sweating")
+    orch = _orch(FakePrimary(["Please call 911 now."]), patient=[FakeChecker("escalation", frozenset({"patient"}),
+                                                                           [red_flag])])
+    _turn(orch, "I've got crushing chest pain and I'm sweating.")
+    (record,) = orch.state.escalations
+    assert record.level == "emergency" and "crushing chest pain and sweating" in record.reason
+    assert "finding" not in record.reason and record.specialists == ["escalation"] and record.identity_verified

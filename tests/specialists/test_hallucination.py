@@ -660,6 +660,11 @@ def test_stopping_a_plan_drug_needs_a_finding() -> None:
     ("hf", "Keep fluids under 64 ounces a day.", set()),
     ("hf", "Try to keep sodium under 2,000 mg a day.", set()),
     ("hf", "Take your 40 mg furosemide with a glass of water, and keep salt low.", set()),
+    # two appointments in one sentence: each date is checked against its own appointment
+    ("warf", "I'd like to check on the December 8 INR check and February 16 cardiology visits.", set()),
+    ("hf", "Your visits are December 3 with the heart clinic and January 12 with Dr. Okafor.", set()),
+    ("warf", "I'd like to check on the December 9 INR check and February 16 cardiology visits.", {"appointment"}),
+    ("hf", "You see Dr. Natarajan on January 12 and Dr. Okafor on December 3.", {"appointment"}),
 ])
 def test_more_claim_shapes(key: str, draft: str, expected: set[str]) -> None:
     assert claim_types(key, draft) == expected
