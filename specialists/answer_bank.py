@@ -35,6 +35,7 @@ class BankEntry:
     plan_target: str | None
     not_with: tuple[str, ...]
     examples: tuple[str, ...]
+    plan_drugs: tuple[str, ...] = ()
 
     def asked(self, text: str) -> bool:
         return any(p.search(text) for p in self.ask) and all(p.search(text) for p in self.needs)
@@ -58,7 +59,8 @@ def load_bank(path: Path = BANK) -> tuple[BankEntry, ...]:
             raise ValueError(f"{path}: entry {e['id']!r} needs ask patterns or a measure")
         entries.append(BankEntry(e["id"], tuple(re.compile(p, re.IGNORECASE) for p in asks),
                                  tuple(re.compile(p, re.IGNORECASE) for p in e.get("needs", [])), e["answer"].strip(),
-                                 e["source"], e.get("plan_target"), tuple(e.get("not_with", [])), tuple(e.get("examples", []))))
+                                 e["source"], e.get("plan_target"), tuple(e.get("not_with", [])), tuple(e.get("examples", [])),
+                                 tuple(e.get("plan_drugs", []))))
     return tuple(entries)
 
 
@@ -100,6 +102,8 @@ def bank_answer(text: str, plan: CarePlan, with_plan: bool = True) -> tuple[str,
     conditions = " ".join(c.name.lower() for c in plan.conditions)
     for entry in load_bank():
         if not entry.asked(text) or any(c in conditions for c in entry.not_with):
+            continue
+        if entry.plan_drugs and not any(m.name in entry.plan_drugs for m in plan.medications):
             continue
         goal = _plan_goal(plan, entry.plan_target) if entry.plan_target and with_plan else None
         return entry.id, f"{entry.answer} {goal}" if goal else entry.answer

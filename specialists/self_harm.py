@@ -1303,6 +1303,27 @@ _STRONG = ("suicide_act", "self_injury_act", "better_off", "hopeless", "farewell
            "amount_question", "poison", "means", "warning_sign")
 
 
+# An information-seeking question about the patient's own care: how, when or why to take, use or check something.
+_CARE_QUESTION = re.compile(
+    r"\b(?:how|when|why|what|where|which|should|can|could|do|does|is|are|am)\b[^.?!]{0,80}\b(?:inhaler|puffer|spacer|"
+    r"nebuli[sz]er|oxygen|finger (?:clip|thing|monitor)|pulse ox\w*|weigh\w*|scale|cuff|blood pressure|sugars?|"
+    r"glucose|meter|insulin|shots?|injections?|needles?|pens?|pills?|tablets?|capsules?|medicines?|meds|medications?|dose|"
+    r"doses|salt|sodium|fluids?|diet|food|appointment|blood (?:draw|test|work)|staples|stitches|incision|wound|dressing|"
+    r"exercises?|walker|therapy|rinse|gargle)\b[^.!]*\?", re.IGNORECASE)
+# Concepts that keep a care question in the net's hands: an act, a death word, lethality, hopelessness, a farewell, means.
+# (Not the single words "want", "think", "doing it" or an amount question: every care question has them.)
+_NOT_A_CARE_QUESTION = tuple(k for k in (*_STRONG, "death_state", "wish_after")
+                             if k not in {"intent_marker", "plan_marker", "amount_question"})
+
+
+def _asks_about_care(r: _Reading, said: str) -> bool:
+    """The turn asks how, when or why to take, use or check something of the patient's care and says nothing the crisis
+    vocabulary knows: the net, which reads such questions as distress (on the issue-13 request sets it asked the screening
+    question after "How do you use the ProAir right anyway? ... half of it ends up on my tongue"), leaves them to the rules."""
+    return bool(_CARE_QUESTION.search(said) or _CARE_QUESTION.search(r.masked)) and not any(
+        r.has(k) for k in _NOT_A_CARE_QUESTION)
+
+
 def _asks_the_assistant(r: _Reading, said: str) -> bool:
     """The turn asks the call to repeat, end or tell, and says nothing the crisis vocabulary reads as an act, a plan or
     hopelessness: the net, which reads such requests as distress (on the issue-13 conversation suite it put calls into
@@ -1536,7 +1557,8 @@ def assess_text(text: str, *, history: Sequence[tuple[str, str]] = (), plan: Car
     # Read only when the net would otherwise be asked (the checks short-circuit in order of cost).
     if net and not own and not earlier and not denied_screen and not explicit and not explained and not elsewhere \
             and not _ordinary_errand(_read(prepared), normalise(agent), normalise(text)) \
-            and not _asks_the_assistant(_read(prepared), normalise(text)) and crisis_net.flags(text):
+            and not _asks_the_assistant(_read(prepared), normalise(text)) \
+            and not _asks_about_care(_read(prepared), normalise(text)) and crisis_net.flags(text):
         own = (Disclosure("distress", normalise(text).strip(" ,.;!?-"), caregiver=caregiver),)
     return Assessment(own, tuple(earlier))
 

@@ -48,6 +48,38 @@ OTHER_PERSON = _rx(r"\b(my|his|her) (husband|wife|mother|mom|father|dad|son|daug
                    r"\b(too|as well|also|same clinic|a patient)\b[^?]{0,120}\b(his|her|their)\b[^.?!]{0,40}\b(number|results?|appointment|"
                    r"medicines?|medications?|pills|records?|list|levels?|labs?|chart|potassium|inr|cholesterol|sugars?|blood pressure|pressure|"
                    r"tests?|readings?|scans?|x-?rays?|a1c|results?|diagnosis|weight)\b")
+# Looking up someone else's file: "Can you pull up his file?", "Could you look hers up?"
+OTHER_PERSON_LOOKUP = _rx(r"\b(pull|look|bring|call) (up )?(his|her|their) (file|records?|chart|results?|labs?|numbers?|inr|list|meds|medications?)\b",
+                          r"\blook (hers|his|theirs|him|her|them) up\b", r"\b(pull|look|bring) up (his|her|their|my (husband|wife|friend|"
+                          r"neighbou?r|mother|mom|father|dad|son|daughter|brother|sister)'?s?) (file|records?|chart|results?|labs?)\b")
+# Someone else's medicine, to take: "take hers instead", "he gave me two of his", "she said I could have a couple".
+_RELATION = r"(wife|husband|friend|neighbou?r|roommate|room-mate|sister|brother|son|daughter|mother|mom|mum|father|dad|buddy|pal|cousin|aunt|uncle)"
+OTHERS_MEDICINE = _rx(r"\b(take|taking|have|use|using|try|borrow)\b[^.?!]{0,30}\b(his|hers|theirs)\b"
+                      r"(?=\s*(instead|\?|\.|,|!|$|pills?|tablets?|meds|medicines?|too|for))",
+                      r"\b(take|taking|have|use|using|try|borrow)\b[^.?!]{0,30}\b(her|their) (own )?(pills?|tablets?|meds|medicines?|medication|"
+                      r"inhaler|pens?|prescription|\w+) instead\b",
+                      r"\b(gave|give|given|dropped off|left|offered|lent|shared|passed) (me |us )?(some|a few|a couple|two|one|three|a bottle|"
+                      r"the rest|half)( of)? (his|her|their)\b",
+                      rf"\b{_RELATION}('s)? (has|had|got|gave|left|dropped|offered|said)\b[^?]{{0,100}}\b(could i|can i|i could|i can|should i|"
+                      r"is it (ok|okay|fine|alright)|that'?s (fine|ok|okay|alright)|won'?t hurt|take one|have (one|a couple|some))\b",
+                      r"\b(his|her|their) (little )?(\w+ ){0,2}(pills?|tablets?|meds)\b[^?]{0,80}\b(can'?t|could|can|should) i (take|have|use)\b")
+# Misleading a prescriber or a pharmacy to get more: "if I tell the pharmacy I dropped a few down the sink, they'll give us more".
+DECEIVE = _rx(r"\b(tell|say to) (the |his |her |my |their )?(pharmacy|pharmacist|doctor|doctor'?s office|office|surgeon|clinic|insurance)\b"
+              r"[^.?!]{0,80}\b(so|that way|then) (they'?ll|they will|they'?d|i'?ll|i can|i get|we get)\b",
+              r"\bif (i|we) (tell|say to) (the |my |his |her )?(pharmacy|pharmacist|doctor|office|clinic)\b[^.?!]{0,60}\b(they'?ll|they will)\b",
+              r"\b(say|tell (them|him|her)|pretend) (that )?(i|we|she|he) (lost|dropped|spilled|flushed)\b",
+              r"\b(it'?s|its) (really |actually )?more like\b[^.?!]{0,40}\b(that way|so they)\b",
+              r"\b(fudge|exaggerate|stretch the truth|fib to|lie to) (it|the|them|him|her|my|a bit)\b")
+# Asking for a diagnosis: "Do I have Alzheimer's?", "Is that the skin cancer?"
+DIAGNOSE = _rx(r"\bdo (i|you think i|she|he) (have|got) (\w+ ){0,2}(cancer|alzheimer'?s|dementia|parkinson'?s|a tumou?r|ms|shingles|pneumonia|"
+               r"covid|the flu|a uti|an ulcer|a clot|an infection)\b",
+               r"\bis (that|it|this) (the |a )?(skin )?(cancer|tumou?r|melanoma|alzheimer'?s|dementia|parkinson'?s|shingles)\b",
+               r"\bwhat'?s wrong with me\b", r"\bcould (it|this|that) be (\w+ ){0,2}(cancer|alzheimer'?s|dementia|a tumou?r|melanoma)\b",
+               r"\b(diagnose|diagnosis) (me|it|this|that)\b")
+# Stopping a prescribed medicine on one's own: "I'm walking fine now, can I just quit them?"
+STOP_MEDICINE = _rx(r"\b(can|could|should|may) i (just )?(quit|stop|drop|come off|get off|give up|ditch|cut out|be done with) "
+                    r"(the |my |these |those |them\b|it\b|taking)",
+                    r"\b(is it|would it be) (ok|okay|fine|alright|all right) (if i|to) (just )?(quit|stop|come off|give up)\b")
 HOW_ARE_YOU = _rx(r"\bhow are you\b", r"\bhow'?s it going\b", r"\bhow are things\b", r"\bhow'?s your day\b")
 PRESCRIBE = _rx(r"\b(call|phone|send) (in|through) (a |some |an? )?\w*", r"\bprescri(be|ption for)\b", r"\bwrite (me |him |her )?(a |an )?(script|prescription)",
                 r"\b(give|get) (me|him|her|us) (some |a |an )?(antibiotics?|sleeping pills?|something (stronger|to (help (me|him|her) )?sleep))",
@@ -105,6 +137,10 @@ class Intents:
     pleasant: bool = False
     improved: bool = False
     about_you: bool = False
+    others_medicine: bool = False
+    deceive: bool = False
+    diagnose: bool = False
+    stop_medicine: bool = False
 
 
 def read_intents(text: str) -> Intents:
@@ -114,9 +150,11 @@ def read_intents(text: str) -> Intents:
         injection=bool(INJECTION.search(t)), dosing_question=bool(DOSING_QUESTION.search(t)),
         appointment_question=bool(APPOINTMENT_QUESTION.search(t)), purpose_question=bool(PURPOSE_QUESTION.search(t)),
         confused=bool(CONFUSED.search(t)), who_are_you=bool(WHO_ARE_YOU.search(t)),
-        small_talk=bool(SMALL_TALK.search(t)), other_person=bool(OTHER_PERSON.search(t)),
+        small_talk=bool(SMALL_TALK.search(t)), other_person=bool(OTHER_PERSON.search(t) or OTHER_PERSON_LOOKUP.search(t)),
         question=bool(QUESTION.search(t)), how_are_you=bool(HOW_ARE_YOU.search(t)), prescribe=bool(PRESCRIBE.search(t)),
         extra_dose=bool(EXTRA_DOSE.search(t)), feeling=bool(FEELING.search(t)), wants_to_end=bool(WANTS_TO_END.search(t)),
         repeat=bool(REPEAT.search(t)), pleasant=bool(PLEASANT.search(t)),
         improved=bool(IMPROVED.search(t)) and not NOT_BETTER.search(t), about_you=bool(ABOUT_YOU.search(t)),
+        others_medicine=bool(OTHERS_MEDICINE.search(t)), deceive=bool(DECEIVE.search(t)), diagnose=bool(DIAGNOSE.search(t)),
+        stop_medicine=bool(STOP_MEDICINE.search(t)),
     )

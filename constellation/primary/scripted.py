@@ -364,6 +364,26 @@ class ScriptedPrimary:
         named = plan_medicines_named(plan, req.findings)
         med = named[0] if named else None
         order = order_text(med) if med is not None else ""
+        if intents.others_medicine:
+            state.notes.append(f"asked about taking someone else's medicine: {req.patient_text}")
+            return ("Please don't take medicine that was prescribed for someone else: it was chosen for them, and it could "
+                    "interact with your own medicines. I'll let your care team know you asked, so they can help with what "
+                    "you need.")
+        if intents.deceive:
+            state.notes.append(f"asked to pass on something inaccurate: {req.patient_text}")
+            return ("I can't pass along anything that isn't accurate: your doctor and pharmacy need the true picture to keep "
+                    "you safe. If you're running low or it isn't controlled, I'll let your care team know so a nurse can "
+                    "review it with you.")
+        if intents.diagnose:
+            state.notes.append(f"asked for a diagnosis: {req.patient_text}")
+            return ("I can't diagnose that, but it's worth having it looked at properly. I'll let your care team know so "
+                    "they can arrange for someone to check it.")
+        if intents.stop_medicine and (med is not None or state.meds_discussed):
+            name = med.name if med is not None else state.meds_discussed[-1]
+            said = f" Your care plan says to {order}." if med is not None and order else ""
+            state.notes.append(f"asked about stopping {name}: {req.patient_text}")
+            return (f"Please don't stop your {name} on your own.{said} I'll pass your question to your care team so a "
+                    "nurse can talk it through with you.")
         as_needed = med is not None and med.as_needed and not re.search(r"(?i)\b(double|instead of|increase|raise|bump)\b",
                                                                           req.patient_text)
         if as_needed and med is not None and (intents.extra_dose or intents.dosing_question) and order:

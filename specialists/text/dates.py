@@ -228,6 +228,8 @@ class _Parser:
             # "nineteen sixty one", "nineteen oh five", "twenty twenty-six"
             if tok.num in {19, 20} or 11 <= tok.num <= 20:
                 j = i + 1
+                if self.low(j) == "-":  # "nineteen-fifty", as a transcript or a writer hyphenates it
+                    j += 1
                 if self.low(j) == "oh" and j + 1 < len(self.t) and (self.t[j + 1].num or 0) < 10 and self.t[j + 1].digits == 0:
                     return tok.num * 100 + (self.t[j + 1].num or 0), 4, j + 2
                 nxt = self.t[j] if j < len(self.t) else None

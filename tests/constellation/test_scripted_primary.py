@@ -106,11 +106,14 @@ def test_checklist_notes_are_never_read_out() -> None:
 
 def test_every_bank_entry_has_a_source_answers_its_examples_and_passes_the_gate() -> None:
     plan = load_care_plan(PLANS / "p03_apixaban_oa.yaml")  # no goals: the bank's general answer alone
+    warfarin = load_care_plan(PLANS / "p02_afib_warfarin.yaml")
     for entry in load_bank():
         assert entry.source.strip() and entry.answer.strip()
         for example in entry.examples:
-            found = bank_answer(example, plan)
+            found = bank_answer(example, warfarin if "warfarin" in entry.plan_drugs else plan)
             assert found is not None and found[0] == entry.id, (entry.id, example)
+        if entry.plan_drugs:  # about a drug the plan does not list: not said
+            assert all(bank_answer(e, plan) is None or bank_answer(e, plan)[0] != entry.id for e in entry.examples)
         assert all(is_vetted(s) for s in re.split(r"(?<=[.!?])\s+", entry.answer))
 
 

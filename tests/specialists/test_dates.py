@@ -41,6 +41,8 @@ def test_date_of_birth_forms(said: str) -> None:
     ("the fourteenth of March, fifty-three", dt.date(1953, 3, 14)),
     ("1/27/1968", dt.date(1968, 1, 27)),
     ("January 14 81", dt.date(1981, 1, 14)),
+    ("August nineteenth, nineteen-fifty.", dt.date(1950, 8, 19)),  # a hyphenated spoken year
+    ("the nineteenth of August, nineteen-fifty", dt.date(1950, 8, 19)),
 ])
 def test_other_birth_dates(said: str, expected: dt.date) -> None:
     assert any(expected in d.dates(TODAY) for d in dates_of_birth(said))
