@@ -84,7 +84,8 @@ HOW_ARE_YOU = _rx(r"\bhow are you\b", r"\bhow'?s it going\b", r"\bhow are things
 PRESCRIBE = _rx(r"\b(call|phone|send) (in|through) (a |some |an? )?\w*", r"\bprescri(be|ption for)\b", r"\bwrite (me |him |her )?(a |an )?(script|prescription)",
                 r"\b(give|get) (me|him|her|us) (some |a |an )?(antibiotics?|sleeping pills?|something (stronger|to (help (me|him|her) )?sleep))",
                 r"\b(early|extra|bigger|more) (refill|supply|script|prescription)\b", r"\brefill\b[^.?!]*\b(early|before|sooner|now)\b",
-                r"\b(more|extra) (oxy\w*|opioids?|pain ?pills|percocet|norco|tramadol|xanax|valium)\b")
+                r"\b(more|extra) (oxy\w*|opioids?|pain ?pills|percocet|norco|tramadol|xanax|valium)\b",
+                r"\b(send|get|give|order|call in|phone in)\b[^.?!]{0,40}\b(more|a bigger (bottle|supply|script)|a refill|extra)\b")
 EXTRA_DOSE = _rx(r"\b(extra|another|additional|second|double|two|2|a couple of) (of (the|his|her|my) )?(\w+ )?(pills?|tablets?|doses?|water pills?|"
                  r"units?|puffs?|oxy\w*|lisinopril|insulin|lasix|furosemide)\b[^.?!]*\?",
                  r"\b(take|have|give (him|her)) (two|2|double|an extra|another|more)\b[^.?!]*\?", r"\binstead of (one|1)\b",

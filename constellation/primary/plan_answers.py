@@ -18,7 +18,7 @@ from careplans import CarePlan
 from careplans.model import Appointment, Medication
 from specialists.findings import Finding
 
-PURPOSE = re.compile(r"\bwhat(?:'?s| is| are| does| do)\b[^.?!]*\bfor\b|\bwhy (?:am|do|is|does|are) (?:i|he|she|we|they|you)\b[^.?!]*"
+PURPOSE = re.compile(r"\bwhat(?:'?s| is| are| does| do)\b[^.?!]*\bfor\b|\bwhy (?:he|she|i|we|they) (?:take|takes|taking|is on|are on|on)\b|\bwhy (?:am|do|is|does|are) (?:i|he|she|we|they|you)\b[^.?!]*"
                      r"\b(?:take|taking|on|need)\b|\bwhat (?:does|do) (?:it|that|they|this|the \w+(?: \w+)?) do\b|"
                      r"\bwhat(?:'?s| is) (?:it|that|this) (?:one )?for\b|\b(?:is|isn'?t) (?:it|that|the \w+(?: \w+)?) for (?:my|his|her|the)\b|"
                      r"\bthe (?:thing|one|pill|medicine|tablet|shot|spray) for\b|\bis (?:that|it|this) (?:a|an|the|my|his|her) "
@@ -40,6 +40,10 @@ FINE_TO_TAKE = re.compile(r"\b(?:can|could|may|should|is it (?:ok|okay|alright|a
                           r"mom|dad|him|her)? ?(?:take|have|use|give|keep taking)\b|\bis (?:it|that|this) (?:ok|okay|alright|all right|"
                           r"fine|safe)\b|\b(?:ok|okay|alright|fine|safe) (?:to take|together|with)\b|\ballowed (?:to (?:take|have)|another|more|one)\b|"
                           r"\b(?:alright|all right|ok|okay|fine) with (?:it|that|them)\b", re.IGNORECASE)
+# Words of when and how a dose is taken: a question with them is answered by the plan's order.
+TIMING = re.compile(r"\b(?:morning|mornings|night|nights|evening|bedtime|noon|lunch|lunchtime|breakfast|supper|dinner|meals?|food|"
+                    r"empty stomach|before|after|once|twice|daily|weekly|sunday|monday|tuesday|wednesday|thursday|friday|"
+                    r"saturday|which day|what day|what time|when)\b", re.IGNORECASE)
 QUESTION = re.compile(r"\?|^\s*(?:so |and |but |now |okay,? |oh,? )?(?:what|when|where|why|how|can|could|should|is|are|do|does|will|"
                       r"would|which)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:it|that|that one|this one|them|those)\b", re.IGNORECASE)
@@ -187,11 +191,15 @@ def daily_limit(med: Medication) -> str:
     return f" The most in a day is {med.max_daily.value:g} {med.max_daily.unit}." if med.max_daily else ""
 
 
-def medicine_answer(text: str, plan: CarePlan, findings: Sequence[Finding], last_discussed: str | None = None) -> str | None:
-    """Purpose, timing or 'is it fine to take' for a plan medicine the caller names (or 'it', just discussed)."""
+def medicine_answer(text: str, plan: CarePlan, findings: Sequence[Finding], last_discussed: str | None = None,
+                    *, any_question: bool = False) -> str | None:
+    """Purpose, timing or 'is it fine to take' for a plan medicine the caller names (or 'it', just discussed).
+    ``any_question``: also answer any other question about it with what the plan says of it (asked last, after the
+    answer bank has had its turn)."""
     if not QUESTION.search(text) and not PURPOSE.search(text):
         return None
     meds = plan_medicines_named(plan, findings)
+    named_here = bool(meds)
     if not meds and last_discussed and _PRONOUN.search(text):
         med = plan.medication(last_discussed)
         meds = [med] if med is not None else []
@@ -214,6 +222,11 @@ def medicine_answer(text: str, plan: CarePlan, findings: Sequence[Finding], last
         said.append(f"For the {name}, your care plan says to {order}.{extra}{limit}")
     elif FINE_TO_TAKE.search(text) and order and not said:
         said.append(f"Yes, the {name} is on your care plan: {order}.{extra}{limit}")
+    elif any_question and named_here and order and not said and QUESTION.search(text):
+        # Any other question about a plan medicine ("the Cardizem, that's the morning one?", "before or after breakfast?",
+        # "is that Sunday or Monday?"): what the plan says of it, and the question noted when timing is not what was asked.
+        noted = "" if TIMING.search(text) else " If that doesn't answer it, I've noted your question for your care team."
+        said.append(f"For the {name}, your care plan says to {order}.{extra}{limit}{noted}")
     return " ".join(said) or None
 
 

@@ -412,7 +412,7 @@ class ScriptedPrimary:
         if banked:
             state.notes.append(f"answered from the answer bank ({banked[0]})")
             return banked[1]
-        return None
+        return medicine_answer(req.patient_text, plan, req.findings, last_drug, any_question=True)
 
     def _last_appointment(self, req: DraftRequest) -> Appointment | None:
         """The plan appointment the assistant described last in this call, for 'and what time was that?'."""
