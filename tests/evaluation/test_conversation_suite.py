@@ -2,7 +2,8 @@
 
 The floors are the figures last measured (first contact: dev 202/321, unread 190/322; after the scripted primary
 learned to respond then steer: dev 293, unread 245; with writers e and f added after that, at their first contact:
-dev 634/731, unread 571/725, the request sets included): they stop a change from losing ground. The unread split is scored in aggregate only.
+dev 426/509, unread 365/486; with the request sets g and h and the second pass: dev 634/731, unread 571/725):
+they stop a change from losing ground. The unread split is scored in aggregate only.
 """
 
 from __future__ import annotations
