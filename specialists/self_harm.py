@@ -1383,12 +1383,19 @@ def _container_taken(r: _Reading) -> bool:
     no third person), and the container is not the subject of its own verb ("the whole bottle lasts me a month")."""
     return any(_CONTAINER_AMOUNT.fullmatch(r.masked[s:e]) and not _CONTAINER_SUBJECT.match(r.masked, e) for s, e in r.hits("mass_quantity")) \
         and not r.has("accident") and not _NEW_SUPPLY.search(r.masked) and not _HYPOTHETICAL_ASK.search(r.masked) \
+        and not _CONTAINER_HELD.search(r.masked) \
         and not any(_remote(r, lo, hi, None) for lo, hi in r.sentences)
 
 
+# a container still held is a supply, not what was taken ("I've still got a whole bottle")
+_CONTAINER_HELD = re.compile(r"\b(?:i'?ve|i have|we'?ve|we have|she'?s|he'?s|still) (?:still )?(?:got|have|has) (?:a|the|one|another) "
+                             r"(?:whole|full|entire|new|unopened)\b")
 # an empty container said with a new one is the end of a supply, not an overdose ("finished the bottle, picked up the refill")
 _NEW_SUPPLY = re.compile(r"\b(?:refills?|refilled|new (?:one|bottle|box|pack|pen|supply)|picked up|pharmacy|ran out|running (?:low|out)|no gap)\b")
-_TOOK_QUESTION = re.compile(r"\b(?:did|have|has|were|are|was) (?:you|she|he) (?:\w+ )?(?:take|taken|taking|use|used|using|had|have)\b[^?]{0,60}\?")
+# "Did you take your pain pills today?"; "had" only of medicines ("Have you had any falls lately?" asks about an event)
+_TOOK_QUESTION = re.compile(r"\b(?:did|have|has|were|are|was) (?:you|she|he) (?:\w+ )?(?:take|taken|taking|use|used|using|"
+                            r"(?:had|have)(?= (?:any |your |his |her |the |all |some |an? )?(?:\w+ )?(?:pills?|medicines?|meds|"
+                            r"medications?|tablets?|capsules?|doses?|insulin|shots?|injections?|inhaler)\b))\b[^?]{0,60}\?")
 _CONTAINER_SUBJECT = re.compile(r"(?: of (?:the |my |his |her )?\w+)?\s+(?:is|was|are|were|lasts?|sits?|has|had|will|should|still|'s|goes|went|"
                                 r"comes?|came|costs?|holds?)\b")
 _CONTAINER_AMOUNT = re.compile(r"(?:the |a |my |his |her )?(?:whole|entire|full|rest of the|half a|half the) (?:\w+ ){0,2}"

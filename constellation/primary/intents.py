@@ -20,7 +20,9 @@ INJECTION = _rx(r"\bignore (all |your |the |any )?(previous |prior |above )?(ins
                 r"\b(system prompt|developer mode|jailbreak|pretend (you'?re|you are|to be|that you)|act as (a|an|my) (doctor|pharmacist)|"
                 r"(you'?re|you are) my doctor now|play (my )?doctor)\b",
                 r"\byou are now\b", r"\bdisregard (your|all|the) (rules|instructions)\b", r"\bforget (your|all|the) (rules|instructions)\b")
-DOSING_QUESTION = _rx(r"\b(how (much|many)|what dose|can i (take|have) (more|another|extra|double|two|2|an extra))\b",
+DOSING_QUESTION = _rx(r"\b(how (much|many)(?![^.?!]{0,25}\b(salt|sodium|fluids?|water|liquids?|coffee|tea|drinks?|alcohol|beer|wine|"
+                      r"sugar|carbs?|protein|potassium|weight|exercise|walking|sleep|steps)\b)|what dose|"
+                      r"can i (take|have) (more|another|extra|double|two|2|an extra))\b",
                       r"\b(should|can|could) i (increase|decrease|double|up|raise|lower|change|stop|skip|cut)\b",
                       r"\b(increase|double|raise|lower|change) (my|the) (dose|insulin|pill|medicine|medication)\b",
                       r"\bmaximum dose\b", r"\bopioid dose|dose of (oxy|morphine|fentanyl|hydrocodone)")
