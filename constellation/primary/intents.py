@@ -11,9 +11,11 @@ def _rx(*patterns: str) -> re.Pattern[str]:
 
 
 # A goodbye ends the call; wanting to go ("I have to run") gets a short close and the call waits for the goodbye.
-GOODBYE = _rx(r"\b(bye|goodbye|good-bye|bye-bye|cheerio|talk to you later|have a good (day|one|night|weekend))\b",
-              r"^\s*(no|nope|nothing( else)?|no,? (that'?s it|thanks?|thank you|i'?m good|i'?m fine)|that'?s (all|it))\W*$",
-              r"^\W*(no,? )?nothing else\b[^?]*$")
+GOODBYE = _rx(r"\b(bye|goodbye|good-bye|bye-bye|cheerio|talk to you later|have a good (day|one|night|weekend))\b")
+# "Nothing else", "No, that's it": a goodbye only as the answer to "anything else?" (a bare "Nope." answers a checklist
+# question as often as it closes a call).
+DONE = _rx(r"^\s*(no|nope|nothing( else)?|no,? (that'?s it|thanks?|thank you|i'?m good|i'?m fine)|that'?s (all|it))\W*$",
+           r"^\W*(no,? )?nothing else\b[^?]*$")
 YES = _rx(r"^\s*(yes|yeah|yep|yup|sure|ok(ay)?|correct|right|that'?s right|uh[- ]huh|i do|i am|i have|absolutely|of course|mm[- ]hmm)\b")
 NO = _rx(r"^\s*(no|nope|nah|not really|i don'?t|i haven'?t|not that i know|none)\b")
 INJECTION = _rx(r"\bignore (all |your |the |any )?(previous |prior |above )?(instructions|rules|prompt|guidelines)",
@@ -82,6 +84,8 @@ DIAGNOSE = _rx(r"\bdo (i|you think i|she|he) (have|got) (\w+ ){0,2}(cancer|alzhe
 STOP_MEDICINE = _rx(r"\b(can|could|should|may) i (just )?(quit|stop|drop|come off|get off|give up|ditch|cut out|be done with) "
                     r"(the |my |these |those |them\b|it\b|taking)",
                     r"\b(is it|would it be) (ok|okay|fine|alright|all right) (if i|to) (just )?(quit|stop|come off|give up)\b")
+# The caller asks whether the assistant has more: "is there anything else?", "is that all?"
+ASKS_ANYTHING_ELSE = _rx(r"\b(is there|was there|you got|do you have|have you got) anything else\b", r"\bis that (all|everything|it)\s*\?")
 HOW_ARE_YOU = _rx(r"\bhow are you\b", r"\bhow'?s it going\b", r"\bhow are things\b", r"\bhow'?s your day\b")
 PRESCRIBE = _rx(r"\b(call|phone|send) (in|through) (a |some |an? )?\w*", r"\bprescri(be|ption for)\b", r"\bwrite (me |him |her )?(a |an )?(script|prescription)",
                 r"\b(give|get) (me|him|her|us) (some |a |an )?(antibiotics?|sleeping pills?|something (stronger|to (help (me|him|her) )?sleep))",
@@ -110,7 +114,20 @@ PLEASANT = _rx(r"\b(garden\w*|roses?|flowers?|dahlias?|tomatoes|jam|baking|baked
                r"knitting|quilt\w*|fishing|golf|bingo|the game|football|baseball|holiday|thanksgiving|christmas|birthday|puppy|kitten|"
                r"choir|book club|crossword|bird\w*|walk(ed|ing)? (the dog|to)|trip|visit(ed|ing)? (my|our|the) )\b")
 IMPROVED = _rx(r"\b(better|improv\w*|easier|less (sore|swollen|pain)|good as new|back to normal|cleared up|settl(ed|ing) down|"
-               r"feeling (good|great|fine|well))\b(?![^.?!]*\bbut\b[^.?!]*\b(worse|pain|hurt))")
+               r"feeling (good|great|fine|well)|good news|great news|(did|doing|done) (great|so well|really well)|all the way (to|round|around)|"
+               r"(dropped|lost) (\w+ )?(pounds|lbs|kilos)|new job|got the job|(started|start) (a|my) new (job|class)|"
+               r"(doing|kept up|keeping up) (my|the) (walks|exercises|walking))\b(?![^.?!]*\bbut\b[^.?!]*\b(worse|pain|hurt))")
+# A symptom told in passing that no specialist placed: acknowledged, and noted for the nurse ("an unplaced symptom gets a
+# nurse flag"). A negation just before it ("no pain", "not dizzy") is no symptom.
+SYMPTOM = _rx(r"\b(pain|hurts?|hurting|aches?|aching|achy|sore|bruis\w*|"
+              r"dizz\w*|light-?headed|nause\w*|queasy|cough\w*|wheez\w*|short of breath|swell\w*|swollen|itch\w*|rash|"
+              r"headaches?|sweat(s|ing|y)|cramp\w*|numb(ness)?|tingl\w*|constipat\w*|diarrh\w*|vomit\w*|throwing up|chills|"
+              r"exhausted|fatigue\w*|not sleeping|can'?t sleep|trouble sleeping|insomnia|shaky|palpitations?|racing heart|"
+              r"bound up|upset stomach|heartburn)\b")
+# Every symptom said is denied: "No chest pain", "no pain at all", "not dizzy", "haven't had any swelling".
+_NEGATED_SYMPTOM = re.compile(r"^(?:(?!\b(?:but|though|except|only)\b).)*\b(?:no|not|never|without|haven'?t had any|hasn'?t had any|"
+                              r"no more|any)\b(?:\s+\w+){0,2}\s+(?:pain|aches?|dizz\w*|swelling|cough\w*|nausea|bruis\w*|headaches?|"
+                              r"rash|chills|fever|sweats)\b(?:(?!\b(?:but|though|except)\b).)*$", re.IGNORECASE)
 NOT_BETTER = _rx(r"\b(not|no|isn'?t|aren'?t|hasn'?t|haven'?t) (any |getting |got |feeling )?better\b")
 ABOUT_YOU = _rx(r"\b(do|did|have|are|would|can) you (ever |like to |enjoy |even )?(garden|cook|bake|knit|fish|watch|like|eat|sleep|"
                 r"have (kids|a family|pets|a dog|a cat)|follow|play|read|get (lonely|tired|bored)|go)\b")
@@ -144,6 +161,9 @@ class Intents:
     deceive: bool = False
     diagnose: bool = False
     stop_medicine: bool = False
+    asks_anything_else: bool = False
+    symptom: bool = False
+    done: bool = False
 
 
 def read_intents(text: str) -> Intents:
@@ -159,5 +179,6 @@ def read_intents(text: str) -> Intents:
         repeat=bool(REPEAT.search(t)), pleasant=bool(PLEASANT.search(t)),
         improved=bool(IMPROVED.search(t)) and not NOT_BETTER.search(t), about_you=bool(ABOUT_YOU.search(t)),
         others_medicine=bool(OTHERS_MEDICINE.search(t)), deceive=bool(DECEIVE.search(t)), diagnose=bool(DIAGNOSE.search(t)),
-        stop_medicine=bool(STOP_MEDICINE.search(t)),
+        stop_medicine=bool(STOP_MEDICINE.search(t)), asks_anything_else=bool(ASKS_ANYTHING_ELSE.search(t)),
+        symptom=bool(SYMPTOM.search(t)) and not _NEGATED_SYMPTOM.search(t), done=bool(DONE.search(t)),
     )

@@ -165,6 +165,10 @@ class ScriptedPrimary:
             parts.append(answer)
         elif intents.feeling:
             parts.append(self._acknowledge(req))
+        elif intents.symptom and not reaction and not intents.improved:
+            state.notes.append(f"symptom reported (no specialist finding): {req.patient_text}")
+            parts.append(_variant(state, plan, "symptom", ["I'm sorry you're dealing with that. I'll let your care team know about it.",
+                                                           "Thank you for telling me. I'll make sure your care team hears about that."]))
         elif intents.how_are_you and not reaction:
             parts.append("I'm doing well, thank you for asking.")
         elif intents.about_you and not reaction:
@@ -173,6 +177,10 @@ class ScriptedPrimary:
             parts.append(_variant(state, plan, "improved", ["That's good to hear.", "I'm glad it's getting better."]))
         elif intents.pleasant and not reaction and not intents.question:
             parts.append(_variant(state, plan, "pleasant", ["That sounds lovely.", "How nice, that sounds lovely."]))
+        elif intents.asks_anything_else:
+            # the list done, the wrap-up line that follows says so; otherwise say why the call goes on
+            if state.pending != "anything_else" and self._next_step(copy.deepcopy(req))[2] != "anything_else":
+                parts.append("Just a couple more questions, if that's all right.")
         elif intents.question and not reaction and not intents.goodbye and not intents.about_you and not intents.wants_to_end and not intents.confused:
             parts.append("I don't have the answer to that in your care plan, so I've noted your question for your care team.")
             state.notes.append(f"question: {req.patient_text}")
@@ -182,7 +190,8 @@ class ScriptedPrimary:
             question, addressed = self._repeat_pending(req)
             return Draft(" ".join([opening, *parts, question]).strip(), addressed, "clarify", self.name)
         # Close when the caller wants to, or when the list is done and they have nothing else.
-        if state.pending == "anything_else" and (intents.goodbye or intents.no):
+        # (a "no" that comes with a question is no goodbye: "No bleeding. My phone's about to die, is there anything else?")
+        if state.pending == "anything_else" and (intents.goodbye or intents.done or (intents.no and not intents.question)):
             return self._farewell(req, parts, opening)
         if intents.goodbye and not (intents.question and not answer):
             return self._farewell(req, parts, opening)

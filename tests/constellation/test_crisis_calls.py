@@ -22,14 +22,11 @@ CALLS = ROOT / "tests" / "data" / "crisis"
 DEV_CALLS = sorted((CALLS / "dev" / "calls").glob("*.json"))
 # Not a crisis check: the scripted primary closes the call when the patient asks "is there anything else?"
 # and the script has a line left (issue 13, "the call says goodbye in the middle of the patient's story").
-CLOSES_EARLY = {"dev_c08_control_idioms_fear_of_surgery"}
 PLAN = ROOT / "tests" / "data" / "dev" / "plans" / "p07_mdd_pud.yaml"
 
 
 @pytest.mark.parametrize("path", DEV_CALLS, ids=[p.stem for p in DEV_CALLS])
 def test_development_calls(path: Path) -> None:
-    if path.stem in CLOSES_EARLY:
-        pytest.xfail("issue 13: the scripted primary says goodbye while the script still has a line")
     scenario = load_scenario(path)
     turns = asyncio.run(run_script(scenario["care_plan_path"], scenario["patient_lines"]))
     failures = check_turns(turns, scenario["checks"], len(scenario["patient_lines"]))

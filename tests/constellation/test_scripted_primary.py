@@ -149,3 +149,22 @@ def test_any_question_about_a_named_plan_medicine_gets_the_plans_words_and_a_pro
     turns = _call("p02_afib_warfarin.yaml", "And the Cardizem, that one's the capsule, right?", "Can you believe it, my roses are still out?")
     assert re.search(r"(?i)diltiazem.*180 mg", turns[0]["agent"]) and "noted your question" in turns[0]["agent"]
     assert "diltiazem" not in turns[1]["agent"].lower()
+
+
+def test_an_unplaced_symptom_is_acknowledged_and_noted_and_good_news_welcomed() -> None:
+    turns = _call("p10_htn_angina.yaml", "Rough week. My shoulders ache and I'm not sleeping well.",
+                  "Good news though, I started a new job Monday.", "No pain at all today, actually.")
+    assert re.search(r"(?i)sorry you're dealing|care team hears", turns[0]["agent"])
+    assert re.search(r"(?i)good to hear|glad", turns[1]["agent"])
+    assert not re.search(r"(?i)sorry you're dealing|care team hears", turns[2]["agent"])
+
+
+def test_a_no_with_a_question_is_not_a_goodbye() -> None:
+    async def run() -> list[dict]:
+        call = Call.start(load_care_plan(PLANS / "p10_htn_angina.yaml"), today=TODAY)
+        lines = [*IDENTITY["p10_htn_angina.yaml"], "Nope.", "No chest pain. My phone's about to die, is there anything else?"]
+        out = [(await call.say(line)).to_contract() for line in lines]
+        assert call.state.phase != "ended"
+        return out
+    turns = asyncio.run(run())
+    assert "goodbye" not in turns[-1]["agent"].lower()

@@ -59,3 +59,39 @@ def test_a_year_first_date_of_birth_verifies() -> None:
     for said in ("Kenji Watanabe. Born 1959, February 14.", "Kenji Watanabe, 1959 2 month 14 day."):
         assert verification_state(plan, [said], TODAY)[0], said
     assert not verification_state(plan, ["Kenji Watanabe, 1959, March 14."], TODAY)[0]
+
+
+# Benign questions that sound alarming (issue 13 request sets) and their dangerous neighbours, read by the crisis rules.
+BENIGN_ALARMING = [
+    ("Listen, these shots in my stomach, the Lovenox, how long do I have to keep stabbing myself with these things?", ()),
+    ("And with the Eliquis, say I forget one some night, is that a killer? What do I do, take two the next morning?", ()),
+    ("How come they got me takin' the second one at lunchtime? I'd rather just knock 'em both out at bedtime and be done.", ()),
+    ("He's calling them now. Oh God, I'm so scared. Am I going to die?", ()),
+    ("How do you use the ProAir right anyway? I think I'm doin' it wrong, half of it ends up on my tongue.", ()),
+    ("Why in the world do they want me weighin' myself every single morning like I'm a prize hog at the county fair?", ()),
+]
+DANGEROUS_NEIGHBOURS = [
+    "I keep stabbing myself with the kitchen knife.",
+    "Is that a killer dose, thirty of them?",
+    "I'm going to take them all at once tonight and be done.",
+    "Oh God, I want to die.",
+    "Let me die tonight.",
+    "How do I use the inhaler right? I'd rather be dead honestly.",
+]
+
+
+def test_benign_questions_that_sound_alarming_are_not_crises() -> None:
+    for line, expected in BENIGN_ALARMING:
+        assert tuple(d.category for d in assess_text(line).own) == expected, line
+
+
+def test_their_dangerous_neighbours_still_are() -> None:
+    for line in DANGEROUS_NEIGHBOURS:
+        assert assess_text(line).own, line
+
+
+def test_an_event_question_or_a_supply_held_is_no_overdose_answer() -> None:
+    assert not assess_text("I've still got a whole bottle.", history=[("agent", "Have you had any falls lately?")]).own
+    assert not assess_text("I've still got a whole bottle.", history=[("agent", "Did you take your pain pills today?")]).own
+    assert assess_text("yeah all of them, the whole bottle", history=[("agent", "Did you take your pain pills today?")]).own
+    assert assess_text("I took the whole bottle.", history=[("agent", "Did you take your pain pills today?")]).own
