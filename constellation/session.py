@@ -42,6 +42,7 @@ class SessionState:
     pending: str | None = None  # what the agent last asked about ("identity", "item:<id>", "meds", "anything_else")
     flagged_for_human: bool = False
     notes: list[str] = field(default_factory=list)  # things to tell the care team in the summary
+    warned: list[str] = field(default_factory=list)  # warnings already given in full ("interaction:ibuprofen:urgent")
     # Suicidal, self-harm or overdose language was disclosed (the crisis specialist's state): the rest of
     # the call stays in crisis mode. {"level", "categories", "reason", "turn", "caregiver", "screening"};
     # "screening": only the paraphrase net heard distress, so a reply that discloses nothing ends crisis mode.

@@ -11,7 +11,7 @@ from constellation.session import SessionState
 
 # The parts of the call state a primary may change, by proposing them with its draft. The orchestrator applies them
 # only when that draft is spoken, so a blocked draft never leaves behind a question the patient never heard.
-PRIMARY_OWNED_STATE = ("phase", "pending", "identity_attempts_answered", "meds_asked", "notes")
+PRIMARY_OWNED_STATE = ("phase", "pending", "identity_attempts_answered", "meds_asked", "notes", "warned")
 from specialists.findings import Finding, Level
 
 

@@ -297,9 +297,22 @@ class ScriptedPrimary:
         by_kind: dict[str, list[Finding]] = {}
         for f in req.findings:
             by_kind.setdefault(f.kind, []).append(f)
+        warned = req.state.warned
+
+        def once(key: str, full: str, again: str | None) -> None:
+            """A warning in full the first time in the call; after that a short reminder (or nothing): a warning is
+            repeated only when something new happened."""
+            if key in warned:
+                if again:
+                    out.append(again)
+            else:
+                warned.append(key)
+                out.append(full)
+
         for f in by_kind.get("dose_exceeds_max", []):
-            out.append(f"Please stop taking {f.drug} for now: the amount you described is more than the safe daily "
-                       "limit. I'm flagging this, and a nurse will call you today. If you start to feel unwell, call 911.")
+            once(f"dose:{f.drug}", f"Please stop taking {f.drug} for now: the amount you described is more than the safe daily "
+                 "limit. I'm flagging this, and a nurse will call you today. If you start to feel unwell, call 911.",
+                 f"As I said, please don't take any more {f.drug} for now; a nurse will call you today.")
         # One sentence per drug, naming every plan drug it interacts with (sildenafil with two nitrates is one warning).
         partners: dict[tuple[str | None, bool], list[str]] = {}
         for f in by_kind.get("interaction", []):
@@ -307,20 +320,25 @@ class ScriptedPrimary:
         for (drug, urgent), withs in partners.items():
             others = _join(list(dict.fromkeys(withs)))
             if urgent:
-                out.append(f"{_cap(drug)} can interact with your {others}, so please don't take any more until you've "
-                           "talked with your care team. A nurse will call you today.")
+                once(f"interaction:{drug}:urgent", f"{_cap(drug)} can interact with your {others}, so please don't take any "
+                     "more until you've talked with your care team. A nurse will call you today.",
+                     f"As I mentioned, please hold off on the {drug} until you've talked with your care team; a nurse will "
+                     "call you today.")
             else:
-                out.append(f"I'd hold off on {drug}: it can interact with your {others}. I'll note your question for "
-                           "your care team so they can suggest something that's right for you.")
+                once(f"interaction:{drug}", f"I'd hold off on {drug}: it can interact with your {others}. I'll note your "
+                     "question for your care team so they can suggest something that's right for you.",
+                     f"As I mentioned, I'd hold off on the {drug} for now.")
         for f in by_kind.get("contraindicated", []):
             if any(i.drug == f.drug for i in by_kind.get("interaction", [])):
                 continue
             if f.urgency == "urgent":
-                out.append(f"Your care plan lists an allergy that may apply to {f.drug}, so please don't take any more. "
-                           "A nurse will call you today.")
+                once(f"contraindicated:{f.drug}:urgent", f"Your care plan lists an allergy that may apply to {f.drug}, so "
+                     "please don't take any more. A nurse will call you today.",
+                     f"As I mentioned, please don't take any more {f.drug}; a nurse will call you today.")
             else:
-                out.append(f"I'd hold off on {f.drug}, because it may not be safe with your health conditions. I'll let "
-                           "your care team know so they can suggest something that's right for you.")
+                once(f"contraindicated:{f.drug}", f"I'd hold off on {f.drug}, because it may not be safe with your health "
+                     "conditions. I'll let your care team know so they can suggest something that's right for you.",
+                     f"As I mentioned, I'd hold off on the {f.drug} for now.")
         values = by_kind.get("value_out_of_range", [])
         if values:
             seen = []
@@ -333,10 +351,11 @@ class ScriptedPrimary:
             out.append(f"Thank you. That {_join(seen)} reading is {where} the goal in your care plan, so I'll pass it "
                        "along to your care team.")
         for f in by_kind.get("missed_doses", []):
-            out.append(f"Thanks for telling me about the {f.drug}. I'll let your care team know so they can help.")
+            once(f"missed:{f.drug}", f"Thanks for telling me about the {f.drug}. I'll let your care team know so they can "
+                 "help.", None)
         for f in by_kind.get("not_in_care_plan", []):
-            out.append(f"Thanks for letting me know you're taking {f.drug}. I'll add it to the notes for your care "
-                       "team so your medication list stays up to date.")
+            once(f"off-plan:{f.drug}", f"Thanks for letting me know you're taking {f.drug}. I'll add it to the notes for "
+                 "your care team so your medication list stays up to date.", None)
         urgent_done = any("today" in s for s in out)
         if req.escalation == "urgent" and not urgent_done:
             out.append("Thank you for telling me. I'm flagging this for a nurse, who will call you today. If it gets "

@@ -168,3 +168,12 @@ def test_a_no_with_a_question_is_not_a_goodbye() -> None:
         return out
     turns = asyncio.run(run())
     assert "goodbye" not in turns[-1]["agent"].lower()
+
+
+def test_a_warning_is_given_in_full_once_and_after_that_only_as_a_short_reminder() -> None:
+    turns = _call("p02_afib_warfarin.yaml", "I took two Advil this morning for my back.",
+                  "Okay, I won't take any more Advil then.", "The Advil did help my back though.")
+    assert re.search(r"(?i)can interact with your warfarin", turns[0]["agent"])
+    assert not re.search(r"(?i)can interact with your warfarin|notes for your care team", turns[2]["agent"])
+    assert re.search(r"(?i)as i mentioned.*ibuprofen.*nurse will call you today", turns[2]["agent"])
+    assert turns[2]["verdict"] == "approved"
