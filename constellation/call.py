@@ -160,6 +160,18 @@ class Call:
                     repository.end_session(s, self.call_id, summary=summary_text(summary), state=self.state.to_json())
         return summary
 
+    def attach_turn_audio(self, index: int, agent_audio_path: str) -> None:
+        """The spoken reply's audio, written after the turn was committed (synthesis follows the gate)."""
+        if self.db is not None and self.call_id is not None:
+            with self.db.transaction() as s:
+                repository.set_turn_audio(s, self.call_id, index, agent_audio_path=agent_audio_path)
+
+    def attach_call_audio(self, path: str) -> None:
+        """The whole call as one recording, for raters."""
+        if self.db is not None and self.call_id is not None:
+            with self.db.transaction() as s:
+                repository.set_call_audio(s, self.call_id, path)
+
     def _store(self, outcome: TurnOutcome, patient_audio_path: str | None = None) -> None:
         data = repository.TurnData(
             patient_audio_path=patient_audio_path,

@@ -17,7 +17,6 @@ import numpy as np
 
 from constellation.call import Call
 from constellation.orchestrator import TurnOutcome
-from constellation.storage import repository
 from constellation.voice.audio import SAMPLE_RATE, AudioError, load_audio, wav_bytes
 from constellation.voice.stt import SpeechToText, Transcript, WhisperSTT, care_plan_prompt
 from constellation.voice.tts import Speech, VoiceSettings, synthesize
@@ -83,9 +82,8 @@ class VoiceCall:
         timings["tts"] = tts_ms
         if speech is not None:
             agent_path = self._save(f"turn-{outcome.index:03d}-agent.wav", speech.wav)
-            if agent_path and self.call.db is not None and self.call.call_id is not None:
-                with self.call.db.transaction() as s:
-                    repository.set_turn_audio(s, self.call.call_id, outcome.index, agent_audio_path=agent_path)
+            if agent_path:
+                self.call.attach_turn_audio(outcome.index, agent_path)
         timings["total"] = (time.perf_counter() - t0) * 1000
         turn = VoiceTurn(text, outcome.agent, speech.wav if speech else None, outcome, timings_ms=timings)
         self.turns.append(turn)
@@ -120,9 +118,8 @@ class VoiceCall:
         whole = self.whole_call_audio()
         if whole is not None:
             path = self._save("call.wav", whole)
-            if path and self.call.db is not None and self.call.call_id is not None:
-                with self.call.db.transaction() as s:
-                    repository.set_call_audio(s, self.call.call_id, path)
+            if path:
+                self.call.attach_call_audio(path)
                 summary["audio_path"] = path
         return summary
 
