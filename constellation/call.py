@@ -78,9 +78,7 @@ def handoff_brief(plan: CarePlan, escalation: Escalation, outcome: TurnOutcome, 
         # An emergency, or any suicidal, self-harm or overdose language, is for a human now, not at the next contact.
         "immediate_follow_up": escalation.level == "emergency" or crisis is not None,
         "identity_verified": verified,
-        "caller": "a caregiver speaking for the patient" if crisis and crisis.get("caregiver") else (
-            "the patient, or someone who confirmed the patient's date of birth" if verified else
-            "not verified: the caller did not confirm this patient's date of birth, so this may concern someone else"),
+        "caller": _caller(state, verified),
         "why": list(dict.fromkeys(f.describe() for f in raising)) or [escalation.reason],
         "raised_by": escalation.specialists,
         "turn": escalation.turn,
@@ -192,12 +190,20 @@ class Call:
                 repository.end_session(s, self.call_id, summary=summary_text(summary))
 
 
+def _caller(state: SessionState, verified: bool) -> str:
+    caregiver = state.caller == "caregiver" or bool(state.crisis and state.crisis.get("caregiver"))
+    if not verified:
+        return ("not verified: the caller did not confirm this patient's date of birth, so this may concern someone else"
+                + (" (they said they speak for the patient)" if caregiver else ""))
+    return "a caregiver speaking for the patient" if caregiver else "the patient, or someone who confirmed the patient's date of birth"
+
+
 def call_summary(plan: CarePlan, state: SessionState, call_id: str | None = None,
                  ended_because: str | None = None) -> dict[str, Any]:
     """The care team's record of a call, from its plan and state (a live call's, or one read back from storage)."""
     return {
         "call_id": call_id, "patient": plan.patient.name, "turns": state.turn_index,
-        "identity_verified": state.identity_verified,
+        "identity_verified": state.identity_verified, "caller": _caller(state, state.identity_verified),
         "checklist_covered": [i.id for i in plan.checklist if i.id in state.covered],
         "checklist_remaining": [i.id for i in plan.checklist if i.id not in state.covered],
         "escalations": [{"level": e.level, "reason": e.reason, "turn": e.turn} for e in state.escalations],
@@ -218,7 +224,7 @@ def summary_text(summary: dict[str, Any]) -> str:
     if summary["flagged_for_human"]:
         lines.append("Flagged for a nurse: a reply was stopped by the safety checks.")
     lines.append(f"Identity {'verified' if summary['identity_verified'] else 'not verified'}; "
-                 f"{summary['turns']} turn{'s' if summary['turns'] != 1 else ''}.")
+                 f"{summary['turns']} turn{'s' if summary['turns'] != 1 else ''}; caller: {summary['caller']}.")
     covered, remaining = summary["checklist_covered"], summary["checklist_remaining"]
     lines.append(f"Checklist: {len(covered)} of {len(covered) + len(remaining)} covered"
                  + (f"; not covered: {', '.join(remaining)}." if remaining else "."))

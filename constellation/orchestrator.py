@@ -195,6 +195,8 @@ class Orchestrator:
     def _apply(self, updates: dict[str, object], findings: list[Finding], level: Level, index: int, text: str,
                carried: bool = False, raised_by: Sequence[str] = ()) -> bool:
         """Apply the specialists' state updates; True when the turn raised an escalation not yet on record."""
+        if updates.get("caller"):
+            self.state.caller = str(updates["caller"])
         if "identity_attempts" in updates:
             self.state.identity_attempts = max(self.state.identity_attempts, int(updates["identity_attempts"]))  # type: ignore[call-overload]
         # Two failed tries end health-information talk for this call: a later right answer does not reopen it.

@@ -33,6 +33,7 @@ class SessionState:
     identity_verified: bool = False
     identity_attempts: int = 0  # failed date-of-birth attempts
     identity_attempts_answered: int = 0  # failed attempts the agent has already responded to
+    caller: str | None = None  # "caregiver" once the caller says they speak for the patient (specialists.privacy)
     covered: list[str] = field(default_factory=list)  # checklist item ids covered so far
     meds_discussed: list[str] = field(default_factory=list)
     meds_asked: list[str] = field(default_factory=list)  # plan drugs the agent has asked about

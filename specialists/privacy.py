@@ -5,6 +5,14 @@ or full name, in this turn or earlier) AND the right date of birth, in any commo
 form. A date of birth that does not match is a failed attempt. A name alone is not verification, and
 neither is agreeing to a name the agent said.
 
+Who may hear what (the call's stated policy, after the HIPAA Privacy Rule, 45 CFR 164.510(b): disclosures to family
+members and others involved in the patient's care, limited to what is relevant to that involvement): health information
+is discussed only once the caller has given the patient's name and date of birth. A caller who says they speak for the
+patient ("I'm her daughter", "this is his wife") and gives them is treated as a caregiver involved in that care: the call
+covers the care plan with them, never tells them "it's you", and the call's state, summary and hand-off say a caregiver
+answered (``caller``: "caregiver"). Anyone else's health information is refused to everyone (the primary's refusals).
+A red flag reported by anyone, verified or not, is acted on at once.
+
 Agent drafts while the caller is not verified: ``phi_before_verification`` when the draft reveals
 health information: a medication, dose, lab or vital value, condition, appointment details, or a
 clinical service or clinician ("your heart failure clinic", "Dr. Mensah"). Greeting by name,
@@ -22,6 +30,7 @@ from specialists.base import SpecialistResult, TurnContext
 from specialists.findings import Finding
 from specialists.hallucination import PlanFacts, plan_facts
 from specialists.text.claims import find_drugs, health_information
+from specialists.text.context import proxy_for_turn
 from specialists.text.dates import dates_of_birth
 
 MAX_ATTEMPTS = 3
@@ -115,8 +124,14 @@ class PrivacySpecialist:
         turns = [u.text for u in ctx.history if u.speaker == "patient"] + [ctx.text]
         verified, failed, name_given, last = verification_state(ctx.plan, turns, ctx.today, ctx.identity_verified)
         verified = verified or ctx.identity_verified
-        state = {"identity_verified": verified, "identity_attempts": failed}
-        if verified:
+        state: dict[str, object] = {"identity_verified": verified, "identity_attempts": failed}
+        caregiver = proxy_for_turn(ctx, inferred=False) is not None
+        if caregiver:
+            state["caller"] = "caregiver"
+        if verified and caregiver and not ctx.identity_verified:
+            guidance = ["Identity verified by a caregiver speaking for the patient (name and date of birth): discuss the care "
+                        "plan with them as the patient's caregiver; never tell them it is them."]
+        elif verified:
             guidance = [] if ctx.identity_verified else ["Identity verified (name and date of birth): the care plan may be discussed."]
         elif failed >= MAX_ATTEMPTS:
             guidance = [f"Identity could not be verified after {failed} attempts: share no health information; offer a call back "

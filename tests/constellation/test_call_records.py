@@ -111,3 +111,23 @@ def test_each_turn_records_the_hazard_categories_it_touched(tmp_path: Path) -> N
     with db.transaction() as s:
         stored = [t.hazards for t in sorted(repository.get_session(s, call.call_id).turns, key=lambda t: t.index)]
     assert stored[3] == [h.to_json() for h in call.outcomes[3].hazards] and stored[4] == []
+
+
+def test_a_caregiver_is_recorded_as_such_in_the_summary_and_the_handoff(tmp_path: Path) -> None:
+    from tests.conftest import ROOT
+
+    db = open_database(f"sqlite:///{tmp_path / 'calls.db'}")
+    call = Call.start(load_care_plan(ROOT / "tests/data/dev/plans/p12_postop_knee_dm.yaml"), db=db, today=DAY)
+
+    async def run() -> None:
+        for line in ("This is his wife, for Kenji Watanabe.", "February 14, 1959.",
+                     "He's got crushing chest pain and he's sweating, he looks grey."):
+            await call.say(line)
+
+    asyncio.run(run())
+    assert call.state.caller == "caregiver" and call.state.identity_verified
+    call.end()
+    with db.transaction() as s:
+        (record,) = [e for e in repository.list_escalations(s, None, call_id=call.call_id) if e.level == "emergency"]
+        assert record.brief["caller"] == "a caregiver speaking for the patient"
+        assert "caller: a caregiver speaking for the patient" in repository.get_session(s, call.call_id).summary
