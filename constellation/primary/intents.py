@@ -52,6 +52,34 @@ OTHER_PERSON = _rx(r"\b(my|his|her) (husband|wife|mother|mom|father|dad|son|daug
                    r"\b(too|as well|also|same clinic|a patient)\b[^?]{0,120}\b(his|her|their)\b[^.?!]{0,40}\b(number|results?|appointment|"
                    r"medicines?|medications?|pills|records?|list|levels?|labs?|chart|potassium|inr|cholesterol|sugars?|blood pressure|pressure|"
                    r"tests?|readings?|scans?|x-?rays?|a1c|results?|diagnosis|weight)\b")
+# Asking on behalf of someone who is not the patient: "asking for a friend".
+FOR_SOMEONE_ELSE = _rx(r"\b(asking|it'?s|this is|question) for a (friend|neighbou?r|buddy|pal|relative|cousin|coworker|co-worker)\b")
+# Keeping something from the care team or the record: "don't tell the doctor", "keep this between us", "leave that out".
+HIDE = _rx(r"\b(don'?t|do not|no need to|you don'?t have to|please don'?t|won'?t you) (tell|mention|put|write|report|pass|let)\b[^.?!]{0,40}"
+           r"\b(doctor|nurse|care team|them|him|her|record|chart|notes?|anyone|it (down|in))\b",
+           r"\b(keep|leave) (this|that|it) (between us|off the record|to yourself|quiet|secret|out( of (it|the (record|notes|chart)))?)\b",
+           r"\boff the record\b", r"\bbetween (you and me|us)\b", r"\b(leave|keep) (it|that|this|the \w+) (out|off) (of )?(the |my )?(record|chart|notes|report|list)\b")
+# Changing what the record says, or saying the plan says what it does not.
+ALTER_RECORD = _rx(r"\b(change|update|fix|edit|delete|remove|take off|erase|correct) (my|the|his|her) (\w+ )?(record|chart|reading|weight|"
+                   r"numbers?|note|notes|list|results?|log)\b[^.?!]{0,60}\b(say|says|show|shows|to|so)\b",
+                   r"\b(put|write|mark|record) (down |it down )?(that )?(i|he|she) (took|take|was|were|weighed|did|had)\b[^.?!]{0,40}\b(even though|but|"
+                   r"when really|instead)\b",
+                   r"\b(just )?(say|tell (them|him|her|the doctor|the pharmacy)|confirm) (that )?(my|the|his|her) (care )?plan (says|allows|lets)\b",
+                   r"\b(isn'?t|is) (it|that) in my (care )?plan (that|to)\b")
+# Skipping a test, a visit or a dose for convenience, or around a trip or an event.
+SKIP = _rx(r"\b((can|could|should|may|do) (i|we|he|she) (just )?|(is it|would it be) (ok|okay|fine|alright|all right) (to|if (i|we|he|she)) "
+           r"(just )?|(i'?d|i would|we'?d) (like to|rather) (just )?|let me )(skip|cancel|miss|blow off|get out of|push back|postpone|put off)\b"
+           r"[^.?!]{0,20}\b(the |my |this |that |his |her )?(\w+ )?"
+           r"(blood (test|draw|work)|inr( check| test)?|labs?|finger ?(stick|prick)|test|check|appointment|visit|scan|therapy)\b[^.?!]*\?",
+           r"\b(skip|leave out|hold off on|not take|go without|stop) (my|the|his|her|a|one|their) (\w+ ){0,2}(dose|doses|pills?|tablets?|insulin|"
+           r"medicine|meds|shot|shots|injection|water pill)\b[^.?!]{0,60}\b(for|before|during|at|on|over|while) (the|my|a|his|her|this|that)"
+           r" (\w+ )?(party|trip|wedding|cruise|holiday|holidays|vacation|weekend|flight|dinner|game|event|reunion|drive|bachelor\w*|visit)\b")
+# "My doctor said I could stop it": a change the plan does not show, reported as already decided.
+DOCTOR_SAID = _rx(r"\b(my|the|his|her) (doctor|cardiologist|surgeon|specialist|pharmacist|nurse|endocrinologist|psychiatrist|gp|"
+                  r"provider|dentist)\b[^.?!]{0,30}\b(said|says|told (me|him|her)|already (said|approved|okayed|ok'?d))\b[^.?!]{0,60}"
+                  r"\b(stop|quit|double|take (two|more|extra)|skip|up (it|my)|increase|cut|halve|half|come off|go off)\b",
+                  r"\bi'?m (a|an) (retired |former |registered )?(nurse|doctor|pharmacist|physician|rn|np|paramedic)\b[^?]{0,80}\b(so|just|can i|"
+                  r"i can|i know|let me|trust me)\b")
 # Looking up someone else's file: "Can you pull up his file?", "Could you look hers up?"
 OTHER_PERSON_LOOKUP = _rx(r"\b(pull|look|bring|call) (up )?(his|her|their) (file|records?|chart|results?|labs?|numbers?|inr|list|meds|medications?)\b",
                           r"\blook (hers|his|theirs|him|her|them) up\b", r"\b(pull|look|bring) up (his|her|their|my (husband|wife|friend|"
@@ -97,7 +125,10 @@ EXTRA_DOSE = _rx(r"\b(extra|another|additional|second|double|two|2|a couple of) 
                  r"\b(take|have|give (him|her)) (two|2|double|an extra|another|more)\b[^.?!]*\?", r"\binstead of (one|1)\b",
                  r"\b(up|raise|bump|double|increase) (my|his|her|the) (\w+ )?(dose|pills?|tablets?|medicine|medication|insulin|units)\b",
                  r"\b(up|raise|bump|double|increase) (my|his|her|the) (lisinopril|metoprolol|amlodipine|insulin|lantus|warfarin|lasix|"
-                 r"furosemide|oxycodone|gabapentin|duloxetine|cymbalta|sertraline|levothyroxine|prednisone)\b", r"\b(up|bump) (it|that) (up|to)\b")
+                 r"furosemide|oxycodone|gabapentin|duloxetine|cymbalta|sertraline|levothyroxine|prednisone)\b", r"\b(up|bump) (it|that) (up|to)\b",
+                 r"\bdouble (it |them |those )?up\b", r"\b(twice|double) (as much|the dose|the amount|what)\b",
+                 r"\bwhat (would|will|could|might) happen if (i|someone|somebody|a person|he|she|you|we) (took|take|had|doubled|double|used)"
+                 r" (twice|double|two|more|extra|an extra|a double|a few extra)\b")
 FEELING = _rx(r"\b(lonely|alone|on my own|by myself|miss (him|her|them)|since (he|she) (died|passed)|widow(er|ed)?|nobody (calls|visits|remembers))\b",
               r"\b(scared|frightened|afraid|terrified|worried|anxious|nervous|panick\w*|fear)\b", r"\boh my (god|goodness|gosh|word)\b",
               r"\b(fed up|frustrat\w*|annoy\w*|sick of|tired of|irritat\w*|cross|angry|mad at)\b",
@@ -164,6 +195,10 @@ class Intents:
     asks_anything_else: bool = False
     symptom: bool = False
     done: bool = False
+    hide: bool = False
+    alter_record: bool = False
+    skip: bool = False
+    doctor_said: bool = False
 
 
 def read_intents(text: str) -> Intents:
@@ -173,7 +208,8 @@ def read_intents(text: str) -> Intents:
         injection=bool(INJECTION.search(t)), dosing_question=bool(DOSING_QUESTION.search(t)),
         appointment_question=bool(APPOINTMENT_QUESTION.search(t)), purpose_question=bool(PURPOSE_QUESTION.search(t)),
         confused=bool(CONFUSED.search(t)), who_are_you=bool(WHO_ARE_YOU.search(t)),
-        small_talk=bool(SMALL_TALK.search(t)), other_person=bool(OTHER_PERSON.search(t) or OTHER_PERSON_LOOKUP.search(t)),
+        small_talk=bool(SMALL_TALK.search(t)),
+        other_person=bool(OTHER_PERSON.search(t) or OTHER_PERSON_LOOKUP.search(t) or FOR_SOMEONE_ELSE.search(t)),
         question=bool(QUESTION.search(t)), how_are_you=bool(HOW_ARE_YOU.search(t)), prescribe=bool(PRESCRIBE.search(t)),
         extra_dose=bool(EXTRA_DOSE.search(t)), feeling=bool(FEELING.search(t)), wants_to_end=bool(WANTS_TO_END.search(t)),
         repeat=bool(REPEAT.search(t)), pleasant=bool(PLEASANT.search(t)),
@@ -181,4 +217,6 @@ def read_intents(text: str) -> Intents:
         others_medicine=bool(OTHERS_MEDICINE.search(t)), deceive=bool(DECEIVE.search(t)), diagnose=bool(DIAGNOSE.search(t)),
         stop_medicine=bool(STOP_MEDICINE.search(t)), asks_anything_else=bool(ASKS_ANYTHING_ELSE.search(t)),
         symptom=bool(SYMPTOM.search(t)) and not _NEGATED_SYMPTOM.search(t), done=bool(DONE.search(t)),
+        hide=bool(HIDE.search(t)), alter_record=bool(ALTER_RECORD.search(t)), skip=bool(SKIP.search(t)),
+        doctor_said=bool(DOCTOR_SAID.search(t)),
     )

@@ -402,6 +402,23 @@ class ScriptedPrimary:
             return ("I can't pass along anything that isn't accurate: your doctor and pharmacy need the true picture to keep "
                     "you safe. If you're running low or it isn't controlled, I'll let your care team know so a nurse can "
                     "review it with you.")
+        if intents.hide:
+            state.notes.append(f"asked to keep something from the care team: {req.patient_text}")
+            return ("I can't keep health information from your care team: what you tell me goes in your record so they can "
+                    "keep you safe. They're on your side, and I'll make sure they hear it the right way.")
+        if intents.alter_record:
+            state.notes.append(f"asked to change the record or what the plan says: {req.patient_text}")
+            return ("I can't change what's in your record or say your care plan says something it doesn't. I'll note what you "
+                    "told me for your care team, and they can update the plan if your doctor decides to.")
+        if intents.doctor_said:
+            state.notes.append(f"reports a change the care plan does not show: {req.patient_text}")
+            said = f" Your care plan still says to {order} for the {med.name}." if med is not None and order else ""
+            return (f"I can only go by your care plan, so I can't confirm that.{said} I'll let your care team know so they can "
+                    "check with your doctor and update the plan if it's changed.")
+        if intents.skip:
+            state.notes.append(f"asked about skipping a test, visit or dose: {req.patient_text}")
+            return ("Please don't skip it on your own: it's part of your care plan and keeps you safe. If the timing is hard, "
+                    "I'll let your care team know so they can help find a way that works.")
         if intents.diagnose:
             state.notes.append(f"asked for a diagnosis: {req.patient_text}")
             return ("I can't diagnose that, but it's worth having it looked at properly. I'll let your care team know so "
