@@ -21,6 +21,7 @@ from specialists.findings import level_rank
 
 PATIENT_SIDE = ("privacy", "medication", "labs", "escalation", "crisis", "checklist")
 DRAFT_SIDE = ("hallucination", "privacy", "crisis")
+CLOSED_WITH_GOODBYE = "the call closed with a goodbye"  # how a call the primary closed is summarised
 
 
 WARM_UP_LINES = ("Hello, I took two Tylenol and my metforman this morning, sugar was one twenty.",
@@ -149,7 +150,7 @@ class Call:
         """Close the call (a stored call is marked ended with its summary) and return the summary. Every call gets one:
         a goodbye, an emergency that stays on the line until the caller hangs up, a script that runs out."""
         if self.state.phase == "ended":
-            ended_because = "the call closed with a goodbye"
+            ended_because = CLOSED_WITH_GOODBYE
         summary = self.summary(ended_because)
         if self.db is not None and self.call_id is not None:
             with self.db.transaction() as s:
@@ -186,7 +187,7 @@ class Call:
         with self.db.transaction() as s:
             repository.add_turn(s, self.call_id, data, state=self.state.to_json())
             if self.state.phase == "ended":
-                summary = call_summary(self.plan, self.state, self.call_id, "the call closed with a goodbye")
+                summary = call_summary(self.plan, self.state, self.call_id, CLOSED_WITH_GOODBYE)
                 repository.end_session(s, self.call_id, summary=summary_text(summary))
 
 

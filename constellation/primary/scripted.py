@@ -15,6 +15,7 @@ import hashlib
 import random
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from careplans import CarePlan
 from careplans.analytes import said_as
@@ -179,7 +180,7 @@ class ScriptedPrimary:
             parts.append(_variant(state, plan, "pleasant", ["That sounds lovely.", "How nice, that sounds lovely."]))
         elif intents.asks_anything_else:
             # the list done, the wrap-up line that follows says so; otherwise say why the call goes on
-            if state.pending != "anything_else" and self._next_step(copy.deepcopy(req))[2] != "anything_else":
+            if state.pending != "anything_else" and self._next_step(_probe(req))[2] != "anything_else":
                 parts.append("Just a couple more questions, if that's all right.")
         elif intents.question and not reaction and not intents.goodbye and not intents.about_you and not intents.wants_to_end and not intents.confused:
             parts.append("I don't have the answer to that in your care plan, so I've noted your question for your care team.")
@@ -371,9 +372,7 @@ class ScriptedPrimary:
     def answer(self, req: DraftRequest) -> str | None:
         """The reviewed answer to what the caller just asked or asked for (a refusal, the plan's fact, the answer
         bank's), or None; it changes nothing in the request's state. The LLM primary is given it as vetted content."""
-        probe = DraftRequest(req.plan, copy.deepcopy(req.state), req.patient_text, req.findings, req.guidance,
-                             req.escalation, req.today)
-        return self._respond(probe, read_intents(req.patient_text))
+        return self._respond(_probe(req), read_intents(req.patient_text))
 
     def _respond(self, req: DraftRequest, intents: Intents, in_emergency: bool = False) -> str | None:
         """What the caller asked or asked for, answered: refusals first, then the plan, then the answer bank."""
@@ -392,37 +391,35 @@ class ScriptedPrimary:
         named = plan_medicines_named(plan, req.findings)
         med = named[0] if named else None
         order = order_text(med) if med is not None else ""
-        if intents.others_medicine:
-            state.notes.append(f"asked about taking someone else's medicine: {req.patient_text}")
-            return ("Please don't take medicine that was prescribed for someone else: it was chosen for them, and it could "
-                    "interact with your own medicines. I'll let your care team know you asked, so they can help with what "
-                    "you need.")
-        if intents.deceive:
-            state.notes.append(f"asked to pass on something inaccurate: {req.patient_text}")
-            return ("I can't pass along anything that isn't accurate: your doctor and pharmacy need the true picture to keep "
-                    "you safe. If you're running low or it isn't controlled, I'll let your care team know so a nurse can "
-                    "review it with you.")
-        if intents.hide:
-            state.notes.append(f"asked to keep something from the care team: {req.patient_text}")
-            return ("I can't keep health information from your care team: what you tell me goes in your record so they can "
-                    "keep you safe. They're on your side, and I'll make sure they hear it the right way.")
-        if intents.alter_record:
-            state.notes.append(f"asked to change the record or what the plan says: {req.patient_text}")
-            return ("I can't change what's in your record or say your care plan says something it doesn't. I'll note what you "
-                    "told me for your care team, and they can update the plan if your doctor decides to.")
-        if intents.doctor_said:
-            state.notes.append(f"reports a change the care plan does not show: {req.patient_text}")
-            said = f" Your care plan still says to {order} for the {med.name}." if med is not None and order else ""
-            return (f"I can only go by your care plan, so I can't confirm that.{said} I'll let your care team know so they can "
-                    "check with your doctor and update the plan if it's changed.")
-        if intents.skip:
-            state.notes.append(f"asked about skipping a test, visit or dose: {req.patient_text}")
-            return ("Please don't skip it on your own: it's part of your care plan and keeps you safe. If the timing is hard, "
-                    "I'll let your care team know so they can help find a way that works.")
-        if intents.diagnose:
-            state.notes.append(f"asked for a diagnosis: {req.patient_text}")
-            return ("I can't diagnose that, but it's worth having it looked at properly. I'll let your care team know so "
-                    "they can arrange for someone to check it.")
+        still = f" Your care plan still says to {order} for the {med.name}." if med is not None and order else ""
+        # (intent, what the nurse's note says, the reviewed refusal), first that applies wins
+        refusals = (
+            (intents.others_medicine, "asked about taking someone else's medicine",
+             "Please don't take medicine that was prescribed for someone else: it was chosen for them, and it could "
+             "interact with your own medicines. I'll let your care team know you asked, so they can help with what you need."),
+            (intents.deceive, "asked to pass on something inaccurate",
+             "I can't pass along anything that isn't accurate: your doctor and pharmacy need the true picture to keep you "
+             "safe. If you're running low or it isn't controlled, I'll let your care team know so a nurse can review it with you."),
+            (intents.hide, "asked to keep something from the care team",
+             "I can't keep health information from your care team: what you tell me goes in your record so they can keep "
+             "you safe. They're on your side, and I'll make sure they hear it the right way."),
+            (intents.alter_record, "asked to change the record or what the plan says",
+             "I can't change what's in your record or say your care plan says something it doesn't. I'll note what you told "
+             "me for your care team, and they can update the plan if your doctor decides to."),
+            (intents.doctor_said, "reports a change the care plan does not show",
+             f"I can only go by your care plan, so I can't confirm that.{still} I'll let your care team know so they can "
+             "check with your doctor and update the plan if it's changed."),
+            (intents.skip, "asked about skipping a test, visit or dose",
+             "Please don't skip it on your own: it's part of your care plan and keeps you safe. If the timing is hard, I'll "
+             "let your care team know so they can help find a way that works."),
+            (intents.diagnose, "asked for a diagnosis",
+             "I can't diagnose that, but it's worth having it looked at properly. I'll let your care team know so they can "
+             "arrange for someone to check it."),
+        )
+        for asked, note, refusal in refusals:
+            if asked:
+                state.notes.append(f"{note}: {req.patient_text}")
+                return refusal
         if intents.stop_medicine and (med is not None or state.meds_discussed):
             name = med.name if med is not None else state.meds_discussed[-1]
             said = f" Your care plan says to {order}." if med is not None and order else ""
@@ -590,6 +587,11 @@ class ScriptedPrimary:
         close = _variant(state, plan, "bye", [f"Take care, {plan.patient.call_name}. Goodbye!",
                                               f"Have a good day, {plan.patient.call_name}. Goodbye!"])
         return Draft(" ".join([opening, *parts, summary + reminder, close]).strip(), [], "goodbye", self.name)
+
+
+def _probe(req: DraftRequest) -> DraftRequest:
+    """The request on its own copy of the state, to ask what a reply would be without proposing anything."""
+    return replace(req, state=copy.deepcopy(req.state))
 
 
 def _cap(text: str | None) -> str:
