@@ -163,6 +163,12 @@ NOT_BETTER = _rx(r"\b(not|no|isn'?t|aren'?t|hasn'?t|haven'?t) (any |getting |got
 ABOUT_YOU = _rx(r"\b(do|did|have|are|would|can) you (ever |like to |enjoy |even )?(garden|cook|bake|knit|fish|watch|like|eat|sleep|"
                 r"have (kids|a family|pets|a dog|a cat)|follow|play|read|get (lonely|tired|bored)|go)\b")
 QUESTION = re.compile(r"\?\s*$|^\s*(what|when|where|why|how|can|could|should|is|are|do|does|will|would)\b", re.IGNORECASE)
+# Something asked of the assistant anywhere in the turn, not only at its end: a question mark after a story ("Could you
+# ring them? Everybody's happy."), or a request with none ("So just tell me it's fine", "You can put that in as her dose").
+ASKS = _rx(r"\w\s*\?", r"\b(just )?(tell|promise) me (it'?s|that|you|i|he|she|we)\b",
+           r"\b(can|could|would|will) you (please |just )?(call|ring|phone|tell|put|change|mark|write|say|send|order|get|give|make|"
+           r"have|let|note|record|update|okay|ok|approve|confirm|agree)\b",
+           r"\byou can (just )?(put|mark|write|change|make|note|record|update|tell)\b", r"\bi need you to\b")
 
 
 @dataclass(frozen=True)
@@ -199,6 +205,7 @@ class Intents:
     alter_record: bool = False
     skip: bool = False
     doctor_said: bool = False
+    asks: bool = False
 
 
 def read_intents(text: str) -> Intents:
@@ -218,5 +225,5 @@ def read_intents(text: str) -> Intents:
         stop_medicine=bool(STOP_MEDICINE.search(t)), asks_anything_else=bool(ASKS_ANYTHING_ELSE.search(t)),
         symptom=bool(SYMPTOM.search(t)) and not _NEGATED_SYMPTOM.search(t), done=bool(DONE.search(t)),
         hide=bool(HIDE.search(t)), alter_record=bool(ALTER_RECORD.search(t)), skip=bool(SKIP.search(t)),
-        doctor_said=bool(DOCTOR_SAID.search(t)),
+        doctor_said=bool(DOCTOR_SAID.search(t)), asks=bool(QUESTION.search(t) or ASKS.search(t)),
     )

@@ -182,7 +182,10 @@ class ScriptedPrimary:
             # the list done, the wrap-up line that follows says so; otherwise say why the call goes on
             if state.pending != "anything_else" and self._next_step(_probe(req))[2] != "anything_else":
                 parts.append("Just a couple more questions, if that's all right.")
-        elif intents.question and not reaction and not intents.goodbye and not intents.about_you and not intents.wants_to_end and not intents.confused:
+        # Whatever was asked and not answered is deferred, never passed over: after a feeling or a symptom is acknowledged
+        # too ("That sounds hard" alone leaves "could you ring the pharmacy for me?" hanging).
+        if (intents.asks and not answer and not reaction and not intents.goodbye and not intents.about_you and not intents.how_are_you
+                and not intents.wants_to_end and not intents.confused and not intents.asks_anything_else):
             parts.append("I don't have the answer to that in your care plan, so I've noted your question for your care team.")
             state.notes.append(f"question: {req.patient_text}")
         if intents.confused and not parts:

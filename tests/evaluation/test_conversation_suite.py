@@ -3,7 +3,9 @@
 The floors are the figures last measured (first contact: dev 202/321, unread 190/322; after the scripted primary
 learned to respond then steer: dev 293, unread 245; with writers e and f added after that, at their first contact:
 dev 426/509, unread 365/486; with the request sets g and h and the second pass: dev 643/731, unread 572/725; with
-the unread request writers i, j and k added at their first contact, and the last refusal classes and bank entries: unread 1166/1483):
+the unread request writers i, j and k added at their first contact, and the last refusal classes and bank entries: unread 1166/1483;
+with writers l and m split into both (first contact dev 776/934, unread 1296/1683), requests asked anywhere in a turn deferred
+and the hidden-layer red-flag net: dev 800/934, unread 1318/1683):
 they stop a change from losing ground. The unread split is scored in aggregate only.
 """
 
@@ -26,7 +28,7 @@ TYPES = {"escalation_at_least", "agent_text_matches", "no_phi_before_turn", "nev
          "escalation_at_least_within", "escalation_at_most", "agent_text_matches_within", "agent_text_not_matches",
          "agent_repeats_previous", "all_turns_answered"}
 CALLS = sorted(SUITE.glob("*/*.json"))
-FLOORS = {"dev": 643, "unread": 1166}
+FLOORS = {"dev": 800, "unread": 1318}
 
 
 def test_the_suite_has_the_size_the_issue_asks_for() -> None:

@@ -57,8 +57,9 @@ HELD_OUT: dict[str, tuple[float, float, float]] = {
     "cases_7.jsonl": (0.86, 0.88, 0.055),
     "cases_8.jsonl": (0.84, 0.85, 0.045),
     "cases_9.jsonl": (0.75, 0.73, 0.095),
-    # written at the start of the ninth pass; first contact 90/132, 28/40, 11/120
-    "cases_10.jsonl": (0.68, 0.70, 0.085),
+    # written at the start of the ninth pass; first contact 90/132, 28/40, 11/120. The red-flag net's hidden layer (issue
+    # 12, third request pass) raises one control more than the linear net did: 10 -> 11/120 (numbers only, unread)
+    "cases_10.jsonl": (0.68, 0.70, 0.092),
 }
 
 # Ordinary check-in talk (no crisis content at all): the most turns the crisis specialist may raise to urgent or

@@ -7,7 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+import pytest
+
 from careplans import load_care_plan
+from specialists import red_flag_net
 from specialists.base import TurnContext, Utterance
 from specialists.escalation import EscalationSpecialist
 from specialists.red_flag_net import MIN_WORDS, WEIGHTS, emergency_probability, flags, shared_net
@@ -30,15 +33,19 @@ def test_the_shipped_weights_were_trained_on_the_read_sets_as_they_are_now() -> 
     crisis = ROOT / "tests" / "data" / "crisis"
     controls = {str(p.relative_to(ROOT)) for p in (crisis / "dev").glob("cases*.jsonl")}
     controls |= {f"tests/data/crisis/ordinary/talk_{k}.jsonl" for k in "abd"}  # the read ordinary talk
-    assert set(net.trained_on) == READ | controls, (
+    calls = {str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "data" / "conversations" / "dev").glob("*.json")}
+    assert set(net.trained_on) == READ | controls | calls, (
         "retrain: python -m evaluation.red_flag_net_training tests/data/spec_dev/cases_{a,b,c,d,f,h,m,o,q,r,s,u,w,y}.jsonl "
-        "tests/data/dev/cases.jsonl --controls tests/data/crisis/dev/cases*.jsonl tests/data/crisis/ordinary/talk_{a,b,d}.jsonl")
+        "tests/data/dev/cases.jsonl --controls tests/data/crisis/dev/cases*.jsonl tests/data/crisis/ordinary/talk_{a,b,d}.jsonl "
+        "--conversations tests/data/conversations/dev/*.json")
     # never an unread or held-out file
     assert not any("heldout" in name or name.endswith(("talk_c.jsonl", "talk_e.jsonl")) for name in net.trained_on)
     assert not any(f"spec_dev/cases_{k}.jsonl" in name for k in "egijklnptvx" for name in net.trained_on)
+    assert not any("conversations/unread" in name for name in net.trained_on)
     for name, digest in net.trained_on.items():
         assert hashlib.sha256((ROOT / name).read_bytes()).hexdigest() == digest, f"{name} changed since training: retrain"
-    assert net.weights.shape == (384, 3) and 0.5 <= net.threshold < 1.0
+    assert net.hidden_weights.shape[0] == 384 and net.weights.shape == (net.hidden_weights.shape[1], 3)
+    assert 0.5 <= net.threshold < 1.0
 
 
 def _level(text: str, use_net: bool) -> str | None:
@@ -74,14 +81,25 @@ def test_a_question_about_what_to_do_if_it_happens_is_not_raised() -> None:
     assert not flags(asked)
 
 
-def test_the_patient_saying_they_are_well_leaves_someone_elses_trouble_to_the_rules() -> None:
+def test_the_patient_saying_they_are_well_leaves_someone_elses_trouble_to_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     """ "I'm grand" from the patient tells of someone else's trouble in the rest of the turn; a caller speaking for the
     patient ("I'm fine, but he ...") is still read."""
     told = "The fella in the next bed got a clot in his lung, frightened the life out of me. I'm grand, walking with the frame."
-    net = shared_net()
-    assert net is not None and emergency_probability(told) >= net.threshold  # the words alone read as an emergency
+    monkeypatch.setattr(red_flag_net, "emergency_probability", lambda text: 1.0)  # as if the words alone read as an emergency
     assert not flags(told)
     assert flags(told, speaker_is_patient=False)
+
+
+def test_talk_about_the_call_a_how_to_question_and_death_in_idiom_are_left_to_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Live-call lines the net read as alarm in development calls, and idioms of death the crisis reader judges."""
+    monkeypatch.setattr(red_flag_net, "emergency_probability", lambda text: 1.0)
+    for text in ("She wants to know what you said. Can you say it again, slower? She's reading her lips half the time.",
+                 "You'll have to talk up, dear, my hearing aid's whistling at me today.",
+                 "How do you use the puffer right anyway? I think half of it ends up on my tongue.",
+                 "I was bored to death sitting in that waiting room all morning, honestly.",
+                 "I'm literally dead, the dog dragged me round the whole park lol"):
+        assert not flags(text), text
+    assert flags(UNPLACED)
 
 
 def test_a_symptom_the_caller_explains_is_left_to_the_rules() -> None:
