@@ -38,7 +38,10 @@ MIN_WORDS = 5
 _SET_ASIDE = re.compile(r"\b(?:a little|a bit|a tad|just a|slight(?:ly)?|mild(?:ly)?|(?:fine|okay|ok|better|gone) now|asleep|"
                         r"congested|stiff|for a (?:few )?(?:seconds?|minutes?|moment)|breathing (?:fine|ok|okay|normally|normal)|right as rain|"
                         r"(?:slept|sleeping|lying|lay|laying) on (?:it|my arm|my hand|my side)|(?:didn'?t|did not|never) (?:hit|bump|bang|knock) (?:my|his|her) head|"
-                        r"back to (?:normal|(?:him|her|my)self|(?:his|her|my) (?:old|usual) self))\b", re.IGNORECASE)
+                        r"back to (?:normal|(?:him|her|my)self|(?:his|her|my) (?:old|usual) self)|"
+                        r"got (?:straight |right )?back up|got (?:straight|right) up|"
+                        r"got up (?:again|fine|ok|okay|by (?:my|him|her)self|on (?:my|his|her) own|straight away|right away)|"
+                        r"remember(?:s|ed)? (?:all|every bit) of it|remember(?:s|ed)? everything|no harm done)\b", re.IGNORECASE)
 
 
 # A question that opens on a condition asks what to do if it happens ("If I get that squeezing again I'm supposed to

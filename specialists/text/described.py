@@ -50,12 +50,27 @@ _SAME_AS: dict[str, tuple[str, ...]] = {
     "once-a-day": ("once daily", "once a day", "every 24 hours"), "twice-a-day": ("twice daily", "twice a day", "every 12 hours"),
 }
 
+# Times of day, as a plan's order writes them. Said of a pill ("the morning one"), a time narrows the drugs a description
+# fits to those the plan gives then, when some are; a time the plan does not write is how the caller thinks of the
+# pill, not the plan, and is passed over.
+_TIMES: dict[str, tuple[str, ...]] = {
+    "morning": ("morning", "breakfast", " am "), "mornings": ("morning", "breakfast", " am "),
+    "evening": ("evening", "supper", "dinner", " pm "), "evenings": ("evening", "supper", "dinner", " pm "),
+    "night": ("night", "bedtime", "evening"), "nighttime": ("night", "bedtime", "evening"), "bedtime": ("bedtime", "night"),
+}
+_WHEN = r"(?:(?:in|at)\s+(?:the\s+)?)?(?:" + "|".join(_TIMES) + r")"
+
+# A drug already named or referred to ("the carvedilol ... I cut out the night one", "it ... the morning one").
+_NAMED_BEFORE = re.compile(r"\b(?:it|them|that one|this one)\b", re.IGNORECASE)
+
 _DESCRIPTION = re.compile(
     r"\b(?:the|my|his|her|their|that|this)\s+(?P<pre>(?:(?!(?:was|is|are|were|be|been|it|and|or|but|with|in|on|at|to|of|from|these|those|some|any)\b)[a-z-]+\s+){0,3}?)"
     r"(?P<head>" + "|".join(sorted(_HEADS, key=len, reverse=True)) + r")\b"
     # "one" before a number is a number ("my sugar was one oh five"), not a pill
     r"(?!\s+(?:oh|o|zero|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|point)\b|\s+\d)"
-    r"(?:\s*,?\s*(?:for|to help(?: with)?|that'?s for|that helps?(?: with)?)\s+(?:my|his|her|the|your|me|him)?\s*(?P<post>[\w'-]+(?:\s+(?:pressure|sugars?|rate|clots?|pain|rhythm))?))?",
+    r"(?:\s*,?\s*(?:for|to help(?: with)?|that'?s for|that helps?(?: with)?)\s+(?:my|his|her|the|your|me|him)?\s*(?P<post>[\w'-]+(?:\s+(?:pressure|sugars?|rate|clots?|pain|rhythm))?))?"
+    # when it is taken, said after it: "the pink one she takes morning and night"
+    r"(?:\s+(?:that\s+)?(?:i|you|she|he|we|they)\s+(?:takes?|has|have|gets?)\s+(?P<when>" + _WHEN + r"(?:\s+and\s+" + _WHEN + r")?))?",
     re.IGNORECASE)
 
 
@@ -113,16 +128,28 @@ def find_described(text: str, plan: CarePlan | None, taken: Iterable[tuple[int, 
         if _known_phrase(f"{m['pre']}{m['head']}"):
             continue  # "the water pill": the fixed descriptions resolve it by class, ambiguity included
         modifiers = [w for w in _words(f"{m['pre']} {m['post'] or ''}") if w not in _EMPTY and not w.isdigit()]
-        if not modifiers or (_HEADS[head] == ("",) and all(w in _HOW_OFTEN for w in modifiers)):
+        times = [w for w in _words(f"{m['pre']} {m['when'] or ''}") if w in _TIMES]
+        if not times and (not modifiers or (_HEADS[head] == ("",) and all(w in _HOW_OFTEN for w in modifiers))):
             continue  # "the pill" alone names nothing, nor does "the once-a-day one" (most pills are)
+        if times and not modifiers and (spans or _NAMED_BEFORE.search(text, 0, m.start())):
+            continue  # with a drug named, "the night one" is its night dose ("the aspirin twice a day, the night one I forget")
         forms = _HEADS[head]
-        fitting: set[str] = set()
+        fitting: list[str] = []
         for med in plan.medications:
             profile = _profile(med)
             if forms != ("",) and not any(f in profile for f in forms):
                 continue
             if all(_fits(w, profile) for w in modifiers):  # every word said must fit ("blood pressure" is not "blood sugar")
-                fitting.add(med.name)
+                fitting.append(med.name)
+        if len(fitting) > 1 and times:
+            given_then = [n for n in fitting if all(_given_at(t, plan.medication(n)) for t in times)]
+            fitting = given_then or (fitting if modifiers else [])
         if len(fitting) == 1:
-            out.append(Described(fitting.pop(), m.start(), m.end()))
+            out.append(Described(fitting[0], m.start(), m.end()))
     return out
+
+
+def _given_at(time: str, med: object) -> bool:
+    """The plan's order gives the drug at that time of day ("once daily in the morning", "morning and evening")."""
+    schedule = " " + " ".join(getattr(med, k, None) or "" for k in ("dose_text", "frequency", "instructions")).lower() + " "
+    return any(w in schedule for w in _TIMES[time])

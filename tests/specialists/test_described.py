@@ -43,3 +43,22 @@ def test_a_description_names_the_one_plan_drug_it_fits(plan: str, text: str, dru
 ])
 def test_a_vague_or_misread_description_names_nothing(plan: str, text: str) -> None:
     assert [m for m in find_drug_mentions(text, load_care_plan(PLANS / plan)) if m.how == "description"] == []
+
+
+@pytest.mark.parametrize(("plan", "text", "drug"), [
+    # written for this test: a time of day narrows the drugs a description fits to those the plan gives then
+    ("p02_afib_warfarin.yaml", "What does the morning one for my heart do again?", "diltiazem"),  # warfarin is evening
+    ("p02_afib_warfarin.yaml", "I forgot the evening pill last night.", "warfarin"),
+    ("p03_apixaban_oa.yaml", "The white one she takes morning and night, what's it for?", "apixaban"),  # twice daily
+])
+def test_a_time_of_day_names_the_one_plan_drug_given_then(plan: str, text: str, drug: str) -> None:
+    found = [m.drugs for m in find_drug_mentions(text, load_care_plan(PLANS / plan))]
+    assert found == [(drug,)]
+
+
+@pytest.mark.parametrize(("plan", "text"), [
+    ("p02_afib_warfarin.yaml", "I take the morning one with my coffee."),  # diltiazem in the morning, omeprazole before breakfast
+    ("p10_htn_angina.yaml", "The evening one for my heart is fine."),       # no heart drug given in the evening: the time names nothing
+])
+def test_a_time_of_day_that_fits_several_or_none_names_nothing(plan: str, text: str) -> None:
+    assert [m.drugs for m in find_drug_mentions(text, load_care_plan(PLANS / plan))] == []
