@@ -131,8 +131,9 @@ def find_described(text: str, plan: CarePlan | None, taken: Iterable[tuple[int, 
         times = [w for w in _words(f"{m['pre']} {m['when'] or ''}") if w in _TIMES]
         if not times and (not modifiers or (_HEADS[head] == ("",) and all(w in _HOW_OFTEN for w in modifiers))):
             continue  # "the pill" alone names nothing, nor does "the once-a-day one" (most pills are)
-        if times and not modifiers and (spans or _NAMED_BEFORE.search(text, 0, m.start())):
-            continue  # with a drug named, "the night one" is its night dose ("the aspirin twice a day, the night one I forget")
+        if times and not modifiers and (spans or _NAMED_BEFORE.search(text, 0, m.start()) or head.endswith("s") or head.startswith("med")):
+            continue  # with a drug named, "the night one" is its night dose ("the aspirin twice a day, the night one I forget");
+            # "my morning pills" are all the pills taken then
         forms = _HEADS[head]
         fitting: list[str] = []
         for med in plan.medications:
