@@ -135,18 +135,18 @@ def find_described(text: str, plan: CarePlan | None, taken: Iterable[tuple[int, 
             continue  # with a drug named, "the night one" is its night dose ("the aspirin twice a day, the night one I forget");
             # "my morning pills" are all the pills taken then
         forms = _HEADS[head]
-        fitting: list[str] = []
+        fitting: dict[str, object] = {}  # by name: two orders of one drug are one drug
         for med in plan.medications:
             profile = _profile(med)
             if forms != ("",) and not any(f in profile for f in forms):
                 continue
             if all(_fits(w, profile) for w in modifiers):  # every word said must fit ("blood pressure" is not "blood sugar")
-                fitting.append(med.name)
+                fitting.setdefault(med.name, med)
         if len(fitting) > 1 and times:
-            given_then = [n for n in fitting if all(_given_at(t, plan.medication(n)) for t in times)]
-            fitting = given_then or (fitting if modifiers else [])
+            given_then = {n: med for n, med in fitting.items() if all(_given_at(t, med) for t in times)}
+            fitting = given_then or (fitting if modifiers else {})
         if len(fitting) == 1:
-            out.append(Described(fitting[0], m.start(), m.end()))
+            out.append(Described(next(iter(fitting)), m.start(), m.end()))
     return out
 
 
