@@ -640,6 +640,11 @@ _SUGAR_LOW_TALK = re.compile(r"\b(?:any lows|a (?:bad |big |little |scary )?low\
                              re.I)
 
 
+def analytes_named(text: str) -> tuple[str, ...]:
+    """The analytes ``text`` names, in the order named ("bp" for blood pressure without saying which number)."""
+    return _keys_named(text)
+
+
 @lru_cache(maxsize=1024)
 def _keys_named(text: str) -> tuple[str, ...]:
     # Cached: the agent's question is read again for every reading of the turn that answers it.

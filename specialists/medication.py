@@ -848,7 +848,7 @@ class MedicationSpecialist:
             why = rules[0].condition or rules[0].allergy or ""
             reason = facts.condition_names.get(why, why.replace("_", " "))
             findings.append(Finding(kind="contraindicated", drug=drug, specialist=self.name, urgency=level,
-                                    evidence=report.said[0].mention.text,
+                                    evidence=report.said[0].mention.text, ruled_out_by=facts.condition_names.get(why),
                                     message=f"{drug} is ruled out by {reason} on the care plan: {rules[0].why}"))
             if taken:
                 guidance.append(f"Patient took {drug}, which {reason} rules out: tell them not to take more"

@@ -759,6 +759,10 @@ _ASKS = re.compile(_ASK_OPENER + r"(?:what|how|which|would|could|can|is|if|wheth
 _ASKS_LATER = re.compile(_ASK_OPENER + r"(?:what|how|which|whether|would|could|does|do|will|is (?:that|it|there))\b")
 
 
+_HOW_TO_DO_IT = re.compile(r"\bhow (?:do|would|could|can|should|does|might) (?:i|you|someone|somebody|a person|one|people) "
+                           r"(?:even )?(?:do it|do that|go about it|go about that|make it happen)\b")
+
+
 def _method_question(r: _Reading, lo: int, hi: int, ctx: _Ctx, turn_lethal: bool) -> bool:
     """An amount, combination or way asked about as lethal (in this sentence, or lethal said in another
     sentence of the turn: "does an overdose even work? how many would it take")."""
@@ -793,6 +797,8 @@ def _method_question(r: _Reading, lo: int, hi: int, ctx: _Ctx, turn_lethal: bool
         return True
     if question and r.has("suicide_act") and lethal:
         return True  # "if someone wanted to end it, would that work?"
+    if question and (ctx.crisis or r.has("suicide_act")) and _HOW_TO_DO_IT.search(sentence):
+        return True  # "I want to end it all. How do I do it?" (of a task in hand it asks the manner: the nasal spray)
     if ctx.crisis and quantity and asks and r.has("lethal_outcome"):
         return True  # a call in crisis: "how much lantus is too much? like, permanently"
     if ctx.crisis and quantity and re.search(r"\b(?:would it take|it would take|it takes|to take|would do it|would kill)\b", sentence):

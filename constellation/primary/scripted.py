@@ -27,6 +27,7 @@ from constellation.primary.plan_answers import (HOW_TAKEN, appointment_answer, c
                                                 format_when,
                                                 matching_appointments, medicine_answer, next_appointment, order_text,
                                                 plan_medicines_named)
+from constellation.primary.readings import goal_answer, reading_answer
 from constellation.session import SessionState
 from specialists.answer_bank import bank_answer
 from specialists.findings import Finding
@@ -114,6 +115,15 @@ WHILE_WAITING = ("While you wait for the ambulance: unlock the door, stay with t
                  "somewhere comfortable. Don't give food or drink to anyone who is very drowsy or confused. If anyone stops "
                  "responding or breathing normally, tell the 911 dispatcher right away; they'll talk you through what to do. "
                  "I'm staying on the line.")
+# "She's waking up, should I still let the ambulance come?": once called, it comes (glucagon Instructions for Use,
+# Baqsimi and Gvoke: call for emergency medical help right away after giving it, whether or not the person wakes; AHA
+# "Warning Signs of a Heart Attack": let the emergency medical services assess symptoms that ease).
+KEEP_AMBULANCE = re.compile(r"\b(?:cancel|call off|send (?:them|it) (?:away|back)|turn (?:them|it) away|call (?:them|911|it) back)\b"
+                            r"[^.?!]{0,20}\b(?:ambulance|paramedics|911|them|it)\b|\bstill\b[^.?!]{0,25}\b(?:ambulance|paramedics|911|"
+                            r"hospital|the er|emergency room)\b|\b(?:do|does) (?:we|she|he|i) (?:still )?(?:need|have) to go\b|"
+                            r"\b(?:cancel|call (?:them|it) off)\b[^.?!]{0,10}\?", re.IGNORECASE)
+KEEP_AMBULANCE_REPLY = ("Yes, please let the ambulance come and have the paramedics check. Feeling better for a while doesn't "
+                        "mean the danger has passed, and they can make sure it's safe.")
 CALLED_911 = re.compile(r"\b(?:called|calling|dialed|dialing|rang|ringing|phoned|phoning) (?:911|the ambulance|an ambulance)\b|"
                         r"\b(?:ambulance|paramedics|they)(?:'re| are|'s| is) (?:on (?:the|their) way|coming|here|pulling up)\b|"
                         r"\bsirens?\b|\b911 (?:on|now)\b|\bcalling them\b", re.IGNORECASE)
@@ -175,7 +185,7 @@ class ScriptedPrimary:
         elif intents.about_you and not reaction:
             parts.append("I'm a virtual assistant, so I don't, but it sounds lovely.")
         elif intents.improved and not reaction:
-            parts.append(_variant(state, plan, "improved", ["That's good to hear.", "I'm glad it's getting better."]))
+            parts.append(_variant(state, plan, "improved", ["I'm glad to hear that.", "That's great news, I'm glad to hear it."]))
         elif intents.pleasant and not reaction and not intents.question:
             parts.append(_variant(state, plan, "pleasant", ["That sounds lovely.", "How nice, that sounds lovely."]))
         elif intents.asks_anything_else:
@@ -246,7 +256,7 @@ class ScriptedPrimary:
         parts: list[str] = []
         if intents.feeling or re.search(r"(?i)\b(die|dying|scared|afraid|frighten)", req.patient_text):
             parts.append("I know this is frightening. You're doing the right thing, and help is on the way.")
-        answer = self._respond(req, intents, in_emergency=True)
+        answer = KEEP_AMBULANCE_REPLY if KEEP_AMBULANCE.search(req.patient_text) else self._respond(req, intents, in_emergency=True)
         if answer:
             parts.append(answer)
         if not CALLED_911.search(req.patient_text) and not any(CALLED_911.search(u["text"]) for u in state.transcript
@@ -340,8 +350,8 @@ class ScriptedPrimary:
                      "please don't take any more. A nurse will call you today.",
                      f"As I mentioned, please don't take any more {f.drug}; a nurse will call you today.")
             else:
-                once(f"contraindicated:{f.drug}", f"I'd hold off on {f.drug}, because it may not be safe with your health "
-                     "conditions. I'll let your care team know so they can suggest something that's right for you.",
+                once(f"contraindicated:{f.drug}", f"I'd hold off on {f.drug}, because {_ruled_out_by(f)}. I'll let your care "
+                     "team know so they can suggest something that's right for you.",
                      f"As I mentioned, I'd hold off on the {f.drug} for now.")
         values = by_kind.get("value_out_of_range", [])
         if values:
@@ -382,7 +392,7 @@ class ScriptedPrimary:
         state, plan = req.state, req.plan
         last_drug = state.meds_discussed[-1] if state.meds_discussed else None
         if in_emergency:
-            answer = medicine_answer(req.patient_text, plan, req.findings, last_drug)
+            answer = medicine_answer(req.patient_text, plan, req.findings, last_drug) or goal_answer(req.patient_text, plan)
             banked = None if answer else bank_answer(req.patient_text, plan)
             return answer or (banked[1] if banked else None)
         if intents.injection:
@@ -447,7 +457,9 @@ class ScriptedPrimary:
         appointment = appointment_answer(req.patient_text, plan, req.today, last)
         if appointment and matching_appointments(req.patient_text, plan):
             return appointment  # "When is the blood draw?" names the visit, whatever else the words resemble
-        answer = medicine_answer(req.patient_text, plan, req.findings, last_drug) or appointment
+        history = [(u["speaker"], u["text"]) for u in state.transcript]
+        answer = (reading_answer(req.patient_text, plan, history) or medicine_answer(req.patient_text, plan, req.findings, last_drug)
+                  or appointment or goal_answer(req.patient_text, plan))
         if answer:
             return answer
         answer = checklist_answer(req.patient_text, plan)
@@ -595,6 +607,18 @@ class ScriptedPrimary:
 def _probe(req: DraftRequest) -> DraftRequest:
     """The request on its own copy of the state, to ask what a reply would be without proposing anything."""
     return replace(req, state=copy.deepcopy(req.state))
+
+
+def _ruled_out_by(f: Finding) -> str:
+    """Why a contraindicated drug is ruled out, in the plan's words: "your care plan lists a penicillin allergy", "it may
+    not be safe with the peptic ulcer disease on your care plan" (a parenthesised detail of the condition left out)."""
+    what = re.sub(r"\s*\([^)]*\)", "", f.ruled_out_by or "").strip()
+    if not what:
+        return "it may not be safe for you"  # ruled out by something the plan does not name as such (age over 65)
+    spoken = " ".join(w if sum(c.isupper() for c in w) > 1 else w.lower() for w in what.split())  # "NSAIDs", "COPD" kept
+    if spoken.endswith(" allergy"):
+        return f"your care plan lists {'an' if spoken[0] in 'aeiou' else 'a'} {spoken}"
+    return f"it may not be safe with the {spoken} on your care plan"
 
 
 def _cap(text: str | None) -> str:

@@ -20,7 +20,9 @@ TODAY = dt.date(2026, 11, 27)
 PLANS = ROOT / "tests" / "data" / "dev" / "plans"
 IDENTITY = {"p02_afib_warfarin.yaml": ["It's Eleanor Whitlock.", "May 22, 1948."],
             "p10_htn_angina.yaml": ["Dennis O'Rourke speaking.", "June 5th, 1967."],
-            "p12_postop_knee_dm.yaml": ["This is his wife, for Kenji Watanabe.", "February 14, 1959."]}
+            "p12_postop_knee_dm.yaml": ["This is his wife, for Kenji Watanabe.", "February 14, 1959."],
+            "p11_hypothyroid.yaml": ["Ruth Abernathy.", "September 25, 1968."],
+            "p07_mdd_pud.yaml": ["Marcus Delgado here.", "March 15th, 1982."]}
 
 
 def _call(plan: str, *lines: str) -> list[dict]:
@@ -97,6 +99,34 @@ def test_an_emergency_keeps_guidance_coming_and_its_level_never_drops() -> None:
     assert [t["escalation"] for t in turns] == ["emergency"] * 3
 
 
+def test_once_called_the_ambulance_is_let_come_when_the_caller_feels_better() -> None:
+    turns = _call("p10_htn_angina.yaml", "My chest is crushing and I'm sweating buckets, it's going down my left arm.",
+                  "My wife called 911. It's easing off a bit now, should we call them back and cancel?")
+    assert re.search(r"(?i)let the ambulance come", turns[1]["agent"]) and turns[1]["escalation"] == "emergency"
+
+
+def test_a_value_asked_about_is_said_against_the_plans_goal_and_a_reported_high_one_is_passed_on() -> None:
+    turns = _call("p12_postop_knee_dm.yaml", "His sugar this morning is 142. This is good or not good?",
+                  "And what should his sugar be, the doctor said a number?", "If it was 250 one day, is that too high?",
+                  "His sugar was 250 after supper yesterday, is that bad?")
+    assert re.search(r"142 is within the goal in your care plan, 80 to 180", turns[0]["agent"]), turns[0]["agent"]
+    assert "goal for your blood sugar is 80 to 180" in turns[1]["agent"]
+    assert re.search(r"250 would be above the goal", turns[2]["agent"]) and turns[2]["escalation"] == "none"
+    assert "higher than the goal" in turns[3]["agent"] and "within" not in turns[3]["agent"]
+    assert [t["verdict"] for t in turns] == ["approved"] * 4
+
+
+@pytest.mark.parametrize(("plan", "line", "why"), [
+    ("p11_hypothyroid.yaml", "The dentist wants me on amoxicillin for my tooth, is that alright?",
+     "your care plan lists a penicillin allergy"),
+    ("p07_mdd_pud.yaml", "Can I take some Aleve for my back?", "the peptic ulcer disease on your care plan"),
+])
+def test_a_ruled_out_drug_is_refused_with_the_plans_reason(plan: str, line: str, why: str) -> None:
+    turn = _call(plan, line)[0]
+    assert "hold off" in turn["agent"] and why in turn["agent"], turn["agent"]
+    assert turn["verdict"] == "approved"
+
+
 def test_checklist_notes_are_never_read_out() -> None:
     for path in sorted(PLANS.iterdir()):
         for item in load_care_plan(path).checklist:
@@ -124,7 +154,7 @@ def test_good_news_is_welcomed_but_no_better_is_not() -> None:
     turns = _call("p10_htn_angina.yaml", "My ankle's a lot better since I started walking again.",
                   "The knee though, it's not any better, honestly.")
     assert re.search(r"(?i)good to hear|glad", turns[0]["agent"])
-    assert not re.search(r"(?i)good to hear|glad it's getting better", turns[1]["agent"])
+    assert not re.search(r"(?i)good to hear|glad|great news", turns[1]["agent"])
 
 
 @pytest.mark.parametrize(("line", "refusal"), [

@@ -182,6 +182,14 @@ def test_controls_are_not_raised(plan_name: str, text: str) -> None:
     assert level_rank(level(text, plan_name)) < level_rank("urgent")
 
 
+def test_how_do_i_do_it_is_a_method_question_only_when_ending_ones_life_was_said() -> None:
+    # Of a task in hand (a low-sugar emergency: the glucagon nasal spray) it asks the manner; the rules read it so (the
+    # paraphrase net, which reads no context, may still ask one kind screening question: it can only add urgent).
+    task = "The nose spray thing? It's in the kitchen drawer I think... okay, okay, I've got it. How do I do it?"
+    assert assess_text(task, plan=plan("hf"), today=TODAY, net=False).level == "none"
+    assert "method_seeking" in category("I want to end it all. How do I do it?")
+
+
 # --- the call ---------------------------------------------------------------------------------------
 
 SCREEN = "I ask everyone this: have you had any thoughts of killing yourself?"
