@@ -338,6 +338,22 @@ _BODY_PLACE = re.compile(
     r"(?:my|his|her|their|the|lower|upper|low|left|right) (?:back|side))\b", re.I)
 
 
+_BP_AFTER = re.compile(r"(?:'s|s)?\s*(?:is|was|has been|been|reading|readings|numbers?|cuff|machine|log)?\s*(?:still |a bit |a little |"
+                       r"really |too |way |kind of |pretty |running |at |of )*(?:high|low|up|down|good|better|worse|fine|ok|okay|"
+                       r"normal|\d|one|two|a hundred|over)\b", re.I)
+_BP_READING = re.compile(r"\bover (?:\d|fifty|sixty|seventy|eighty|ninety|a hundred|one hundred)", re.I)
+
+
+def _not_blood_pressure(text: str, m: re.Match[str]) -> bool:
+    """A "pressure" that is the blood pressure ("the pressure's still high", "blood pressure 150 over 92") does not
+    complete a question about chest pain ("Any chest pain?" - "No, but the pressure's still high: one fifty over
+    ninety-two")."""
+    if not m.group().lower().endswith("pressure"):
+        return True
+    before, after = text[max(0, m.start() - 6):m.start()].lower(), text[m.end():m.end() + 40]
+    return not (before.endswith("blood ") or _BP_AFTER.match(after) or _BP_READING.search(text[m.end():m.end() + 60]))
+
+
 def _completes_topic(flag: Any, tx: _Texts, today: dt.date) -> _Found | None:
     """An answer that says one part of a frame while the question said the other ("How has your chest
     been?" - "It's like a fist squeezing and it won't let go"; "Any sweating, or pain in your arm or
@@ -348,7 +364,7 @@ def _completes_topic(flag: Any, tx: _Texts, today: dt.date) -> _Found | None:
         for asked, said in ((a, b), (b, a)):
             if asked.search(tx.topic) is None:
                 continue
-            found = _affirmed(tx.turn, [said], today, proxy=tx.proxy)
+            found = _affirmed(tx.turn, [said], today, proxy=tx.proxy, accept=_not_blood_pressure)
             if found is None:
                 continue
             places = {m.group().lower() for m in _BODY_PLACE.finditer(tx.turn)}

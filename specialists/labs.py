@@ -187,6 +187,8 @@ _EXTRA_NAMES: dict[str, list[str]] = {
               r"(?:on a |on the )?scale of", r"out of", r"cd\s*4", r"viral load", r"ketones?", r"lactate", r"d[- ]dimer",
               r"troponin", r"lipase", r"ammonia", r"lithium level", r"digoxin level", r"vancomycin", r"age",
               r"calories", r"carbs?", r"steps", r"blood alcohol", r"battery", r"chance",
+              # the potassium the plan prescribes, named in the assistant's medicine question, is no potassium level
+              r"potassium (?:chloride|citrate|bicarbonate|supplements?)", r"klor[- ]?con", r"k[- ]?dur",
               # "my blood pressure pill is 50": the number belongs to the medicine
               r"(?:blood pressure|bp|sugar|diabetes|water|thyroid|cholesterol|heart|potassium|blood thinner|fever|oxygen)"
               r" (?:pills?|meds?|medicines?|medications?|tablets?|shots?|doses?|reducers?)"],

@@ -608,7 +608,8 @@ _PAST_TIME = re.compile(r"\b(?:ago|last night|this morning|yesterday|earlier|bef
 _NOW_INGEST = re.compile(r"\b(?:taking|swallowing|downing|popping|eating|chugging|gulping|injecting|using|doing|drinking)\b")
 _ACUTE = re.compile(r"\b(?:passed out|(?:lying|woke up|i'm|found (?:him|her|them)) on the (?:bathroom |kitchen |bedroom )?floor|foggy|gone (?:all )?grey|breathing (?:really |very )?slow|not making (?:any )?sense|"
                     r"won't wake|can't wake|nose ?bleed|bleeding|bruises|lying on|with (?:some |a )?(?:vodka|wine|whiske?y|bourbon|beer|booze|gin|rum)|"
-                    r"(?:and|been) (?:drank|drinking)|just|an hour ago|hours? ago|minutes? ago|half an hour|a little while ago|a while ago|earlier|"
+                    r"(?:and|been) (?:drank|drinking)|(?:i|i've|she|she's|he|he's|we|we've|they|they've) just|just (?:now|took|swallowed|had|did|ate|"
+                    r"drank|finished|downed|popped|injected|shot|used)|an hour ago|hours? ago|minutes? ago|half an hour|a little while ago|a while ago|earlier|"
                     r"last night|tonight|right now|a few minutes|after (?:lunch|dinner|breakfast)|dizzy|drowsy|sleepy|"
                     r"can't stay awake|throwing up|vomiting|confused|slurring|heart (?:is )?racing|feel (?:weird|strange|funny)|"
                     r"empty (?:\w+ )?(?:bottles?|box|pack))\b")
@@ -1316,6 +1317,12 @@ _CARE_QUESTION = re.compile(
     r"glucose|meter|insulin|shots?|injections?|needles?|pens?|pills?|tablets?|capsules?|medicines?|meds|medications?|dose|"
     r"doses|salt|sodium|fluids?|diet|food|appointment|blood (?:draw|test|work)|staples|stitches|incision|wound|dressing|"
     r"exercises?|walker|therapy|rinse|gargle)\b[^.!]*\?", re.IGNORECASE)
+# A question of manner about a task the call is on ("what's the right way to do it, 'cause sometimes he does it after
+# breakfast with his boots on": the daily weight), care nouns or not: the net does not read the task the "it" stands for.
+_MANNER_QUESTION = re.compile(
+    r"\b(?:what(?:'s| is| was) the (?:right|proper|correct|best|easiest|normal|usual|safest) way to|is there a (?:right|proper|"
+    r"correct|best|special) way to|how (?:should|do|does|can|would|am|is|are) (?:i|he|she|we|they|you|mum|mom|dad) (?:supposed to )?"
+    r"(?:do|take|use|give|manage|handle|go about|check|store|keep|clean|measure|time))\b", re.IGNORECASE)
 # Concepts that keep a care question in the net's hands: an act, a death word, lethality, hopelessness, a farewell, means.
 # (Not the single words "want", "think", "doing it" or an amount question: every care question has them.)
 _NOT_A_CARE_QUESTION = tuple(k for k in (*_STRONG, "death_state", "wish_after")
@@ -1326,7 +1333,7 @@ def _asks_about_care(r: _Reading, said: str) -> bool:
     """The turn asks how, when or why to take, use or check something of the patient's care and says nothing the crisis
     vocabulary knows: the net, which reads such questions as distress (on the issue-13 request sets it asked the screening
     question after "How do you use the ProAir right anyway? ... half of it ends up on my tongue"), leaves them to the rules."""
-    return bool(_CARE_QUESTION.search(said) or _CARE_QUESTION.search(r.masked)) and not any(
+    return bool(_CARE_QUESTION.search(said) or _CARE_QUESTION.search(r.masked) or _MANNER_QUESTION.search(said)) and not any(
         r.has(k) for k in _NOT_A_CARE_QUESTION)
 
 

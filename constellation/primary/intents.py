@@ -168,7 +168,9 @@ QUESTION = re.compile(r"\?\s*$|^\s*(what|when|where|why|how|can|could|should|is|
 ASKS = _rx(r"\w\s*\?", r"\b(just )?(tell|promise) me (it'?s|that|you|i|he|she|we)\b",
            r"\b(can|could|would|will) you (please |just )?(call|ring|phone|tell|put|change|mark|write|say|send|order|get|give|make|"
            r"have|let|note|record|update|okay|ok|approve|confirm|agree)\b",
-           r"\byou can (just )?(put|mark|write|change|make|note|record|update|tell)\b", r"\bi need you to\b")
+           r"\byou can (just )?(put|mark|write|change|make|note|record|update|tell)\b", r"\bi need you to\b",
+           # a request for information said as one ("Remind me how much he's supposed to drink", "Tell me again how to do the Spiriva")
+           r"\b(remind|tell|show|teach) (me|us) (again )?(how|what|when|where|which|why|if|whether)\b", r"\b(explain|walk me through)\b")
 
 
 @dataclass(frozen=True)

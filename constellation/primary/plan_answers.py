@@ -45,26 +45,31 @@ TIMING = re.compile(r"\b(?:morning|mornings|night|nights|evening|bedtime|noon|lu
                     r"empty stomach|before|after|once|twice|daily|weekly|sunday|monday|tuesday|wednesday|thursday|friday|"
                     r"saturday|which day|what day|what time|when)\b", re.IGNORECASE)
 QUESTION = re.compile(r"\?|^\s*(?:so |and |but |now |okay,? |oh,? )?(?:what|when|where|why|how|can|could|should|is|are|do|does|will|"
-                      r"would|which)\b", re.IGNORECASE)
+                      r"would|which)\b|\b(?:remind|tell|show|teach) (?:me|us) (?:again )?(?:how|what|when|where|which|why|if|whether)\b|"
+                      r"\b(?:explain|walk me through)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:it|that|that one|this one|them|those)\b", re.IGNORECASE)
 
+# "the heart doctor", "the heart one", "his kidney appointment": a specialty said with a word for the visit
+_VISIT = r"(?:clinic|doctor|specialist|one|appointment|visit|check(?:-?up)?|people)\b"
 # Words a caller uses for a kind of appointment, and the words of a plan appointment each kind matches.
 APPOINTMENT_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "blood": (r"blood (?:test|draw|work|check)|bloods|labs?\b|finger[- ]?(?:prick|stick)|inr|draw|needle", ("lab", "blood", "inr", "draw",
                                                                                                         "anticoag")),
     "staples": (r"staples?|stitches|sutures?|wound check|incision check", ("staple", "suture", "wound", "incision")),
     "therapy": (r"therapy|therapist|\bpt\b|physio|rehab|exercises? class", ("therap", "rehab", "physio")),
-    "heart": (r"heart (?:clinic|doctor|specialist)|cardio\w*|cardiac", ("cardio", "heart")),
-    "kidney": (r"kidney (?:clinic|doctor|specialist)|nephro\w*|dialysis|vascular|fistula", ("kidney", "nephro", "vascular", "access",
+    "heart": (rf"heart {_VISIT}|cardio\w*|cardiac", ("cardio", "heart")),
+    "kidney": (rf"kidney {_VISIT}|nephro\w*|dialysis|vascular|fistula", ("kidney", "nephro", "vascular", "access",
                                                                                             "dialysis")),
     "surgeon": (r"surgeon|surgery (?:clinic|check)|post[- ]?op|orthop\w*|bone doctor", ("surg", "orthop", "post-op", "postop")),
-    "lungs": (r"lung (?:doctor|clinic|specialist)|pulmon\w*|breathing (?:clinic|test)", ("pulmon", "lung", "breath", "rehab")),
-    "eyes": (r"eye (?:doctor|exam|appointment)|ophthalm\w*|optom\w*", ("eye", "ophthalm", "retin")),
-    "diabetes": (r"diabetes (?:clinic|doctor|educator)|endo\w*|sugar doctor", ("diabet", "endocrin")),
+    "lungs": (rf"lung {_VISIT}|pulmon\w*|breathing (?:clinic|test)", ("pulmon", "lung", "breath", "rehab")),
+    "eyes": (rf"eye (?:exam|{_VISIT})|ophthalm\w*|optom\w*", ("eye", "ophthalm", "retin")),
+    "diabetes": (rf"diabetes (?:educator|{_VISIT})|endo\w*|sugar (?:doctor|clinic)", ("diabet", "endocrin")),
     "follow-up": (r"follow[- ]?up|check[- ]?up|see (?:the |my |his |her )?doctor|doctor'?s appointment|visit", ("follow", "visit", "review",
                                                                                                                  "check")),
 }
-APPOINTMENT_TALK = re.compile(r"\bappointments?\b|\b(?:when|what time|what day|which day|where)\b|\bnext week\b|\bmonday|tuesday|wednesday|"
+# ("when's the staples out?" asks the time; "when she's all done with the oxy" does not)
+APPOINTMENT_TALK = re.compile(r"\bappointments?\b|\bwhen(?:'s| is| was| are| do| does| did| will| should| can| would)\b|\bwhen\s*\?|"
+                              r"\b(?:what time|what day|which day|where)\b|\bnext week\b|\bmonday|tuesday|wednesday|"
                               r"thursday|friday|saturday|sunday\b", re.IGNORECASE)
 
 
@@ -148,7 +153,9 @@ def appointment_answer(text: str, plan: CarePlan, today: dt.date, last_described
     """The plan's appointment the caller asks about, past or upcoming, or None when the turn does not ask."""
     if not QUESTION.search(text):
         return None
-    if not APPOINTMENT_TALK.search(text) and not re.search(r"\b(?:miss(?:ed)?|before or after|is that|was that|what(?:'s| is) (?:that|it) for)\b",
+    # ("is that on Monday?" asks the day; "is that good?" asks about a value)
+    if not APPOINTMENT_TALK.search(text) and not re.search(r"\b(?:miss(?:ed)?|before or after|(?:is|was) that (?:on|at|in|the|next|this|still|"
+                                                          r"before|after)|what(?:'s| is) (?:that|it) for)\b",
                                                           text, re.IGNORECASE) and not _named_clinician(text, plan):
         return None
     hits = matching_appointments(text, plan) or _on_weekday(text, plan, today)
@@ -158,7 +165,9 @@ def appointment_answer(text: str, plan: CarePlan, today: dt.date, last_described
             if appt is None:
                 return "I don't see an upcoming appointment in your care plan. I'll ask your care team to reach out about it."
             return f"Your next appointment is on {describe_appointment(appt)}."
-        if last_described is not None and re.search(r"\b(?:what time|when|what day|where)\b", text, re.IGNORECASE):
+        # ("when is it?" asks the time; "like when I'm at sixty-five" does not)
+        if last_described is not None and re.search(r"\b(?:what time|when(?:'s| is| was| are| do| does| did| will| should| can)|what day|"
+                                                     r"where)\b|\bwhen\s*\?", text, re.IGNORECASE):
             hits = [last_described]
         else:
             return None
@@ -192,15 +201,18 @@ def daily_limit(med: Medication) -> str:
 
 
 def medicine_answer(text: str, plan: CarePlan, findings: Sequence[Finding], last_discussed: str | None = None,
-                    *, any_question: bool = False) -> str | None:
+                    *, any_question: bool = False, fine_to_take: bool = True) -> str | None:
     """Purpose, timing or 'is it fine to take' for a plan medicine the caller names (or 'it', just discussed).
     ``any_question``: also answer any other question about it with what the plan says of it (asked last, after the
-    answer bank has had its turn)."""
+    answer bank has had its turn). ``fine_to_take=False``: purpose and timing only (asked before the answer bank, whose
+    entries answer a narrower question about a plan medicine: "can he give the insulin in his thigh?")."""
     if not QUESTION.search(text) and not PURPOSE.search(text):
         return None
     meds = plan_medicines_named(plan, findings)
     named_here = bool(meds)
-    if not meds and last_discussed and _PRONOUN.search(text):
+    # "it" is the medicine just discussed unless the question names what it is ("how much salt is he to keep it under?")
+    if not meds and last_discussed and _PRONOUN.search(text) and not any(
+            re.search(pattern, text, re.IGNORECASE) for pattern, _ in CHECKLIST_TOPICS.values()):
         med = plan.medication(last_discussed)
         meds = [med] if med is not None else []
     if not meds:
@@ -220,7 +232,7 @@ def medicine_answer(text: str, plan: CarePlan, findings: Sequence[Finding], last
         said.append(f"Your care plan gives the purpose of the {name} as: {_lower_first(med.purpose.rstrip('.'))}.")
     if HOW_TAKEN.search(text) and order:
         said.append(f"For the {name}, your care plan says to {order}.{extra}{limit}")
-    elif FINE_TO_TAKE.search(text) and order and not said:
+    elif fine_to_take and FINE_TO_TAKE.search(text) and order and not said:
         said.append(f"Yes, the {name} is on your care plan: {order}.{extra}{limit}")
     elif any_question and named_here and order and not said and QUESTION.search(text):
         # Any other question about a plan medicine ("the Cardizem, that's the morning one?", "before or after breakfast?",

@@ -392,7 +392,9 @@ class ScriptedPrimary:
         state, plan = req.state, req.plan
         last_drug = state.meds_discussed[-1] if state.meds_discussed else None
         if in_emergency:
-            answer = medicine_answer(req.patient_text, plan, req.findings, last_drug) or goal_answer(req.patient_text, plan)
+            appointment = appointment_answer(req.patient_text, plan, req.today) if matching_appointments(req.patient_text, plan) else None
+            answer = (medicine_answer(req.patient_text, plan, req.findings, last_drug) or goal_answer(req.patient_text, plan)
+                      or appointment)
             banked = None if answer else bank_answer(req.patient_text, plan)
             return answer or (banked[1] if banked else None)
         if intents.injection:
@@ -455,20 +457,21 @@ class ScriptedPrimary:
                     "team, and your doctor can decide what's right.")
         last = self._last_appointment(req)
         appointment = appointment_answer(req.patient_text, plan, req.today, last)
+        history = [(u["speaker"], u["text"]) for u in state.transcript]
+        about_value = reading_answer(req.patient_text, plan, history) or goal_answer(req.patient_text, plan)
+        if about_value:  # "What's her INR supposed to be? And when's the next finger-stick?": both answered
+            return f"{about_value} {appointment}" if appointment and matching_appointments(req.patient_text, plan) else about_value
         if appointment and matching_appointments(req.patient_text, plan):
             return appointment  # "When is the blood draw?" names the visit, whatever else the words resemble
-        history = [(u["speaker"], u["text"]) for u in state.transcript]
-        answer = (reading_answer(req.patient_text, plan, history) or medicine_answer(req.patient_text, plan, req.findings, last_drug)
-                  or appointment or goal_answer(req.patient_text, plan))
+        answer = medicine_answer(req.patient_text, plan, req.findings, last_drug, fine_to_take=False) or appointment
         if answer:
             return answer
         answer = checklist_answer(req.patient_text, plan)
-        if answer:
-            return answer
         banked = bank_answer(req.patient_text, plan)
         if banked:
             state.notes.append(f"answered from the answer bank ({banked[0]})")
-            return banked[1]
+        if answer or banked:  # the plan's rule, and what the bank adds to it ("2 liter fluid limit" - "soup counts too")
+            return " ".join(a for a in (answer, banked[1] if banked else None) if a)
         return medicine_answer(req.patient_text, plan, req.findings, last_drug, any_question=True)
 
     def _last_appointment(self, req: DraftRequest) -> Appointment | None:
