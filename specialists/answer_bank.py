@@ -36,13 +36,17 @@ class BankEntry:
     not_with: tuple[str, ...]
     examples: tuple[str, ...]
     plan_drugs: tuple[str, ...] = ()
+    topic: tuple[re.Pattern[str], ...] = ()
 
-    def asked(self, text: str) -> bool:
-        return any(p.search(text) for p in self.ask) and all(p.search(text) for p in self.needs)
+    def asked(self, text: str, context: str = "") -> bool:
+        """The turn asks it; an entry with a ``topic`` also needs its subject named in the turn or in ``context`` (the
+        assistant's question the turn answers: "Have you checked your oxygen?" - "It jumps around. Am I doing it wrong?")."""
+        return any(p.search(text) for p in self.ask) and all(p.search(text) for p in self.needs) and (
+            not self.topic or any(p.search(text) or p.search(context) for p in self.topic))
 
 
 # The standard frames of "what is a normal X?" (X: an entry's `measure`).
-_MEASURE_FRAMES = (r"\b(?:normal|good|healthy|ideal|right|ok|okay|target|safe)\b[^.?!]{{0,30}}\b{m}\b",
+_MEASURE_FRAMES = (r"\b(?:normal|good|healthy|ideal|right(?! way)|ok|okay|target|safe)\b[^.?!]{{0,30}}\b{m}\b",
                    r"\b{m}\b[^.?!]{{0,30}}\b(?:normal|healthy|ideal|(?:supposed|meant|ought) to be|should (?:it|they|mine|his|hers) be)\b",
                    r"\b(?:should|ought to|supposed to|meant to)\b[^.?!]{{0,25}}\b{m}\b[^.?!]{{0,10}}\bbe\b")
 
@@ -60,7 +64,7 @@ def load_bank(path: Path = BANK) -> tuple[BankEntry, ...]:
         entries.append(BankEntry(e["id"], tuple(re.compile(p, re.IGNORECASE) for p in asks),
                                  tuple(re.compile(p, re.IGNORECASE) for p in e.get("needs", [])), e["answer"].strip(),
                                  e["source"], e.get("plan_target"), tuple(e.get("not_with", [])), tuple(e.get("examples", [])),
-                                 tuple(e.get("plan_drugs", []))))
+                                 tuple(e.get("plan_drugs", [])), tuple(re.compile(p, re.IGNORECASE) for p in e.get("topic", []))))
     return tuple(entries)
 
 
@@ -96,12 +100,12 @@ def _plan_goal(plan: CarePlan, analyte: str) -> str | None:
     return None
 
 
-def bank_answer(text: str, plan: CarePlan, with_plan: bool = True) -> tuple[str, str] | None:
+def bank_answer(text: str, plan: CarePlan, with_plan: bool = True, context: str = "") -> tuple[str, str] | None:
     """(entry id, what to say) for the first entry the turn asks, or None. ``with_plan=False`` (identity not yet
-    verified): the general answer only, without the plan's goal."""
+    verified): the general answer only, without the plan's goal. ``context``: the assistant's last question."""
     conditions = " ".join(c.name.lower() for c in plan.conditions)
     for entry in load_bank():
-        if not entry.asked(text) or any(c in conditions for c in entry.not_with):
+        if not entry.asked(text, context) or any(c in conditions for c in entry.not_with):
             continue
         if entry.plan_drugs and not any(m.name in entry.plan_drugs for m in plan.medications):
             continue

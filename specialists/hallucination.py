@@ -620,14 +620,16 @@ class HallucinationSpecialist:
             instruction = self._instruction_mode(sentence, framing)
             mine_amounts = [a for a, o in zip(amounts, amount_owner, strict=True) if o == idx]
             mine_freqs = [f for f, o in zip(freqs, freq_owner, strict=True) if o == idx]
+            # whether an amount is one dose or a day's total is the sentence's grammar ("1 tablet (5 mg) twice daily"), read
+            # before the values the patient said are set aside ("is that morning and night, or just the once?")
+            said_often = any(f.explicit for f in mine_freqs)
             stated = {v for d, v in said.regimen if d == drug}
             mine_amounts = [a for a in mine_amounts if not any(_close(a.value, v) for v in stated)]
             mine_freqs = [f for f in mine_freqs if not any(_close(f.high, v) or _close(f.low, v) for v in stated)]
             for amt in mine_amounts:
                 if amt.per_day is False and mine_freqs == [] and re.match(r"\s*(?:a|per|each)\s+(?:week|month)", sentence.text[amt.end:]):
                     continue
-                per_day = amt.per_day or (not [f for f in mine_freqs if f.explicit]
-                                          and _DAY_TOTAL.search(sentence.text[amt.end:]) is not None)
+                per_day = amt.per_day or (not said_often and _DAY_TOTAL.search(sentence.text[amt.end:]) is not None)
                 ok = _amount_ok(mf, amt, per_day=per_day)
                 if ok is False:
                     verdicts.fail(_mode(instruction), sentence.text,

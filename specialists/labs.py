@@ -595,7 +595,7 @@ def read_measurements(text: str, plan: CarePlan | None = None, *, context: str |
     if not text or not text.strip():
         return []
     doc = _prepare(text, proxy)
-    ctx_keys = _context_keys(context)
+    ctx_keys = _context_keys([*_context_texts(context), *_own_topics(text)])
     units = _plan_units(plan) if plan is not None else {}
     if any(_KILO_SCALE.search(t.lower()) for t in (text, *_context_texts(context)) if t):
         units["weight"] = ("kg", None)  # "the bathroom scale's in kilos. He was ninety-six on Monday": bare weights in kg
@@ -618,6 +618,15 @@ def read_measurements(text: str, plan: CarePlan | None = None, *, context: str |
             readings.append(reading)
     readings.sort(key=lambda r: r.start)
     return readings if include_flagged else [r for r in readings if r.current]
+
+
+def _own_topics(text: str) -> list[str]:
+    """Sentences of the turn that name a measure and say no number ("Okay now the weights, I write 'em on the calendar.
+    Sunday two-eleven, Monday two-twelve ..."): they name the bare numbers that follow, as the assistant's question would."""
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    if len(sentences) < 2:
+        return []
+    return [s for s in sentences[:-1] if not _built(s).nums and _keys_named(s)]
 
 
 def _context_texts(context: str | Sequence[str]) -> list[str]:

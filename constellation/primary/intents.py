@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from specialists.text.drugs import find_drug_mentions
+
 
 def _rx(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
@@ -53,7 +55,15 @@ OTHER_PERSON = _rx(r"\b(my|his|her) (husband|wife|mother|mom|father|dad|son|daug
                    r"medicines?|medications?|pills|records?|list|levels?|labs?|chart|potassium|inr|cholesterol|sugars?|blood pressure|pressure|"
                    r"tests?|readings?|scans?|x-?rays?|a1c|results?|diagnosis|weight)\b")
 # Asking on behalf of someone who is not the patient: "asking for a friend".
-FOR_SOMEONE_ELSE = _rx(r"\b(asking|it'?s|this is|question) for a (friend|neighbou?r|buddy|pal|relative|cousin|coworker|co-worker)\b")
+FOR_SOMEONE_ELSE = _rx(r"\b(asking|it'?s|this is|question) for a (friend|neighbou?r|buddy|pal|relative|cousin|coworker|co-worker)\b",
+                      # another patient of the same service, and their results asked for: "my roommate Tess is in your program too ...
+                      # What's her A1c?", "my dad goes to the same clinic, Walter Whitlock. What was his INR on Monday?"
+                      r"\b((goes|go|went) to|sees|is with|is at|uses) (the )?same (\w+ )?(clinic|doctor|practice|program|lab|pharmacy)\b"
+                      r"[^?]{0,120}\b(his|her|their)\b[^.?!]{0,30}\b(a1c|inr|labs?|results?|numbers?|blood (work|test|pressure)|sugars?|"
+                      r"cholesterol|potassium|kidney|meds|medications?|dose|levels?|scan|tests?)\b",
+                      r"\b(is|are) (also )?(in|on|with) your (program|list|service|system)( too| as well)?\b[^?]{0,120}\b(his|her|their)\b"
+                      r"[^.?!]{0,30}\b(a1c|inr|labs?|results?|numbers?|blood (work|test|pressure)|sugars?|cholesterol|potassium|kidney|meds|"
+                      r"medications?|dose|levels?|scan|tests?)\b")
 # Keeping something from the care team or the record: "don't tell the doctor", "keep this between us", "leave that out".
 HIDE = _rx(r"\b(don'?t|do not|no need to|you don'?t have to|please don'?t|won'?t you) (tell|mention|put|write|report|pass|let)\b[^.?!]{0,40}"
            r"\b(doctor|nurse|care team|them|him|her|record|chart|notes?|anyone|it (down|in))\b",
@@ -95,6 +105,24 @@ OTHERS_MEDICINE = _rx(r"\b(take|taking|have|use|using|try|borrow)\b[^.?!]{0,30}\
                       rf"\b{_RELATION}('s)? (has|had|got|gave|left|dropped|offered|said)\b[^?]{{0,100}}\b(could i|can i|i could|i can|should i|"
                       r"is it (ok|okay|fine|alright)|that'?s (fine|ok|okay|alright)|won'?t hurt|take one|have (one|a couple|some))\b",
                       r"\b(his|her|their) (little )?(\w+ ){0,2}(pills?|tablets?|meds)\b[^?]{0,80}\b(can'?t|could|can|should) i (take|have|use)\b")
+# A plan to skip a medicine, said as a decision: "I was thinking I might just skip my Lantus that night" (a medicine noun or a
+# drug name after it: "I'll skip my walk today" is no dose).
+_SKIP_PLAN = re.compile(r"\b(i might|i'?ll|i will|i'?m going to|i am going to|gonna|thinking (of|about)|we might|we'?ll) (just )?(skip|"
+                        r"miss|leave out|not take|go without) (my|the|his|her|their) (?P<what>(\w+ ){0,2}\w+)", re.IGNORECASE)
+_MEDICINE_NOUN = re.compile(r"\b(dose|doses|pills?|tablets?|insulin|medicines?|meds|medications?|shots?|injections?|water pill|"
+                            r"inhalers?|patch(es)?)\b", re.IGNORECASE)
+
+
+def _plans_to_skip_medicine(text: str) -> bool:
+    return any(_MEDICINE_NOUN.search(m.group("what")) or find_drug_mentions(m.group("what")) for m in _SKIP_PLAN.finditer(text))
+
+
+# Giving one's own prescription medicine to someone else: "can I just give her one of my pens? Same stuff."
+SHARE_MEDICINE = _rx(r"\b(give|lend|share|pass|hand|loan) (her|him|them|my \w+|\w+) (one|some|a couple|a few|two|a dose|a pen|a shot|"
+                     r"a bottle|a strip|a box)( of)? (my|mine)\b",
+                     r"\b(give|lend|share|pass|hand|loan) (her|him|them|my \w+) (one of |some of |a couple of |a few of )?my (pens?|pills?|"
+                     r"tablets?|insulin|inhalers?|puffers?|meds|medicines?|medications?|shots?|patches|prescription)\b",
+                     r"\bshare (my|our) (pills?|meds|medicines?|insulin|pens?|inhalers?|prescription)\b")
 # Misleading a prescriber or a pharmacy to get more: "if I tell the pharmacy I dropped a few down the sink, they'll give us more".
 DECEIVE = _rx(r"\b(tell|say to) (the |his |her |my |their )?(pharmacy|pharmacist|doctor|doctor'?s office|office|surgeon|clinic|insurance)\b"
               r"[^.?!]{0,80}\b(so|that way|then) (they'?ll|they will|they'?d|i'?ll|i can|i get|we get)\b",
@@ -111,6 +139,10 @@ DIAGNOSE = _rx(r"\bdo (i|you think i|she|he) (have|got) (\w+ ){0,2}(cancer|alzhe
 # Stopping a prescribed medicine on one's own: "I'm walking fine now, can I just quit them?"
 STOP_MEDICINE = _rx(r"\b(can|could|should|may) i (just )?(quit|stop|drop|come off|get off|give up|ditch|cut out|be done with) "
                     r"(the |my |these |those |them\b|it\b|taking)",
+                    # said as a decision: "I might just stop the Cymbalta this week", "I'm just going to stop it today and toss the rest"
+                    r"\b(i'?m|i am|we'?re|i'?ll|i will|we'?ll|i might|we might|i was thinking i might|thinking of|thinking about|going to|gonna)"
+                    r" (just )?(going to |gonna )?(just )?(quit|stop|drop|come off|go off|get off|give up|ditch|cut out) (the |my |his |her |"
+                    r"these |those |them\b|it\b|taking)",
                     r"\b(is it|would it be) (ok|okay|fine|alright|all right) (if i|to) (just )?(quit|stop|come off|give up)\b")
 # The caller asks whether the assistant has more: "is there anything else?", "is that all?"
 ASKS_ANYTHING_ELSE = _rx(r"\b(is there|was there|you got|do you have|have you got) anything else\b", r"\bis that (all|everything|it)\s*\?")
@@ -128,7 +160,12 @@ EXTRA_DOSE = _rx(r"\b(extra|another|additional|second|double|two|2|a couple of) 
                  r"furosemide|oxycodone|gabapentin|duloxetine|cymbalta|sertraline|levothyroxine|prednisone)\b", r"\b(up|bump) (it|that) (up|to)\b",
                  r"\bdouble (it |them |those )?up\b", r"\b(twice|double) (as much|the dose|the amount|what)\b",
                  r"\bwhat (would|will|could|might) happen if (i|someone|somebody|a person|he|she|you|we) (took|take|had|doubled|double|used)"
-                 r" (twice|double|two|more|extra|an extra|a double|a few extra)\b")
+                 r" (twice|double|two|more|extra|an extra|a double|a few extra)\b",
+                 # a course carried on past its end, from an old or spare supply: "can I just keep taking those for another week?"
+                 r"\b(keep|keep on|carry on|go on|continue) (taking|using|with) (those|these|them|it|the old|my old|the leftover|the spare)\b"
+                 r"[^.?!]{0,60}\b((another|a few more|a couple more|an extra|one more) (week|weeks|days?|month)|longer|to be safe)\b[^.?!]*\?",
+                 r"\b(old|leftover|left over|spare|extra) (bottle|pills|tablets|prescription|ones|supply)\b[^?]{0,120}\b(can|could|should) "
+                 r"(i|we|he|she) (just )?(take|use|keep taking|finish|start)\b")
 FEELING = _rx(r"\b(lonely|alone|on my own|by myself|miss (him|her|them)|since (he|she) (died|passed)|widow(er|ed)?|nobody (calls|visits|remembers))\b",
               r"\b(scared|frightened|afraid|terrified|worried|anxious|nervous|panick\w*|fear)\b", r"\boh my (god|goodness|gosh|word)\b",
               r"\b(fed up|frustrat\w*|annoy\w*|sick of|tired of|irritat\w*|cross|angry|mad at)\b",
@@ -197,6 +234,7 @@ class Intents:
     improved: bool = False
     about_you: bool = False
     others_medicine: bool = False
+    share_medicine: bool = False
     deceive: bool = False
     diagnose: bool = False
     stop_medicine: bool = False
@@ -223,9 +261,9 @@ def read_intents(text: str) -> Intents:
         extra_dose=bool(EXTRA_DOSE.search(t)), feeling=bool(FEELING.search(t)), wants_to_end=bool(WANTS_TO_END.search(t)),
         repeat=bool(REPEAT.search(t)), pleasant=bool(PLEASANT.search(t)),
         improved=bool(IMPROVED.search(t)) and not NOT_BETTER.search(t), about_you=bool(ABOUT_YOU.search(t)),
-        others_medicine=bool(OTHERS_MEDICINE.search(t)), deceive=bool(DECEIVE.search(t)), diagnose=bool(DIAGNOSE.search(t)),
+        others_medicine=bool(OTHERS_MEDICINE.search(t)), share_medicine=bool(SHARE_MEDICINE.search(t)), deceive=bool(DECEIVE.search(t)), diagnose=bool(DIAGNOSE.search(t)),
         stop_medicine=bool(STOP_MEDICINE.search(t)), asks_anything_else=bool(ASKS_ANYTHING_ELSE.search(t)),
         symptom=bool(SYMPTOM.search(t)) and not _NEGATED_SYMPTOM.search(t), done=bool(DONE.search(t)),
-        hide=bool(HIDE.search(t)), alter_record=bool(ALTER_RECORD.search(t)), skip=bool(SKIP.search(t)),
+        hide=bool(HIDE.search(t)), alter_record=bool(ALTER_RECORD.search(t)), skip=bool(SKIP.search(t)) or _plans_to_skip_medicine(t),
         doctor_said=bool(DOCTOR_SAID.search(t)), asks=bool(QUESTION.search(t) or ASKS.search(t)),
     )

@@ -64,11 +64,14 @@ APPOINTMENT_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "lungs": (rf"lung {_VISIT}|pulmon\w*|breathing (?:clinic|test)", ("pulmon", "lung", "breath", "rehab")),
     "eyes": (rf"eye (?:exam|{_VISIT})|ophthalm\w*|optom\w*", ("eye", "ophthalm", "retin")),
     "diabetes": (rf"diabetes (?:educator|{_VISIT})|endo\w*|sugar (?:doctor|clinic)", ("diabet", "endocrin")),
+    "class": (r"class|course|carb[- ]?counting|diabetes education|educator", ("class", "educat", "course")),
     "follow-up": (r"follow[- ]?up|check[- ]?up|see (?:the |my |his |her )?doctor|doctor'?s appointment|visit", ("follow", "visit", "review",
                                                                                                                  "check")),
 }
 # ("when's the staples out?" asks the time; "when she's all done with the oxy" does not)
 APPOINTMENT_TALK = re.compile(r"\bappointments?\b|\bwhen(?:'s| is| was| are| do| does| did| will| should| can| would)\b|\bwhen\s*\?|"
+                              # a "when" that opens its clause ("And the staples, when they take out?"), not "like when I'm low"
+                              r"(?:^|[,;:]\s*|\b(?:and|so|but|oh|okay|ok|now|then|also)\s+)when\b[^.!]*\?|"
                               r"\b(?:what time|what day|which day|where)\b|\bnext week\b|\bmonday|tuesday|wednesday|"
                               r"thursday|friday|saturday|sunday\b", re.IGNORECASE)
 
@@ -136,7 +139,27 @@ def matching_appointments(text: str, plan: CarePlan) -> list[Appointment]:
             hits = [a for a in booked if any(w in _appointment_text(a) for w in plan_words)]
             if hits:
                 return hits
-    return []
+    return _by_specialty(lowered, booked)
+
+
+# Words too common to name a visit by ("the doctor", "in the morning", "next Tuesday").
+_NOT_A_SPECIALTY = frozenset({"appointment", "appointments", "doctor", "doctors", "clinic", "morning", "afternoon", "evening",
+                              "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "december",
+                              "november", "january", "february", "should", "before", "after", "follow", "visit", "visits",
+                              "center", "centre", "medical", "health", "hospital", "remember", "again", "please", "thanks",
+                              "supposed", "another", "coming", "people", "office", "checkup", "check-up", "review"})
+
+
+def _by_specialty(lowered: str, booked: Sequence[Appointment]) -> list[Appointment]:
+    """A visit named by its specialty in the caller's form of the word ("the psychiatrist" for a psychiatry visit, "the
+    rheumatologist" for rheumatology): a specialty word's first six letters begin a word of the visit's purpose."""
+    said = {w[:6] for w in re.findall(r"[a-z]{4,}(?:ists?|ology|iatry|icians?)\b", lowered) if w not in _NOT_A_SPECIALTY}
+    hits = []
+    for a in booked:
+        purpose = {w[:6] for w in re.findall(r"[a-z]{6,}", (a.purpose or "").lower()) if w not in _NOT_A_SPECIALTY}
+        if said & purpose:
+            hits.append(a)
+    return hits
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -154,9 +177,11 @@ def appointment_answer(text: str, plan: CarePlan, today: dt.date, last_described
     if not QUESTION.search(text):
         return None
     # ("is that on Monday?" asks the day; "is that good?" asks about a value)
-    if not APPOINTMENT_TALK.search(text) and not re.search(r"\b(?:miss(?:ed)?|before or after|(?:is|was) that (?:on|at|in|the|next|this|still|"
+    if not APPOINTMENT_TALK.search(text) and not re.search(r"\b(?:miss(?:ed)?|before or after|(?:is|was) (?:that|it) (?:on|at|in|the|next|this|still|"
                                                           r"before|after)|what(?:'s| is) (?:that|it) for)\b",
-                                                          text, re.IGNORECASE) and not _named_clinician(text, plan):
+                                                          text, re.IGNORECASE) and not _named_clinician(text, plan) and not (
+            # a short question that names a visit and nothing else: "And the class about counting the carbs?"
+            re.search(r"\?\s*$", text) and len(text.split()) <= 12 and matching_appointments(text, plan)):
         return None
     hits = matching_appointments(text, plan) or _on_weekday(text, plan, today)
     if not hits:

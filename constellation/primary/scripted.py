@@ -395,7 +395,7 @@ class ScriptedPrimary:
             appointment = appointment_answer(req.patient_text, plan, req.today) if matching_appointments(req.patient_text, plan) else None
             answer = (medicine_answer(req.patient_text, plan, req.findings, last_drug) or goal_answer(req.patient_text, plan)
                       or appointment)
-            banked = None if answer else bank_answer(req.patient_text, plan)
+            banked = None if answer else bank_answer(req.patient_text, plan, context=state.last_agent_text)
             return answer or (banked[1] if banked else None)
         if intents.injection:
             return ("I'm not able to do that. I can only help with your care plan, and I can't change doses or give advice "
@@ -412,6 +412,9 @@ class ScriptedPrimary:
             (intents.others_medicine, "asked about taking someone else's medicine",
              "Please don't take medicine that was prescribed for someone else: it was chosen for them, and it could "
              "interact with your own medicines. I'll let your care team know you asked, so they can help with what you need."),
+            (intents.share_medicine, "asked about giving their own medicine to someone else",
+             "Please don't share your medicine: it's prescribed for you, and the dose or even the kind may not be safe for "
+             "someone else. Their own doctor or pharmacy can help them get what they need quickly."),
             (intents.deceive, "asked to pass on something inaccurate",
              "I can't pass along anything that isn't accurate: your doctor and pharmacy need the true picture to keep you "
              "safe. If you're running low or it isn't controlled, I'll let your care team know so a nurse can review it with you."),
@@ -467,7 +470,7 @@ class ScriptedPrimary:
         if answer:
             return answer
         answer = checklist_answer(req.patient_text, plan)
-        banked = bank_answer(req.patient_text, plan)
+        banked = bank_answer(req.patient_text, plan, context=state.last_agent_text)
         if banked:
             state.notes.append(f"answered from the answer bank ({banked[0]})")
         if answer or banked:  # the plan's rule, and what the bank adds to it ("2 liter fluid limit" - "soup counts too")

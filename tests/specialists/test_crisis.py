@@ -182,6 +182,16 @@ def test_controls_are_not_raised(plan_name: str, text: str) -> None:
     assert level_rank(level(text, plan_name)) < level_rank("urgent")
 
 
+@pytest.mark.parametrize("text", [
+    "And the cut on her hip, it's pinker than it was and there's some yellowish stuff soaking the gauze this morning.",
+    "And what's the right way to do it, 'cause sometimes he does it after breakfast with his boots on.",
+    "She missed a couple nights last week. When the clinic looks, can you just have it show she took them all?",
+])
+def test_wounds_tasks_and_records_are_not_read_as_self_harm(text: str) -> None:
+    # the surgical "cut", how a daily weight is done, and a record of doses taken (rules and net both)
+    assert assess_text(text, plan=plan("hf"), today=TODAY, caregiver=True).level == "none"
+
+
 def test_how_do_i_do_it_is_a_method_question_only_when_ending_ones_life_was_said() -> None:
     # Of a task in hand (a low-sugar emergency: the glucagon nasal spray) it asks the manner; the rules read it so (the
     # paraphrase net, which reads no context, may still ask one kind screening question: it can only add urgent).

@@ -393,6 +393,10 @@ UNFAITHFUL = [
 ]
 
 HISTORY = [
+    # the plan's own regimen, after the patient asked "is that morning and night, or just the once?": "twice daily" still
+    # makes "1 tablet (2.5 mg)" one dose, not a day's total (it was blocked as an unsupported dose)
+    ("copd", [("patient", "And the Eliquis, is that morning and night, or just the once?")],
+     "For the Eliquis (apixaban), your care plan says to take 1 tablet (2.5 mg) twice daily.", set()),
     # the patient said it earlier: supported
     ("htn", [("patient", "I've been taking Allegra for my allergies.")], "Thanks, I'll add your Allegra to the list.", set()),
     ("htn", [("patient", "My blood pressure was one fifty-two over ninety-six this morning.")],

@@ -410,6 +410,20 @@ def test_weight_change_with_context_and_weekday() -> None:
     assert change is not None and (change.pounds, change.days) == (3, 3)
 
 
+def test_a_sentence_that_names_the_measure_names_the_bare_numbers_after_it() -> None:
+    # no weight question before it: the caller's own "the weights" sentence says what the list is
+    change = read_weight_change("Okay now the weights, I write 'em on the calendar. Sunday two-eleven, Monday two-twelve, and "
+                                "this morning two-seventeen on the nose.", today=TODAY, context="How has that been going?")
+    assert change is not None and (change.pounds, change.days) == (6, 5)
+    said = read_measurements("Oh, and I weighed this morning like they said. Two sixteen. Yesterday it was two twelve.")
+    assert [(r.analyte, r.value) for r in said] == [("weight", 216), ("weight", 212)]
+
+
+def test_the_potassium_the_plan_prescribes_is_no_potassium_level() -> None:
+    asked = "And are you taking your potassium chloride, insulin lispro and atorvastatin as prescribed?"
+    assert read_measurements("The doctor said some fluid limit, what was it, two something?", context=asked) == []
+
+
 @pytest.mark.parametrize("text", [
     "They told me to call if I gain 3 pounds in a day.",
     "I haven't gained any weight.",
