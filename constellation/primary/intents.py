@@ -170,7 +170,8 @@ FEELING = _rx(r"\b(lonely|alone|on my own|by myself|miss (him|her|them)|since (h
               r"\b(scared|frightened|afraid|terrified|worried|anxious|nervous|panick\w*|fear)\b", r"\boh my (god|goodness|gosh|word)\b",
               r"\b(fed up|frustrat\w*|annoy\w*|sick of|tired of|irritat\w*|cross|angry|mad at)\b",
               r"\b(sad|down|low|depress\w*|blue|cry\w*|tearful|grief|griev\w*)\b(?! (sugar|reading|number|blood))",
-              r"\b(exhausted|worn out|drained|knackered|shattered|no energy)\b",
+              r"\b(exhausted|worn out|drained|knackered|shattered|no energy|(i'?m|i am) (so |just |really )?(beat|wiped( out)?|bone tired)|"
+              r"dead on my feet|run ragged|haven'?t slept|not sleeping|up every (couple|few|two) (of )?hours)\b",
               r"\b(nuisance|bother(ing)? you|burden|waste of your time)\b", r"\bnobody (really )?(noticed|remembered|came|rang|called)\b",
               r"\bsince \w+ (died|passed)\b", r"\bjust me and the (cat|dog)\b")
 WANTS_TO_END = _rx(r"\bcan we (just )?(be done|finish|wrap( it)? up|stop|end)\b", r"\b(i|we)('ve| have| need| got|'ve got| gotta) (to )?(go|run|"
@@ -184,7 +185,9 @@ PLEASANT = _rx(r"\b(garden\w*|roses?|flowers?|dahlias?|tomatoes|jam|baking|baked
 IMPROVED = _rx(r"\b(better|improv\w*|easier|less (sore|swollen|pain)|good as new|back to normal|cleared up|settl(ed|ing) down|"
                r"feeling (good|great|fine|well)|good news|great news|(did|doing|done) (great|so well|really well)|all the way (to|round|around)|"
                r"(dropped|lost) (\w+ )?(pounds|lbs|kilos)|new job|got the job|(started|start) (a|my) new (job|class)|"
-               r"(doing|kept up|keeping up) (my|the) (walks|exercises|walking))\b(?![^.?!]*\bbut\b[^.?!]*\b(worse|pain|hurt))")
+               r"(doing|kept up|keeping up) (my|the) (walks|exercises|walking)|(i'?m|we'?re|i am|we are) (so |just |really )?(tickled|thrilled|"
+               r"excited|delighted|over the moon|on cloud nine)|on cloud nine|got engaged|(just )?got (my|our|a) (very )?(first|new) \w+|"
+               r"new (grandbaby|baby|great-grand\w*)|graduat(ed|es|ing))\b(?![^.?!]*\bbut\b[^.?!]*\b(worse|pain|hurt))")
 # A symptom told in passing that no specialist placed: acknowledged, and noted for the nurse ("an unplaced symptom gets a
 # nurse flag"). A negation just before it ("no pain", "not dizzy") is no symptom.
 SYMPTOM = _rx(r"\b(pain|hurts?|hurting|aches?|aching|achy|sore|bruis\w*|"

@@ -176,6 +176,9 @@ class ScriptedPrimary:
             parts.append(answer)
         elif intents.feeling:
             parts.append(self._acknowledge(req))
+            if intents.symptom and not reaction and not intents.improved:  # a feeling and a symptom: both heard
+                state.notes.append(f"symptom reported (no specialist finding): {req.patient_text}")
+                parts.append("I'll make sure your care team hears about that.")
         elif intents.symptom and not reaction and not intents.improved:
             state.notes.append(f"symptom reported (no specialist finding): {req.patient_text}")
             parts.append(_variant(state, plan, "symptom", ["I'm sorry you're dealing with that. I'll let your care team know about it.",
@@ -497,6 +500,10 @@ class ScriptedPrimary:
                        "I understand that's worrying. You did the right thing telling me."]
         elif re.search(r"nuisance|bother|burden|waste of your time", text):
             options = ["You're not a bother at all. This call is for you."]
+        elif re.search(r"exhausted|worn out|drained|knackered|shattered|no energy|\bbeat\b|wiped|bone tired|dead on my feet|run ragged|"
+                       r"haven'?t slept|not sleeping|up every", text):
+            options = ["That sounds exhausting, and it's a lot to carry. Thank you for telling me.",
+                       "That sounds really tiring. I'm glad you told me."]
         elif re.search(r"fed up|frustrat|annoy|sick of|tired of|irritat|cross|angry|mad", text):
             options = ["I understand, that sounds frustrating. I'll keep this as short as I can."]
         else:

@@ -181,6 +181,14 @@ def test_every_bank_entry_has_a_source_answers_its_examples_and_passes_the_gate(
         assert all(is_vetted(s) for s in re.split(r"(?<=[.!?])\s+", entry.answer))
 
 
+def test_exhaustion_and_good_news_said_in_everyday_words_are_acknowledged() -> None:
+    # (a caregiver's exhaustion: the patient's own "I haven't slept in a week" is also read by the crisis paraphrase net)
+    turns = _call("p12_postop_knee_dm.yaml", "Honestly I'm beat. I'm up every couple hours helping him to the bathroom.",
+                  "Well I'm tickled, he just got his very first pair of hearing aids!")
+    assert re.search(r"(?i)exhausting|tiring", turns[0]["agent"]), turns[0]["agent"]
+    assert re.search(r"(?i)glad|great news", turns[1]["agent"]), turns[1]["agent"]
+
+
 def test_good_news_is_welcomed_but_no_better_is_not() -> None:
     turns = _call("p10_htn_angina.yaml", "My ankle's a lot better since I started walking again.",
                   "The knee though, it's not any better, honestly.")
