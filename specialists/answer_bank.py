@@ -82,7 +82,8 @@ def is_vetted(sentence: str) -> bool:
     return _normal(sentence) in vetted_sentences()
 
 
-def _plan_goal(plan: CarePlan, analyte: str) -> str | None:
+def plan_goal(plan: CarePlan, analyte: str) -> str | None:
+    """The care plan's goal for an analyte in words ("Your care plan's goal for your INR is 2 to 3."), or None."""
     target = plan.target(analyte)
     if target is None:
         return None
@@ -109,6 +110,6 @@ def bank_answer(text: str, plan: CarePlan, with_plan: bool = True, context: str 
             continue
         if entry.plan_drugs and not any(m.name in entry.plan_drugs for m in plan.medications):
             continue
-        goal = _plan_goal(plan, entry.plan_target) if entry.plan_target and with_plan else None
+        goal = plan_goal(plan, entry.plan_target) if entry.plan_target and with_plan else None
         return entry.id, f"{entry.answer} {goal}" if goal else entry.answer
     return None

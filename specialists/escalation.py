@@ -339,8 +339,8 @@ _BODY_PLACE = re.compile(
 
 
 _BP_AFTER = re.compile(r"(?:'s|s)?\s*(?:is|was|has been|been|reading|readings|numbers?|cuff|machine|log)?\s*(?:still |a bit |a little |"
-                       r"really |too |way |kind of |pretty |running |at |of )*(?:high|low|up|down|good|better|worse|fine|ok|okay|"
-                       r"normal|\d|one|two|a hundred|over)\b", re.I)
+                       r"really |too |way |kind of |pretty |running |at |of )*(?:high|low|good|fine|ok|okay|normal|\d|one|two|"
+                       r"a hundred|over)\b", re.I)  # not "worse", "better", "up": a chest pressure can be said to change
 _BP_READING = re.compile(r"\bover (?:\d|fifty|sixty|seventy|eighty|ninety|a hundred|one hundred)", re.I)
 
 

@@ -92,13 +92,18 @@ def emergency_probability(text: str) -> float:
     return float(net.probabilities(turn_embedding(text))[0][2])
 
 
-# Talk about the call itself ("say it again, slower", "talk up, my hearing aid's whistling") and a question asking how to
-# use or do something ("How do you use the ProAir right? Half of it ends up on my tongue") are no report of a symptom:
+# Talk about the call itself ("say it again, slower", "talk up, my hearing aid's whistling"), a question asking when to act
+# and a question asking how to use or do something ("How do you use the ProAir right? Half of it ends up on my tongue") are no report of a symptom:
 # the net, trained on reports, read such live-call lines as alarm (P 0.85-0.97 on three development calls).
 _ABOUT_THE_CALL = re.compile(r"\b(?:say (?:it|that) again|speak up|talk up|(?:say it|talk|speak|go) (?:more )?slow(?:er|ly)|slower|"
                              r"didn'?t (?:catch|hear) (?:that|you|what)|can'?t hear you|hearing aid|what (?:did you say|you said))\b"
                              r"|\bhow (?:(?:do|should|can|would|am) )?(?:i|you|we|she|he) (?:supposed to )?(?:use|take|do|give|work|put|"
-                             r"hold|store|clean|inject|set up)\b[^.?!]*\?", re.IGNORECASE)
+                             r"hold|store|clean|inject|set up)\b[^.?!]*\?"
+                             # and a question of when to act ("How do I know if my breathing is bad enough to call 911?"): the
+                             # threshold asked about, not a symptom reported (the rules still read what it says)
+                             r"|\bhow (?:do|would|will|can|should) (?:i|you|we|she|he) (?:know|tell)\b[^.?!]*\?"
+                             r"|\bwhen (?:should|do|would|must) (?:i|we|you|she|he) (?:call|go in|go to|worry|get help|ring)\b[^.?!]*\?",
+                             re.IGNORECASE)
 
 
 # Death and killing in idiom ("bored to death", "I could've killed for a cup of tea") and talk told laughing ("I'm literally

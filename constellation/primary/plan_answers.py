@@ -142,21 +142,13 @@ def matching_appointments(text: str, plan: CarePlan) -> list[Appointment]:
     return _by_specialty(lowered, booked)
 
 
-# Words too common to name a visit by ("the doctor", "in the morning", "next Tuesday").
-_NOT_A_SPECIALTY = frozenset({"appointment", "appointments", "doctor", "doctors", "clinic", "morning", "afternoon", "evening",
-                              "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "december",
-                              "november", "january", "february", "should", "before", "after", "follow", "visit", "visits",
-                              "center", "centre", "medical", "health", "hospital", "remember", "again", "please", "thanks",
-                              "supposed", "another", "coming", "people", "office", "checkup", "check-up", "review"})
-
-
 def _by_specialty(lowered: str, booked: Sequence[Appointment]) -> list[Appointment]:
     """A visit named by its specialty in the caller's form of the word ("the psychiatrist" for a psychiatry visit, "the
     rheumatologist" for rheumatology): a specialty word's first six letters begin a word of the visit's purpose."""
-    said = {w[:6] for w in re.findall(r"[a-z]{4,}(?:ists?|ology|iatry|icians?)\b", lowered) if w not in _NOT_A_SPECIALTY}
+    said = {w[:6] for w in re.findall(r"[a-z]{4,}(?:ists?|ology|iatry|icians?)\b", lowered)}
     hits = []
     for a in booked:
-        purpose = {w[:6] for w in re.findall(r"[a-z]{6,}", (a.purpose or "").lower()) if w not in _NOT_A_SPECIALTY}
+        purpose = {w[:6] for w in re.findall(r"[a-z]{6,}", (a.purpose or "").lower())}
         if said & purpose:
             hits.append(a)
     return hits

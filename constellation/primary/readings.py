@@ -1,11 +1,11 @@
 """Numbers the caller asks about, answered against the care plan: "his sugar is 142, is that good?", "what should
 my INR be?".
 
-A reading the caller asks about is judged as the labs specialist judges it (:func:`specialists.labs.judge`: the plan's
-goal, else the sourced adult reference range) and the answer says where it falls and against what. A reading the caller
-reports out of range is not answered here: the labs finding's reviewed wording says so and passes it to the care team.
-A question about the goal itself gets the plan's goal; without one on the plan it goes to the answer bank or the care
-team. Every number said is the caller's own or the plan's, so the hallucination checker can hold the draft to them.
+A reading the caller asks about is judged as the labs specialist judges it (:func:`specialists.labs.judge`) against the
+plan's own goal, and the answer says where it falls. Without a goal on the plan it is not judged here (a general figure,
+such as a normal blood pressure, is the answer bank's, said as its source says it). A reading the caller reports out of
+range is not answered here either: the labs finding's reviewed wording says so and passes it to the care team. A
+question about the goal itself gets the plan's goal. Every number said is the caller's own or the plan's, so the hallucination checker can hold the draft to them.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from careplans import CarePlan
 from careplans.analytes import said_as
+from specialists.answer_bank import plan_goal
 from specialists.labs import analytes_named, judge, read_measurements
 from specialists.text.context import speaking_for
 
@@ -37,22 +38,6 @@ def _number(value: float) -> str:
     return f"{value:,.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
 
 
-def goal_of(plan: CarePlan, analyte: str) -> str | None:
-    """ "Your care plan's goal for your INR is 2 to 3." (blood pressure as "below 130 over 80"), or None."""
-    target = plan.target(analyte)
-    if target is None:
-        return None
-    if analyte in {"systolic_bp", "diastolic_bp"}:
-        top, bottom = plan.target("systolic_bp"), plan.target("diastolic_bp")
-        if top is not None and bottom is not None and top.high is not None and bottom.high is not None:
-            return f"Your care plan's goal for your blood pressure is below {_number(top.high)} over {_number(bottom.high)}."
-    if target.low is not None and target.high is not None:
-        span = f"{_number(target.low)} to {_number(target.high)}"
-    else:
-        span = f"below {_number(target.high)}" if target.high is not None else f"{_number(target.low or 0)} or higher"
-    return f"Your care plan's goal for your {said_as(analyte)} is {span}."
-
-
 def goal_answer(text: str, plan: CarePlan) -> str | None:
     """The plan's goal for the measure a question names ("what should my INR be?"), or None."""
     if not _GOAL_QUESTION.search(text):
@@ -60,7 +45,7 @@ def goal_answer(text: str, plan: CarePlan) -> str | None:
     for key in analytes_named(text):
         keys = ("systolic_bp",) if key == "bp" else (key,)
         for analyte in keys:
-            if (goal := goal_of(plan, analyte)) is not None:
+            if (goal := plan_goal(plan, analyte)) is not None:
                 return goal
     return None
 

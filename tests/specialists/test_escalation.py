@@ -330,6 +330,16 @@ def test_multi_turn_context() -> None:
     assert level("I'm 203 today.", "hf", history=(("patient", "I weighed 196 on Monday."), ("agent", "And today?"))) == "urgent"
 
 
+@pytest.mark.parametrize(("answer", "expected"), [
+    ("But the pressure's still high. This morning it was one fifty over ninety-two.", "none"),  # the blood pressure
+    ("The pressure's worse today, honestly.", "emergency"),  # a chest pressure that changed
+    ("Yes, the pressure is up again when I walk.", "emergency"),
+])
+def test_a_pressure_completes_a_chest_pain_question_unless_it_is_the_blood_pressure(answer: str, expected: str) -> None:
+    asked = (("agent", "Have you had any chest pain episodes and nitroglycerin use lately?"),)
+    assert level(answer, "dm", asked) == expected
+
+
 def test_finding_message_evidence_and_guidance() -> None:
     result = SPEC.check(ctx("My face is drooping and my speech is slurred.", "dm"))
     (f,) = result.findings
