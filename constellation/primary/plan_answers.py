@@ -34,9 +34,12 @@ HOW_TAKEN = re.compile(r"\b(?:when|what time|how often|how many times|how much|w
                        r"satur|sun)day\b|\b(?:sunday|monday|tuesday|wednesday|thursday|friday|saturday) or (?:sunday|monday|tuesday|wednesday|"
                        r"thursday|friday|saturday)\b|\b(?:empty stomach|before (?:breakfast|food|meals?|"
                        r"coffee|eating)|after (?:food|meals?|eating))\b[^.?!]*\?|\bhow (?:do|should|does|am) (?:i|he|she|we) "
-                       r"(?:supposed to )?(?:take|use|give|do)\b|\b(?:is|was) it (?:the )?(?:morning|night|evening|once|twice)\b",
+                       r"(?:supposed to )?(?:take|use|give|do)\b|\b(?:is|was) it (?:the )?(?:morning|night|evening|once|twice)\b|"
+                       # "When do I finish those things again?": the course's end is the plan's order
+                       r"\bwhen (?:do|does|will|am|is|should) (?:i|he|she|we) (?:finish|stop|come off|end|be done)\b",
                        re.IGNORECASE)
-FINE_TO_TAKE = re.compile(r"\b(?:can|could|may|should|is it (?:ok|okay|alright|all right|fine|safe) (?:for|to|if)) ?(?:i|he|she|we|mum|"
+FINE_TO_TAKE = re.compile(r"\b(?:do|should) (?:i|we) (?:use|give) (?:it|the|her|him)\b|"
+                          r"\b(?:can|could|may|should|is it (?:ok|okay|alright|all right|fine|safe) (?:for|to|if)) ?(?:i|he|she|we|mum|"
                           r"mom|dad|him|her)? ?(?:take|have|use|give|keep taking)\b|\bis (?:it|that|this) (?:ok|okay|alright|all right|"
                           r"fine|safe)\b|\b(?:ok|okay|alright|fine|safe) (?:to take|together|with)\b|\ballowed (?:to (?:take|have)|another|more|one)\b|"
                           r"\b(?:alright|all right|ok|okay|fine) with (?:it|that|them)\b", re.IGNORECASE)
@@ -71,9 +74,10 @@ APPOINTMENT_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
 # ("when's the staples out?" asks the time; "when she's all done with the oxy" does not)
 APPOINTMENT_TALK = re.compile(r"\bappointments?\b|\bwhen(?:'s| is| was| are| do| does| did| will| should| can| would)\b|\bwhen\s*\?|"
                               # a "when" that opens its clause ("And the staples, when they take out?"), not "like when I'm low"
-                              r"(?:^|[,;:]\s*|\b(?:and|so|but|oh|okay|ok|now|then|also)\s+)when\b[^.!]*\?|"
-                              r"\b(?:what time|what day|which day|where)\b|\bnext week\b|\bmonday|tuesday|wednesday|"
-                              r"thursday|friday|saturday|sunday\b", re.IGNORECASE)
+                              r"(?:^|[,;:]\s*|\b(?:and|so|but|oh|okay|ok|now|then|also)\s+)when\b[^.!,]*\?|"
+                              r"\b(?:what time|what day|which day|where)\b|\bnext week\b|"
+                              # a day named ahead, not one past ("she hasn't gone since Monday")
+                              r"(?<!since )(?<!last )\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)
 
 
 def _lower_first(text: str) -> str:
@@ -170,7 +174,8 @@ def appointment_answer(text: str, plan: CarePlan, today: dt.date, last_described
         return None
     # ("is that on Monday?" asks the day; "is that good?" asks about a value)
     if not APPOINTMENT_TALK.search(text) and not re.search(r"\b(?:miss(?:ed)?|before or after|(?:is|was) (?:that|it) (?:on|at|in|the|next|this|still|"
-                                                          r"before|after)|what(?:'s| is) (?:that|it) for)\b",
+                                                          r"before|after)|what(?:'s| is) (?:that|it) for|(?:is|was) (?:that|it) (?:at )?(?:\d|one|two|three|four|five|six|seven|"
+                                                          r"eight|nine|ten|eleven|twelve|noon)\b(?![^.?!]*\b(?:pills?|tablets?|mg|units?|puffs?)\b))\b",
                                                           text, re.IGNORECASE) and not _named_clinician(text, plan) and not (
             # a short question that names a visit and nothing else: "And the class about counting the carbs?"
             re.search(r"\?\s*$", text) and len(text.split()) <= 12 and matching_appointments(text, plan)):
@@ -184,7 +189,8 @@ def appointment_answer(text: str, plan: CarePlan, today: dt.date, last_described
             return f"Your next appointment is on {describe_appointment(appt)}."
         # ("when is it?" asks the time; "like when I'm at sixty-five" does not)
         if last_described is not None and re.search(r"\b(?:what time|when(?:'s| is| was| are| do| does| did| will| should| can)|what day|"
-                                                     r"where)\b|\bwhen\s*\?", text, re.IGNORECASE):
+                                                     r"where)\b|\bwhen\s*\?|\b(?:is|was) (?:that|it) (?:at )?(?:\d|one|two|three|four|five|"
+                                                     r"six|seven|eight|nine|ten|eleven|twelve|noon)\b", text, re.IGNORECASE):
             hits = [last_described]
         else:
             return None

@@ -12,9 +12,10 @@ import pytest
 
 from careplans import load_care_plan
 from constellation.call import Call
-from constellation.primary.plan_answers import appointment_answer
+from constellation.primary.plan_answers import appointment_answer, medicine_answer
 from constellation.primary.scripted import item_question
 from specialists.answer_bank import bank_answer, is_vetted, load_bank
+from specialists.findings import Finding
 from tests.conftest import ROOT
 
 TODAY = dt.date(2026, 11, 27)
@@ -156,6 +157,24 @@ def test_a_visit_is_found_by_its_specialty_in_the_callers_words() -> None:
     plan = load_care_plan(PLANS / "p06_t1dm_hypothyroid.json")
     said = appointment_answer("And the class about counting the carbs?", plan, TODAY)
     assert said is not None and "December 16" in said
+
+
+def test_a_past_day_or_a_subordinate_when_is_no_appointment_question_and_a_time_checked_is() -> None:
+    plan = load_care_plan(PLANS / "p04_postop_hip.json")
+    assert appointment_answer("She hasn't gone number two since Monday. What can we do?", plan, TODAY) is None
+    assert appointment_answer("I'll call the surgeon's office. And when she's all done with the oxy, what do I do with the rest?",
+                              plan, TODAY) is None
+    plan = load_care_plan(PLANS / "p02_afib_warfarin.yaml")
+    last = plan.appointments[0]
+    said = appointment_answer("Oh the seventh, okay. And was that nine in the morning?", plan, TODAY, last)
+    assert said is not None and "9 AM" in said
+
+
+def test_a_course_end_asked_gets_the_plans_order() -> None:
+    plan = load_care_plan(PLANS / "p05_copd.yaml")
+    said = medicine_answer("That prednisone has me wired. When do I finish those things again?", plan,
+                           [Finding(kind="medication_mentioned", drug="prednisone")], None, fine_to_take=False)
+    assert said is not None and "Nov 29" in said
 
 
 def test_checklist_notes_are_never_read_out() -> None:
