@@ -597,6 +597,7 @@ def read_measurements(text: str, plan: CarePlan | None = None, *, context: str |
     doc = _prepare(text, proxy)
     ctx_keys = _context_keys([*_context_texts(context), *_own_topics(text)])
     units = _plan_units(plan) if plan is not None else {}
+    finger_is_inr = plan is not None and _finger_stick_is_inr(plan)
     if any(_KILO_SCALE.search(t.lower()) for t in (text, *_context_texts(context)) if t):
         units["weight"] = ("kg", None)  # "the bathroom scale's in kilos. He was ninety-six on Monday": bare weights in kg
     readings: list[Reading] = []
@@ -613,7 +614,7 @@ def read_measurements(text: str, plan: CarePlan | None = None, *, context: str |
         cand = _candidate(doc, num)
         if cand is None:
             continue
-        reading = _assign(doc, cand, ctx_keys, units)
+        reading = _assign(doc, cand, ctx_keys, units, finger_is_inr=finger_is_inr)
         if reading is not None:
             readings.append(reading)
     readings.sort(key=lambda r: r.start)
@@ -841,7 +842,19 @@ def _plan_units(plan: CarePlan) -> dict[str, tuple[str, float | None]]:
     return out
 
 
-def _assign(doc: _Doc, cand: _Candidate, ctx_keys: tuple[str, ...], units: dict[str, tuple[str, float | None]]) -> Reading | None:
+def _finger_stick_is_inr(plan: CarePlan) -> bool:
+    """The plan monitors INR (warfarin, an INR goal or result) and no blood sugar (no diabetes, glucose goal or result): a
+    finger-stick or finger-prick number from this patient is their INR ("the home health nurse did her finger stick and it
+    said five point eight")."""
+    inr = plan.target("inr") is not None or any(m.analyte == "inr" for m in plan.labs) or any(
+        m.name == "warfarin" for m in plan.medications)
+    sugar = plan.target("glucose") is not None or plan.target("hba1c") is not None or any(
+        m.analyte in {"glucose", "hba1c"} for m in plan.labs) or any("diabet" in c.name.lower() for c in plan.conditions)
+    return inr and not sugar
+
+
+def _assign(doc: _Doc, cand: _Candidate, ctx_keys: tuple[str, ...], units: dict[str, tuple[str, float | None]], *,
+            finger_is_inr: bool = False) -> Reading | None:
     num = cand.num
     fits, default, conv_unit = _UNIT_ANALYTES.get(cand.unit_group or "", (None, None, None))
     mention = _pick_mention(doc, num, fits)
@@ -850,6 +863,8 @@ def _assign(doc: _Doc, cand: _Candidate, ctx_keys: tuple[str, ...], units: dict[
         if mention.key == "block":
             return None
         key = mention.key
+        if key == "glucose" and finger_is_inr and doc.low[mention.start:mention.end].startswith("finger"):
+            key = "inr"
         if key == "generic":
             key = _generic_key(doc, mention, ctx_keys)
     if key is None:

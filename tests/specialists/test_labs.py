@@ -24,7 +24,7 @@ from specialists.labs import (
     read_weight_change,
 )
 from specialists.panel import combine
-from tests.conftest import EXAMPLES, SHARED_SAMPLES
+from tests.conftest import EXAMPLES, ROOT, SHARED_SAMPLES
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -417,6 +417,14 @@ def test_a_sentence_that_names_the_measure_names_the_bare_numbers_after_it() -> 
     assert change is not None and (change.pounds, change.days) == (6, 5)
     said = read_measurements("Oh, and I weighed this morning like they said. Two sixteen. Yesterday it was two twelve.")
     assert [(r.analyte, r.value) for r in said] == [("weight", 216), ("weight", 212)]
+
+
+def test_a_finger_stick_is_the_inr_of_a_warfarin_plan_without_diabetes() -> None:
+    said = "The home health nurse did my finger stick on Tuesday and it said five point eight."
+    warfarin = careplans.load(ROOT / "tests" / "data" / "dev" / "plans" / "p02_afib_warfarin.yaml").plan
+    assert [(r.analyte, r.value) for r in read_measurements(said, warfarin)] == [("inr", 5.8)]
+    diabetes = careplans.load(ROOT / "tests" / "data" / "dev" / "plans" / "p06_t1dm_hypothyroid.json").plan
+    assert [r.analyte for r in read_measurements("My finger stick said 142 this morning.", diabetes)] == ["glucose"]
 
 
 def test_the_potassium_the_plan_prescribes_is_no_potassium_level() -> None:
