@@ -33,6 +33,7 @@ from careplans.units import UnitError, convert_analyte
 from specialists import knowledge as kn
 from specialists.base import SpecialistResult, TurnContext
 from specialists.findings import Finding, Level, max_level
+from specialists.text.claims import split_sentences
 from specialists.text.context import Proxy, proxy_for_turn
 from specialists.text.dates import days_back_to
 from specialists.text.numbers import find_numbers
@@ -624,9 +625,7 @@ def read_measurements(text: str, plan: CarePlan | None = None, *, context: str |
 def _own_topics(text: str) -> list[str]:
     """Sentences of the turn that name a measure and say no number ("Okay now the weights, I write 'em on the calendar.
     Sunday two-eleven, Monday two-twelve ..."): they name the bare numbers that follow, as the assistant's question would."""
-    sentences = re.split(r"(?<=[.!?])\s+", text)
-    if len(sentences) < 2:
-        return []
+    sentences = [s.text for s in split_sentences(text)]
     return [s for s in sentences[:-1] if not _built(s).nums and _keys_named(s)]
 
 

@@ -166,12 +166,14 @@ EXTRA_DOSE = _rx(r"\b(extra|another|additional|second|double|two|2|a couple of) 
                  r"[^.?!]{0,60}\b((another|a few more|a couple more|an extra|one more) (week|weeks|days?|month)|longer|to be safe)\b[^.?!]*\?",
                  r"\b(old|leftover|left over|spare|extra) (bottle|pills|tablets|prescription|ones|supply)\b[^?]{0,120}\b(can|could|should) "
                  r"(i|we|he|she) (just )?(take|use|keep taking|finish|start)\b")
+# Tiredness said as people say it: a feeling to acknowledge ("I'm beat, up every couple hours helping her").
+EXHAUSTED = _rx(r"\b(exhausted|worn out|drained|knackered|shattered|no energy|(i'?m|i am) (so |just |really )?(beat|wiped( out)?|"
+                r"bone tired)|dead on my feet|run ragged|haven'?t slept|not sleeping|up every (couple|few|two) (of )?hours)\b")
 FEELING = _rx(r"\b(lonely|alone|on my own|by myself|miss (him|her|them)|since (he|she) (died|passed)|widow(er|ed)?|nobody (calls|visits|remembers))\b",
               r"\b(scared|frightened|afraid|terrified|worried|anxious|nervous|panick\w*|fear)\b", r"\boh my (god|goodness|gosh|word)\b",
               r"\b(fed up|frustrat\w*|annoy\w*|sick of|tired of|irritat\w*|cross|angry|mad at)\b",
               r"\b(sad|down|low|depress\w*|blue|cry\w*|tearful|grief|griev\w*)\b(?! (sugar|reading|number|blood))",
-              r"\b(exhausted|worn out|drained|knackered|shattered|no energy|(i'?m|i am) (so |just |really )?(beat|wiped( out)?|bone tired)|"
-              r"dead on my feet|run ragged|haven'?t slept|not sleeping|up every (couple|few|two) (of )?hours)\b",
+              EXHAUSTED.pattern,
               r"\b(nuisance|bother(ing)? you|burden|waste of your time)\b", r"\bnobody (really )?(noticed|remembered|came|rang|called)\b",
               r"\bsince \w+ (died|passed)\b", r"\bjust me and the (cat|dog)\b")
 WANTS_TO_END = _rx(r"\bcan we (just )?(be done|finish|wrap( it)? up|stop|end)\b", r"\b(i|we)('ve| have| need| got|'ve got| gotta) (to )?(go|run|"

@@ -22,7 +22,7 @@ from careplans.analytes import said_as
 from careplans.model import Appointment, ChecklistItem, Medication
 from constellation.primary.base import Draft, DraftRequest
 from constellation.primary.crisis import METHOD_QUESTION, crisis_reply
-from constellation.primary.intents import Intents, read_intents
+from constellation.primary.intents import EXHAUSTED, Intents, read_intents
 from constellation.primary.plan_answers import (HOW_TAKEN, appointment_answer, checklist_answer, daily_limit, describe_appointment,
                                                 format_when,
                                                 matching_appointments, medicine_answer, next_appointment, order_text,
@@ -463,11 +463,12 @@ class ScriptedPrimary:
                     "team, and your doctor can decide what's right.")
         last = self._last_appointment(req)
         appointment = appointment_answer(req.patient_text, plan, req.today, last)
+        named_visit = appointment is not None and bool(matching_appointments(req.patient_text, plan))
         history = [(u["speaker"], u["text"]) for u in state.transcript]
         about_value = reading_answer(req.patient_text, plan, history) or goal_answer(req.patient_text, plan)
         if about_value:  # "What's her INR supposed to be? And when's the next finger-stick?": both answered
-            return f"{about_value} {appointment}" if appointment and matching_appointments(req.patient_text, plan) else about_value
-        if appointment and matching_appointments(req.patient_text, plan):
+            return f"{about_value} {appointment}" if named_visit else about_value
+        if named_visit and appointment is not None:
             return appointment  # "When is the blood draw?" names the visit, whatever else the words resemble
         answer = medicine_answer(req.patient_text, plan, req.findings, last_drug, fine_to_take=False) or appointment
         if answer:
@@ -500,8 +501,7 @@ class ScriptedPrimary:
                        "I understand that's worrying. You did the right thing telling me."]
         elif re.search(r"nuisance|bother|burden|waste of your time", text):
             options = ["You're not a bother at all. This call is for you."]
-        elif re.search(r"exhausted|worn out|drained|knackered|shattered|no energy|\bbeat\b|wiped|bone tired|dead on my feet|run ragged|"
-                       r"haven'?t slept|not sleeping|up every", text):
+        elif EXHAUSTED.search(text):
             options = ["That sounds exhausting, and it's a lot to carry. Thank you for telling me.",
                        "That sounds really tiring. I'm glad you told me."]
         elif re.search(r"fed up|frustrat|annoy|sick of|tired of|irritat|cross|angry|mad", text):
