@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from evaluation.crisis_bench import case_context, gold_level
+from evaluation.softmax_fit import fit_softmax
 from specialists.crisis_net import CLASSES, WEIGHTS, CrisisNet
 from specialists.self_harm import assess
 from specialists.sentence_encoder import shared_encoder
@@ -58,18 +59,7 @@ def load_labelled(path: Path) -> Labelled:
 
 
 def fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    n, d = x.shape
-    w, b = np.zeros((d, len(CLASSES))), np.zeros(len(CLASSES))
-    onehot = np.eye(len(CLASSES))[y]
-    weight = (n / (len(CLASSES) * np.bincount(y, minlength=len(CLASSES)).clip(1)))[y][:, None]
-    for _ in range(STEPS):
-        z = x @ w + b
-        p = np.exp(z - z.max(axis=1, keepdims=True))
-        p /= p.sum(axis=1, keepdims=True)
-        g = (p - onehot) * weight / n
-        w -= RATE * (x.T @ g + L2 * w)
-        b -= RATE * g.sum(axis=0)
-    return w.astype(np.float32), b.astype(np.float32)
+    return fit_softmax(x, y, len(CLASSES), STEPS, RATE, L2)
 
 
 def _sha256(path: Path) -> str:

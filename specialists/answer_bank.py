@@ -20,6 +20,7 @@ import yaml
 
 from careplans import CarePlan
 from careplans.analytes import said_as
+from specialists.bank_matcher import matched_entries
 from specialists.text import claims as cl
 
 BANK = Path(__file__).resolve().parent / "knowledge" / "answer_bank.yaml"
@@ -37,16 +38,30 @@ class BankEntry:
     examples: tuple[str, ...]
     plan_drugs: tuple[str, ...] = ()
     topic: tuple[re.Pattern[str], ...] = ()
+    answers_dose_question: bool = False
 
     def asked(self, text: str, context: str = "") -> bool:
-        """The turn asks it; an entry with a ``topic`` also needs its subject named in the turn or in ``context`` (the
-        assistant's question the turn answers: "Have you checked your oxygen?" - "It jumps around. Am I doing it wrong?")."""
-        return any(p.search(text) for p in self.ask) and all(p.search(text) for p in self.needs) and (
+        """The turn asks it in one of the entry's patterns."""
+        return any(p.search(text) for p in self.ask) and self.fits(text, context)
+
+    def fits(self, text: str, context: str = "") -> bool:
+        """The turn meets the entry's ``needs``; an entry with a ``topic`` also needs its subject named in the turn or in
+        ``context`` (the assistant's question the turn answers: "Have you checked your oxygen?" - "It jumps around. Am I
+        doing it wrong?")."""
+        return all(p.search(text) for p in self.needs) and (
             not self.topic or any(p.search(text) or p.search(context) for p in self.topic))
 
+    def serves(self, plan: CarePlan) -> bool:
+        """The general answer cannot contradict this plan (``not_with``) and concerns its drugs (``plan_drugs``)."""
+        conditions = " ".join(c.name.lower() for c in plan.conditions)
+        if any(c in conditions for c in self.not_with):
+            return False
+        return not self.plan_drugs or any(m.name in self.plan_drugs for m in plan.medications)
 
-# The standard frames of "what is a normal X?" (X: an entry's `measure`).
-_MEASURE_FRAMES = (r"\b(?:normal|good|healthy|ideal|right(?! way)|ok|okay|target|safe)\b[^.?!]{{0,30}}\b{m}\b",
+
+# The standard frames of "what is a normal X?" (X: an entry's `measure`). Not "safe": "is it safe to use my oxygen near
+# the stove?" is no question about a normal oxygen level.
+_MEASURE_FRAMES = (r"\b(?:normal|good|healthy|ideal|right(?! way)|ok|okay|target)\b[^.?!]{{0,30}}\b{m}\b",
                    r"\b{m}\b[^.?!]{{0,30}}\b(?:normal|healthy|ideal|(?:supposed|meant|ought) to be|should (?:it|they|mine|his|hers) be)\b",
                    r"\b(?:should|ought to|supposed to|meant to)\b[^.?!]{{0,25}}\b{m}\b[^.?!]{{0,10}}\bbe\b")
 
@@ -59,12 +74,13 @@ def load_bank(path: Path = BANK) -> tuple[BankEntry, ...]:
         if not e.get("source") or not e.get("answer"):
             raise ValueError(f"{path}: entry {e.get('id')!r} needs an answer and its source")
         asks = [*e.get("ask", []), *(f.format(m=e["measure"]) for f in _MEASURE_FRAMES if e.get("measure"))]
-        if not asks:
-            raise ValueError(f"{path}: entry {e['id']!r} needs ask patterns or a measure")
+        if not asks and not e.get("examples"):
+            raise ValueError(f"{path}: entry {e['id']!r} needs ask patterns, a measure or examples to match by meaning")
         entries.append(BankEntry(e["id"], tuple(re.compile(p, re.IGNORECASE) for p in asks),
                                  tuple(re.compile(p, re.IGNORECASE) for p in e.get("needs", [])), e["answer"].strip(),
                                  e["source"], e.get("plan_target"), tuple(e.get("not_with", [])), tuple(e.get("examples", [])),
-                                 tuple(e.get("plan_drugs", [])), tuple(re.compile(p, re.IGNORECASE) for p in e.get("topic", []))))
+                                 tuple(e.get("plan_drugs", [])), tuple(re.compile(p, re.IGNORECASE) for p in e.get("topic", [])),
+                                 bool(e.get("answers_dose_question", False))))
     return tuple(entries)
 
 
@@ -101,15 +117,38 @@ def plan_goal(plan: CarePlan, analyte: str) -> str | None:
     return None
 
 
-def bank_answer(text: str, plan: CarePlan, with_plan: bool = True, context: str = "") -> tuple[str, str] | None:
-    """(entry id, what to say) for the first entry the turn asks, or None. ``with_plan=False`` (identity not yet
-    verified): the general answer only, without the plan's goal. ``context``: the assistant's last question."""
-    conditions = " ".join(c.name.lower() for c in plan.conditions)
-    for entry in load_bank():
-        if not entry.asked(text, context) or any(c in conditions for c in entry.not_with):
-            continue
-        if entry.plan_drugs and not any(m.name in entry.plan_drugs for m in plan.medications):
-            continue
+# A turn that asks two things ("Is it too late for the flu shot? And the guys keep on about a pneumonia shot.") gets both
+# answers; a third would make the reply too long to follow on the phone.
+MAX_ANSWERS = 2
+
+
+def asked_entries(text: str, plan: CarePlan, context: str = "", dose_question: bool = False) -> list[BankEntry]:
+    """The entries the turn asks for, at most :data:`MAX_ANSWERS`: by their patterns first (they keep precision), then
+    by meaning (:mod:`specialists.bank_matcher`: a paraphrase no pattern foresaw). ``dose_question``: only entries
+    whose answer is the reviewed reply to a question about changing a dose (``answers_dose_question``)."""
+    bank = tuple(e for e in load_bank() if e.answers_dose_question or not dose_question)
+    found = [e for e in bank if e.asked(text, context) and e.serves(plan)]
+    by_id = {e.id: e for e in bank}
+    for entry_id, _ in matched_entries(text):
+        entry = by_id.get(entry_id)
+        if entry is not None and entry not in found and entry.fits(text, context) and entry.serves(plan):
+            found.append(entry)
+    return found[:MAX_ANSWERS]
+
+
+def bank_answer(text: str, plan: CarePlan, with_plan: bool = True, context: str = "",
+                dose_question: bool = False) -> tuple[str, str] | None:
+    """(entry ids joined by "+", what to say) for the entries the turn asks, or None. ``with_plan=False`` (identity not yet
+    verified): the general answer only, without the plan's goal and without entries about the plan's drugs. ``context``: the assistant's last question.
+    ``dose_question``: the turn asks to change a dose; only an entry written as the answer to such a question
+    ("should I take two tomorrow to make up?") answers it, instead of the refusal."""
+    entries = asked_entries(text, plan, context, dose_question)
+    if not with_plan:  # an entry about the plan's own drugs would tell an unverified caller what the patient takes
+        entries = [e for e in entries if not e.plan_drugs]
+    if not entries:
+        return None
+    said = []
+    for entry in entries:
         goal = plan_goal(plan, entry.plan_target) if entry.plan_target and with_plan else None
-        return entry.id, f"{entry.answer} {goal}" if goal else entry.answer
-    return None
+        said.append(f"{entry.answer} {goal}" if goal else entry.answer)
+    return "+".join(e.id for e in entries), " ".join(said)

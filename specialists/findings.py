@@ -62,8 +62,9 @@ class Finding(BaseModel):
     confidence: float | None = None
     # The escalation level this finding warrants on its own (CONTRACT.md §2); the panel takes the highest.
     urgency: Level = Field(default="none", exclude=True)
-    # What on the care plan rules a contraindicated drug out, as the plan names it ("Penicillin allergy", "Peptic ulcer
-    # disease (duodenal ulcer 2024)"), so the reply can say why; explanation only, not part of the contract.
+    # Why the drug is ruled out, so the reply can say it: for a contraindication, what on the care plan rules it out as the
+    # plan names it ("Penicillin allergy", "Peptic ulcer disease (duodenal ulcer 2024)"); for an interaction, the risk in
+    # a patient's words ("raise the risk of serious bleeding", interactions.yaml `risk`). Explanation only, not contract.
     ruled_out_by: str | None = Field(default=None, exclude=True)
 
     def key(self) -> tuple[str, ...]:

@@ -689,7 +689,8 @@ class MedicationSpecialist:
             if ref is None:
                 continue
             c = classify_mention(text, ref.start(), ref.end(), low=low, proxy=proxy)
-            if c.status not in ("missed", "missed_neg"):
+            # a dose missed, or asked about ("My friend swears by Aleve. Could I take one of those?")
+            if c.status not in ("missed", "missed_neg", "asked"):
                 continue
             prev = [m for m in mentions if m.end <= sent_start][-1]
             span = DrugMention(prev.drugs, ref.start(), ref.end(), text[ref.start():ref.end()], prev.how, prev.product)
@@ -863,7 +864,7 @@ class MedicationSpecialist:
             level = "urgent" if taken else "routine"
             findings.append(Finding.model_validate({
                 "kind": "interaction", "drug": drug, "with": other, "specialist": self.name, "urgency": level,
-                "evidence": report.said[0].mention.text,
+                "evidence": report.said[0].mention.text, "ruled_out_by": pairs[0].risk,
                 "message": f"{drug} with {other} ({pairs[0].severity}): {pairs[0].effect}"}))
             if taken:
                 guidance.append(f"Patient took {drug}, which interacts dangerously with their {other} "

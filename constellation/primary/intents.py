@@ -180,6 +180,14 @@ WANTS_TO_END = _rx(r"\bcan we (just )?(be done|finish|wrap( it)? up|stop|end)\b"
                    r"hang up|get going|dash|head off)\b", r"\b(let you go|i'?ll let you go|need to get off|have to get off)\b",
                    r"\bgotta (go|run)\b", r"\bhow (long|much longer) (is|will) this\b", r"\b(are|is) (we|that) (done|everything|it)\b",
                    r"\bwe done\b", r"\bmake (it|this) quick\b")
+# A death told in passing ("my late wife's pills", "since Mum passed"), and a milestone ("fifty-one years on Sunday, our
+# anniversary"): heard even in a turn whose question gets an answer.
+BEREAVED = _rx(r"\bmy late (wife|husband|partner|mother|father|mum|mom|dad|son|daughter|sister|brother)\b",
+               r"\b(wife|husband|partner|mother|father|mum|mom|dad|son|daughter|sister|brother) (died|passed( away| on)?)\b",
+               r"\b(since|after|when) (he|she|they) (died|passed)\b", r"\blost my (wife|husband|partner|mother|father|mum|mom|dad|son|daughter)\b")
+MILESTONE = _rx(r"\b(our|my|his|her|their) (\w+ )?(wedding )?anniversary\b", r"\b(\w+|\d+) years married\b", r"\bgot married\b",
+                r"\b(new|first) (grandbaby|grandchild|grandson|granddaughter|great-grand\w*)\b",
+                r"\b(it'?s|it is) (my|his|her|our) birthday\b", r"\bbirthday (party|dinner|lunch|cake)\b")
 # Everyday life and good news told in passing: acknowledged before the call moves on.
 PLEASANT = _rx(r"\b(garden\w*|roses?|flowers?|dahlias?|tomatoes|jam|baking|baked|cooking|grand(kids|children|son|daughter|baby)|church|"
                r"knitting|quilt\w*|fishing|golf|bingo|the game|football|baseball|holiday|thanksgiving|christmas|birthday|puppy|kitten|"
@@ -251,6 +259,8 @@ class Intents:
     skip: bool = False
     doctor_said: bool = False
     asks: bool = False
+    bereaved: bool = False
+    milestone: bool = False
 
 
 def read_intents(text: str) -> Intents:
@@ -271,4 +281,5 @@ def read_intents(text: str) -> Intents:
         symptom=bool(SYMPTOM.search(t)) and not _NEGATED_SYMPTOM.search(t), done=bool(DONE.search(t)),
         hide=bool(HIDE.search(t)), alter_record=bool(ALTER_RECORD.search(t)), skip=bool(SKIP.search(t)) or _plans_to_skip_medicine(t),
         doctor_said=bool(DOCTOR_SAID.search(t)), asks=bool(QUESTION.search(t) or ASKS.search(t)),
+        bereaved=bool(BEREAVED.search(t)), milestone=bool(MILESTONE.search(t)),
     )

@@ -22,7 +22,7 @@ from careplans.analytes import said_as
 from careplans.model import Appointment, ChecklistItem, Medication
 from constellation.primary.base import Draft, DraftRequest
 from constellation.primary.crisis import METHOD_QUESTION, crisis_reply
-from constellation.primary.intents import EXHAUSTED, Intents, read_intents
+from constellation.primary.intents import BEREAVED, EXHAUSTED, Intents, read_intents
 from constellation.primary.plan_answers import (HOW_TAKEN, appointment_answer, checklist_answer, daily_limit, describe_appointment,
                                                 format_when,
                                                 matching_appointments, medicine_answer, next_appointment, order_text,
@@ -173,8 +173,13 @@ class ScriptedPrimary:
         parts.extend(reaction)
         answer = self._respond(req, intents)
         if answer:
+            if not reaction:  # a loss or a milestone told with the question is heard first
+                parts.extend(_variant(state, plan, key, options) for heard, key, options in (
+                    (intents.bereaved, "loss", ["I'm so sorry for your loss.", "I'm sorry for your loss."]),
+                    (intents.milestone, "milestone", ["Congratulations, that's wonderful.", "How wonderful, congratulations."]))
+                    if heard)
             parts.append(answer)
-        elif intents.feeling:
+        elif intents.feeling or (intents.bereaved and not reaction):
             parts.append(self._acknowledge(req))
             if intents.symptom and not reaction and not intents.improved:  # a feeling and a symptom: both heard
                 state.notes.append(f"symptom reported (no specialist finding): {req.patient_text}")
@@ -189,6 +194,8 @@ class ScriptedPrimary:
             parts.append("I'm a virtual assistant, so I don't, but it sounds lovely.")
         elif intents.improved and not reaction:
             parts.append(_variant(state, plan, "improved", ["I'm glad to hear that.", "That's great news, I'm glad to hear it."]))
+        elif intents.milestone and not reaction:
+            parts.append(_variant(state, plan, "milestone", ["Congratulations, that's wonderful.", "How wonderful, congratulations."]))
         elif intents.pleasant and not reaction and not intents.question:
             parts.append(_variant(state, plan, "pleasant", ["That sounds lovely.", "How nice, that sounds lovely."]))
         elif intents.asks_anything_else:
@@ -287,8 +294,10 @@ class ScriptedPrimary:
             return Draft("No problem. Someone from the care team can call back any time. Take care, goodbye.", [], "goodbye", self.name)
         state.pending = "identity"
         state.phase = "identity"
-        general = bank_answer(req.patient_text, plan, with_plan=False)
-        if general and not intents.other_person:
+        # a general question asked before identity is answered, but never in place of telling the caller their answer did
+        # not match, of refusing an instruction, or of the privacy notice to someone else
+        general = None if failed_now or intents.injection or intents.other_person else bank_answer(req.patient_text, plan, with_plan=False)
+        if general:
             text = f"{general[1]} Before I can talk about anything in your own care plan, could you please confirm your full name and date of birth?"
             return Draft(" ".join([opening, text]).strip(), [], "verify_identity", self.name)
         if intents.other_person:
@@ -332,17 +341,21 @@ class ScriptedPrimary:
                  f"As I said, please don't take any more {f.drug} for now; a nurse will call you today.")
         # One sentence per drug, naming every plan drug it interacts with (sildenafil with two nitrates is one warning).
         partners: dict[tuple[str | None, bool], list[str]] = {}
+        risks: dict[str | None, str] = {}
         for f in by_kind.get("interaction", []):
             partners.setdefault((f.drug, f.urgency == "urgent"), []).extend([f.with_] if f.with_ else [])
+            if f.ruled_out_by:
+                risks.setdefault(f.drug, f.ruled_out_by)
         for (drug, urgent), withs in partners.items():
             others = _join(list(dict.fromkeys(withs)))
+            why = f" and {risks[drug]}" if drug in risks else ""  # "can interact with your apixaban and raise the risk of serious bleeding"
             if urgent:
-                once(f"interaction:{drug}:urgent", f"{_cap(drug)} can interact with your {others}, so please don't take any "
+                once(f"interaction:{drug}:urgent", f"{_cap(drug)} can interact with your {others}{why}, so please don't take any "
                      "more until you've talked with your care team. A nurse will call you today.",
                      f"As I mentioned, please hold off on the {drug} until you've talked with your care team; a nurse will "
                      "call you today.")
             else:
-                once(f"interaction:{drug}", f"I'd hold off on {drug}: it can interact with your {others}. I'll note your "
+                once(f"interaction:{drug}", f"I'd hold off on {drug}: it can interact with your {others}{why}. I'll note your "
                      "question for your care team so they can suggest something that's right for you.",
                      f"As I mentioned, I'd hold off on the {drug} for now.")
         for f in by_kind.get("contraindicated", []):
@@ -454,6 +467,9 @@ class ScriptedPrimary:
                     "within that, I'll let your care team know.")
         if intents.extra_dose or (intents.dosing_question and not HOW_TAKEN.search(req.patient_text)):
             state.notes.append(f"dose question: {req.patient_text}")
+            made_up = bank_answer(req.patient_text, plan, context=state.last_agent_text, dose_question=True)
+            if made_up:  # "I forgot last night's, should I take two tonight?": the reviewed answer is "don't double"
+                return made_up[1]
             said = f" Your care plan says to {order} for the {med.name}." if med is not None and order else ""
             return (f"I can't change a dose or add extra doses.{said} I'll pass your question to your care team so a "
                     "nurse can advise you.")
@@ -471,13 +487,13 @@ class ScriptedPrimary:
         if named_visit and appointment is not None:
             return appointment  # "When is the blood draw?" names the visit, whatever else the words resemble
         answer = medicine_answer(req.patient_text, plan, req.findings, last_drug, fine_to_take=False) or appointment
-        if answer:
-            return answer
-        answer = checklist_answer(req.patient_text, plan)
+        if answer is None:
+            answer = checklist_answer(req.patient_text, plan)
         banked = bank_answer(req.patient_text, plan, context=state.last_agent_text)
         if banked:
             state.notes.append(f"answered from the answer bank ({banked[0]})")
-        if answer or banked:  # the plan's rule, and what the bank adds to it ("2 liter fluid limit" - "soup counts too")
+        if answer or banked:  # the plan's fact, and what the bank adds to it ("2 liter fluid limit" - "soup counts too";
+            # "the apixaban, twice daily" - "for a cut, press firmly until it stops")
             return " ".join(a for a in (answer, banked[1] if banked else None) if a)
         return medicine_answer(req.patient_text, plan, req.findings, last_drug, any_question=True)
 
@@ -493,7 +509,9 @@ class ScriptedPrimary:
 
     def _acknowledge(self, req: DraftRequest) -> str:
         text = req.patient_text.lower()
-        if re.search(r"lonely|alone|on my own|by myself|miss (him|her|them)|died|passed|widow|nobody", text):
+        if BEREAVED.search(text) and not re.search(r"lonely|alone|on my own|by myself|nobody", text):
+            options = ["I'm so sorry for your loss. Thank you for telling me.", "I'm sorry for your loss. I'm glad you told me."]
+        elif re.search(r"lonely|alone|on my own|by myself|miss (him|her|them)|died|passed|widow|nobody", text):
             options = ["I'm sorry, that sounds really lonely. Thank you for telling me.",
                        "That sounds hard, being on your own so much. I'm glad you told me."]
         elif re.search(r"scared|frighten|afraid|terrified|worried|anxious|nervous|panic|fear|oh my (god|goodness|gosh|word)", text):

@@ -248,6 +248,7 @@ class InteractionRule(_Model):
     b: tuple[str, ...] = Field(min_length=1)
     severity: Literal["contraindicated", "major", "avoid", "monitor"]
     effect: str
+    risk: str = Field(min_length=3)  # the effect in a patient's words: "with your warfarin, it can <risk>"
     source: str
 
     @property

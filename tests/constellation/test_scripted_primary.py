@@ -186,17 +186,18 @@ def test_checklist_notes_are_never_read_out() -> None:
 
 def test_every_bank_entry_has_a_source_answers_its_examples_and_passes_the_gate() -> None:
     plan = load_care_plan(PLANS / "p03_apixaban_oa.yaml")  # no goals: the bank's general answer alone
-    plans = [load_care_plan(path) for path in sorted(PLANS.iterdir())]
+    more = ROOT / "tests" / "data" / "spec_dev" / "plans"  # the eight further patients (epilepsy, Parkinson's, ...)
+    plans = [load_care_plan(path) for path in sorted([*PLANS.iterdir(), *more.glob("p*.*")])]
     for entry in load_bank():
         assert entry.source.strip() and entry.answer.strip()
         listing = [p for p in plans if any(m.name in entry.plan_drugs for m in p.medications)]
         assert listing or not entry.plan_drugs, f"{entry.id}: no development plan lists {entry.plan_drugs}"
         for example in entry.examples:
             found = bank_answer(example, listing[0] if entry.plan_drugs else plan)
-            assert found is not None and found[0] == entry.id, (entry.id, example)
+            assert found is not None and entry.id in found[0].split("+"), (entry.id, example)
         if entry.plan_drugs:  # about drugs the plan does not list: not said
             other = next(p for p in plans if not any(m.name in entry.plan_drugs for m in p.medications))
-            assert all(bank_answer(e, other) is None or bank_answer(e, other)[0] != entry.id for e in entry.examples)
+            assert all(entry.id not in (bank_answer(e, other) or ("",))[0].split("+") for e in entry.examples)
         assert all(is_vetted(s) for s in re.split(r"(?<=[.!?])\s+", entry.answer))
 
 
@@ -282,3 +283,36 @@ def test_a_warning_is_given_in_full_once_and_after_that_only_as_a_short_reminder
     assert not re.search(r"(?i)can interact with your warfarin|notes for your care team", turns[2]["agent"])
     assert re.search(r"(?i)as i mentioned.*ibuprofen.*nurse will call you today", turns[2]["agent"])
     assert turns[2]["verdict"] == "approved"
+
+
+def test_a_missed_dose_make_up_question_gets_the_reviewed_answer_not_a_refusal() -> None:
+    turns = _call("p02_afib_warfarin.yaml", "I forgot my warfarin last night at my son's. Should I take two tonight to catch up?")
+    assert re.search(r"(?i)don't take a double dose", turns[0]["agent"])
+    assert not re.search(r"(?i)can't change a dose", turns[0]["agent"])
+    turns = _call("p02_afib_warfarin.yaml", "Can I take two warfarin tonight? My INR was low.")  # a dose change: still refused
+    assert re.search(r"(?i)can't change a dose", turns[0]["agent"])
+
+
+def test_a_general_question_never_displaces_the_identity_mismatch_notice() -> None:
+    async def run() -> list[dict]:
+        call = Call.start(load_care_plan(PLANS / "p02_afib_warfarin.yaml"), today=TODAY)
+        lines = ["It's Eleanor Whitlock.", "January 1, 1950. And what counts as a fever, by the way?"]
+        return [(await call.say(line)).to_contract() for line in lines]
+    turns = asyncio.run(run())
+    assert re.search(r"(?i)doesn't match", turns[1]["agent"])
+    assert "100.4" not in turns[1]["agent"]
+
+
+def test_a_drug_held_off_for_an_interaction_is_explained_in_the_patients_words() -> None:
+    turns = _call("p02_afib_warfarin.yaml", "Could I take an Aleve for my knees? My friend swears by it.")
+    assert re.search(r"(?i)hold off on naproxen: it can interact with your warfarin and raise the risk of serious bleeding",
+                     turns[0]["agent"])
+
+
+def test_a_loss_or_a_milestone_told_with_a_question_is_heard_before_the_answer() -> None:
+    turns = _call("p02_afib_warfarin.yaml", "I've a drawer of my late husband's old pills. How do I get rid of them properly?",
+                  "It's our grandson's wedding anniversary party Saturday, well, our own anniversary, fifty years. What counts as a fever?",
+                  "Since my husband passed I do the crossword every morning.")
+    assert re.search(r"(?i)sorry for your loss", turns[0]["agent"]) and re.search(r"(?i)take-back", turns[0]["agent"])
+    assert re.search(r"(?i)congratulations", turns[1]["agent"]) and "100.4" in turns[1]["agent"]
+    assert re.search(r"(?i)sorry for your loss", turns[2]["agent"])

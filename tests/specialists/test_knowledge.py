@@ -92,7 +92,8 @@ def test_a_broken_file_is_reported_with_every_problem(tmp_path: Path) -> None:
     for f in kn.KNOWLEDGE_DIR.glob("*.yaml"):
         shutil.copy(f, tmp_path / f.name)
     inter = yaml.safe_load((tmp_path / "interactions.yaml").read_text())
-    inter["rules"].append({"id": "bogus", "a": ["warfarin"], "b": ["unobtainium"], "severity": "major", "effect": "x", "source": "x"})
+    inter["rules"].append({"id": "bogus", "a": ["warfarin"], "b": ["unobtainium"], "severity": "major", "effect": "x", "risk": "harm you",
+                           "source": "x"})
     inter["rules"][0]["source"] = " "
     (tmp_path / "interactions.yaml").write_text(yaml.safe_dump(inter))
     ranges = yaml.safe_load((tmp_path / "reference_ranges.yaml").read_text())

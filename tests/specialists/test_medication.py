@@ -493,6 +493,12 @@ CLASS_CASES: list[tuple[str, str, set[tuple[str, ...]], str]] = [
     ("gout", "I take glipizide 5 twice a day.", {M("glipizide")}, "none"),
     ("knee", "I take Tylenol five hundred, two every eight hours.", {M("acetaminophen")}, "none"),
     ("warfarin", "I take Tylenol five hundred three times a day.", {M("acetaminophen")}, "none"),
+    # asked about in the next sentence, by reference: the interaction the asking would raise
+    ("warfarin", "My friend swears by Aleve for her knees. Could I take one of those?", {M("naproxen"), I("naproxen", "warfarin")},
+     "routine"),
+    ("warfarin", "My neighbour uses Advil for her back. Is it alright if I try it?", {M("ibuprofen"), I("ibuprofen", "warfarin")},
+     "routine"),
+    ("warfarin", "My friend swears by Aleve. I told her it's not for me.", {M("naproxen")}, "none"),
     # "no missed doses" is no missed dose
     ("hf", "I take my Lasix every morning, no missed doses.", {M("furosemide")}, "none"),
     ("hf", "I take the Coreg twice a day and haven't skipped any.", {M("carvedilol")}, "none"),
