@@ -916,5 +916,5 @@ class EscalationSpecialist:
         top = list({h.id: h for h in reversed([h for h in hits if h.level == level])}.values())[::-1]
         reasons = "; ".join(_reason(h) for h in top)
         finding = Finding(kind="escalation", level=level, urgency=level, message=f"{level}: {reasons}",
-                          evidence=top[0].evidence, specialist=self.name)
+                          evidence=top[0].evidence, specialist=self.name, said_as=kn.red_flag_said_as(top[0].id))
         return SpecialistResult(findings=[finding], guidance=[GUIDANCE[level]])

@@ -66,6 +66,8 @@ class Finding(BaseModel):
     # plan names it ("Penicillin allergy", "Peptic ulcer disease (duodenal ulcer 2024)"); for an interaction, the risk in
     # a patient's words ("raise the risk of serious bleeding", interactions.yaml `risk`). Explanation only, not contract.
     ruled_out_by: str | None = Field(default=None, exclude=True)
+    # What an escalation is about in the caller's words ("the weight gain"), so the reply can say what goes to the nurse.
+    said_as: str | None = Field(default=None, exclude=True)
 
     def key(self) -> tuple[str, ...]:
         values = self.model_dump(by_alias=True)

@@ -53,10 +53,11 @@ def combine(results: dict[str, SpecialistResult], *, red_flag_in_call: bool = Fa
     # flag or the crisis in words), before those are folded into the one escalation finding below.
     reasons = list(dict.fromkeys(f.describe() for f in findings if level != "none"
                                  and (f.urgency == level or (f.kind == "escalation" and f.level == level))))
+    said_as = next((f.said_as for f in findings if f.kind == "escalation" and f.level == level and f.said_as), None)
     findings = [f for f in dedupe(findings) if f.kind != "escalation"]
     if level != "none":
         findings.append(Finding(kind="escalation", level=level, specialist="panel", urgency=level,
-                                message="; ".join(reasons) or None))
+                                message="; ".join(reasons) or None, said_as=said_as))
     return findings, guidance, state, level
 
 

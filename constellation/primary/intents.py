@@ -24,7 +24,7 @@ INJECTION = _rx(r"\bignore (all |your |the |any )?(previous |prior |above )?(ins
                 r"\b(system prompt|developer mode|jailbreak|pretend (you'?re|you are|to be|that you)|act as (a|an|my) (doctor|pharmacist)|"
                 r"(you'?re|you are) my doctor now|play (my )?doctor)\b",
                 r"\byou are now\b", r"\bdisregard (your|all|the) (rules|instructions)\b", r"\bforget (your|all|the) (rules|instructions)\b")
-DOSING_QUESTION = _rx(r"\b(how (much|many)(?![^.?!]{0,25}\b(salt|sodium|fluids?|water|liquids?|coffee|tea|drinks?|alcohol|beer|wine|"
+DOSING_QUESTION = _rx(r"\b(how (much|many)(?! longer)(?![^.?!]{0,25}\b(salt|sodium|fluids?|water|liquids?|coffee|tea|drinks?|alcohol|beer|wine|"
                       r"sugar|carbs?|protein|potassium|weight|exercise|walking|sleep|steps)\b)|what dose|"
                       r"can i (take|have) (more|another|extra|double|two|2|an extra))\b",
                       r"\b(should|can|could) i (increase|decrease|double|up|raise|lower|change|stop|skip|cut)\b",
@@ -188,6 +188,12 @@ BEREAVED = _rx(r"\bmy late (wife|husband|partner|mother|father|mum|mom|dad|son|d
 MILESTONE = _rx(r"\b(our|my|his|her|their) (\w+ )?(wedding )?anniversary\b", r"\b(\w+|\d+) years married\b", r"\bgot married\b",
                 r"\b(new|first) (grandbaby|grandchild|grandson|granddaughter|great-grand\w*)\b",
                 r"\b(it'?s|it is) (my|his|her|our) birthday\b", r"\bbirthday (party|dinner|lunch|cake)\b")
+# Thanks for the call's help, answered ("You're very welcome"); a bare "fine, thanks" answering a question is not.
+THANKS = _rx(r"\b(thank you|thanks) (so |very )?much\b", r"\bthanks a (lot|million|bunch)\b",
+             r"\b(thank you|thanks) for (calling|checking|ringing|your|the|all|everything|asking|helping|being)\b",
+             r"\b(thank you|thanks),? (dear|love|honey|sweetheart|darling|hon)\b",
+             r"\byou'?ve been (\w+ )?(a (big |real |great )?help|helpful|patient|kind|lovely|great|a dear|wonderful|very good)\b",
+             r"\bi (really |do )?appreciate (it|that|you|your|this)\b")
 # Everyday life and good news told in passing: acknowledged before the call moves on.
 PLEASANT = _rx(r"\b(garden\w*|roses?|flowers?|dahlias?|tomatoes|jam|baking|baked|cooking|grand(kids|children|son|daughter|baby)|church|"
                r"knitting|quilt\w*|fishing|golf|bingo|the game|football|baseball|holiday|thanksgiving|christmas|birthday|puppy|kitten|"
@@ -261,6 +267,7 @@ class Intents:
     asks: bool = False
     bereaved: bool = False
     milestone: bool = False
+    thanks: bool = False
 
 
 def read_intents(text: str) -> Intents:
@@ -281,5 +288,5 @@ def read_intents(text: str) -> Intents:
         symptom=bool(SYMPTOM.search(t)) and not _NEGATED_SYMPTOM.search(t), done=bool(DONE.search(t)),
         hide=bool(HIDE.search(t)), alter_record=bool(ALTER_RECORD.search(t)), skip=bool(SKIP.search(t)) or _plans_to_skip_medicine(t),
         doctor_said=bool(DOCTOR_SAID.search(t)), asks=bool(QUESTION.search(t) or ASKS.search(t)),
-        bereaved=bool(BEREAVED.search(t)), milestone=bool(MILESTONE.search(t)),
+        bereaved=bool(BEREAVED.search(t)), milestone=bool(MILESTONE.search(t)), thanks=bool(THANKS.search(t)),
     )

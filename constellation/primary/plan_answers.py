@@ -29,7 +29,7 @@ HOW_TAKEN = re.compile(r"\b(?:when|what time|how often|how many times|how much|w
                        r"give|due|supposed)\b|\bmorning or (?:night|evening|bedtime)\b|\b(?:night|evening) or morning\b|"
                        r"\bwith (?:my |his |her |the )?(?:food|meals?|breakfast|supper|dinner)\b[^.?!]*\?|\bwith (?:or without )?food\b|"
                        r"\bmorning and (?:night|evening)\b|\b(?:morning|night|evening|bedtime|daytime)(?: one| pill| dose)?\W+or\W+(?:the |at )?"
-                       r"(?:morning|night|evening|bedtime|daytime)\b|\bjust (?:the )?once\b|\bonce or twice\b|\bhow long\b[^.?!]*\b(?:take|taking|keep|on|doing|"
+                       r"(?:morning|night|evening|bedtime|daytime)\b|\bjust (?:the )?once\b|\bonce or twice\b|\bhow (?:long|much longer)\b[^.?!]*\b(?:take|taking|keep|on|doing|"
                        r"need|have to)\b|\bhow many more (?:days|weeks|doses)\b|\b(?:is|was) (?:that|it) (?:on )?(?:a )?(?:mon|tues|wednes|thurs|fri|"
                        r"satur|sun)day\b|\b(?:sunday|monday|tuesday|wednesday|thursday|friday|saturday) or (?:sunday|monday|tuesday|wednesday|"
                        r"thursday|friday|saturday)\b|\b(?:empty stomach|before (?:breakfast|food|meals?|"

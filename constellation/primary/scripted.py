@@ -171,6 +171,8 @@ class ScriptedPrimary:
             ]))
         reaction = self._react(req, intents)
         parts.extend(reaction)
+        if intents.thanks and not reaction and not just_verified:
+            parts.append(_variant(state, plan, "thanks", ["You're very welcome.", "You're welcome, it's my pleasure."]))
         answer = self._respond(req, intents)
         if answer:
             if not reaction:  # a loss or a milestone told with the question is heard first
@@ -387,11 +389,13 @@ class ScriptedPrimary:
             once(f"off-plan:{f.drug}", f"Thanks for letting me know you're taking {f.drug}. I'll add it to the notes for "
                  "your care team so your medication list stays up to date.", None)
         urgent_done = any("today" in s for s in out)
+        # what goes to the nurse, in the caller's words when a red flag names it ("the weight gain")
+        flagged = next((f.said_as for f in req.findings if f.kind == "escalation" and f.said_as), None)
         if req.escalation == "urgent" and not urgent_done:
-            out.append("Thank you for telling me. I'm flagging this for a nurse, who will call you today. If it gets "
-                       "worse or you feel unsafe, call 911.")
+            out.append(f"Thank you for telling me. I'm flagging {flagged or 'this'} for a nurse, who will call you today. "
+                       "If it gets worse or you feel unsafe, call 911.")
         elif req.escalation == "routine" and not out:
-            out.append("Thank you for telling me. I'll pass that along to your care team.")
+            out.append(f"Thank you for telling me. I'll pass {flagged or 'that'} along to your care team.")
         for f in req.findings:
             if f.message and f.kind in {"dose_exceeds_max", "interaction", "contraindicated", "value_out_of_range",
                                          "missed_doses", "not_in_care_plan", "escalation"}:

@@ -421,6 +421,7 @@ class Knowledge:
     red_flags: tuple[RedFlag, ...]
     modifiers: Modifiers
     spoken_forms: SpokenForms
+    flag_said_as: Mapping[str, str] = field(default_factory=dict)  # red flag id -> what the caller is told it is
     directory: Path = field(default=KNOWLEDGE_DIR)
 
     # -- name resolution ---------------------------------------------------------------------------
@@ -879,6 +880,13 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
     for i, form in enumerate(spoken_forms.forms if spoken_forms is not None else ()):
         _compile(form.said, f"red_flags.yaml: spoken_forms.forms[{i}]", problems)
 
+    flag_said_as: dict[str, str] = {}
+    for fid, said in (raw.get("said_as") or {}).items():
+        if not isinstance(said, str) or not said.strip():
+            problems.append(f"red_flags.yaml: said_as.{fid}: needs the words the caller is told")
+        else:
+            flag_said_as[str(fid)] = said.strip()
+
     if problems:
         raise KnowledgeError(problems)
     assert modifiers is not None and spoken_forms is not None
@@ -891,7 +899,7 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
         low_dose_aspirin_mg=low_dose_aspirin_mg, interactions=tuple(interactions), ranges=ranges,
         no_range=no_range, critical=critical, thresholds=tuple(thresholds), lab_effects=lab_effects,
         lab_non_effects=lab_non_effects, red_flag_features=features, red_flags=tuple(flags),
-        modifiers=modifiers, spoken_forms=spoken_forms, directory=directory,
+        modifiers=modifiers, spoken_forms=spoken_forms, flag_said_as=flag_said_as, directory=directory,
     )
 
 
@@ -1175,6 +1183,11 @@ def red_flag_features() -> Mapping[str, RedFlagFeature]:
 
 def red_flag_modifiers() -> Modifiers:
     return knowledge().modifiers
+
+
+def red_flag_said_as(flag_id: str) -> str | None:
+    """What the caller is told a red flag is ("the weight gain"), or None."""
+    return knowledge().flag_said_as.get(flag_id)
 
 
 def match_red_flags(text: str, context: str = "") -> list[RedFlag]:

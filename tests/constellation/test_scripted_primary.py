@@ -316,3 +316,17 @@ def test_a_loss_or_a_milestone_told_with_a_question_is_heard_before_the_answer()
     assert re.search(r"(?i)sorry for your loss", turns[0]["agent"]) and re.search(r"(?i)take-back", turns[0]["agent"])
     assert re.search(r"(?i)congratulations", turns[1]["agent"]) and "100.4" in turns[1]["agent"]
     assert re.search(r"(?i)sorry for your loss", turns[2]["agent"])
+
+
+def test_what_goes_to_the_nurse_is_named_and_thanks_are_answered() -> None:
+    turns = _call("p02_afib_warfarin.yaml", "My stools have gone black and tarry since yesterday.",
+                  "Thank you so much, dear, you've been a big help.")
+    assert re.search(r"(?i)flagging the change in the stools for a nurse", turns[0]["agent"])
+    assert re.search(r"(?i)you're (very )?welcome", turns[1]["agent"])
+    turns = _call("p10_htn_angina.yaml", "I'm fine, thanks.")  # a bare "fine, thanks" answers a question: no "welcome"
+    assert not re.search(r"(?i)welcome", turns[0]["agent"])
+
+
+def test_how_much_longer_on_a_medicine_is_a_course_question_not_a_dose_change() -> None:
+    turns = _call("p07_mdd_pud.yaml", "How much longer am I on the sertraline? I feel better now.")
+    assert not re.search(r"(?i)can't change a dose", turns[0]["agent"])

@@ -441,3 +441,16 @@ def test_no_red_flag_in_ordinary_talk() -> None:
 def test_modifiers_are_provided() -> None:
     mods = kn.red_flag_modifiers()
     assert "no" in mods.negation and "what are the warning signs" in mods.hypothetical and "my cousin" in mods.other_person
+
+
+def test_every_red_flag_has_words_for_the_caller_and_no_unknown_flag_has_any() -> None:
+    import re as _re
+
+    import specialists.escalation as esc
+
+    computed = set(_re.findall(r'Hit\("([a-z_]+)"', Path(esc.__file__).read_text()))
+    flags = {f.id for f in kn.red_flags()}
+    said = kn.knowledge().flag_said_as
+    assert flags <= set(said), flags - set(said)
+    assert set(said) <= flags | computed, set(said) - flags - computed
+    assert kn.red_flag_said_as("hf_weight_gain") == "the weight gain"
