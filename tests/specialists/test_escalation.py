@@ -53,6 +53,11 @@ def level(text: str, plan_name: str = "dm", history: tuple[tuple[str, str], ...]
 
 
 EMERGENCY = [
+    # issue 12, ninth pass (lines written for these tests): sudden double vision, deep fast breathing with a high sugar,
+    # a breathing rate counted under ten, a bleed pressure does not stop
+    ("dm", "All of a sudden I'm seeing double, two of everything, and I feel dizzy."),
+    ("dm", "I can't keep anything down, my sugar is over four hundred and I'm breathing deep and fast."),
+    ("warfarin", "It's a nosebleed, and pressing on it doesn't help at all."),
     # chest pain or pressure with cardiac features
     ("dm", "I have crushing chest pain going down my left arm."),
     ("dm", "There's a pressure in my chest and I'm sweating."),
@@ -169,6 +174,10 @@ ROUTINE = [
 ]
 
 NONE = [
+    # near misses of the ninth pass's classes
+    ("dm", "My blood pressure pill isn't working, the pressure won't come down."),
+    ("dm", "Years ago my glasses were wrong and I saw double for a while."),
+    ("dm", "She breathes about sixteen times a minute, I counted."),
     # negated
     ("dm", "I don't have any chest pain."),
     ("dm", "No chest pain, no shortness of breath, nothing like that."),
@@ -293,6 +302,13 @@ def test_none(plan_name: str, text: str) -> None:
 )
 def test_mixtures_take_the_highest_affirmed(text: str, expected: str) -> None:
     assert level(text, "dm") == expected
+
+
+def test_a_breathing_rate_counted_under_ten_a_minute_is_an_emergency() -> None:
+    asked = (("patient", "I'm calling about my husband, he's very drowsy on the pain pills."),
+             ("agent", "Can you count how many breaths he takes in one minute?"))
+    assert level("I did. Just six in the whole minute.", "postop", asked) == "emergency"
+    assert level("I did. About sixteen in the minute.", "postop", asked) == "none"
 
 
 def test_multi_turn_context() -> None:

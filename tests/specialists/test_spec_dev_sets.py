@@ -28,7 +28,7 @@ FLOORS: dict[str, tuple[float, int, int]] = {
     "cases_c.jsonl": (0.895, 0, 3),
     "cases_d.jsonl": (0.82, 0, 1),
     "cases_e.jsonl": (0.9, 92, 3),   # unread: 102 emergencies, 148 other cases
-    "cases_f.jsonl": (0.97, 95, 0),    # 101 emergencies, 149 other cases
+    "cases_f.jsonl": (0.98, 100, 0),   # 101 emergencies, 149 other cases (97 -> 100: sudden double vision, deep fast breathing, a counted breathing rate)
     "cases_g.jsonl": (0.91, 85, 6),   # unread: 102 emergencies, 148 other cases (hidden-layer net: 86 -> 85, false 7 -> 6)
     "cases_h.jsonl": (0.945, 103, 3),   # 105 emergencies, 145 other cases
     "cases_i.jsonl": (0.925, 68, 1),    # unread: 70 emergencies, 180 other cases
@@ -45,7 +45,7 @@ FLOORS: dict[str, tuple[float, int, int]] = {
     "cases_t.jsonl": (0.945, 51, 3),    # unread, a home-health agency's week: 54 emergencies, 196 other cases
     "cases_u.jsonl": (0.93, 40, 1),     # the weak kinds (missed doses, arithmetic, drafts, urgent tier): 41 emergencies, 209 other
     "cases_v.jsonl": (0.955, 51, 5),    # unread, a family practice's nurse line after discharge: 55 emergencies, 195 other cases (hidden-layer net: 49 -> 51, false 3 -> 5)
-    "cases_w.jsonl": (0.93, 97, 3),     # red flags as callers tell a nurse line: 101 emergencies, 149 other cases
+    "cases_w.jsonl": (0.935, 98, 3),    # red flags as callers tell a nurse line: 101 emergencies, 149 other cases
     "cases_x.jsonl": (0.925, 49, 0),    # unread, a heart-and-kidney transitional-care line: 55 emergencies, 195 other cases
     "cases_y.jsonl": (0.91, 0, 6),      # the medication side said roundabout: no emergencies
     # speech-recognition variants from the project's own voice loop (espeak-ng -> faster-whisper tiny.en);
