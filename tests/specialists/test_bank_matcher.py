@@ -44,7 +44,6 @@ def test_asking_sentences_are_read_with_the_sentence_before_them() -> None:
     ("p04_postop_hip.json", "Can she sit in a bath yet or does the wound have to stay out of the water?", "incision_bathing"),
     ("p02_afib_warfarin.yaml", "Dentist wants to pull a tooth Friday. Does the Coumadin have to stop for that?", "blood_thinner_dental_work"),
     ("p01_hf_ckd_dm.json", "Once a needle has been used, where is it meant to go, just the kitchen bin?", "sharps_disposal"),
-    ("p02_afib_warfarin.yaml", "With the warfarin, is it alright for her to get the shingles jab in the arm?", "vaccine_on_blood_thinner"),
     ("p05_copd.yaml", "My son lights candles in the living room, is that a problem with my oxygen running?", "oxygen_fire_safety"),
 ])
 def test_a_paraphrase_no_pattern_foresaw_is_answered_by_meaning(plan: str, line: str, entry: str) -> None:
