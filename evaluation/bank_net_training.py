@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from evaluation.softmax_fit import fit_softmax
-from specialists.bank_matcher import NONE, WEIGHTS, BankNet, content_words, example_questions, texts_hash
+from specialists.bank_matcher import NONE, WEIGHTS, BankNet, example_questions, texts_hash, vocabulary
 from specialists.sentence_encoder import shared_encoder
 from specialists.text.questions import asked_passages
 
@@ -34,11 +34,13 @@ STEPS, RATE, L2 = 2500, 4.0, 1e-5
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
 
 
+_VECTORS: dict[str, np.ndarray] = {}  # each text encoded once, however many fits and folds read it
+
+
 def _embed(texts: list[str]) -> np.ndarray:
-    encoder = shared_encoder()
-    if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
-    return np.vstack([encoder.encode(texts[i:i + 64]) for i in range(0, len(texts), 64)])
+    new = [t for t in dict.fromkeys(texts) if t not in _VECTORS]
+    _VECTORS.update(zip(new, shared_encoder().encode_in_batches(new)))
+    return np.array([_VECTORS[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
 
 
 def ordinary_questions(paths: Sequence[Path]) -> list[str]:
@@ -63,17 +65,9 @@ def _fit(positives: list[tuple[str, str]], negatives: list[str], classes: tuple[
     return BankNet(classes, w, b, threshold, trained_on)
 
 
-def _words(pairs: list[tuple[str, str]]) -> dict[str, set[str]]:
-    words: dict[str, set[str]] = {}
-    for c, q in pairs:
-        words.setdefault(c, set()).update(content_words(q))
-    return words
-
-
-def _match(net: BankNet, words: dict[str, set[str]], text: str, vector: np.ndarray, threshold: float) -> str | None:
-    col, prob = net.best_entry(vector.reshape(1, -1))
-    entry = net.classes[col]
-    return entry if prob >= threshold and content_words(text) & words.get(entry, set()) else None
+def _match(net: BankNet, words: Mapping[str, frozenset[str]], text: str, vector: np.ndarray, threshold: float) -> str | None:
+    found = net.match([text], vector.reshape(1, -1), words, threshold)
+    return found[0] if found else None
 
 
 def folds(pairs: list[tuple[str, str]], near: dict[str, list[str]], far: list[str], classes: tuple[str, ...]) -> None:
@@ -87,7 +81,7 @@ def folds(pairs: list[tuple[str, str]], near: dict[str, list[str]], far: list[st
         held_near = [(c, q) for i, (c, q) in enumerate(near_pairs) if i % 2 != fold]
         held_far = [q for i, q in enumerate(far) if i % 2 != fold]
         net = _fit(train, negatives, classes, 0.0, "")
-        words = _words(train)
+        words = vocabulary(train)
         vectors = {"test": _embed([q for _, q in test]), "near": _embed([q for _, q in held_near]), "far": _embed(held_far)}
         for t, c in counts.items():
             for (gold, q), v in zip(test, vectors["test"]):

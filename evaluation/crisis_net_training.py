@@ -53,8 +53,7 @@ def load_labelled(path: Path) -> Labelled:
         rules.append(_class(assess(case_context(case, path, plans), net=False).level))
         texts.append(case["turn"]["text"])
     control = np.array([str(c.get("category", "")).startswith("control") for c in cases])
-    encoder = shared_encoder()
-    embeddings = np.vstack([encoder.encode(texts[i:i + 32]) for i in range(0, len(texts), 32)])
+    embeddings = shared_encoder().encode_in_batches(texts)
     return Labelled(path.name, texts, np.array(gold), np.array(rules), control, embeddings)
 
 

@@ -77,8 +77,7 @@ def load_labelled(path: Path, controls_only: bool = False) -> Labelled:
         findings = [f for s in specialists if "patient" in s.speakers for f in s.check(ctx).findings]
         rules.append(_level(findings))
         texts.append(ctx.text)
-    encoder = shared_encoder()
-    embeddings = np.vstack([encoder.encode(texts[i:i + 32]) for i in range(0, len(texts), 32)])
+    embeddings = shared_encoder().encode_in_batches(texts)
     return Labelled(path.name, controls_only, np.array(gold), np.array(rules), embeddings)
 
 

@@ -128,6 +128,8 @@ def asked_entries(text: str, plan: CarePlan, context: str = "", dose_question: b
     whose answer is the reviewed reply to a question about changing a dose (``answers_dose_question``)."""
     bank = tuple(e for e in load_bank() if e.answers_dose_question or not dose_question)
     found = [e for e in bank if e.asked(text, context) and e.serves(plan)]
+    if len(found) >= MAX_ANSWERS:  # the patterns said enough: the encoder is not run
+        return found[:MAX_ANSWERS]
     by_id = {e.id: e for e in bank}
     for entry_id, _ in matched_entries(text):
         entry = by_id.get(entry_id)

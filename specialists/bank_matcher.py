@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -95,19 +96,33 @@ class BankNet:
         row, col = np.unravel_index(int(np.argmax(p)), p.shape)
         return int(col), float(p[row, col])
 
+    def match(self, readings: Sequence[str], embeddings: np.ndarray, words: Mapping[str, frozenset[str]],
+              threshold: float | None = None) -> tuple[str, float] | None:
+        """(entry id, probability) when the likeliest entry over the readings of one asking sentence reaches the
+        threshold (the net's own unless given) and a reading shares a content word with the entry's phrasings."""
+        col, prob = self.best_entry(embeddings)
+        entry = self.classes[col]
+        if prob < (self.threshold if threshold is None else threshold):
+            return None
+        return (entry, prob) if any(content_words(r) & words.get(entry, frozenset()) for r in readings) else None
+
 
 @cache
 def shared_net() -> BankNet:
     return BankNet.load()
 
 
-@cache
-def entry_words() -> dict[str, frozenset[str]]:
+def vocabulary(pairs: Sequence[tuple[str, str]]) -> dict[str, frozenset[str]]:
     """Per entry, the content words of all its phrasings (the guard's vocabulary)."""
     words: dict[str, set[str]] = {}
-    for entry_id, q in example_questions():
+    for entry_id, q in pairs:
         words.setdefault(entry_id, set()).update(content_words(q))
     return {k: frozenset(v) for k, v in words.items()}
+
+
+@cache
+def entry_words() -> dict[str, frozenset[str]]:
+    return vocabulary(example_questions())
 
 
 def matched_entries(text: str) -> list[tuple[str, float]]:
@@ -117,11 +132,10 @@ def matched_entries(text: str) -> list[tuple[str, float]]:
         readings = [(r, np.vstack([turn_embedding(x) for x in r])) for r in asked_passages(text)]
     except (EncoderUnavailable, FileNotFoundError):
         return []
-    vocabulary = entry_words()
+    words = entry_words()
     best: dict[str, float] = {}
     for passage, embeddings in readings:
-        col, prob = net.best_entry(embeddings)
-        entry = net.classes[col]
-        if prob >= net.threshold and any(content_words(x) & vocabulary.get(entry, frozenset()) for x in passage):
-            best[entry] = max(prob, best.get(entry, 0.0))
+        found = net.match(passage, embeddings, words)
+        if found is not None:
+            best[found[0]] = max(found[1], best.get(found[0], 0.0))
     return sorted(best.items(), key=lambda kv: -kv[1])

@@ -162,6 +162,12 @@ class SentenceEncoder:
         (vectors,) = self.session.run(["embedding"], {"input_ids": ids, "attention_mask": mask})
         return np.asarray(vectors, dtype=np.float32)
 
+    def encode_in_batches(self, texts: list[str], batch: int = 32) -> np.ndarray:
+        """:meth:`encode` for a training set: a few dozen texts per run, so padding stays short."""
+        if not texts:
+            return np.zeros((0, WIDTH), dtype=np.float32)
+        return np.vstack([self.encode(texts[i:i + batch]) for i in range(0, len(texts), batch)])
+
 
 @cache
 def shared_encoder() -> SentenceEncoder:

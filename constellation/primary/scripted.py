@@ -48,6 +48,11 @@ SYMPTOM_WORDS = re.compile(r"\b(symptoms?|flares?|pain|swelling|bleeding|bruisin
                            re.IGNORECASE)
 
 
+# A loss or a milestone told in passing, heard before anything else is said.
+_LOSS = ("I'm so sorry for your loss.", "I'm sorry for your loss.")
+_MILESTONE = ("Congratulations, that's wonderful.", "How wonderful, congratulations.")
+
+
 def _variant(state: SessionState, plan: CarePlan, key: str, options: Sequence[str]) -> str:
     """Varied but reproducible phrasing: the same call and turn always get the same wording."""
     seed = hashlib.sha256(f"{plan.id}:{state.turn_index}:{key}".encode()).hexdigest()
@@ -177,9 +182,7 @@ class ScriptedPrimary:
         if answer:
             if not reaction:  # a loss or a milestone told with the question is heard first
                 parts.extend(_variant(state, plan, key, options) for heard, key, options in (
-                    (intents.bereaved, "loss", ["I'm so sorry for your loss.", "I'm sorry for your loss."]),
-                    (intents.milestone, "milestone", ["Congratulations, that's wonderful.", "How wonderful, congratulations."]))
-                    if heard)
+                    (intents.bereaved, "loss", _LOSS), (intents.milestone, "milestone", _MILESTONE)) if heard)
             parts.append(answer)
         elif intents.feeling or (intents.bereaved and not reaction):
             parts.append(self._acknowledge(req))
@@ -197,7 +200,7 @@ class ScriptedPrimary:
         elif intents.improved and not reaction:
             parts.append(_variant(state, plan, "improved", ["I'm glad to hear that.", "That's great news, I'm glad to hear it."]))
         elif intents.milestone and not reaction:
-            parts.append(_variant(state, plan, "milestone", ["Congratulations, that's wonderful.", "How wonderful, congratulations."]))
+            parts.append(_variant(state, plan, "milestone", _MILESTONE))
         elif intents.pleasant and not reaction and not intents.question:
             parts.append(_variant(state, plan, "pleasant", ["That sounds lovely.", "How nice, that sounds lovely."]))
         elif intents.asks_anything_else:
@@ -514,7 +517,7 @@ class ScriptedPrimary:
     def _acknowledge(self, req: DraftRequest) -> str:
         text = req.patient_text.lower()
         if BEREAVED.search(text) and not re.search(r"lonely|alone|on my own|by myself|nobody", text):
-            options = ["I'm so sorry for your loss. Thank you for telling me.", "I'm sorry for your loss. I'm glad you told me."]
+            options = [f"{_LOSS[0]} Thank you for telling me.", f"{_LOSS[1]} I'm glad you told me."]
         elif re.search(r"lonely|alone|on my own|by myself|miss (him|her|them)|died|passed|widow|nobody", text):
             options = ["I'm sorry, that sounds really lonely. Thank you for telling me.",
                        "That sounds hard, being on your own so much. I'm glad you told me."]
