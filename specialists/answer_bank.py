@@ -21,9 +21,11 @@ import yaml
 from careplans import CarePlan
 from careplans.analytes import said_as
 from specialists.bank_matcher import matched_entries
+from specialists.knowledge import drug_classes
 from specialists.text import claims as cl
 
 BANK = Path(__file__).resolve().parent / "knowledge" / "answer_bank.yaml"
+WARNING_SIGNS = Path(__file__).resolve().parent / "knowledge" / "warning_signs.yaml"
 
 
 @dataclass(frozen=True)
@@ -88,10 +90,45 @@ def _normal(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+@dataclass(frozen=True)
+class WarningSign:
+    """When to call, for the plans it applies to (``knowledge/warning_signs.yaml``)."""
+    id: str
+    line: str
+    source: str
+    conditions: tuple[str, ...] = ()
+    drugs: tuple[str, ...] = ()
+    drug_classes: tuple[str, ...] = ()
+
+    def applies(self, plan: CarePlan) -> bool:
+        names = " ".join(c.name.lower() for c in plan.conditions)
+        return (any(c in names for c in self.conditions) or any(m.name in self.drugs for m in plan.medications)
+                or any(drug_classes(m.name) & set(self.drug_classes) for m in plan.medications))
+
+
+@cache
+def load_warning_signs(path: Path = WARNING_SIGNS) -> tuple[WarningSign, ...]:
+    signs = []
+    for e in yaml.safe_load(path.read_text(encoding="utf-8"))["signs"]:
+        if not e.get("line") or not e.get("source"):
+            raise ValueError(f"{path}: sign {e.get('id')!r} needs a line and its source")
+        if not (e.get("conditions") or e.get("drugs") or e.get("drug_classes")):
+            raise ValueError(f"{path}: sign {e['id']!r} needs conditions, drugs or drug_classes to apply to a plan")
+        signs.append(WarningSign(e["id"], " ".join(e["line"].split()), e["source"], tuple(e.get("conditions", [])),
+                                 tuple(e.get("drugs", [])), tuple(e.get("drug_classes", []))))
+    return tuple(signs)
+
+
+def warning_sign(plan: CarePlan) -> WarningSign | None:
+    """The most pressing warning sign for this plan's conditions and drugs, or None."""
+    return next((s for s in load_warning_signs() if s.applies(plan)), None)
+
+
 @cache
 def vetted_sentences() -> frozenset[str]:
-    """Every sentence of every answer in the bank, whitespace and case folded."""
-    return frozenset(_normal(s.text) for e in load_bank() for s in cl.split_sentences(e.answer))
+    """Every sentence of every answer in the bank and of every warning sign, whitespace and case folded."""
+    answers = [e.answer for e in load_bank()] + [s.line for s in load_warning_signs()]
+    return frozenset(_normal(s.text) for a in answers for s in cl.split_sentences(a))
 
 
 def is_vetted(sentence: str) -> bool:

@@ -177,7 +177,7 @@ FEELING = _rx(r"\b(lonely|alone|on my own|by myself|miss (him|her|them)|since (h
               r"\b(nuisance|bother(ing)? you|burden|waste of your time)\b", r"\bnobody (really )?(noticed|remembered|came|rang|called)\b",
               r"\bsince \w+ (died|passed)\b", r"\bjust me and the (cat|dog)\b")
 WANTS_TO_END = _rx(r"\bcan we (just )?(be done|finish|wrap( it)? up|stop|end)\b", r"\b(i|we)('ve| have| need| got|'ve got| gotta) (to )?(go|run|"
-                   r"hang up|get going|dash|head off)\b", r"\b(let you go|i'?ll let you go|need to get off|have to get off)\b",
+                   r"hang up|get going|dash|head off)\b(?! for\b| in for\b| back\b| and (get|have|see)\b)", r"\b(let you go|i'?ll let you go|need to get off|have to get off)\b",
                    r"\bgotta (go|run)\b", r"\bhow (long|much longer) (is|will) this\b", r"\b(are|is) (we|that) (done|everything|it)\b",
                    r"\bwe done\b", r"\bmake (it|this) quick\b")
 # A death told in passing ("my late wife's pills", "since Mum passed"), and a milestone ("fifty-one years on Sunday, our
@@ -270,6 +270,15 @@ class Intents:
     thanks: bool = False
 
 
+# "When is it I've got to go for the blood test again?": a question about going somewhere is not a wish to hang up.
+_ASKS_ABOUT_GOING = re.compile(r"^\W*(?:(?:and|so|but|now|okay|ok|well|oh)\W+)*(?:when|where|what time|what day|how often|how (?:long|soon)|which|"
+                               r"do|does|did|should|will|would)\b[^.!?]*\?", re.IGNORECASE)
+
+
+def _wants_to_end(text: str) -> bool:
+    return any(not _ASKS_ABOUT_GOING.match(s) for s in re.findall(r"[^.!?]+[.!?]*", text) if WANTS_TO_END.search(s))
+
+
 def read_intents(text: str) -> Intents:
     t = text.strip()
     return Intents(
@@ -280,7 +289,7 @@ def read_intents(text: str) -> Intents:
         small_talk=bool(SMALL_TALK.search(t)),
         other_person=bool(OTHER_PERSON.search(t) or OTHER_PERSON_LOOKUP.search(t) or FOR_SOMEONE_ELSE.search(t)),
         question=bool(QUESTION.search(t)), how_are_you=bool(HOW_ARE_YOU.search(t)), prescribe=bool(PRESCRIBE.search(t)),
-        extra_dose=bool(EXTRA_DOSE.search(t)), feeling=bool(FEELING.search(t)), wants_to_end=bool(WANTS_TO_END.search(t)),
+        extra_dose=bool(EXTRA_DOSE.search(t)), feeling=bool(FEELING.search(t)), wants_to_end=_wants_to_end(t),
         repeat=bool(REPEAT.search(t)), pleasant=bool(PLEASANT.search(t)),
         improved=bool(IMPROVED.search(t)) and not NOT_BETTER.search(t), about_you=bool(ABOUT_YOU.search(t)),
         others_medicine=bool(OTHERS_MEDICINE.search(t)), share_medicine=bool(SHARE_MEDICINE.search(t)), deceive=bool(DECEIVE.search(t)), diagnose=bool(DIAGNOSE.search(t)),

@@ -29,7 +29,7 @@ from constellation.primary.plan_answers import (HOW_TAKEN, appointment_answer, c
                                                 plan_medicines_named)
 from constellation.primary.readings import goal_answer, reading_answer
 from constellation.session import SessionState
-from specialists.answer_bank import bank_answer
+from specialists.answer_bank import bank_answer, warning_sign
 from specialists.findings import Finding
 
 HOME_ANALYTES = ("weight", "systolic_bp", "glucose", "temperature", "spo2", "heart_rate")
@@ -617,9 +617,11 @@ class ScriptedPrimary:
             return "Please make sure 911 has been called."
         if top == "urgent":
             return "Remember, a nurse will call you today, and if things get worse, call 911."
-        if top == "routine":
-            return "I'll pass what you told me to your care team."
-        return "If anything changes or worries you, call your care team."
+        sign = warning_sign(req.plan) if req.state.identity_verified else None  # the plan's conditions stay private until then
+        passed = "I'll pass what you told me to your care team." if top == "routine" else ""
+        if sign is not None:
+            return f"{passed} {sign.line}".strip()
+        return passed or "If anything changes or worries you, call your care team."
 
     def _short_close(self, req: DraftRequest, parts: list[str]) -> Draft:
         """The caller wants to go: a short close that keeps the safety point; the call ends when they say goodbye."""

@@ -14,8 +14,9 @@ from careplans import load_care_plan
 from constellation.call import Call
 from constellation.primary.plan_answers import appointment_answer, medicine_answer
 from constellation.primary.scripted import item_question
-from specialists.answer_bank import bank_answer, is_vetted, load_bank
+from specialists.answer_bank import bank_answer, is_vetted, load_bank, load_warning_signs, warning_sign
 from specialists.findings import Finding
+from specialists.knowledge import drug_classes, drug_names
 from tests.conftest import ROOT
 
 TODAY = dt.date(2026, 11, 27)
@@ -91,6 +92,38 @@ def test_wanting_to_go_gets_a_short_close_with_the_safety_point_and_the_call_wai
                   "Bye now.")
     assert "let you go" in turns[1]["agent"] and "care team" in turns[1]["agent"]
     assert len(turns) == 3 and re.search(r"(?i)goodbye", turns[2]["agent"])
+
+
+@pytest.mark.parametrize(("plan", "sign"), [
+    ("p10_htn_angina.yaml", r"chest pain that isn't better 5 minutes after one nitroglycerin, call 911"),
+    ("p02_afib_warfarin.yaml", r"face drooping, arm weakness or trouble speaking, call 911"),
+])
+def test_a_short_close_keeps_the_plans_most_pressing_warning_sign(plan: str, sign: str) -> None:
+    turns = _call(plan, "Sorry, the game's on, I gotta go.")
+    assert "let you go" in turns[0]["agent"] and re.search(sign, turns[0]["agent"]), turns[0]["agent"]
+    assert turns[0]["verdict"] == "approved"
+
+
+def test_a_question_about_going_somewhere_is_no_wish_to_hang_up() -> None:
+    turn = _call("p02_afib_warfarin.yaml", "When is it I've got to go for the blood test again?")[0]
+    assert "let you go" not in turn["agent"] and re.search(r"(?i)december 7", turn["agent"]), turn["agent"]
+
+
+def test_every_warning_sign_is_sourced_vetted_and_applies_by_its_conditions_or_drugs() -> None:
+    signs = load_warning_signs()
+    assert len({s.id for s in signs}) == len(signs) >= 10
+    copd, hip = load_care_plan(PLANS / "p05_copd.yaml"), load_care_plan(PLANS / "p04_postop_hip.json")
+    bare = copd.model_copy(update={"conditions": [], "medications": copd.medications[:1]})
+    assert not any(s.applies(bare.model_copy(update={"medications": []})) for s in signs)
+    for s in signs:
+        assert s.source and all(is_vetted(x) for x in re.split(r"(?<=[.!?])\s+", s.line)), s.id
+        for name in s.conditions:
+            assert s.applies(bare.model_copy(update={"conditions": [copd.conditions[0].model_copy(update={"name": f"Chronic {name}"})]}))
+        drugs = [*s.drugs, *(next(d for d in sorted(drug_names()) if c in drug_classes(d)) for c in s.drug_classes)]
+        for d in drugs:
+            assert s.applies(bare.model_copy(update={"medications": [copd.medications[0].model_copy(update={"name": d})]})), (s.id, d)
+    assert warning_sign(copd).id == "breathing_lungs"
+    assert warning_sign(hip).id == "after_joint_surgery"
 
 
 def test_an_emergency_keeps_guidance_coming_and_its_level_never_drops() -> None:
