@@ -34,6 +34,9 @@ EMERGENCY_FALLBACK = ("What you're describing could be a medical emergency. Plea
 # no amount, 911 and 988, stay with the caller.
 CRISIS_FALLBACK = ("I'm very concerned for your safety. Please call 911 now, or call or text 988, the Suicide and "
                    "Crisis Lifeline. I'm alerting your care team right away, and I'm staying on the line with you.")
+# A crisis at the urgent level (thoughts of death, no plan, no danger now): no "call 911 now" the situation does not call for.
+CRISIS_URGENT_FALLBACK = ("I want to be sure you get the right answer, so a nurse from your care team will call you today. "
+                          "If you feel unsafe at any point, call or text 988, the Suicide and Crisis Lifeline, or call 911.")
 
 _EMERGENCY_WORDING = re.compile(r"\b911\b")
 _CRISIS_LINE = re.compile(r"\b988\b")
@@ -108,10 +111,11 @@ async def run_checks(specs: Sequence[Specialist], ctx: TurnContext, timeout_s: f
     return list(await asyncio.gather(*(_run_check(s, ctx, timeout_s) for s in chosen)))
 
 
-def escalation_wording_failures(text: str, level: Level, crisis: bool = False) -> list[str]:
+def escalation_wording_failures(text: str, level: Level, crisis: bool = False, crisis_emergency: bool = True) -> list[str]:
     """The gate's escalation check: an emergency or urgent finding must be in the reply; in a crisis
-    (suicidal, self-harm or overdose language this call) every reply keeps the 988 Lifeline and never
-    says goodbye."""
+    (suicidal, self-harm or overdose language this call) every reply keeps the 988 Lifeline, and in a crisis at the
+    emergency level (``crisis_emergency``) it never says goodbye (at the urgent level a caller who is leaving is told to
+    take care, with the nurse's call and 988 kept)."""
     failures = []
     if level == "emergency" and not _EMERGENCY_WORDING.search(text):
         failures.append("escalation: the patient turn is an emergency; the reply must tell them to call 911 now")
@@ -119,7 +123,7 @@ def escalation_wording_failures(text: str, level: Level, crisis: bool = False) -
         failures.append("escalation: the patient turn is urgent; the reply must say a nurse will call them today")
     if crisis and not _CRISIS_LINE.search(text):
         failures.append("crisis: every reply must give the 988 Suicide and Crisis Lifeline")
-    if crisis and _GOODBYE.search(text):
+    if crisis and crisis_emergency and _GOODBYE.search(text):
         failures.append("crisis: the reply must not say goodbye while the caller may be in danger")
     return failures
 
@@ -280,12 +284,18 @@ class Orchestrator:
             if f.kind in {"unsupported_claim", "phi_before_verification"}:
                 what = f"unsupported {f.claim_type} claim" if f.kind == "unsupported_claim" else "health information before identity is verified"
                 failures.append(f"{c_name(f)}: {what}" + (f" ({f.message})" if f.message else ""))
-        failures.extend(escalation_wording_failures(draft.text, level, crisis=self.state.crisis is not None))
+        failures.extend(escalation_wording_failures(draft.text, level, crisis=self.state.crisis is not None,
+                                                    crisis_emergency=self._crisis_emergency(level)))
         return [f for f in failures if f], draft_findings
+
+    def _crisis_emergency(self, level: Level) -> bool:
+        crisis = self.state.crisis
+        return crisis is not None and (level == "emergency" or crisis.get("level") == "emergency"
+                                       or any(e.level == "emergency" for e in self.state.escalations))
 
     def _fallback(self, level: Level) -> str:
         if self.state.crisis is not None:
-            return CRISIS_FALLBACK
+            return CRISIS_FALLBACK if self._crisis_emergency(level) else CRISIS_URGENT_FALLBACK
         return EMERGENCY_FALLBACK if level == "emergency" or self.state.phase == "emergency" else SAFE_FALLBACK
 
 

@@ -46,9 +46,14 @@ _LETHAL = re.compile(r"\b(?:lethal|fatal|deadly|overdose amount|toxic (?:dose|am
                      r"painless|quickest|easiest way|most effective)\b", re.I)
 
 
+# When, not how much: an appointment's date and time ("Wednesday, December 9 at 1:15 PM") is no amount.
+_WHEN = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?\b(?:,? \d{4}\b)?|"
+                   r"\b\d{1,2}(?::\d{2})? ?(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\b\d{1,2}:\d{2}\b", re.I)
+
+
 def _safe_messaging_failures(text: str, plan: object) -> list[str]:
     problems = []
-    if m := _NUMBER.search(text):
+    if m := _NUMBER.search(_WHEN.sub(" ", text)):
         problems.append(f"a number ({m.group()!r})")
     if m := _DOSE.search(text):
         problems.append(f"a dose word ({m.group()!r})")

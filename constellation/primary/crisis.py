@@ -133,7 +133,7 @@ LATER_URGENT: dict[str, Sequence[str]] = {
     "safe": ("Thank you for telling me, and I'm glad you're safe right now. A nurse from your care team will call you today "
              "to talk more. If anything changes, call or text 988, the Suicide and Crisis Lifeline, any time, or call 911.",),
     "goodbye": ("Thank you for talking with me. A nurse from your care team will call you today. Please remember you can "
-                "call or text 988 any time, day or night, and call 911 if you feel unsafe.",),
+                "call or text 988 any time, day or night, and call 911 if you feel unsafe. Take care.",),
     "never_mind": ("I hear you. I'm still going to ask a nurse to call you today, just to check in. You can call or text "
                    "988 any time, day or night, and call 911 if you ever feel unsafe.",),
     "method": ("I can't help with that, because your safety matters to me. A nurse will call you today. If you're thinking "

@@ -250,7 +250,8 @@ class ScriptedPrimary:
         if urgent and not METHOD_QUESTION.search(req.patient_text) and not re.search(r"(?i)\boverdose\b", req.patient_text):
             if intents.repeat and req.state.last_agent_text:
                 return self._repeat(req.state)
-            answer = self._respond(req, intents) if intents.question else None
+            # a medicine the plan rules out is held off first (the plan's own note would name the drug)
+            answer = _hold_off_in_crisis(req.findings) or (self._respond(req, intents) if intents.question else None)
             if answer:
                 return Draft(f"{answer} {CRISIS_URGENT_TAIL}", [], "crisis", self.name)
         return crisis_reply(req, req.plan.patient.sex, self.name)
@@ -647,6 +648,22 @@ class ScriptedPrimary:
 def _probe(req: DraftRequest) -> DraftRequest:
     """The request on its own copy of the state, to ask what a reply would be without proposing anything."""
     return replace(req, state=copy.deepcopy(req.state))
+
+
+def _hold_off_in_crisis(findings: Sequence[Finding]) -> str | None:
+    """A medicine the plan rules out, asked about in a crisis: why it is ruled out, without naming a drug (safe messaging
+    says no drug, dose or amount while the caller may be at risk)."""
+    ruled_out = [f for f in findings if f.kind in {"contraindicated", "interaction", "dose_exceeds_max"}]
+    if not ruled_out:
+        return None
+    f = ruled_out[0]
+    if f.kind == "dose_exceeds_max":
+        return "Please don't take any more of that medicine for now: that's more than the safe daily limit."
+    if f.kind == "interaction":
+        return "Please hold off on that one: it can interact with your other medicines."
+    if (f.ruled_out_by or "").lower().endswith("allergy"):
+        return "Please don't take that one: your care plan lists an allergy that may apply to it."
+    return "Please hold off on that one: it may not be safe with a condition on your care plan."
 
 
 def _ruled_out_by(f: Finding) -> str:

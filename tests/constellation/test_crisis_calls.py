@@ -120,3 +120,19 @@ def test_chat_json_shows_the_crisis_turns(cli, tmp_path: Path) -> None:
     assert [t["escalation"] for t in turns[2:]] == ["urgent", "urgent"]
     assert "killing yourself" in turns[2]["agent"] and "988" in turns[2]["agent"] and "today" in turns[2]["agent"]
     assert "988" in turns[3]["agent"] and "medicine" not in turns[3]["agent"].lower()
+
+
+def test_an_urgent_crisis_still_answers_the_caller_without_a_drug_or_a_false_911() -> None:
+    """Thoughts of death without a plan (urgent): a plain question still gets its answer (a date and time is no amount),
+    a medicine the plan rules out is held off without naming it, and a caller who leaves is told to take care; 988 and
+    the nurse's call are kept in every reply."""
+    call = Call.start(load_care_plan(PLAN), today=CALL_DAY)
+    turns = _say(call, "Marcus Delgado here.", "March 15th, 1982.",
+                 "Sometimes I think everyone would be better off if I just didn't wake up. I'd never do anything though.",
+                 "When's my appointment with Dr. Haddad?", "Can I take some Advil for my back? It's killing me.", "Okay. Bye.")
+    answer, held, bye = turns[3], turns[4], turns[5]
+    assert turns[2].escalation == "urgent"
+    assert "December 8" in answer.agent and answer.verdict == "approved", answer.agent
+    assert "hold off" in held.agent and "ibuprofen" not in held.agent.lower() and held.verdict == "approved", held.agent
+    assert "Take care" in bye.agent and bye.verdict == "approved", bye.agent
+    assert all("988" in t.agent and "call 911 now" not in t.agent.lower() for t in turns[2:]), [t.agent for t in turns[2:]]

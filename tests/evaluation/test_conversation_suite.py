@@ -11,7 +11,9 @@ and o split into both (first contact dev 135/185, unread 154/221) and the fourth
 the answer bank matched by meaning, 27 new sourced entries, a missed dose's make-up answered, the plan's fact and the bank's
 answer said together, an interaction's risk said, a drug asked about by reference, a loss or a milestone heard with a question,
 79 entries, thanks answered, what goes to the nurse named: dev 1045, unread 1561; a short close that keeps the plan's most
-pressing warning sign, a question about going somewhere no wish to hang up: dev 1048, unread 1562):
+pressing warning sign, a question about going somewhere no wish to hang up: dev 1048, unread 1562; in a crisis at the
+urgent level a date is no amount, a ruled-out medicine held off without naming it, a leaving caller told to take care: dev
+1051, unread 1565):
 they stop a change from losing ground. The unread split is scored in aggregate only.
 """
 
@@ -34,7 +36,7 @@ TYPES = {"escalation_at_least", "agent_text_matches", "no_phi_before_turn", "nev
          "escalation_at_least_within", "escalation_at_most", "agent_text_matches_within", "agent_text_not_matches",
          "agent_repeats_previous", "all_turns_answered"}
 CALLS = sorted(SUITE.glob("*/*.json"))
-FLOORS = {"dev": 1048, "unread": 1562}
+FLOORS = {"dev": 1051, "unread": 1565}
 
 
 def test_the_suite_has_the_size_the_issue_asks_for() -> None:

@@ -285,7 +285,9 @@ def test_every_emergency_class_has_a_reply_with_911_and_988() -> None:
         for key, options in table.items():
             for text in options:
                 assert "988" in text, key
-                assert not re.search(r"\b(?:bye|goodbye|take care)\b", text, re.I), key
+                # no goodbye while the caller may be in danger; at the urgent level a caller who is leaving is told to take care
+                farewell = re.search(r"\b(?:bye|goodbye|take care)\b", text, re.I)
+                assert not farewell or (table is LATER_URGENT and key == "goodbye"), key
     assert all("911" in t for options in LATER_EMERGENCY.values() for t in options)
 
 
