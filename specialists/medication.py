@@ -456,6 +456,15 @@ def _next_sentence(low: str, sent_end: int, next_start: int | None) -> str:
     return low[sent_end:stop]
 
 
+# The named thing as the subject of "stopped" is no one stopping the drug: "it stopped right away" (a scratch that bled,
+# told after the drug), "the Flomax stopped working"; "I stopped it" has its subject before the name.
+_STOPPED_BY_ITSELF = re.compile(r"\s*(?:has |had |'s |just |kind of |sort of )?(?:stopped|quit)\b(?! (?:it|them|'em|taking|using|the)\b)")
+# A question whether to stop is no report of stopping: "is gardening alright with the thinner or should she quit?"
+_ASKS_WHETHER_TO = re.compile(r"\b(?:should|shall|can|could|may|must|do|does|would) (?:i|he|she|we|they|mum|mom|dad)"
+                              r"(?: (?:just|still|have to|need to))? $|\b(?:ok(?:ay)?|alright|all right|fine|safe|time|better) to $|"
+                              r"\bwhether (?:to|i|he|she) $")
+
+
 def _missed_after(after: str, another_drug_follows: bool) -> bool:
     """A missed-dose word after the name about this drug, not the next one ("I stopped the Coreg")."""
     if _LEFT_BEHIND_AFTER.match(after):
@@ -463,6 +472,8 @@ def _missed_after(after: str, another_drug_follows: bool) -> bool:
     m = _MISSED_AFTER.search(after) or _MISSED_AFTER_PRONOUN.search(after)
     if m is None:
         return False
+    if _STOPPED_BY_ITSELF.match(after) or _ASKS_WHETHER_TO.search(after[:m.start("cue")]):
+        return False  # "it stopped right away" (the bleeding), "it stopped working"; "or should she quit?" (a question)
     if _NEGATED_MISS.search(after[:m.start("cue")]):
         return False  # "so I don't run out", "before I run out", "no missed doses", "haven't missed any"
     if _NOT_MED_OUT.match(after, m.end()):

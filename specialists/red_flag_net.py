@@ -41,7 +41,11 @@ _SET_ASIDE = re.compile(r"\b(?:a little|a bit|a tad|just a|slight(?:ly)?|mild(?:
                         r"back to (?:normal|(?:him|her|my)self|(?:his|her|my) (?:old|usual) self)|"
                         r"got (?:straight |right )?back up|got (?:straight|right) up|"
                         r"got up (?:again|fine|ok|okay|by (?:my|him|her)self|on (?:my|his|her) own|straight away|right away)|"
-                        r"remember(?:s|ed)? (?:all|every bit) of it|remember(?:s|ed)? everything|no harm done)\b", re.IGNORECASE)
+                        r"remember(?:s|ed)? (?:all|every bit) of it|remember(?:s|ed)? everything|no harm done|"
+                        # healing or passing: "the bruise is turning yellow now and almost gone, so that's better"
+                        r"(?:almost|nearly|mostly|pretty much) (?:gone|healed|better)|(?<!n't )(?<!not )(?:that'?s|it'?s) (?:getting )?better|"
+                        r"(?<!n't )(?<!not )heal(?:ing|ed)(?: up| over)?|clear(?:ing|ed) up|turn(?:ing|ed) yellow|on the mend)\b",
+                        re.IGNORECASE)
 
 
 # A question that opens on a condition asks what to do if it happens ("If I get that squeezing again I'm supposed to
@@ -122,9 +126,15 @@ _SELF_WELL = re.compile(r"\b(?:i'?m|i am|i feel|i'?ve been) (?:grand|good|fine|o
                         r"|\bmine'?s (?:full|fine|ok|okay|good|all right)\b|\bno \w+ (?:here|for me)\b", re.IGNORECASE)
 
 
+# A time months or years back ("my sister took Advil last month and her lips blew up") tells of history, which the rules
+# read with their own scope; the net, trained on what is happening now, read such a story as alarm.
+_REMOTE_PAST = re.compile(r"\b(?:last (?:month|year|spring|summer|fall|autumn|winter|christmas)|(?:a |one |two |three |a few |several |\d+ )?"
+                          r"(?:months?|years?) (?:ago|back)|back in (?:19|20)\d\d)\b", re.IGNORECASE)
+
+
 def flags(text: str, *, speaker_is_patient: bool = True) -> bool:
     net = shared_net()
     return (net is not None and not _SET_ASIDE.search(text) and not _CONDITIONAL_QUESTION.search(text)
-            and not _ABOUT_THE_CALL.search(text) and not _idiom_or_joke(text)
+            and not _ABOUT_THE_CALL.search(text) and not _idiom_or_joke(text) and not _REMOTE_PAST.search(text)
             and not (speaker_is_patient and _SELF_WELL.search(text))
             and emergency_probability(text) >= net.threshold)

@@ -723,7 +723,13 @@ def _crisis_words(r: _Reading, ctx: _Ctx | None = None) -> bool:
             _counts_in_its_sentence(r, s, ctx, negatable=False, conditional=False) for s in r.hits(concept))
     return any(said(c) for c in ("suicide_act", "hopeless", "self_injury_act", "attempt", "warning_sign", "farewell")) or (
         said("death_state") and (r.has("wish") or r.has("better_off"))) or (
-        r.has("amount_question") and said("lethal_outcome"))
+        r.has("amount_question") and said("lethal_outcome") and not _treatment_length_only(r))
+
+
+def _treatment_length_only(r: _Reading) -> bool:
+    """The turn's only outcome words say how long a treatment goes on ("how long do I keep on that? Forever?")."""
+    return (bool(_TREATMENT_LENGTH.search(r.masked)) and not any(_strong_lethal(r, s) for s in r.hits("lethal_outcome"))
+            and not any(r.has(c) for c in ("suicide_act", "wish", "death_state", "hopeless", "farewell", "attempt", "self_injury_act")))
 
 
 def _strong_lethal(r: _Reading, span: tuple[int, int]) -> bool:
@@ -760,6 +766,14 @@ _ASKS = re.compile(_ASK_OPENER + r"(?:what|how|which|would|could|can|is|if|wheth
 _ASKS_LATER = re.compile(_ASK_OPENER + r"(?:what|how|which|whether|would|could|does|do|will|is (?:that|it|there))\b")
 
 
+# How long a medicine or a treatment goes on ("how long do I have to keep on that? Forever?", "am I on it for good?"): "forever"
+# and "for good" then say how long, not an outcome.
+_TREATMENT_LENGTH = re.compile(r"\bhow long\b[^.!]*\b(?:keep|take|taking|stay|staying|be on|on (?:it|this|that|them|these|those)|use|using|"
+                               r"continue|need)\b|\b(?:keep|keeping|take|taking|stay|staying|be|been|on) (?:on )?(?:it|them|that|this|these|"
+                               r"those|(?:the|my|these|those|this|that) (?:\w+ )?(?:pills?|meds?|medicines?|medications?|tablets?|inhalers?|"
+                               r"shots?|insulin|one)) (?:forever|for good|permanently|for life|the rest of my life)\b")
+
+
 _HOW_TO_DO_IT = re.compile(r"\bhow (?:do|would|could|can|should|does|might) (?:i|you|someone|somebody|a person|one|people) "
                            r"(?:even )?(?:do it|do that|go about it|go about that|make it happen)\b")
 
@@ -786,6 +800,8 @@ def _method_question(r: _Reading, lo: int, hi: int, ctx: _Ctx, turn_lethal: bool
     if _FEAR.search(r.text) and not (r.has("mass_quantity", lo, hi) or r.has("suicide_act", lo, hi) or objects_named or disguised):
         return False  # "I'm scared, what if I get a blood clot and die?"
     lethal = [s for s in r.hits("lethal_outcome", lo, hi) if not _negated_here(r, s, lo, hi, ctx)]
+    if _TREATMENT_LENGTH.search(sentence) and _treatment_length_only(r):  # "how long do I keep on that? Forever?": a treatment's length
+        lethal = [s for s in lethal if _strong_lethal(r, s)]
     strong = [s for s in lethal if _strong_lethal(r, s)]
     mass = _mass(r, lo, hi)
     weak = r.hits("weak_quantity", lo, hi)
@@ -800,7 +816,7 @@ def _method_question(r: _Reading, lo: int, hi: int, ctx: _Ctx, turn_lethal: bool
         return True  # "if someone wanted to end it, would that work?"
     if question and (ctx.crisis or r.has("suicide_act")) and _HOW_TO_DO_IT.search(sentence):
         return True  # "I want to end it all. How do I do it?" (of a task in hand it asks the manner: the nasal spray)
-    if ctx.crisis and quantity and asks and r.has("lethal_outcome"):
+    if ctx.crisis and quantity and asks and r.has("lethal_outcome") and not _treatment_length_only(r):
         return True  # a call in crisis: "how much lantus is too much? like, permanently"
     if ctx.crisis and quantity and re.search(r"\b(?:would it take|it would take|it takes|to take|would do it|would kill)\b", sentence):
         return True  # a call already in crisis: "how much lantus would it take. just asking"

@@ -172,25 +172,38 @@ EXHAUSTED = _rx(r"\b(exhausted|worn out|drained|knackered|shattered|no energy|(i
 FEELING = _rx(r"\b(lonely|alone|on my own|by myself|miss (him|her|them)|since (he|she) (died|passed)|widow(er|ed)?|nobody (calls|visits|remembers))\b",
               r"\b(scared|frightened|afraid|terrified|worried|anxious|nervous|panick\w*|fear)\b", r"\boh my (god|goodness|gosh|word)\b",
               r"\b(fed up|frustrat\w*|annoy\w*|sick of|tired of|irritat\w*|cross|angry|mad at)\b",
-              r"\b(sad|down|low|depress\w*|blue|cry\w*|tearful|grief|griev\w*)\b(?! (sugar|reading|number|blood))",
+              r"\b(sad|depress\w*|cry\w*|tearful|grief|griev\w*)\b",
+              # "down", "low" and "blue" as a mood: not swelling "down again by morning", a sugar "low" or lips gone blue
+              r"(?<!go )(?<!goes )(?<!went )(?<!gone )(?<!going )(?<!come )(?<!comes )(?<!came )(?<!coming )(?<!back )(?<!calmed )"
+              r"(?<!settled )(?<!sit )(?<!lie )(?<!lay )(?<!put )(?<!slow )(?<!cut )(?<!turned )\bdown\b(?! (again|by|to|from|the|in|at|on|there|here|a bit now))",
+              r"(?<!sugar was )(?<!sugars were )(?<!sugar's )(?<!sugars )(?<!reading was )(?<!it was )(?<!running )(?<!too )(?<!pressure was )"
+              r"\blow\b(?! (sugar|reading|number|blood|salt|sodium|fat|dose|carb|back|on|in|at|to|of|\d))",
+              r"(?<!went )(?<!turned )(?<!turning )(?<!gone )(?<!lips )(?<!look )(?<!looks )(?<!looked )(?<!go )\bblue\b(?! (pill|one|inhaler|pump|puffer|bottle|box|lips|cap|light|tablet))",
               EXHAUSTED.pattern,
               r"\b(nuisance|bother(ing)? you|burden|waste of your time)\b", r"\bnobody (really )?(noticed|remembered|came|rang|called)\b",
               r"\bsince \w+ (died|passed)\b", r"\bjust me and the (cat|dog)\b")
 WANTS_TO_END = _rx(r"\bcan we (just )?(be done|finish|wrap( it)? up|stop|end)\b", r"\b(i|we)('ve| have| need| got|'ve got| gotta) (to )?(go|run|"
                    r"hang up|get going|dash|head off)\b(?! for\b| in for\b| back\b| and (get|have|see)\b)", r"\b(let you go|i'?ll let you go|need to get off|have to get off)\b",
                    r"\bgotta (go|run)\b", r"\bhow (long|much longer) (is|will) this\b", r"\b(are|is) (we|that) (done|everything|it)\b",
-                   r"\bwe done\b", r"\bmake (it|this) quick\b")
+                   r"\bwe done\b")
 # A death told in passing ("my late wife's pills", "since Mum passed"), and a milestone ("fifty-one years on Sunday, our
 # anniversary"): heard even in a turn whose question gets an answer.
 BEREAVED = _rx(r"\bmy late (wife|husband|partner|mother|father|mum|mom|dad|son|daughter|sister|brother)\b",
                r"\b(wife|husband|partner|mother|father|mum|mom|dad|son|daughter|sister|brother) (died|passed( away| on)?)\b",
                r"\b(since|after|when) (he|she|they) (died|passed)\b", r"\blost my (wife|husband|partner|mother|father|mum|mom|dad|son|daughter)\b")
 MILESTONE = _rx(r"\b(our|my|his|her|their) (\w+ )?(wedding )?anniversary\b", r"\b(\w+|\d+) years married\b", r"\bgot married\b",
+                r"\b(getting|get|got|be|is|are) married\b", r"\b(my|his|her|our|their) (\w+'?s )?wedding\b",
+                r"\b(my|his|her|it'?s) birthday'?s? (is )?(on |this |next |coming up|tomorrow|today|sunday|monday|tuesday|wednesday|"
+                r"thursday|friday|saturday)", r"\bi'?ll be (sixty|seventy|eighty|ninety|fifty|forty|a hundred|\d\d)\b",
                 r"\b(new|first) (grandbaby|grandchild|grandson|granddaughter|great-grand\w*)\b",
                 r"\b(it'?s|it is) (my|his|her|our) birthday\b", r"\bbirthday (party|dinner|lunch|cake)\b")
+# A caller short of time ("Make it quick, would ya, the game's about to start"): told the call will be short.
+HURRY = _rx(r"\bmake (it|this) (quick|fast|snappy|short)\b", r"\b(i'?m|we'?re) in a (bit of a )?(hurry|rush)\b",
+            r"\b(i|we) (only |just )?(have|'ve got|got) (a (few|couple of)|five|two|ten) minutes\b", r"\bkeep (it|this) (short|quick|brief)\b")
 # Thanks for the call's help, answered ("You're very welcome"); a bare "fine, thanks" answering a question is not.
 THANKS = _rx(r"\b(thank you|thanks) (so |very )?much\b", r"\bthanks a (lot|million|bunch)\b",
-             r"\b(thank you|thanks) for (calling|checking|ringing|your|the|all|everything|asking|helping|being)\b",
+             r"\b(thank you|thanks) for (calling|checking|ringing|your|the|all|everything|asking|helping|being|listening|talking)\b",
+             r"\b(it )?helps? (me )?(to )?(just )?(talk|talking) (to|with) (somebody|someone|you)\b",
              r"\b(thank you|thanks),? (dear|love|honey|sweetheart|darling|hon)\b",
              r"\byou'?ve been (\w+ )?(a (big |real |great )?help|helpful|patient|kind|lovely|great|a dear|wonderful|very good)\b",
              r"\bi (really |do )?appreciate (it|that|you|your|this)\b")
@@ -268,6 +281,7 @@ class Intents:
     bereaved: bool = False
     milestone: bool = False
     thanks: bool = False
+    hurry: bool = False
 
 
 # "When is it I've got to go for the blood test again?": a question about going somewhere is not a wish to hang up.
@@ -289,7 +303,7 @@ def read_intents(text: str) -> Intents:
         small_talk=bool(SMALL_TALK.search(t)),
         other_person=bool(OTHER_PERSON.search(t) or OTHER_PERSON_LOOKUP.search(t) or FOR_SOMEONE_ELSE.search(t)),
         question=bool(QUESTION.search(t)), how_are_you=bool(HOW_ARE_YOU.search(t)), prescribe=bool(PRESCRIBE.search(t)),
-        extra_dose=bool(EXTRA_DOSE.search(t)), feeling=bool(FEELING.search(t)), wants_to_end=_wants_to_end(t),
+        hurry=bool(HURRY.search(t)), extra_dose=bool(EXTRA_DOSE.search(t)), feeling=bool(FEELING.search(t)), wants_to_end=_wants_to_end(t),
         repeat=bool(REPEAT.search(t)), pleasant=bool(PLEASANT.search(t)),
         improved=bool(IMPROVED.search(t)) and not NOT_BETTER.search(t), about_you=bool(ABOUT_YOU.search(t)),
         others_medicine=bool(OTHERS_MEDICINE.search(t)), share_medicine=bool(SHARE_MEDICINE.search(t)), deceive=bool(DECEIVE.search(t)), diagnose=bool(DIAGNOSE.search(t)),

@@ -73,6 +73,8 @@ APPOINTMENT_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 # ("when's the staples out?" asks the time; "when she's all done with the oxy" does not)
 APPOINTMENT_TALK = re.compile(r"\bappointments?\b|\bwhen(?:'s| is| was| are| do| does| did| will| should| can| would)\b|\bwhen\s*\?|"
+                              # "remind me when that is?"
+                              r"\bwhen (?:that|it|this|they|those)(?:'s| is| was| are| were)\b|"
                               # a "when" that opens its clause ("And the staples, when they take out?"), not "like when I'm low"
                               r"(?:^|[,;:]\s*|\b(?:and|so|but|oh|okay|ok|now|then|also)\s+)when\b[^.!,]*\?|"
                               r"\b(?:what time|what day|which day|where)\b|\bnext week\b|"
@@ -143,7 +145,23 @@ def matching_appointments(text: str, plan: CarePlan) -> list[Appointment]:
             hits = [a for a in booked if any(w in _appointment_text(a) for w in plan_words)]
             if hits:
                 return hits
-    return _by_specialty(lowered, booked)
+    return _by_specialty(lowered, booked) or _by_purpose_word(lowered, booked)
+
+
+# Words that name no particular visit ("the medication doctor": "medication" names it, "doctor" does not)
+_GENERIC_VISIT_WORDS = frozenset("""appointment appointments doctor doctors visit visits clinic session sessions follow check
+checkup today tomorrow morning afternoon evening again remind there where which about""".split())
+
+
+def _by_purpose_word(lowered: str, booked: Sequence[Appointment]) -> list[Appointment]:
+    """A visit named by a word of its purpose that no other visit has ("the medication doctor" for a "Psychiatry medication
+    visit"), said of a visit ("When should I take my medication?" asks no visit), or nothing."""
+    if not re.search(r"\b(?:doctor|visit|appointment|clinic|session|class|check-?up|specialist|nurse)\b", lowered):
+        return []
+    said = {w[:6] for w in re.findall(r"[a-z]{5,}", lowered) if w not in _GENERIC_VISIT_WORDS}
+    hits = [a for a in booked if said & {w[:6] for w in re.findall(r"[a-z]{5,}", (a.purpose or "").lower())
+                                         if w not in _GENERIC_VISIT_WORDS}]
+    return hits if len(hits) == 1 else []
 
 
 def _by_specialty(lowered: str, booked: Sequence[Appointment]) -> list[Appointment]:

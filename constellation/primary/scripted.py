@@ -50,7 +50,33 @@ SYMPTOM_WORDS = re.compile(r"\b(symptoms?|flares?|pain|swelling|bleeding|bruisin
 
 # A loss or a milestone told in passing, heard before anything else is said.
 _LOSS = ("I'm so sorry for your loss.", "I'm sorry for your loss.")
+# How an answer to the check-in sounds, for the word that acknowledges it: a reading holding steady, good news, or neither.
+STEADY = re.compile(r"\b(same|steady|stable|unchanged|no change|consistent|holding)\b", re.I)
+WELL = re.compile(r"\b(fine|good|great|well|normal|okay|ok|all right|alright|better|like clockwork|never miss\w*|every (single )?"
+                  r"(day|night|morning|evening)|(no|none|nothing|never|haven'?t|hasn'?t|didn'?t|not)\b[^.]{0,25}\b(miss\w*|skip\w*|"
+                  r"problems?|issues?|trouble|pain|bleed\w*|swell\w*|blood|dizz\w*|falls?|fell))\b", re.I)
+NOT_WELL = re.compile(r"\b(worse|worst|(not|n't|no|never)\b[^.,]{0,15}\b(good|great|well|fine|ok|okay|better|improv\w*)|bad|awful|"
+                      r"terrible|rough|poorly|struggl\w*|can'?t|couldn'?t)\b", re.I)
 _MILESTONE = ("Congratulations, that's wonderful.", "How wonderful, congratulations.")
+
+
+def _say_once(*texts: str | None) -> str:
+    """The texts in order, each sentence said once (the plan's goal, told by a reading's answer and by a bank entry)."""
+    said: list[str] = []
+    for text in texts:
+        for sentence in re.split(r"(?<=[.!?])\s+", text or ""):
+            if sentence and sentence not in said:
+                said.append(sentence)
+    return " ".join(said)
+
+
+def _milestone(text: str) -> Sequence[str]:
+    """The words for good news told: a birthday gets its own ("Birthday's Tuesday, I'll be sixty-nine")."""
+    if re.search(r"(?i)\bbirthday\b", text):
+        coming = re.search(r"(?i)\b(tomorrow|next|coming|on (sunday|monday|tuesday|wednesday|thursday|friday|saturday)|i'?ll be|"
+                           r"(sunday|monday|tuesday|wednesday|thursday|friday|saturday))\b", text)
+        return ("Happy early birthday!",) if coming else ("Happy birthday!",)
+    return _MILESTONE
 
 
 def _variant(state: SessionState, plan: CarePlan, key: str, options: Sequence[str]) -> str:
@@ -176,13 +202,15 @@ class ScriptedPrimary:
             ]))
         reaction = self._react(req, intents)
         parts.extend(reaction)
+        if intents.hurry and not reaction:
+            parts.append("I'll keep it quick.")
         if intents.thanks and not reaction and not just_verified:
             parts.append(_variant(state, plan, "thanks", ["You're very welcome.", "You're welcome, it's my pleasure."]))
         answer = self._respond(req, intents)
         if answer:
             if not reaction:  # a loss or a milestone told with the question is heard first
                 parts.extend(_variant(state, plan, key, options) for heard, key, options in (
-                    (intents.bereaved, "loss", _LOSS), (intents.milestone, "milestone", _MILESTONE)) if heard)
+                    (intents.bereaved, "loss", _LOSS), (intents.milestone, "milestone", _milestone(req.patient_text))) if heard)
             parts.append(answer)
         elif intents.feeling or (intents.bereaved and not reaction):
             parts.append(self._acknowledge(req))
@@ -200,7 +228,7 @@ class ScriptedPrimary:
         elif intents.improved and not reaction:
             parts.append(_variant(state, plan, "improved", ["I'm glad to hear that.", "That's great news, I'm glad to hear it."]))
         elif intents.milestone and not reaction:
-            parts.append(_variant(state, plan, "milestone", _MILESTONE))
+            parts.append(_variant(state, plan, "milestone", _milestone(req.patient_text)))
         elif intents.pleasant and not reaction and not intents.question:
             parts.append(_variant(state, plan, "pleasant", ["That sounds lovely.", "How nice, that sounds lovely."]))
         elif intents.asks_anything_else:
@@ -213,6 +241,8 @@ class ScriptedPrimary:
                 and not intents.wants_to_end and not intents.confused and not intents.asks_anything_else):
             parts.append("I don't have the answer to that in your care plan, so I've noted your question for your care team.")
             state.notes.append(f"question: {req.patient_text}")
+        if not parts and not intents.asks and not intents.question and (state.pending or "").startswith(("item:", "vital:")):
+            parts.append(self._acknowledge_answer(req))  # an answer to the check-in heard before the next question
         if intents.confused and not parts:
             parts.append(_variant(state, plan, "confused", ["Sorry about that, let me put it another way.",
                                                            "No problem, let me say that differently."]))
@@ -313,6 +343,8 @@ class ScriptedPrimary:
             text = "I'm sorry, that doesn't match what I have on file. Could you tell me your date of birth once more?"
         elif intents.injection:
             text = "I'm not able to do that. Before we go on, could you please confirm your date of birth?"
+        elif intents.hurry:
+            text = "I'll keep it quick. Before we go on, could you please confirm your full name and date of birth?"
         elif intents.who_are_you:
             text = ("I'm a virtual care assistant working with your care team. Before we talk about anything personal, "
                     "could you please confirm your full name and date of birth?")
@@ -468,11 +500,13 @@ class ScriptedPrimary:
             state.notes.append(f"asked about stopping {name}: {req.patient_text}")
             return (f"Please don't stop your {name} on your own.{said} I'll pass your question to your care team so a "
                     "nurse can talk it through with you.")
-        as_needed = med is not None and med.as_needed and not re.search(r"(?i)\b(double|instead of|increase|raise|bump)\b",
-                                                                          req.patient_text)
-        if as_needed and med is not None and (intents.extra_dose or intents.dosing_question) and order:
-            return (f"For the {med.name}, your care plan says to {order}.{daily_limit(med)} If the pain isn't controlled "
-                    "within that, I'll let your care team know.")
+        # of several medicines named, a dose asked for ("She had her two Tylenol at eight ... none of the oxycodone since last
+        # night. Can she have one now?") is of the one taken as needed
+        prn = next((m for m in named if m.as_needed), None)
+        as_needed = prn is not None and not re.search(r"(?i)\b(double|instead of|increase|raise|bump)\b", req.patient_text)
+        if as_needed and prn is not None and (intents.extra_dose or intents.dosing_question) and order_text(prn):
+            enough = "If the pain isn't controlled within that" if "pain" in order_text(prn).lower() else "If that isn't enough"
+            return f"For the {prn.name}, your care plan says to {order_text(prn)}.{daily_limit(prn)} {enough}, I'll let your care team know."
         if intents.extra_dose or (intents.dosing_question and not HOW_TAKEN.search(req.patient_text)):
             state.notes.append(f"dose question: {req.patient_text}")
             made_up = bank_answer(req.patient_text, plan, context=state.last_agent_text, dose_question=True)
@@ -491,7 +525,10 @@ class ScriptedPrimary:
         history = [(u["speaker"], u["text"]) for u in state.transcript]
         about_value = reading_answer(req.patient_text, plan, history) or goal_answer(req.patient_text, plan)
         if about_value:  # "What's her INR supposed to be? And when's the next finger-stick?": both answered
-            return f"{about_value} {appointment}" if named_visit else about_value
+            # and a general question asked with the reading ("99.2 last night. What counts as a real fever?") gets the bank's
+            # answer too
+            banked = bank_answer(req.patient_text, plan, context=state.last_agent_text, with_plan="goal" not in about_value)
+            return _say_once(about_value, appointment if named_visit else None, banked[1] if banked else None)
         if named_visit and appointment is not None:
             return appointment  # "When is the blood draw?" names the visit, whatever else the words resemble
         answer = medicine_answer(req.patient_text, plan, req.findings, last_drug, fine_to_take=False) or appointment
@@ -514,6 +551,17 @@ class ScriptedPrimary:
                 if format_when(a.when) in u["text"]:
                     return a
         return None
+
+    def _acknowledge_answer(self, req: DraftRequest) -> str:
+        """A short word for an answer to the check-in that raised nothing ("same as all week", "never missed one")."""
+        text = req.patient_text.lower()
+        if STEADY.search(text) and not NOT_WELL.search(text):
+            options = ["Good, that's nice and steady.", "That's steady, good to hear."]
+        elif WELL.search(text) and not NOT_WELL.search(text):
+            options = ["Good, thank you.", "That's good to hear, thank you."]
+        else:
+            options = ["Thank you.", "Thanks for letting me know.", "Okay, thank you."]
+        return _variant(req.state, req.plan, "heard", options)
 
     def _acknowledge(self, req: DraftRequest) -> str:
         text = req.patient_text.lower()

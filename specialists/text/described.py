@@ -70,8 +70,17 @@ _DESCRIPTION = re.compile(
     r"(?!\s+(?:oh|o|zero|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|point)\b|\s+\d)"
     r"(?:\s*,?\s*(?:for|to help(?: with)?|that'?s for|that helps?(?: with)?)\s+(?:my|his|her|the|your|me|him)?\s*(?P<post>[\w'-]+(?:\s+(?:pressure|sugars?|rate|clots?|pain|rhythm))?))?"
     # when it is taken, said after it: "the pink one she takes morning and night"
-    r"(?:\s+(?:that\s+)?(?:i|you|she|he|we|they)\s+(?:takes?|has|have|gets?)\s+(?P<when>" + _WHEN + r"(?:\s+and\s+" + _WHEN + r")?))?",
+    r"(?:\s+(?:that\s+)?(?:i|you|she|he|we|they)\s+(?:takes?|has|have|gets?)\s+(?P<when>" + _WHEN + r"(?:\s+and\s+" + _WHEN + r")?))?"
+    # how it is given, said after it: "the little one that melts on the tongue"
+    r"(?:\s+(?:that|which)\s+(?:you\s+|she\s+|he\s+|i\s+)?(?P<rel>melts?|dissolves?|puffs?|sprays?|injects?|inhales?))?",
     re.IGNORECASE)
+# What a relative clause says of the form ("that melts", "that you spray") -> the head word with that form.
+_REL_FORM = {"melt": "melts", "melts": "melts", "dissolve": "melts", "dissolves": "melts", "puff": "inhaler", "puffs": "inhaler",
+             "inhale": "inhaler", "inhales": "inhaler", "spray": "spray", "sprays": "spray", "inject": "shot", "injects": "shot"}
+# What to take for a complaint, asked with no pill named: "what am I allowed to take for my knee pain?" (a "what" or "which"
+# question: "how many would I have to take for ..." asks no medicine's name)
+_TAKE_FOR = re.compile(r"\b(?:what|which)\b(?:(?!how (?:many|much))[^.?!]){0,40}?\b(?:take|have|use|give(?: (?:him|her|them))?)\s+for\s+(?:my|his|her|their|the|your|this|that)\s+"
+                       r"(?P<post>[\w'-]+(?:\s+(?:pressure|sugars?|rate|clots?|pain|rhythm|ache))?)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -127,9 +136,13 @@ def find_described(text: str, plan: CarePlan | None, taken: Iterable[tuple[int, 
         head = m["head"].lower()
         if _known_phrase(f"{m['pre']}{m['head']}"):
             continue  # "the water pill": the fixed descriptions resolve it by class, ambiguity included
+        if m["rel"] and _HEADS[head] == ("",):
+            head = _REL_FORM[m["rel"].lower()]  # "the one that melts" is a melt
         modifiers = [w for w in _words(f"{m['pre']} {m['post'] or ''}") if w not in _EMPTY and not w.isdigit()]
         times = [w for w in _words(f"{m['pre']} {m['when'] or ''}") if w in _TIMES]
-        if not times and (not modifiers or (_HEADS[head] == ("",) and all(w in _HOW_OFTEN for w in modifiers))):
+        if m["rel"] and not modifiers and not times:
+            modifiers = []  # the form said in the clause narrows on its own
+        elif not times and (not modifiers or (_HEADS[head] == ("",) and all(w in _HOW_OFTEN for w in modifiers))):
             continue  # "the pill" alone names nothing, nor does "the once-a-day one" (most pills are)
         if times and not modifiers and (spans or _NAMED_BEFORE.search(text, 0, m.start()) or head.endswith("s") or head.startswith("med")):
             continue  # with a drug named, "the night one" is its night dose ("the aspirin twice a day, the night one I forget");
@@ -146,6 +159,13 @@ def find_described(text: str, plan: CarePlan | None, taken: Iterable[tuple[int, 
             given_then = {n: med for n, med in fitting.items() if all(_given_at(t, med) for t in times)}
             fitting = given_then or (fitting if modifiers else {})
         if len(fitting) == 1:
+            out.append(Described(next(iter(fitting)), m.start(), m.end()))
+    for m in _TAKE_FOR.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in spans) or any(d.start < m.end() and m.start() < d.end for d in out):
+            continue
+        modifiers = [w for w in _words(m["post"]) if w not in _EMPTY and not w.isdigit()]
+        fitting = {med.name for med in plan.medications if modifiers and all(_fits(w, _profile(med)) for w in modifiers)}
+        if len(fitting) == 1:  # "for my knee pain": the one plan drug for it
             out.append(Described(next(iter(fitting)), m.start(), m.end()))
     return out
 

@@ -25,7 +25,10 @@ IDENTITY = {"p02_afib_warfarin.yaml": ["It's Eleanor Whitlock.", "May 22, 1948."
             "p10_htn_angina.yaml": ["Dennis O'Rourke speaking.", "June 5th, 1967."],
             "p12_postop_knee_dm.yaml": ["This is his wife, for Kenji Watanabe.", "February 14, 1959."],
             "p11_hypothyroid.yaml": ["Ruth Abernathy.", "September 25, 1968."],
-            "p07_mdd_pud.yaml": ["Marcus Delgado here.", "March 15th, 1982."]}
+            "p07_mdd_pud.yaml": ["Marcus Delgado here.", "March 15th, 1982."],
+            "p03_apixaban_oa.yaml": ["Bea Lindqvist.", "October 9th, 1954."],
+            "p04_postop_hip.json": ["I'm her husband, for Gloria Fenwick.", "April 3rd, 1964."],
+            "p01_hf_ckd_dm.json": ["This is his wife, calling for Clarence Pemberton.", "August 19th, 1950."]}
 
 
 def _call(plan: str, *lines: str) -> list[dict]:
@@ -363,3 +366,42 @@ def test_what_goes_to_the_nurse_is_named_and_thanks_are_answered() -> None:
 def test_how_much_longer_on_a_medicine_is_a_course_question_not_a_dose_change() -> None:
     turns = _call("p07_mdd_pud.yaml", "How much longer am I on the sertraline? I feel better now.")
     assert not re.search(r"(?i)can't change a dose", turns[0]["agent"])
+
+
+# Lines written for these tests (issue 13, fifth pass): respond to what the caller tells as well as to what they ask.
+def test_an_answer_to_the_check_in_is_heard_before_the_next_question() -> None:
+    turns = _call("p01_hf_ckd_dm.json", "His weight this morning was two-oh-eight, about the same as all week.",
+                  "No swelling to speak of, puffy by suppertime and down again by morning.")
+    assert re.search(r"(?i)steady", turns[0]["agent"]), turns[0]["agent"]
+    # swelling going "down" is no low mood
+    assert not re.search(r"(?i)sounds hard|sorry you're feeling", turns[1]["agent"]), turns[1]["agent"]
+
+
+def test_a_birthday_a_hurry_and_a_thank_you_for_listening_are_answered() -> None:
+    call = Call.start(load_care_plan(PLANS / "p02_afib_warfarin.yaml"), today=TODAY)
+    first = asyncio.run(call.say("Ellie here, make it quick would you, my program's on."))
+    assert "keep it quick" in first.agent, first.agent
+    turns = [asyncio.run(call.say(line)) for line in ("Eleanor Whitlock, May 22, 1948. My birthday's Sunday, I'll be seventy-nine.",
+                                                      "Thanks for listening, dear. It helps to talk to somebody.")]
+    assert "Happy early birthday" in turns[0].agent, turns[0].agent
+    assert re.search(r"(?i)welcome", turns[1].agent), turns[1].agent
+
+
+def test_a_reading_told_with_a_general_question_gets_both_answers() -> None:
+    turn = _call("p04_postop_hip.json", "She felt warm, it was ninety-nine point four. Should I be worried? What counts as a real fever anyway?")[0]
+    assert "99.4" in turn["agent"] and "100.4" in turn["agent"], turn["agent"]
+    assert turn["verdict"] == "approved"
+
+
+@pytest.mark.parametrize(("plan", "line", "fact"), [
+    ("p03_apixaban_oa.yaml", "What am I allowed to take for my knee pain, and how many a day?", r"(?i)acetaminophen.*three times daily"),
+    ("p04_postop_hip.json", "What's the little one that dissolves on her tongue for?", r"(?i)ondansetron.*nausea"),
+    # two medicines named, the dose asked of the one taken as needed
+    ("p04_postop_hip.json", "She took her two Tylenol at nine and hasn't had any oxycodone since yesterday. Can she have one now? "
+                            "How many is she allowed in a day?",
+     r"(?i)oxycodone.*every 6 hours as needed"),
+])
+def test_a_plan_medicine_described_or_taken_as_needed_is_answered_from_the_plan(plan: str, line: str, fact: str) -> None:
+    turn = _call(plan, line)[0]
+    assert re.search(fact, turn["agent"]), turn["agent"]
+    assert "can't change a dose" not in turn["agent"] and turn["verdict"] == "approved"

@@ -13,7 +13,9 @@ answer said together, an interaction's risk said, a drug asked about by referenc
 79 entries, thanks answered, what goes to the nurse named: dev 1045, unread 1561; a short close that keeps the plan's most
 pressing warning sign, a question about going somewhere no wish to hang up: dev 1048, unread 1562; in a crisis at the
 urgent level a date is no amount, a ruled-out medicine held off without naming it, a leaving caller told to take care: dev
-1051, unread 1565):
+1051, unread 1565; with writers p and q split into both (first contact dev 139/200, unread 158/211), answers to the
+check-in heard, false crisis and red-flag readings of everyday talk fixed by class, plan medicines found by what they are
+for and how they are given: dev 1222/1319, unread 1731/2115):
 they stop a change from losing ground. The unread split is scored in aggregate only.
 """
 
@@ -36,7 +38,7 @@ TYPES = {"escalation_at_least", "agent_text_matches", "no_phi_before_turn", "nev
          "escalation_at_least_within", "escalation_at_most", "agent_text_matches_within", "agent_text_not_matches",
          "agent_repeats_previous", "all_turns_answered"}
 CALLS = sorted(SUITE.glob("*/*.json"))
-FLOORS = {"dev": 1051, "unread": 1565}
+FLOORS = {"dev": 1222, "unread": 1731}
 
 
 def test_the_suite_has_the_size_the_issue_asks_for() -> None:

@@ -478,10 +478,28 @@ def test_lethality_said_by_implication_in_a_reported_question_about_a_large_amou
 
 
 @pytest.mark.parametrize("text", [
+    "How long do I keep taking these pills? I want to be gone for good.",  # a death wish keeps "for good" an outcome
+    "Would thirty of the warfarin do it?",
+    "Would the whole bottle do the job if I took them all?",
+    "I went round and said goodbye to my family last night. I've got the pills ready.",
+    "I've said my goodbyes.",
+])
+def test_the_lengths_of_a_treatment_and_a_task_do_not_hide_a_method_question(text: str) -> None:
+    assert level(text, "afib") == "emergency"
+
+
+@pytest.mark.parametrize("text", [
     "Would the Tylenol work fast enough for my headache?",
     "Could the warfarin hurt somebody if they took it with aspirin?",
     "Which of my pills are the worst to take with food?",
     "Which of my pills are worst to take together, the warfarin and the aspirin?",
+    # how long a treatment goes on: "forever" and "for good" say its length, not an outcome
+    "And the cholesterol one, the Crestor, how long do I have to keep on that? Forever?",
+    "Am I on the warfarin for good now, or just for a while?",
+    # a goodbye that closes the phone call
+    "You've been a dear. My son's picking me up for bingo, so I'll say goodbye.",
+    # a task to be done, not whether something suffices
+    "He grumbles every morning about getting on that scale. Why does he have to do it every single day? He says once a week is plenty.",
 ])
 def test_the_same_words_in_ordinary_medicine_questions_stay_quiet(text: str) -> None:
     assert level(text, "afib") == "none"

@@ -713,6 +713,12 @@ def test_decongestant_with_hypertension_far_above_goal(specialist: MedicationSpe
     ("cad", (), "I stopped the Zoloft because the doctor said it wasn't helping.", True),
     # a cue between two names is the first one's
     ("cad", (), "The Zoloft I only took once yesterday, the ibuprofen is holding up fine.", False),
+    # the drug as the subject of "stopped" (it stopped working; a scratch that stopped bleeding, told after "it"), and a
+    # question whether to stop, are no one stopping the drug
+    ("cad", (), "The Flomax stopped working for me a while back, honestly.", False),
+    ("cad", (), "Is the yard work alright with the Zoloft or should I quit?", False),
+    ("cad", (), "The Zoloft, I quit it on Saturday.", True),
+    ("cad", (), "I stopped the Flomax last week, it made me dizzy.", True),
 ])
 def test_missed_doses_in_everyday_words(plans, specialist, plan_name, history, text, missed) -> None:
     keys, _, _ = judge(specialist, plans[plan_name], text, history)
