@@ -126,15 +126,9 @@ _SELF_WELL = re.compile(r"\b(?:i'?m|i am|i feel|i'?ve been) (?:grand|good|fine|o
                         r"|\bmine'?s (?:full|fine|ok|okay|good|all right)\b|\bno \w+ (?:here|for me)\b", re.IGNORECASE)
 
 
-# A time months or years back ("my sister took Advil last month and her lips blew up") tells of history, which the rules
-# read with their own scope; the net, trained on what is happening now, read such a story as alarm.
-_REMOTE_PAST = re.compile(r"\b(?:last (?:month|year|spring|summer|fall|autumn|winter|christmas)|(?:a |one |two |three |a few |several |\d+ )?"
-                          r"(?:months?|years?) (?:ago|back)|back in (?:19|20)\d\d)\b", re.IGNORECASE)
-
-
 def flags(text: str, *, speaker_is_patient: bool = True) -> bool:
     net = shared_net()
     return (net is not None and not _SET_ASIDE.search(text) and not _CONDITIONAL_QUESTION.search(text)
-            and not _ABOUT_THE_CALL.search(text) and not _idiom_or_joke(text) and not _REMOTE_PAST.search(text)
+            and not _ABOUT_THE_CALL.search(text) and not _idiom_or_joke(text)
             and not (speaker_is_patient and _SELF_WELL.search(text))
             and emergency_probability(text) >= net.threshold)
