@@ -135,6 +135,17 @@ def is_vetted(sentence: str) -> bool:
     return _normal(sentence) in vetted_sentences()
 
 
+@cache
+def _general_sentences() -> frozenset[str]:
+    return frozenset(_normal(s.text) for e in load_bank() if not e.plan_drugs for s in cl.split_sentences(e.answer))
+
+
+def is_general(sentence: str) -> bool:
+    """A sentence of a bank answer about no particular drug ("For most adults, a normal blood pressure is below 120 over
+    80."): general knowledge, which tells nobody anything about the patient, even when it matches the plan's goal."""
+    return _normal(sentence) in _general_sentences()
+
+
 def plan_goal(plan: CarePlan, analyte: str) -> str | None:
     """The care plan's goal for an analyte in words ("Your care plan's goal for your INR is 2 to 3."), or None."""
     target = plan.target(analyte)

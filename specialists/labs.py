@@ -472,9 +472,13 @@ def _prepare(text: str, proxy: Proxy | None = None) -> _Doc:
     return replace(_built(text), proxy=proxy)
 
 
+# A telephone number ("my cell's 555-0147", "call 555-123-4567") is no value of anything: blanked before numbers are read.
+_PHONE = re.compile(r"(?<![\d/.-])(?:\(?\d{3}\)?[-. ])?\d{3}-\d{4}(?![\d/.-])")
+
+
 @lru_cache(maxsize=1024)
 def _built(text: str) -> _Doc:
-    text = text.translate(_APOS)
+    text = _PHONE.sub(lambda m: " " * len(m.group()), text.translate(_APOS))
     parts: list[str] = []
     nums: list[_Num] = []
     segs: list[tuple[int, int, int, int]] = []

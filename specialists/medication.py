@@ -371,6 +371,11 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
     if _RECEIPT.search(clause) and not _TAKEN_AFTER.search(after) and (
             (ns := _NOT_STARTED.search(after)) or (ns := _NOT_STARTED_NEXT.match(_next_sentence(low, sent_end, next_start)))):
         return Classified("pending", cue=ns.group().strip())
+    # Handed over by a friend or relative and not said to be taken ("my friend gave me a few of her Aleve ... Can I take a
+    # couple?"): judged like a question, as a prescription not yet started is
+    if _GIVEN_BY_OTHER.search(clause) and "?" in low[end:] and not _TAKEN_AFTER.search(after) and not _STRONG_SELF_INTAKE.search(
+            low[end:]):
+        return Classified("asked", cue="given by someone else")
     if _OFFERED.search(clause) and not _TAKEN_AFTER.search(after):
         return Classified("asked", cue="offered")  # "they'd give me amoxicillin", "wants to call in Diflucan"
     if _REPLACED_BY_ANOTHER.search(clause):
@@ -429,6 +434,8 @@ def classify_mention(text: str, start: int, end: int, *, low: str | None = None,
 
 _STOP_CUE = re.compile(r"\b(?:stopped|quit|quitting|gave up|given up|went off|came off|come off|got off|no longer|cut out|dropped)\b")
 # A drug a prescriber would give, not yet taken: "they'd give me amoxicillin", "can the urologist give me Cialis".
+_GIVEN_BY_OTHER = re.compile(r"\b(?:gave|handed|lent|passed|dropped off|left|brought|offered)\s+(?:me|us|him|her)\s+(?:a few|some|a couple|a handful|"
+                             r"one|two|three|a bottle|a box|a strip|the rest|half)\s+(?:of\s+)?(?:her|his|their)\s+(?:\w+\s+)?$")
 _OFFERED = re.compile(r"(?:'d|\bwould|\bwill|'ll|\bgoing to|\bgonna|\bwants? to|\bwanted to|\bcan|\bcould|\bmight|\bmay)\s+(?:\w+\s+){0,2}?"
                       r"(?:give|prescribe|call in|put (?:me|him|her) on|start (?:me|him|her) on|send in|order)\b[^.?!]{0,25}$")
 # A caregiver speaking of a drug of their own: "I take Advil myself for my back", "that Sudafed is mine".

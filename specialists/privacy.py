@@ -26,10 +26,11 @@ import re
 from collections.abc import Sequence
 
 from careplans import CarePlan
+from specialists.answer_bank import is_general
 from specialists.base import SpecialistResult, TurnContext
 from specialists.findings import Finding
 from specialists.hallucination import PlanFacts, plan_facts
-from specialists.text.claims import find_drugs, health_information
+from specialists.text.claims import find_drugs, health_information, split_sentences
 from specialists.text.context import proxy_for_turn
 from specialists.text.dates import dates_of_birth
 
@@ -151,7 +152,10 @@ class PrivacySpecialist:
         if ctx.identity_verified:
             return SpecialistResult()
         facts = plan_facts(ctx.plan, ctx.today)
-        revealed = health_information(ctx.text, facts.vocab, ctx.plan, facts.topics)
+        # a bank answer's general sentence ("a normal blood pressure is below 120 over 80") is not the patient's
+        # information, though the plan's own goal says the same numbers
+        text = " ".join(s.text for s in split_sentences(ctx.text) if not is_general(s.text))
+        revealed = health_information(text, facts.vocab, ctx.plan, facts.topics)
         if revealed:
             revealed = _not_said_by_caller(revealed, ctx, facts)
         if not revealed:

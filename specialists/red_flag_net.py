@@ -106,7 +106,12 @@ _ABOUT_THE_CALL = re.compile(r"\b(?:say (?:it|that) again|speak up|talk up|(?:sa
                              # and a question of when to act ("How do I know if my breathing is bad enough to call 911?"): the
                              # threshold asked about, not a symptom reported (the rules still read what it says)
                              r"|\bhow (?:do|would|will|can|should) (?:i|you|we|she|he) (?:know|tell)\b[^.?!]*\?"
-                             r"|\bwhen (?:should|do|would|must) (?:i|we|you|she|he) (?:call|go in|go to|worry|get help|ring)\b[^.?!]*\?",
+                             r"|\bwhen (?:should|do|would|must) (?:i|we|you|she|he) (?:call|go in|go to|worry|get help|ring)\b[^.?!]*\?"
+                             # and a question of what a medicine is for ("the big white horse pill, he calls it the choker.
+                             # What's that one for again?"): a nickname is no symptom
+                             r"|\bwhat(?:'s| is| are| was| were) (?:that|this|it|they|those|these|the \w+)(?: one| ones| pills?| \w+)? "
+                             r"(?:for|supposed to do|meant to do)\b[^.?!]*\?"
+                             r"|\bwhat (?:does|do|did) (?:that|this|it|they|those|these|the \w+)(?: one| ones| pills?)? do\b[^.?!]*\?",
                              re.IGNORECASE)
 
 

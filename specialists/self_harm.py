@@ -1209,6 +1209,10 @@ _REVERSED_QUESTION = re.compile(r"\b(?:life|living|your life) (?:is |feels |stil
 _DENY_WORD = re.compile(r"^\W*(?:not really|no|nope|nah|not much|nothing|hardly)\b")
 
 
+_SAFETY_ADVICE = re.compile(r"\b(?:move away from|put distance between|keep (?:anything|it|them|those)\b[^.?!]*\b(?:away|out of reach)|"
+                            r"out of reach)\b")
+
+
 def screening_asked(agent: str, crisis: bool = False) -> list[str]:
     """Which screening questions an assistant utterance asks (most specific first); only its questions count
     ("call 911 if you might act on these thoughts" asks nothing)."""
@@ -1217,7 +1221,10 @@ def screening_asked(agent: str, crisis: bool = False) -> list[str]:
     if not asking or not (_ANCHOR.search(text) or crisis):
         return []
     # what was asked, not the crisis resources said with it ("call 911 if you might act on these thoughts")
-    q = " ".join(m.group() for m in re.finditer(r"[^.?!]*[.?!]?", text) if not re.search(r"\b(?:911|988|lifeline)\b", m.group()))
+    # nor its safety advice: "move away from anything you could use to hurt yourself. Is someone there with you?" asks
+    # whether someone is there, not whether the caller hurt themselves
+    q = " ".join(m.group() for m in re.finditer(r"[^.?!]*[.?!]?", text) if not re.search(r"\b(?:911|988|lifeline)\b", m.group())
+                 and not _SAFETY_ADVICE.search(m.group()))
     sv = vocabulary().screening
     return [k for k in ("behaviour", "intent", "plan", "active_ideation", "passive", "safety") if sv[k].search(q)]
 
@@ -1327,12 +1334,18 @@ _STRONG = ("suicide_act", "self_injury_act", "better_off", "hopeless", "farewell
 
 
 # An information-seeking question about the patient's own care: how, when or why to take, use or check something.
+_CARE_NOUN = (r"inhaler|puffer|spacer|nebuli[sz]er|oxygen|finger (?:clip|thing|monitor)|pulse ox\w*|weigh\w*|scale|cuff|blood pressure|"
+              r"sugars?|glucose|meter|insulin|shots?|injections?|needles?|pens?|pills?|tablets?|capsules?|medicines?|meds|"
+              r"medications?|dose|doses|salt|sodium|fluids?|diet|food|appointment|blood (?:draw|test|work)|staples|stitches|"
+              r"incision|wound|dressing|exercises?|walker|therapy|rinse|gargle|clinic|visit|check-?up|labs?|inr|finger[- ]?(?:poke|prick|stick)")
 _CARE_QUESTION = re.compile(
-    r"\b(?:how|when|why|what|where|which|should|can|could|do|does|is|are|am)\b[^.?!]{0,80}\b(?:inhaler|puffer|spacer|"
-    r"nebuli[sz]er|oxygen|finger (?:clip|thing|monitor)|pulse ox\w*|weigh\w*|scale|cuff|blood pressure|sugars?|"
-    r"glucose|meter|insulin|shots?|injections?|needles?|pens?|pills?|tablets?|capsules?|medicines?|meds|medications?|dose|"
-    r"doses|salt|sodium|fluids?|diet|food|appointment|blood (?:draw|test|work)|staples|stitches|incision|wound|dressing|"
-    r"exercises?|walker|therapy|rinse|gargle)\b[^.!]*\?", re.IGNORECASE)
+    rf"\b(?:how|when|why|what|where|which|should|can|could|do|does|is|are|am)\b[^.?!]{{0,80}}\b(?:{_CARE_NOUN})\b[^.!]*\?|"
+    # a question reported, not asked ("he keeps asking me why he has to weigh himself every single day")
+    rf"\b(?:ask(?:s|ed|ing)?|wonder(?:s|ed|ing)?|wants? to know|wanted to know|curious)(?: me| you| us| her| him)? "
+    rf"(?:why|how|when|what|whether|if)\b[^.?!]{{0,80}}\b(?:{_CARE_NOUN})\b|"
+    # the task named in the sentence before the question ("... getting on that scale. Why does he have to do it every day?")
+    rf"\b(?:{_CARE_NOUN})\b[^.?!]*[.!]\s+(?:\w+ ){{0,3}}(?:how|when|why|what|should|can|could|do|does|is)\b[^.?!]{{0,60}}"
+    rf"\b(?:it|that|this|them|those)\b[^.?!]*\?", re.IGNORECASE)
 # A question of manner about a task the call is on ("what's the right way to do it, 'cause sometimes he does it after
 # breakfast with his boots on": the daily weight), care nouns or not: the net does not read the task the "it" stands for.
 _MANNER_QUESTION = re.compile(

@@ -36,6 +36,14 @@ _REFUSES = re.compile(r"\b(?:not|won'?t|don'?t want to|i'?m not|no way i'?m|refu
                       r"an ambulance)\b", re.I)
 METHOD_QUESTION = re.compile(r"\b(?:how (?:many|much)|what (?:dose|amount)|which (?:ones?|pills?|combination)|lethal|fatal|would it (?:kill|work)|"
                      r"would (?:that|those|they|it) do it|together|combine|mix)\b", re.I)
+# A step toward safety the caller proposes (Stanley-Brown safety plan: people who can help, making the environment safe):
+# "Maybe I could ask my sister to come over and take the can", "I'll give the pills to my son", "I could lock it up"
+_SAFETY_STEP = re.compile(r"\b(?:ask|call|get|have|text|ring)\b[^.?!]{0,30}\b(?:sister|brother|son|daughter|friend|neighbou?r|wife|husband|"
+                          r"partner|mom|mum|dad|mother|father|someone|somebody|her|him|them)\b[^.?!]{0,40}\b(?:come (?:over|round|around|by|here|get)|"
+                          r"stay|sit with|take (?:it|them|the|those|my|all)|hold on to|keep (?:it|them))\b|"
+                          r"\b(?:give|hand|take) (?:it|them|the \w+|those|my \w+) (?:to|over to) (?:my |a |the )?(?:sister|brother|son|"
+                          r"daughter|friend|neighbou?r|wife|husband|partner|pharmacy|mom|mum|dad)\b|"
+                          r"\b(?:lock (?:it|them|the \w+) (?:up|away)|get rid of (?:it|them|the \w+)|flush (?:it|them))\b", re.I)
 _GOODBYE = re.compile(r"\b(?:bye|goodbye|good-bye|gotta go|got to go|have to go|need to go|hang(?:ing)? up|talk (?:to you )?later|"
                       r"i'?m going now|that'?s all)\b", re.I)
 _QUESTION = re.compile(r"\?\s*$|^\s*(?:what|when|where|why|how|can|could|should|is|are|do|does|will|would)\b", re.I)
@@ -116,6 +124,9 @@ LATER_EMERGENCY: dict[str, Sequence[str]] = {
                    "danger, and your care team will reach out to you today."),
     "with_someone": ("I'm really glad you're not alone. Please stay together, and keep anything you could use to hurt "
                      "yourself out of reach. If you haven't yet, call 911 or 988 now. I'm staying on the line.",),
+    "safety_step": ("Yes, please do that: it's a really good step. Reach out to them now, and keep away from anything you "
+                    "could use to hurt yourself until they're with you. Please also call or text 988, or 911, now. I'm staying "
+                    "on the line with you.",),
     "refuses": ("I understand calling 911 feels like a lot. You can call or text 988 instead: it's free and confidential, and "
                 "someone trained will talk with you right now. If you're in danger, 911 is the fastest help. Your care team "
                 "has been alerted.",),
@@ -138,6 +149,8 @@ LATER_URGENT: dict[str, Sequence[str]] = {
                    "988 any time, day or night, and call 911 if you ever feel unsafe.",),
     "method": ("I can't help with that, because your safety matters to me. A nurse will call you today. If you're thinking "
                "about ending your life, call or text 988, the Suicide and Crisis Lifeline, or call 911 now.",),
+    "safety_step": ("Yes, that's a really good step, please do that. A nurse from your care team will call you today. If you "
+                    "feel unsafe at any point, call or text 988, the Suicide and Crisis Lifeline, or call 911.",),
     "other": ("Your care team will help with that too; a nurse will call you today. For now I'd like to make sure you're "
               "okay. If you ever feel unsafe, call or text 988, the Suicide and Crisis Lifeline, or 911.",),
     "default": ("Thank you for sharing that with me. A nurse will call you today. How are you feeling right now? You can "
@@ -171,6 +184,8 @@ def crisis_reply(req: DraftRequest, sex: str, name: str = "scripted") -> Draft:
         situation = "method"
     elif _GOODBYE.search(text):
         situation = "goodbye"
+    elif _SAFETY_STEP.search(text) and not _NEVER_MIND.search(text):
+        situation = "safety_step"
     elif level == "emergency" and _REFUSES.search(text):
         situation = "refuses"
     elif level == "emergency" and _WITH_SOMEONE.search(text):

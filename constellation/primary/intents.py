@@ -24,7 +24,7 @@ INJECTION = _rx(r"\bignore (all |your |the |any )?(previous |prior |above )?(ins
                 r"\b(system prompt|developer mode|jailbreak|pretend (you'?re|you are|to be|that you)|act as (a|an|my) (doctor|pharmacist)|"
                 r"(you'?re|you are) my doctor now|play (my )?doctor)\b",
                 r"\byou are now\b", r"\bdisregard (your|all|the) (rules|instructions)\b", r"\bforget (your|all|the) (rules|instructions)\b")
-DOSING_QUESTION = _rx(r"\b(how (much|many)(?! longer)(?![^.?!]{0,25}\b(salt|sodium|fluids?|water|liquids?|coffee|tea|drinks?|alcohol|beer|wine|"
+DOSING_QUESTION = _rx(r"\b(how (much|many)(?! longer)(?![^.?!]{0,25}\b(salt|sodium|fluids?|water|liquids?|coffee|tea|drinks?|drinking|eat|eating|alcohol|beer|wine|"
                       r"sugar|carbs?|protein|potassium|weight|exercise|walking|sleep|steps)\b)|what dose|"
                       r"can i (take|have) (more|another|extra|double|two|2|an extra))\b",
                       r"\b(should|can|could) i (increase|decrease|double|up|raise|lower|change|stop|skip|cut)\b",
@@ -102,9 +102,15 @@ OTHERS_MEDICINE = _rx(r"\b(take|taking|have|use|using|try|borrow)\b[^.?!]{0,30}\
                       r"inhaler|pens?|prescription|\w+) instead\b",
                       r"\b(gave|give|given|dropped off|left|offered|lent|shared|passed) (me |us )?(some|a few|a couple|two|one|three|a bottle|"
                       r"the rest|half)( of)? (his|her|their)\b",
-                      rf"\b{_RELATION}('s)? (has|had|got|gave|left|dropped|offered|said)\b[^?]{{0,100}}\b(could i|can i|i could|i can|should i|"
+                      # (what the relative has is to share: "my roommate has that stomach bug ... if I can't eat, do I still take
+                      # my Lantus?" asks about the caller's own medicine)
+                      rf"\b{_RELATION}('s)? (has|had|got|gave|left|dropped|offered|said)\b(?![^?]{{0,100}}\b(take|have|use) my\b)[^?]{{0,100}}\b(could i|can i|i could|i can(?!'?t|not)|should i|"
                       r"is it (ok|okay|fine|alright)|that'?s (fine|ok|okay|alright)|won'?t hurt|take one|have (one|a couple|some))\b",
                       r"\b(his|her|their) (little )?(\w+ ){0,2}(pills?|tablets?|meds)\b[^?]{0,80}\b(can'?t|could|can|should) i (take|have|use)\b")
+# An amount of food, drink or salt asked with the thing named first ("What's so bad about salt for him, and how much is he
+# allowed in a day?"): a question about the diet, not a dose (DOSING_QUESTION reads the thing named after "how much")
+_DIET_AMOUNT = _rx(r"\b(salt|sodium|fluids?|water|liquids?|drinks?|drinking|food|coffee|alcohol|sugar|carbs?|protein)\b[^.?!]{0,60}"
+                   r"\bhow (much|many)\b(?![^.?!]{0,30}\b(pills?|tablets?|doses?|units?|puffs?|mg|milligrams?|capsules?)\b)[^.?!]*\?")
 # A plan to skip a medicine, said as a decision: "I was thinking I might just skip my Lantus that night" (a medicine noun or a
 # drug name after it: "I'll skip my walk today" is no dose).
 _SKIP_PLAN = re.compile(r"\b(i might|i'?ll|i will|i'?m going to|i am going to|gonna|thinking (of|about)|we might|we'?ll) (just )?(skip|"
@@ -169,7 +175,10 @@ EXTRA_DOSE = _rx(r"\b(extra|another|additional|second|double|two|2|a couple of) 
 # Tiredness said as people say it: a feeling to acknowledge ("I'm beat, up every couple hours helping her").
 EXHAUSTED = _rx(r"\b(exhausted|worn out|drained|knackered|shattered|no energy|(i'?m|i am) (so |just |really )?(beat|wiped( out)?|"
                 r"bone tired)|dead on my feet|run ragged|haven'?t slept|not sleeping|up every (couple|few|two) (of )?hours)\b")
+# Guilt and self-blame ("I feel so guilty ... I should've called then")
+GUILT = r"\b(guilty|guilt|my fault|blame myself|should'?ve (called|known|noticed|said|gone|done something)|should have (called|known|noticed))\b"
 FEELING = _rx(r"\b(lonely|alone|on my own|by myself|miss (him|her|them)|since (he|she) (died|passed)|widow(er|ed)?|nobody (calls|visits|remembers))\b",
+              GUILT,
               r"\b(scared|frightened|afraid|terrified|worried|anxious|nervous|panick\w*|fear)\b", r"\boh my (god|goodness|gosh|word)\b",
               r"\b(fed up|frustrat\w*|annoy\w*|sick of|tired of|irritat\w*|cross|angry|mad at)\b",
               r"\b(sad|depress\w*|cry\w*|tearful|grief|griev\w*)\b",
@@ -208,6 +217,11 @@ THANKS = _rx(r"\b(thank you|thanks) (so |very )?much\b", r"\bthanks a (lot|milli
              r"\byou'?ve been (\w+ )?(a (big |real |great )?help|helpful|patient|kind|lovely|great|a dear|wonderful|very good)\b",
              r"\bi (really |do )?appreciate (it|that|you|your|this)\b")
 # Everyday life and good news told in passing: acknowledged before the call moves on.
+# Reassurance that a warning sign is absent, or a function is normal ("he's talking fine, no chest pain, he's not huffing and
+# puffing sitting still"): heard as good news, not as small talk
+REASSURING = _rx(r"\b(no|not|isn'?t|hasn'?t|without|nor) (\w+ ){0,2}(chest pain|pain|short of breath|huffing|puffing|breathless|dizzy|"
+                 r"confused|bleeding|fever|swelling|trouble breathing)\b",
+                 r"\b(talking|breathing|eating|walking|sleeping|making sense|acting) (just )?(fine|okay|ok|normally|normal|well|good)\b")
 PLEASANT = _rx(r"\b(garden\w*|roses?|flowers?|dahlias?|tomatoes|jam|baking|baked|cooking|grand(kids|children|son|daughter|baby)|church|"
                r"knitting|quilt\w*|fishing|golf|bingo|the game|football|baseball|holiday|thanksgiving|christmas|birthday|puppy|kitten|"
                r"choir|book club|crossword|bird\w*|walk(ed|ing)? (the dog|to)|trip|visit(ed|ing)? (my|our|the) )\b")
@@ -282,6 +296,7 @@ class Intents:
     milestone: bool = False
     thanks: bool = False
     hurry: bool = False
+    reassuring: bool = False
 
 
 # "When is it I've got to go for the blood test again?": a question about going somewhere is not a wish to hang up.
@@ -297,7 +312,7 @@ def read_intents(text: str) -> Intents:
     t = text.strip()
     return Intents(
         goodbye=bool(GOODBYE.search(t)), yes=bool(YES.search(t)), no=bool(NO.search(t)),
-        injection=bool(INJECTION.search(t)), dosing_question=bool(DOSING_QUESTION.search(t)),
+        injection=bool(INJECTION.search(t)), dosing_question=bool(DOSING_QUESTION.search(t)) and not _DIET_AMOUNT.search(t),
         appointment_question=bool(APPOINTMENT_QUESTION.search(t)), purpose_question=bool(PURPOSE_QUESTION.search(t)),
         confused=bool(CONFUSED.search(t)), who_are_you=bool(WHO_ARE_YOU.search(t)),
         small_talk=bool(SMALL_TALK.search(t)),
@@ -312,4 +327,5 @@ def read_intents(text: str) -> Intents:
         hide=bool(HIDE.search(t)), alter_record=bool(ALTER_RECORD.search(t)), skip=bool(SKIP.search(t)) or _plans_to_skip_medicine(t),
         doctor_said=bool(DOCTOR_SAID.search(t)), asks=bool(QUESTION.search(t) or ASKS.search(t)),
         bereaved=bool(BEREAVED.search(t)), milestone=bool(MILESTONE.search(t)), thanks=bool(THANKS.search(t)),
+        reassuring=bool(REASSURING.search(t)) and not (SYMPTOM.search(t) and not _NEGATED_SYMPTOM.search(t)),
     )

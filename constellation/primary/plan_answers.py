@@ -56,7 +56,7 @@ _PRONOUN = re.compile(r"\b(?:it|that|that one|this one|them|those)\b", re.IGNORE
 _VISIT = r"(?:clinic|doctor|specialist|one|appointment|visit|check(?:-?up)?|people)\b"
 # Words a caller uses for a kind of appointment, and the words of a plan appointment each kind matches.
 APPOINTMENT_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "blood": (r"blood (?:test|draw|work|check)|bloods|labs?\b|finger[- ]?(?:prick|stick)|inr|draw|needle", ("lab", "blood", "inr", "draw",
+    "blood": (r"blood (?:test|draw|work|check)|bloods|labs?\b|finger[- ]?(?:prick|stick|poke)|inr|draw", ("lab", "blood", "inr", "draw",
                                                                                                         "anticoag")),
     "staples": (r"staples?|stitches|sutures?|wound check|incision check", ("staple", "suture", "wound", "incision")),
     "therapy": (r"therapy|therapist|\bpt\b|physio|rehab|exercises? class", ("therap", "rehab", "physio")),

@@ -22,7 +22,7 @@ from careplans.analytes import said_as
 from careplans.model import Appointment, ChecklistItem, Medication
 from constellation.primary.base import Draft, DraftRequest
 from constellation.primary.crisis import METHOD_QUESTION, crisis_reply
-from constellation.primary.intents import BEREAVED, EXHAUSTED, Intents, read_intents
+from constellation.primary.intents import BEREAVED, EXHAUSTED, GUILT, Intents, read_intents
 from constellation.primary.plan_answers import (HOW_TAKEN, appointment_answer, checklist_answer, daily_limit, describe_appointment,
                                                 format_when,
                                                 matching_appointments, medicine_answer, next_appointment, order_text,
@@ -31,6 +31,7 @@ from constellation.primary.readings import goal_answer, reading_answer
 from constellation.session import SessionState
 from specialists.answer_bank import bank_answer, warning_sign
 from specialists.findings import Finding
+from specialists.knowledge import drug_classes
 
 HOME_ANALYTES = ("weight", "systolic_bp", "glucose", "temperature", "spo2", "heart_rate")
 ANALYTE_PROMPTS = {
@@ -155,6 +156,27 @@ KEEP_AMBULANCE = re.compile(r"\b(?:cancel|call off|send (?:them|it) (?:away|back
                             r"\b(?:cancel|call (?:them|it) off)\b[^.?!]{0,10}\?", re.IGNORECASE)
 KEEP_AMBULANCE_REPLY = ("Yes, please let the ambulance come and have the paramedics check. Feeling better for a while doesn't "
                         "mean the danger has passed, and they can make sure it's safe.")
+# "I don't want a fuss with the ambulance ... can't I just lie down and see?": the American Heart Association's advice on
+# heart attack and stroke warning signs is not to wait, and to call 911 rather than drive (EMS can start treatment on the
+# way); the reply hears the reluctance and keeps the call.
+RELUCTANT = re.compile(r"\b(?:don'?t|do not|didn'?t) (?:wanna|want to|need to) (?:make|cause|kick up) (?:a |any )?(?:big )?(?:fuss|scene|bother)|"
+                       r"\b(?:wait|see) (?:and see|if it (?:passes|goes)|a (?:bit|while|little))\b|\b(?:lay|lie) down (?:a bit|for a bit|for a while|and see)\b|"
+                       r"\b(?:it'?s )?probably (?:just|nothing)\b|\b(?:drive|take) (?:myself|me|him|her) (?:in|there|to the)\b|"
+                       r"\bdon'?t (?:want|need) (?:an |the )?ambulance\b|\b(?:embarrass\w*|the whole street|neighbou?rs (?:watching|see))\b",
+                       re.IGNORECASE)
+RELUCTANT_REPLY = ("I understand, and it's no bother at all. With what you're describing, it isn't safe to wait and see, and it's "
+                   "better not to drive. Please call 911 now: the paramedics can check you and start treatment right there.")
+# "Does somebody call us back?", "What happens now?", "Will the nurse ring me?"
+CALLBACK_QUESTION = re.compile(r"\b(?:does|will|is|would|can) (?:somebody|someone|a nurse|anyone|anybody|the nurse|the doctor|they|you) "
+                               r"(?:going to |gonna )?(?:call|ring|phone|get back|reach|be in touch|contact)\b[^.!]*\?|"
+                               r"\bwhat happens (?:now|next)\b|\bwho(?:'s| is| will)? (?:going to |gonna )?call\b[^.!]*\?", re.IGNORECASE)
+PHONE_NUMBER = re.compile(r"(?<![\d-])(?:\(?\d{3}\)?[-. ])?\d{3}-\d{4}(?![\d-])")
+# "Should I just hang on till the appointment on the fourth?" after a problem flagged for a nurse today
+WAIT_FOR_VISIT = re.compile(r"\b(?:wait|hang on|hold on|hold off|sit tight|leave it)\b[^.?!]{0,40}\b(?:till|until|for|to)\b[^.?!]{0,30}"
+                            r"\b(?:appointment|visit|the \w+(?:th|st|nd|rd)\b|monday|tuesday|wednesday|thursday|friday|next week|doctor|clinic|"
+                            r"staples?|follow[- ]?up|check[- ]?up)", re.IGNORECASE)
+WAIT_FOR_VISIT_REPLY = ("Please don't wait for that appointment with this. A nurse from your care team will call you today, and if it "
+                        "gets worse before then, call 911.")
 CALLED_911 = re.compile(r"\b(?:called|calling|dialed|dialing|rang|ringing|phoned|phoning) (?:911|the ambulance|an ambulance)\b|"
                         r"\b(?:ambulance|paramedics|they)(?:'re| are|'s| is) (?:on (?:the|their) way|coming|here|pulling up)\b|"
                         r"\bsirens?\b|\b911 (?:on|now)\b|\bcalling them\b", re.IGNORECASE)
@@ -207,6 +229,9 @@ class ScriptedPrimary:
         if intents.thanks and not reaction and not just_verified:
             parts.append(_variant(state, plan, "thanks", ["You're very welcome.", "You're welcome, it's my pleasure."]))
         answer = self._respond(req, intents)
+        flagged_urgent = req.escalation == "urgent" or any(e.level == "urgent" for e in state.escalations)
+        if flagged_urgent and WAIT_FOR_VISIT.search(req.patient_text):
+            answer = _say_once(WAIT_FOR_VISIT_REPLY, answer)
         if answer:
             if not reaction:  # a loss or a milestone told with the question is heard first
                 parts.extend(_variant(state, plan, key, options) for heard, key, options in (
@@ -229,6 +254,8 @@ class ScriptedPrimary:
             parts.append(_variant(state, plan, "improved", ["I'm glad to hear that.", "That's great news, I'm glad to hear it."]))
         elif intents.milestone and not reaction:
             parts.append(_variant(state, plan, "milestone", _milestone(req.patient_text)))
+        elif intents.reassuring and not reaction and not intents.question:
+            parts.append(_variant(state, plan, "reassuring", ["That's good to hear, thank you.", "Good, that's reassuring. Thank you."]))
         elif intents.pleasant and not reaction and not intents.question:
             parts.append(_variant(state, plan, "pleasant", ["That sounds lovely.", "How nice, that sounds lovely."]))
         elif intents.asks_anything_else:
@@ -302,11 +329,13 @@ class ScriptedPrimary:
         parts: list[str] = []
         if intents.feeling or re.search(r"(?i)\b(die|dying|scared|afraid|frighten)", req.patient_text):
             parts.append("I know this is frightening. You're doing the right thing, and help is on the way.")
-        answer = KEEP_AMBULANCE_REPLY if KEEP_AMBULANCE.search(req.patient_text) else self._respond(req, intents, in_emergency=True)
+        answer = (KEEP_AMBULANCE_REPLY if KEEP_AMBULANCE.search(req.patient_text)
+                  else RELUCTANT_REPLY if RELUCTANT.search(req.patient_text) and not CALLED_911.search(req.patient_text)
+                  else self._respond(req, intents, in_emergency=True))
         if answer:
             parts.append(answer)
-        if not CALLED_911.search(req.patient_text) and not any(CALLED_911.search(u["text"]) for u in state.transcript
-                                                               if u["speaker"] == "patient"):
+        if answer != RELUCTANT_REPLY and not CALLED_911.search(req.patient_text) and not any(
+                CALLED_911.search(u["text"]) for u in state.transcript if u["speaker"] == "patient"):
             parts.append("If no one has called 911 yet, please call now.")
         parts.append(WHILE_WAITING)
         return Draft(" ".join(parts), [], "emergency_guidance", self.name)
@@ -324,6 +353,11 @@ class ScriptedPrimary:
             state.pending = "locked"
             text = ("I'm sorry, I wasn't able to confirm your identity, so I can't discuss any health information on "
                     "this call. Someone from the care team will call you back. Is there anything else I can pass along?")
+            # general knowledge is nobody's health information: "what's a normal blood pressure?" is still answered
+            general = None if intents.injection or intents.other_person else bank_answer(req.patient_text, plan, with_plan=False)
+            if general:
+                text = (f"{general[1]} I can't discuss anything in the care plan on this call, though: someone from the care "
+                        "team will call you back. Is there anything else I can pass along?")
             return Draft(" ".join([opening, text]).strip(), [], "identity_locked", self.name)
         if intents.goodbye and state.turn_index > 0:
             state.phase = "ended"
@@ -393,8 +427,8 @@ class ScriptedPrimary:
                      f"As I mentioned, please hold off on the {drug} until you've talked with your care team; a nurse will "
                      "call you today.")
             else:
-                once(f"interaction:{drug}", f"I'd hold off on {drug}: it can interact with your {others}{why}. I'll note your "
-                     "question for your care team so they can suggest something that's right for you.",
+                once(f"interaction:{drug}", f"I'd hold off on {drug}: it can interact with your {others}{why}.{_plan_instead(req.plan, drug)} "
+                     "I'll note your question for your care team so they can suggest something that's right for you.",
                      f"As I mentioned, I'd hold off on the {drug} for now.")
         for f in by_kind.get("contraindicated", []):
             if any(i.drug == f.drug for i in by_kind.get("interaction", [])):
@@ -519,6 +553,17 @@ class ScriptedPrimary:
             state.notes.append(f"prescription request: {req.patient_text}")
             return ("I'm not able to prescribe or recommend a new prescription medicine. I'll pass your request to your care "
                     "team, and your doctor can decide what's right.")
+        if CALLBACK_QUESTION.search(req.patient_text):  # "So what happens now, does somebody call us back?"
+            levels = {req.escalation, *(e.level for e in state.escalations)}
+            number = PHONE_NUMBER.search(req.patient_text)
+            if number:
+                state.notes.append(f"call-back number given: {number.group()}")
+            noted = " I've noted the number you gave for the call back." if number else ""
+            if "urgent" in levels or "emergency" in levels:
+                return f"Yes: a nurse from your care team will call you today.{noted} If it gets worse before then, call 911."
+            if "routine" in levels:
+                return f"Yes: I'm passing this to your care team, and a nurse will follow up with you.{noted}"
+            return f"If anything from today needs a follow-up, your care team will call you.{noted}"
         last = self._last_appointment(req)
         appointment = appointment_answer(req.patient_text, plan, req.today, last)
         named_visit = appointment is not None and bool(matching_appointments(req.patient_text, plan))
@@ -529,8 +574,11 @@ class ScriptedPrimary:
             # answer too
             banked = bank_answer(req.patient_text, plan, context=state.last_agent_text, with_plan="goal" not in about_value)
             return _say_once(about_value, appointment if named_visit else None, banked[1] if banked else None)
-        if named_visit and appointment is not None:
-            return appointment  # "When is the blood draw?" names the visit, whatever else the words resemble
+        if named_visit and appointment is not None:  # "When is the blood draw?" names the visit, whatever else the words
+            # resemble; a general question asked with it ("When's she allowed behind the wheel? And when's the staple thing?")
+            # gets the bank's answer too
+            banked = bank_answer(req.patient_text, plan, context=state.last_agent_text)
+            return _say_once(appointment, banked[1] if banked else None)
         answer = medicine_answer(req.patient_text, plan, req.findings, last_drug, fine_to_take=False) or appointment
         if answer is None:
             answer = checklist_answer(req.patient_text, plan)
@@ -570,6 +618,9 @@ class ScriptedPrimary:
         elif re.search(r"lonely|alone|on my own|by myself|miss (him|her|them)|died|passed|widow|nobody", text):
             options = ["I'm sorry, that sounds really lonely. Thank you for telling me.",
                        "That sounds hard, being on your own so much. I'm glad you told me."]
+        elif re.search(GUILT, text):
+            options = ["Please don't be hard on yourself: a change like that is easy to put down to something else, and you've "
+                       "done the right thing telling us now."]
         elif re.search(r"scared|frighten|afraid|terrified|worried|anxious|nervous|panic|fear|oh my (god|goodness|gosh|word)", text):
             options = ["That sounds frightening, and it's understandable to feel worried.",
                        "I understand that's worrying. You did the right thing telling me."]
@@ -696,6 +747,17 @@ class ScriptedPrimary:
 def _probe(req: DraftRequest) -> DraftRequest:
     """The request on its own copy of the state, to ask what a reply would be without proposing anything."""
     return replace(req, state=copy.deepcopy(req.state))
+
+
+def _plan_instead(plan: CarePlan, drug: str) -> str:
+    """The plan's own pain reliever, said when an anti-inflammatory is held off ("I'd hold off on naproxen ... Your care
+    plan has acetaminophen for pain"), with a leading space; or ""."""
+    if "nsaid" not in drug_classes(drug):
+        return ""
+    for med in plan.medications:
+        if "non_opioid_analgesic" in drug_classes(med.name) and "nsaid" not in drug_classes(med.name) and order_text(med):
+            return f" For pain, your care plan has {med.name}: {order_text(med)}."
+    return ""
 
 
 def _hold_off_in_crisis(findings: Sequence[Finding]) -> str | None:

@@ -34,7 +34,7 @@ _HEADS: dict[str, tuple[str, ...]] = {
 }
 # Words that say nothing about which drug is meant: looks, size, order, time of day, fillers.
 _EMPTY = frozenset("""the my his her their your a an this that these those little small tiny big large white pink blue
-yellow orange green red round oval long short new old other same usual regular morning evening night nighttime bedtime
+yellow orange green red round oval long short new old other same usual regular horse huge chalky great giant morning evening night nighttime bedtime
 first second third last next only extra spare
 day daily kind sort of one ones that's there just real really me him us help""".split())
 _HOW_OFTEN = frozenset({"once", "once-a-day", "twice", "twice-a-day", "daily", "weekly"})
@@ -57,14 +57,17 @@ _TIMES: dict[str, tuple[str, ...]] = {
     "morning": ("morning", "breakfast", " am "), "mornings": ("morning", "breakfast", " am "),
     "evening": ("evening", "supper", "dinner", " pm "), "evenings": ("evening", "supper", "dinner", " pm "),
     "night": ("night", "bedtime", "evening"), "nighttime": ("night", "bedtime", "evening"), "bedtime": ("bedtime", "night"),
+    # a meal said of a pill ("the one he takes with his breakfast"): the plan writes it as the meal, its time or "with food"
+    "breakfast": ("breakfast", "with food"), "supper": ("supper", "with food"), "dinner": ("dinner", "with food"),
+    "lunch": ("lunch", "noon", "with food"),
 }
-_WHEN = r"(?:(?:in|at)\s+(?:the\s+)?)?(?:" + "|".join(_TIMES) + r")"
+_WHEN = r"(?:(?:in|at|with)\s+(?:the\s+|his\s+|her\s+|my\s+)?)?(?:" + "|".join(_TIMES) + r")"
 
 # A drug already named or referred to ("the carvedilol ... I cut out the night one", "it ... the morning one").
 _NAMED_BEFORE = re.compile(r"\b(?:it|them|that one|this one)\b", re.IGNORECASE)
 
 _DESCRIPTION = re.compile(
-    r"\b(?:the|my|his|her|their|that|this)\s+(?P<pre>(?:(?!(?:was|is|are|were|be|been|it|and|or|but|with|in|on|at|to|of|from|these|those|some|any)\b)[a-z-]+\s+){0,3}?)"
+    r"\b(?:the|my|his|her|their|that|this|a)\s+(?P<pre>(?:(?!(?:was|is|are|were|be|been|it|and|or|but|with|in|on|at|to|of|from|these|those|some|any)\b)[a-z-]+\s+){0,3}?)"
     r"(?P<head>" + "|".join(sorted(_HEADS, key=len, reverse=True)) + r")\b"
     # "one" before a number is a number ("my sugar was one oh five"), not a pill
     r"(?!\s+(?:oh|o|zero|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|point)\b|\s+\d)"
@@ -124,6 +127,14 @@ def _known_phrase(words: str) -> bool:
     return any(key == p or key.endswith(" " + p) for p in _known_phrases())
 
 
+_NOT_THAT_ONE = re.compile(r"\bnot (?:the|my|his|her) ([a-z-]+(?: [a-z-]+)?) (?:one|pill|capsule|tablet|shot|inhaler)\b", re.IGNORECASE)
+
+
+def _excluded_words(text: str) -> list[str]:
+    """Modifiers of a description the caller rules out ("not the stomach one"): the drugs they fit are not meant."""
+    return [w for m in _NOT_THAT_ONE.finditer(text) for w in _words(m.group(1)) if w not in _EMPTY]
+
+
 def find_described(text: str, plan: CarePlan | None, taken: Iterable[tuple[int, int]] = ()) -> list[Described]:
     """Plan drugs the text describes, each only when one plan drug fits the description best."""
     if plan is None or not plan.medications:
@@ -134,6 +145,8 @@ def find_described(text: str, plan: CarePlan | None, taken: Iterable[tuple[int, 
         if any(a < m.end() and m.start() < b for a, b in spans):
             continue
         head = m["head"].lower()
+        if re.search(r"\bnot\s*$", text[max(0, m.start() - 6):m.start()], re.IGNORECASE):
+            continue  # "not the stomach one" rules a drug out (see _excluded_words)
         if _known_phrase(f"{m['pre']}{m['head']}"):
             continue  # "the water pill": the fixed descriptions resolve it by class, ambiguity included
         if m["rel"] and _HEADS[head] == ("",):
@@ -144,7 +157,9 @@ def find_described(text: str, plan: CarePlan | None, taken: Iterable[tuple[int, 
             modifiers = []  # the form said in the clause narrows on its own
         elif not times and (not modifiers or (_HEADS[head] == ("",) and all(w in _HOW_OFTEN for w in modifiers))):
             continue  # "the pill" alone names nothing, nor does "the once-a-day one" (most pills are)
-        if times and not modifiers and (spans or _NAMED_BEFORE.search(text, 0, m.start()) or head.endswith("s") or head.startswith("med")):
+        sentence_start = max(text.rfind(c, 0, m.start()) for c in ".?!") + 1  # "move it around. And there's a big pill ..."
+        if times and not modifiers and (spans or _NAMED_BEFORE.search(text, sentence_start, m.start()) or head.endswith("s")
+                                        or head.startswith("med")):
             continue  # with a drug named, "the night one" is its night dose ("the aspirin twice a day, the night one I forget");
             # "my morning pills" are all the pills taken then
         forms = _HEADS[head]
@@ -155,6 +170,9 @@ def find_described(text: str, plan: CarePlan | None, taken: Iterable[tuple[int, 
                 continue
             if all(_fits(w, profile) for w in modifiers):  # every word said must fit ("blood pressure" is not "blood sugar")
                 fitting.setdefault(med.name, med)
+        if len(fitting) > 1:  # "the capsule I take in the morning, not the stomach one, the other one"
+            ruled_out = {n for n, med in fitting.items() for w in _excluded_words(text) if _fits(w, _profile(med))}
+            fitting = {n: med for n, med in fitting.items() if n not in ruled_out} or fitting
         if len(fitting) > 1 and times:
             given_then = {n: med for n, med in fitting.items() if all(_given_at(t, med) for t in times)}
             fitting = given_then or (fitting if modifiers else {})

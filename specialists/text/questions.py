@@ -20,7 +20,9 @@ ASKED = re.compile(
     r"|\b(?:explain|walk me through)\b|\bwonder(?:ing|ed)?\b"
     r"|\b(?:never|don'?t|do not|didn'?t|doesn'?t|does not) (?:really |quite )?know (?:if|whether|how|what|when|which|where|why)\b"
     r"|\bnot (?:really |quite )?sure (?:if|whether|how|what|when|which|where|why|about)\b"
-    r"|\b(?:is|was) (?:that|it|this) (?:true|right|okay|ok|alright|safe|normal|bad)\b|\bkeeps? asking\b",
+    r"|\b(?:is|was) (?:that|it|this) (?:true|right|okay|ok|alright|safe|normal|bad)\b|\bkeeps? asking\b"
+    # a question passed on: "he asked me why he can't just take it at bedtime", "she wants to know if soup counts"
+    r"|\b(?:ask(?:s|ed|ing)?|wants? to know|wanted to know|wondering)(?: me| him| her| us| you)? (?:why|how|what|when|whether|if|which|where)\b",
     re.IGNORECASE)
 
 

@@ -15,7 +15,10 @@ pressing warning sign, a question about going somewhere no wish to hang up: dev 
 urgent level a date is no amount, a ruled-out medicine held off without naming it, a leaving caller told to take care: dev
 1051, unread 1565; with writers p and q split into both (first contact dev 139/200, unread 158/211), answers to the
 check-in heard, false crisis and red-flag readings of everyday talk fixed by class, plan medicines found by what they are
-for and how they are given: dev 1222/1319, unread 1731/2115):
+for and how they are given: dev 1222/1319, unread 1731/2115; with writers r and s split into both (first contact dev
+170/214, unread 167/244), reported questions, diet amounts, a visit and a bank question in one turn, 7 new bank entries and
+a retrained matcher at threshold 0.5, reluctance in an emergency, waiting for a visit after an urgent flag, call-back
+questions, guilt and reassurance, safety steps in a crisis: dev 1430/1533, unread 1918/2359):
 they stop a change from losing ground. The unread split is scored in aggregate only.
 """
 
@@ -38,7 +41,7 @@ TYPES = {"escalation_at_least", "agent_text_matches", "no_phi_before_turn", "nev
          "escalation_at_least_within", "escalation_at_most", "agent_text_matches_within", "agent_text_not_matches",
          "agent_repeats_previous", "all_turns_answered"}
 CALLS = sorted(SUITE.glob("*/*.json"))
-FLOORS = {"dev": 1222, "unread": 1731}
+FLOORS = {"dev": 1430, "unread": 1918}
 
 
 def test_the_suite_has_the_size_the_issue_asks_for() -> None:

@@ -703,3 +703,17 @@ def test_a_count_over_a_span_with_signs_of_toxicity_is_an_overdose() -> None:
 ])
 def test_a_supply_put_by_with_a_way_out_is_stockpiling(text: str, expected: str) -> None:
     assert level(text, "afib") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "He keeps asking me why he has to weigh himself every single morning, and I don't know what to tell him.",
+    "She grumbles about stepping on the scale. Why does she have to do it every day?",
+    "I never know what to say when he gets like that about his pills.",
+])
+def test_not_knowing_what_to_say_and_a_reported_care_question_are_no_crisis(text: str) -> None:
+    assert assess_text(text).own == ()
+
+
+def test_thinking_about_how_one_would_do_it_is_still_read() -> None:
+    found = assess_text("I want to die, and I've been thinking about how I'd make it happen.").own
+    assert found and max(level_rank(d.level) for d in found) == level_rank("emergency")

@@ -675,3 +675,9 @@ def test_a_bare_weight_is_kilos_only_when_the_scale_is_said_to_be() -> None:
 ])
 def test_names_split_by_recognition_and_a_treated_low_told_without_a_name(text: str, expected: list[tuple[str, float]]) -> None:
     assert [(r.analyte, r.value) for r in read_measurements(text)] == expected
+
+
+def test_a_telephone_number_is_no_value() -> None:
+    from specialists.labs import read_measurements
+    assert read_measurements("Will the nurse call back? My cell is 555-0147, or the house, 555-867-5309.") == []
+    assert [r.value for r in read_measurements("My sugar was 147 this morning.")] == [147.0]

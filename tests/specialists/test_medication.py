@@ -860,3 +860,16 @@ def test_missed_doses_said_as_a_supply_gone_or_a_dose_not_faced(plans, specialis
     plan = plans[plan_file] if plan_file in plans else careplans.load(DEV_PLANS / plan_file).plan
     keys, _, _ = judge(specialist, plan, text)
     assert any(k[0] == MISSED for k in keys) == missed, keys
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    # handed over by a friend and asked about: judged like a question (routine) ...
+    ("My neighbour gave me a couple of her Advil. Is it all right if I take one tonight for my back?", "routine"),
+    # ... but taken, said before the question, it is an interaction taken (urgent)
+    ("My neighbour gave me a couple of her Advil and I took one last night. Is that all right?", "urgent"),
+])
+def test_a_drug_given_by_someone_else_is_asked_about_until_it_is_taken(specialist: MedicationSpecialist,
+                                                                       plans: dict[str, careplans.CarePlan], text: str, level: str) -> None:
+    found, escalation, _ = judge(specialist, plans["afib"], text)
+    assert ("interaction", "ibuprofen", "apixaban") in found
+    assert escalation == level

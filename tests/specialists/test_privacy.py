@@ -197,3 +197,9 @@ def test_topic_the_caller_raised_is_not_phi() -> None:
     ctx = TurnContext(plan=plan("knee"), turn=Utterance("agent", "I'm sorry the knee is swollen. First, your date of birth?"),
                       history=[Utterance("patient", "My knee is all swollen today.")], today=TODAY)
     assert SPEC.check(ctx).findings == []
+
+
+def test_a_general_bank_answer_is_no_phi_but_the_plans_own_goal_still_is() -> None:
+    # "htn" has a blood pressure goal; the bank's general sentence says the same numbers as knowledge, not as the patient's
+    assert draft("htn", "For most adults, a normal blood pressure is below 120 over 80. Could you confirm your date of birth?") is False
+    assert draft("htn", "Your blood pressure goal is below 130 over 80.") is True

@@ -116,3 +116,9 @@ def test_something_healing_or_passing_is_left_to_the_rules(monkeypatch: pytest.M
                  "The scrape on her elbow is healing up nicely, so that's better."):
         assert not flags(text), text
     assert flags("His bruise is not healing and now his whole leg is cold and he's gone grey.")
+
+
+def test_a_question_of_what_a_medicine_is_for_is_not_raised() -> None:
+    # a nickname is no symptom: "the choker" read as choking put a call into 911 mode (issue-13 development call)
+    assert not flags("There's that huge pill she swallows with lunch, she calls it the gagger. What's that one for?")
+    assert not flags("And the little yellow one, what does that one do?")
