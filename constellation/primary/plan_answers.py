@@ -198,6 +198,10 @@ def appointment_answer(text: str, plan: CarePlan, today: dt.date, last_described
             # a short question that names a visit and nothing else: "And the class about counting the carbs?"
             re.search(r"\?\s*$", text) and len(text.split()) <= 12 and matching_appointments(text, plan)):
         return None
+    groups = _visits_asked(text, plan)
+    if len(groups) >= 2:  # "When's my appointment with Dr. Navarro? And the carb-counting class thing?": both answered
+        said = [_upcoming_or_last(g, today) for g in groups[:2]]
+        return f"That's on {describe_appointment(said[0])}. And the other one is on {describe_appointment(said[1])}."
     hits = matching_appointments(text, plan) or _on_weekday(text, plan, today)
     if not hits:
         if re.search(r"\bappointments?\b|\bsee (?:the|my) doctor\b|\bnext (?:visit|check)\b", text, re.IGNORECASE):
@@ -220,6 +224,26 @@ def appointment_answer(text: str, plan: CarePlan, today: dt.date, last_described
         return f"That's on {describe_appointment(appt)}.{where}"
     appt = past[-1]
     return f"The one I have was on {describe_appointment(appt)}, so that has already passed. I'll let your care team know you asked."
+
+
+# Where one visit asked about ends and another begins: a sentence, or "and (then) the ..."
+_NEXT_VISIT = re.compile(r"(?<=[.?!])\s+|,?\s+\b(?:and then|then|and also|and|also)\s+(?=(?:the|his|her|my|when|what)\b)", re.IGNORECASE)
+
+
+def _visits_asked(text: str, plan: CarePlan) -> list[list[Appointment]]:
+    """Distinct visits the turn names, one group per part of it that names one ("the blood draw is Wednesday, right? Then
+    the heart doctor on Friday?"), in the order said."""
+    groups: list[list[Appointment]] = []
+    for part in _NEXT_VISIT.split(text):
+        found = matching_appointments(part, plan) if part and part.strip() else []
+        if found and not any(set(map(id, found)) & set(map(id, g)) for g in groups):
+            groups.append(found)
+    return groups
+
+
+def _upcoming_or_last(appointments: Sequence[Appointment], today: dt.date) -> Appointment:
+    upcoming = sorted((a for a in appointments if _day(a) >= today), key=lambda a: (_day(a), str(a.when)))
+    return upcoming[0] if upcoming else sorted(appointments, key=lambda a: (_day(a), str(a.when)))[-1]
 
 
 def plan_medicines_named(plan: CarePlan, findings: Sequence[Finding]) -> list[Medication]:

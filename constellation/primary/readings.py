@@ -50,12 +50,13 @@ def goal_answer(text: str, plan: CarePlan) -> str | None:
     return None
 
 
-def reading_answer(text: str, plan: CarePlan, history: Sequence[tuple[str, str]] = ()) -> str | None:
+def reading_answer(text: str, plan: CarePlan, history: Sequence[tuple[str, str]] = (), *, asked: bool = True) -> str | None:
     """Where a value the caller asks about falls ("142 is within the goal in your care plan, 80 to 180"), or None
     (no value asked about, or one reported out of range: the labs finding speaks for that). ``history``: the call
     so far as (speaker, text), which names a bare value ("Is 95 okay?" after "How have your sugars been?") and
-    says whether the caller speaks for the patient ("his sugar" is then the patient's)."""
-    if not _VALUE_QUESTION.search(text):
+    says whether the caller speaks for the patient ("his sugar" is then the patient's). ``asked=False``: a value told, not
+    asked about ("His sugar this morning was 142"), is said against the goal only when every value told is within it."""
+    if asked and not _VALUE_QUESTION.search(text):
         return None
     patient = plan.patient
     names = tuple(n for n in (patient.first_name, patient.preferred_name or "") if n)
@@ -83,7 +84,7 @@ def reading_answer(text: str, plan: CarePlan, history: Sequence[tuple[str, str]]
         goal = _goal_span(plan, r.analyte, pair=bool(pair))
         if directions == {None}:
             said.append(f"A {word} of {value} is within the goal in your care plan, {goal}.")
-        elif r.current:
+        elif r.current or not asked:
             return None  # reported and out of range: the finding's wording passes it on
         else:
             where = "above" if "high" in directions else "below"

@@ -232,6 +232,9 @@ class ScriptedPrimary:
         flagged_urgent = req.escalation == "urgent" or any(e.level == "urgent" for e in state.escalations)
         if flagged_urgent and WAIT_FOR_VISIT.search(req.patient_text):
             answer = _say_once(WAIT_FOR_VISIT_REPLY, answer)
+        if not answer and not reaction and not intents.asks:  # a reading told within the plan's goal is heard against it
+            in_goal = reading_answer(req.patient_text, plan, [(u["speaker"], u["text"]) for u in state.transcript], asked=False)
+            answer = f"Thank you, that's good. {in_goal}" if in_goal else None
         if answer:
             if not reaction:  # a loss or a milestone told with the question is heard first
                 parts.extend(_variant(state, plan, key, options) for heard, key, options in (
@@ -559,11 +562,15 @@ class ScriptedPrimary:
             if number:
                 state.notes.append(f"call-back number given: {number.group()}")
             noted = " I've noted the number you gave for the call back." if number else ""
+            # a visit asked in the same breath ("So who's going to call us? And when's his heart doctor visit?") too
+            visit = appointment_answer(req.patient_text, plan, req.today) if matching_appointments(req.patient_text, plan) else None
             if "urgent" in levels or "emergency" in levels:
-                return f"Yes: a nurse from your care team will call you today.{noted} If it gets worse before then, call 911."
-            if "routine" in levels:
-                return f"Yes: I'm passing this to your care team, and a nurse will follow up with you.{noted}"
-            return f"If anything from today needs a follow-up, your care team will call you.{noted}"
+                callback = f"Yes: a nurse from your care team will call you today.{noted} If it gets worse before then, call 911."
+            elif "routine" in levels:
+                callback = f"Yes: I'm passing this to your care team, and a nurse will follow up with you.{noted}"
+            else:
+                callback = f"If anything from today needs a follow-up, your care team will call you.{noted}"
+            return _say_once(callback, visit)
         last = self._last_appointment(req)
         appointment = appointment_answer(req.patient_text, plan, req.today, last)
         named_visit = appointment is not None and bool(matching_appointments(req.patient_text, plan))

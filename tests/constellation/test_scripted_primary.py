@@ -495,3 +495,24 @@ def test_a_safety_step_the_caller_proposes_in_a_crisis_is_encouraged() -> None:
                   "My son lives close. Maybe I could ask him to come over and sit with me.")
     assert turns[0]["escalation"] == "emergency"
     assert re.search(r"(?i)good step", turns[1]["agent"]) and re.search(r"988|911", turns[1]["agent"]), turns[1]["agent"]
+
+
+@pytest.mark.parametrize("line", [
+    "The blood work's on Wednesday, isn't it? And then when's the heart doctor?",
+    "When's his blood test, and the cardiology visit with Dr. Fairbanks?",
+])
+def test_two_visits_asked_in_one_turn_are_both_answered(line: str) -> None:
+    turns = _call("p01_hf_ckd_dm.json", line)
+    assert re.search(r"(?i)december 2", turns[0]["agent"]) and re.search(r"(?i)december 4", turns[0]["agent"]), turns[0]["agent"]
+
+
+def test_a_call_back_question_and_a_visit_asked_together_are_both_answered() -> None:
+    turns = _call("p01_hf_ckd_dm.json", "He is up six pounds since Monday and his ankles are puffy.",
+                  "Will someone ring us back? And what day is his heart failure clinic again?")
+    assert re.search(r"(?i)call you today", turns[1]["agent"]) and re.search(r"(?i)december 4", turns[1]["agent"]), turns[1]["agent"]
+
+
+def test_a_reading_told_within_the_goal_is_heard_against_it_and_one_outside_is_left_to_the_finding() -> None:
+    turns = _call("p12_postop_knee_dm.yaml", "His sugar was 150 this morning before breakfast.", "Last night it was 320 after supper.")
+    assert re.search(r"(?i)150 is within the goal in your care plan", turns[0]["agent"]), turns[0]["agent"]
+    assert "within the goal" not in turns[1]["agent"], turns[1]["agent"]
