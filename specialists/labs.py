@@ -36,7 +36,7 @@ from specialists.findings import Finding, Level, max_level
 from specialists.text.claims import split_sentences
 from specialists.text.context import Proxy, proxy_for_turn
 from specialists.text.dates import days_back_to
-from specialists.text.numbers import find_numbers
+from specialists.text.numbers import PHONE_NUMBER, find_numbers
 
 Direction = Literal["low", "high"]
 Qualifier = Literal["<", ">"]
@@ -472,13 +472,12 @@ def _prepare(text: str, proxy: Proxy | None = None) -> _Doc:
     return replace(_built(text), proxy=proxy)
 
 
-# A telephone number ("my cell's 555-0147", "call 555-123-4567") is no value of anything: blanked before numbers are read.
-_PHONE = re.compile(r"(?<![\d/.-])(?:\(?\d{3}\)?[-. ])?\d{3}-\d{4}(?![\d/.-])")
+# A telephone number is no value of anything: blanked before numbers are read.
 
 
 @lru_cache(maxsize=1024)
 def _built(text: str) -> _Doc:
-    text = _PHONE.sub(lambda m: " " * len(m.group()), text.translate(_APOS))
+    text = PHONE_NUMBER.sub(lambda m: " " * len(m.group()), text.translate(_APOS))
     parts: list[str] = []
     nums: list[_Num] = []
     segs: list[tuple[int, int, int, int]] = []

@@ -32,6 +32,7 @@ from constellation.session import SessionState
 from specialists.answer_bank import bank_answer, warning_sign
 from specialists.findings import Finding
 from specialists.knowledge import drug_classes
+from specialists.text.numbers import PHONE_NUMBER
 
 HOME_ANALYTES = ("weight", "systolic_bp", "glucose", "temperature", "spo2", "heart_rate")
 ANALYTE_PROMPTS = {
@@ -170,7 +171,6 @@ RELUCTANT_REPLY = ("I understand, and it's no bother at all. With what you're de
 CALLBACK_QUESTION = re.compile(r"\b(?:does|will|is|would|can) (?:somebody|someone|a nurse|anyone|anybody|the nurse|the doctor|they|you) "
                                r"(?:going to |gonna )?(?:call|ring|phone|get back|reach|be in touch|contact)\b[^.!]*\?|"
                                r"\bwhat happens (?:now|next)\b|\bwho(?:'s| is| will)? (?:going to |gonna )?call\b[^.!]*\?", re.IGNORECASE)
-PHONE_NUMBER = re.compile(r"(?<![\d-])(?:\(?\d{3}\)?[-. ])?\d{3}-\d{4}(?![\d-])")
 # "Should I just hang on till the appointment on the fourth?" after a problem flagged for a nurse today
 WAIT_FOR_VISIT = re.compile(r"\b(?:wait|hang on|hold on|hold off|sit tight|leave it)\b[^.?!]{0,40}\b(?:till|until|for|to)\b[^.?!]{0,30}"
                             r"\b(?:appointment|visit|the \w+(?:th|st|nd|rd)\b|monday|tuesday|wednesday|thursday|friday|next week|doctor|clinic|"

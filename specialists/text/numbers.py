@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# A telephone number ("my cell's 555-0147", "call 555-123-4567"): never a value of anything, and a call-back number to note.
+PHONE_NUMBER = re.compile(r"(?<![\d/.-])(?:\(?\d{3}\)?[-. ])?\d{3}-\d{4}(?![\d/.-])")
+
 UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
          "seventeen": 17, "eighteen": 18, "nineteen": 19}
