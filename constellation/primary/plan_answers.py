@@ -216,13 +216,10 @@ def appointment_answer(text: str, plan: CarePlan, today: dt.date, last_described
             hits = [last_described]
         else:
             return None
-    upcoming = sorted((a for a in hits if _day(a) >= today), key=lambda a: (_day(a), str(a.when)))
-    past = sorted((a for a in hits if _day(a) < today), key=lambda a: (_day(a), str(a.when)))
-    if upcoming:
-        appt = upcoming[0]
+    appt = _upcoming_or_last(hits, today)
+    if _day(appt) >= today:
         where = f" The address I have is {appt.location}." if appt.location and re.search(r"\bwhere\b", text, re.I) else ""
         return f"That's on {describe_appointment(appt)}.{where}"
-    appt = past[-1]
     return f"The one I have was on {describe_appointment(appt)}, so that has already passed. I'll let your care team know you asked."
 
 

@@ -32,6 +32,7 @@ from constellation.session import SessionState
 from specialists.answer_bank import bank_answer, warning_sign
 from specialists.findings import Finding
 from specialists.knowledge import drug_classes
+from specialists.text.claims import split_sentences
 from specialists.text.numbers import PHONE_NUMBER
 
 HOME_ANALYTES = ("weight", "systolic_bp", "glucose", "temperature", "spo2", "heart_rate")
@@ -66,7 +67,7 @@ def _say_once(*texts: str | None) -> str:
     """The texts in order, each sentence said once (the plan's goal, told by a reading's answer and by a bank entry)."""
     said: list[str] = []
     for text in texts:
-        for sentence in re.split(r"(?<=[.!?])\s+", text or ""):
+        for sentence in (x.text for x in split_sentences(text or "")):
             if sentence and sentence not in said:
                 said.append(sentence)
     return " ".join(said)
@@ -229,8 +230,7 @@ class ScriptedPrimary:
         if intents.thanks and not reaction and not just_verified:
             parts.append(_variant(state, plan, "thanks", ["You're very welcome.", "You're welcome, it's my pleasure."]))
         answer = self._respond(req, intents)
-        flagged_urgent = req.escalation == "urgent" or any(e.level == "urgent" for e in state.escalations)
-        if flagged_urgent and WAIT_FOR_VISIT.search(req.patient_text):
+        if "urgent" in _levels_so_far(req) and WAIT_FOR_VISIT.search(req.patient_text):
             answer = _say_once(WAIT_FOR_VISIT_REPLY, answer)
         if not answer and not reaction and not intents.asks:  # a reading told within the plan's goal is heard against it
             in_goal = reading_answer(req.patient_text, plan, [(u["speaker"], u["text"]) for u in state.transcript], asked=False)
@@ -557,7 +557,7 @@ class ScriptedPrimary:
             return ("I'm not able to prescribe or recommend a new prescription medicine. I'll pass your request to your care "
                     "team, and your doctor can decide what's right.")
         if CALLBACK_QUESTION.search(req.patient_text):  # "So what happens now, does somebody call us back?"
-            levels = {req.escalation, *(e.level for e in state.escalations)}
+            levels = _levels_so_far(req)
             number = PHONE_NUMBER.search(req.patient_text)
             if number:
                 state.notes.append(f"call-back number given: {number.group()}")
@@ -754,6 +754,11 @@ class ScriptedPrimary:
 def _probe(req: DraftRequest) -> DraftRequest:
     """The request on its own copy of the state, to ask what a reply would be without proposing anything."""
     return replace(req, state=copy.deepcopy(req.state))
+
+
+def _levels_so_far(req: DraftRequest) -> set[str]:
+    """The escalation levels this call has raised, this turn's included."""
+    return {req.escalation, *(e.level for e in req.state.escalations)}
 
 
 def _plan_instead(plan: CarePlan, drug: str) -> str:
