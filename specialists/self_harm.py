@@ -439,6 +439,9 @@ _ACUTE_SIGN = re.compile(r"\b(?:groggy|drowsy|passed out|(?:lying|woke up|i'm|fo
 _EMPTY = re.compile(r"\b(?:pens?|vials?|bottles?|packs?|box|boxes|blister packs?|dosette(?: box)?|organi[sz]er|strips?)(?:'s)? (?:were |was |is |are )?(?:\w+ )?(?:completely |all )?"
                     r"empty\b|\bempty (?:\w+ ){0,2}(?:bottles?|blister packs?|packs?|boxes)\b|\b(?:bottle|box)\b[^.?!]{0,30}, empty\b")
 _POSSESSION = re.compile(r"\b(?:got|have|has|keep|kept|keeping|found|bought|picked up|filled|need|ordered)\b")
+# a supply that arrived ("The box came yesterday. Sixty of the little vials."): a delivery, said in any sentence of the turn
+_DELIVERY = re.compile(r"\b(?:came|come|arrived|arrives?|delivered|delivery|shipped|shipment|in the (?:mail|post)|mail[- ]order|"
+                       r"the (?:mailman|postman|courier|ups|fedex)|dropped off)\b")
 _FRAGMENT_TIME = re.compile(r"\b(?:before you (?:called|rang)|ago|last night|this morning|yesterday|earlier (?:today|tonight|on)|around midnight|after my coffee)\b")
 _SMALL_WEAK = re.compile(r"(?:one|two|three|four|a couple|both|[1-4]|half) ")
 _SMALL_COUNT = re.compile(r"\b(?:one|two|three|a couple|a pair|both|[1-4]|half)\b(?: \w+){0,4}\s*$")
@@ -608,7 +611,8 @@ _PAST_TIME = re.compile(r"\b(?:ago|last night|this morning|yesterday|earlier|bef
 _NOW_INGEST = re.compile(r"\b(?:taking|swallowing|downing|popping|eating|chugging|gulping|injecting|using|doing|drinking)\b")
 _ACUTE = re.compile(r"\b(?:passed out|(?:lying|woke up|i'm|found (?:him|her|them)) on the (?:bathroom |kitchen |bedroom )?floor|foggy|gone (?:all )?grey|breathing (?:really |very )?slow|not making (?:any )?sense|"
                     r"won't wake|can't wake|nose ?bleed|bleeding|bruises|lying on|with (?:some |a )?(?:vodka|wine|whiske?y|bourbon|beer|booze|gin|rum)|"
-                    r"(?:and|been) (?:drank|drinking)|(?:i|i've|she|she's|he|he's|we|we've|they|they've) just|just (?:now|took|swallowed|had|did|ate|"
+                    r"(?:and|been) (?:drank|drinking)|(?:i|i've|she|she's|he|he's|we|we've|they|they've) just (?:\w+ )?(?:took|taken|swallowed|had|ate|eaten|"
+                    r"drank|finished|downed|popped|injected|used|did)|just (?:now|took|swallowed|had|did|ate|"
                     r"drank|finished|downed|popped|injected|shot|used)|an hour ago|hours? ago|minutes? ago|half an hour|a little while ago|a while ago|earlier|"
                     r"last night|tonight|right now|a few minutes|after (?:lunch|dinner|breakfast)|dizzy|drowsy|sleepy|"
                     r"can't stay awake|throwing up|vomiting|confused|slurring|heart (?:is )?racing|feel (?:weird|strange|funny)|"
@@ -616,7 +620,10 @@ _ACUTE = re.compile(r"\b(?:passed out|(?:lying|woke up|i'm|found (?:him|her|them
 _ADHERENCE = re.compile(r"\b(?:as prescribed|like (?:i'm|i am|i was|she's|he's|you're) supposed to|like the doctor said|"
                         r"every (?:day|morning|night|evening)|each (?:day|morning|night)|on (?:time|schedule)|regularly|"
                         r"with (?:breakfast|dinner|lunch|food|my meal)|at bedtime|in the morning|morning (?:pills|meds)|"
-                        r"evening (?:pills|meds)|pill ?box|organi[sz]er|yes|yeah|yep|already|today's|for today|this morning)\b")
+                        r"evening (?:pills|meds)|pill ?box|organi[sz]er|yes|yeah|yep|already|today's|for today|this morning|"
+                        # the regimen named and summed up ("I'm taking the Plavix, the metoprolol, everything")
+                        r"(?:,|and) everything(?! (?:in|from|at once|i had|i have|i could|together))|"
+                        r"(?:i'm|i am|he's|she's|i've been|he's been|she's been) (?:still )?taking (?:the|my|his|her) \w+,)\b")
 _INTENT_TIME = re.compile(r"\b(?:tonight|this (?:evening|weekend|afternoon)|tomorrow|(?:this |next |on )?(?:monday|tuesday|"
                           r"wednesday|thursday|friday|saturday|sunday)(?: morning| night| evening)?|after (?:they're|they are|he's|"
                           r"she's|everyone's|the kids are) (?:asleep|gone|in bed)|when (?:the kids|they|he|she|everyone) (?:are|is) "
@@ -649,7 +656,7 @@ _FEAR = re.compile(r"\b(?:scares? (?:the hell out of |the life out of )?me|scare
                    r"i want more time|want to see)\b")
 _FUTURE_ABSENCE = re.compile(r"\b(?:won't|will not|wont) be (?:around|here)\b|\bnot (?:going to|gonna) be (?:around|here)\b")
 # An outing with other people ("Helen and I are taking the grandkids to see the lights tonight") is no time for an act.
-_WITH_OTHERS = re.compile(r"\b(?:we're|we are|we'll|we will|\w+ and i(?= (?:are|were|will|went|go|have|had)\b)|with (?:my|the|our) (?:\w+ )?(?:kids|grandkids|family|wife|husband|daughter|son|"
+_WITH_OTHERS = re.compile(r"\b(?:we're|we are|we'll|we will|we (?:\w+ )?(?:went|go|drove|drive|walked|sat|had|took|were|headed|rode)|(?!i\b)\w+ drove (?:me|us|him|her)?|\w+ and i(?= (?:are|were|will|went|go|have|had)\b)|with (?:my|the|our) (?:\w+ )?(?:kids|grandkids|family|wife|husband|daughter|son|"
                           r"friends?|sister|brother|church|group|club|team|class|tour)|taking the (?:kids|grandkids|dog)|(?:got|have|having|with) the (?:grandkids|kids|grandchildren))\b")
 _DELIBERATING = re.compile(r"\b(?:whether|if) (?:or not )?to\s*$")
 _SELF_REFERENCE = re.compile(r"\b(?:i think about it (?:constantly|all the time|every day|a lot|daily)|i've been thinking about (?:it|that)|(?:it's|it is|that's) for me|for me\W*$|i wasn't asking for a friend|"
@@ -674,7 +681,7 @@ _PLAN_SIGN = re.compile(r"\b(?:so (?:somebody|someone|you) knows?|by myself|(?:\
                         r"(?:doesn't|don't) know but|morbid|wasn't talking about the|gone missing|went missing|are missing|know how it works|nobody would think twice|(?:don't|do not) know why i'm telling you|and (?:thinking|wondering)|sorted (?:it )?all out|so you won't have to|that's (?:where|the place|the spot|the bridge|the one)|(?:won't|not) be (?:a burden|around|here) (?:much|for) longer|worked (?:it )?(?:all )?out|it's (?:all )?sorted|all sorted|thought it (?:all )?through|got it all (?:worked out|planned)|"
                         r"(?:i|you) (?:think you )?know why|for after|that's how i'll|that's that|just in case|before i go|"
                         r"won't be (?:here|around|needing)|not be (?:here|around)|i'll be with|no need for|not to bother|"
-                        r"(?:working|worked|figured|figuring) out (?:when|what time)|know (?:when|what time) the|going back|for when i go|won't be long|"
+                        r"(?:working|worked|figured|figuring) out (?:when|what time)|know (?:when|what time) the|going back (?:there|to (?:that|the) (?:place|spot))|for when i go|won't be long|"
                         r"when i'm gone|after i'm gone|know the spot|know which (?:tree|spot|bridge|night|day|one)|all taken care of|that's my plan|"
                         r"it's (?:in|under|on) the (?:closet|car|truck|garage|drawer|trunk|basement|shed|nightstand))\b|"
                         r"\b\d{1,2}:\d\d\b|\b(?:on|for) the \d{1,2}(?:st|nd|rd|th)\b")
@@ -906,6 +913,12 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
                                     conditional=conditional) is None
 
         sentence = r.masked[lo:hi]
+        # the sentence with its neighbours: a time or an acute sign said there belongs to what the sentence tells; said
+        # further off in a long turn it belongs to another story ("my son took me to get my blood checked Monday ...
+        # Sold the truck to my grandson"; "I'm taking the Plavix, the metoprolol, everything. ... walking every evening
+        # after dinner")
+        # (a short turn is one story: "I took way more than I should of the Cymbalta. Like, a lot more. About an hour ago")
+        near = r.masked if len(sents) <= 4 else r.masked[sents[i - 1][0] if i else lo:following[1] if following else hi]
         acts = r.hits("suicide_act", lo, hi)
         mass = _mass(r, lo, hi)
         weak = r.hits("weak_quantity", lo, hi)
@@ -958,7 +971,7 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
                 continue
             if soft and not strong:
                 adherence = ctx.adherence_question or _ADHERENCE.search(sentence)
-                if not (purpose or ctx.crisis or (_ACUTE.search(r.masked) and not adherence)):
+                if not (purpose or ctx.crisis or (_ACUTE.search(near) and not adherence)):
                     continue
             if r.has("accident", lo, hi) and not purpose:
                 continue
@@ -970,7 +983,7 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
         # a supply named without a verb, with a time, drink, sign or purpose: "Half a bottle of the Lipitor, with vodka.
         # Twenty minutes ago."; or containers found empty with the signs of an overdose
         if not ingested and r.has("ingest_object") and not r.has("accident") and not r.has("amount_question", lo, hi) and not (
-                r.has("benign_reason") or _POSSESSION.search(sentence)) and (
+                r.has("benign_reason") or _POSSESSION.search(sentence) or _DELIVERY.search(r.masked)) and (
                 purpose_in_turn or r.has("death_state") or bool(_PURPOSELY.search(r.masked)) or bool(_ACUTE_SIGN.search(r.masked))
                 or bool(_FRAGMENT_TIME.search(r.masked))):
             alone = [w for w in r.hits("weak_quantity", lo, hi) if re.fullmatch(r"\W*", r.masked[lo:w[0]] + r.masked[w[1]:hi].replace("of them", ""))]
@@ -991,7 +1004,7 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
             phrase = r.masked[s:e]
             deliberate = bool(re.search(r"\bcut|burn|carv|slit|slash|self|razor|wrist|scratch|knife|blade", phrase))
             purpose = r.has("on_purpose")
-            if r.has("accident", lo, hi) and not purpose:
+            if r.has("accident", sents[i - 1][0] if i else lo, hi) and not purpose:
                 continue
             if (deliberate or purpose or ctx.crisis) and counts((s, e)):
                 injury = "self_injury"
@@ -1070,9 +1083,9 @@ def _utterance(text: str, ctx: _Ctx, said: str | None = None) -> list[Disclosure
                         and not _WITH_OTHERS.search(sentence))
         # means with a second sign in the turn: other means, a time, being alone, preparations, a death word
         second = (len(set(r.hits("means"))) >= 2
-                  or bool(_INTENT_TIME.search(r.masked)) or bool(_ALONE.search(r.masked)) or bool(_PLAN_SIGN.search(r.masked))
+                  or bool(_INTENT_TIME.search(near)) or bool(_ALONE.search(r.masked)) or bool(_PLAN_SIGN.search(r.masked))
                   or r.has("death_state") or r.has("plan_marker") or r.has("farewell") or r.has("mass_quantity"))
-        strong_second = bool(_INTENT_TIME.search(r.masked)) or bool(_PLAN_SIGN.search(r.masked))
+        strong_second = bool(_INTENT_TIME.search(near)) or bool(_PLAN_SIGN.search(r.masked))
         plan = plan or (not benign and bool(means) and second and (not errand or strong_second) and not _WITH_OTHERS.search(sentence))
         # a call already in crisis: a lethal place, or the supply of pills, said now is a plan
         plan = plan or (ctx.crisis and not benign and (bool(_LETHAL_PLACE.search(sentence)) or bool(
@@ -1299,8 +1312,11 @@ def _assess_one(text: str, said: str, agent_before: str, patient: Patient, today
 # go now, my son's honking in the driveway", "I'm nervous about the heart cath but I'm ready to get it over with", "Took
 # every one of them, right down to the end of the bottle", "I've got about six left in the bottle". Ordinary check-in
 # talk (tests/data/crisis/ordinary/talk_d.jsonl) read such turns as a wish to die, intent or an overdose.
-_OUTING = re.compile(r"\b(?:ride|driver|van|taxi|bus|pick(?:ing)? (?:you|me|him|her) up|honking|driveway|appointment|trip|travel\w*|"
-                     r"vacation|holiday|surgery|procedure|operation|cath\w*|scan|colonoscopy|ready for)\b")
+_OUTING = re.compile(r"\b(?:ride|driver|van|taxi|bus|car|keys|pick(?:ing)? (?:you|me|him|her) up|honking|driveway|appointment|trip|travel\w*|"
+                     r"vacation|holiday|surgery|procedure|operation|cath\w*|scan|colonoscopy|ready for|out front|outside|"
+                     r"waiting (?:on|for)|head(?:ing)? out|shoes on|coat on|(?:the|to) (?:store|market|shops|mall|church|bank|salon|barber|"
+                     r"hairdresser|library|pharmacy|diner|gym)|(?:nails|hair) done|nails|errands?|shopping|lunch|dinner|breakfast|wrap (?:it |this )?up|"
+                     r"(?:taking|driving|bringing|dropping) (?:me|him|her|us)(?: (?:to|off|in|over|out))?)\b")
 # readiness is the only crisis word: every hit of these concepts lies inside the readiness phrase
 _READINESS = re.compile(r"\b(?:(?:i'm|im|i am|we're|were|we are|i'll be|i will be|be|all|getting|get) )?(?:all )?"
                         r"(?:(?:set|packed) and )?ready to (?:go|get it over with|get going)\b(?! (?:be|to (?:heaven|jesus|god|the lord)))")
@@ -1324,6 +1340,15 @@ _SUPPLY_CONCEPTS = frozenset({"ingest_object", "weak_quantity", "mass_quantity"}
 _CALL_REQUEST = re.compile(r"\b(?:say (?:it|that|again)|speak up|(?:again|repeat),? (?:slower|slowly|please)|more slowly|pardon|"
                            r"didn'?t (?:catch|hear) (?:that|you|a word)|what (?:was that|did you say)|"
                            r"(?:can|could|are) we (?:just )?(?:be done|finish|wrap (?:it |this )?up|stop|end (?:it|this|the call)|done)|"
+                           # leaving or pausing the call ("I gotta go, my ride's here. Call me tomorrow?", "somebody's at the door")
+                           r"(?:gotta|got to|have to|need to|i'll|i will|going to|gonna|about to) (?:go|hang up|run|head out|let you go)|"
+                           r"(?:i'm|im|i am|we're|we are) (?:done|finished) for (?:now|today|the day)|we'?re finished|can i hang up|"
+                           r"good ?bye|bye|talk (?:to you )?(?:later|tomorrow|soon)|"
+                           r"call (?:me )?(?:back )?(?:tomorrow|later|next week|another time|in (?:a|an) \w+)|"
+                           r"enough (?:questions )?for (?:now|today)|make (?:this|it) (?:fast|quick|short)|"
+                           r"(?:keep|make) (?:this|it) (?:one )?(?:short|quick|brief)|(?:somebody|someone|the doorbell)(?:'s| is)? (?:at the door|ringing)|"
+                           r"(?:you|it|the line|the phone) (?:cut|cutting|broke|breaking|went|keeps) (?:out|up)|"
+                           r"give me (?:a|one|two|five|ten|\w+) (?:minutes?|mins?|sec(?:ond)?s?)|hold on|"
                            r"how (?:much )?longer (?:is|will) this|"
                            r"(?:can|could|would|can'?t|couldn'?t|won'?t) you (?:just |please )?(?:tell|say|check|look|give|read|explain|"
                            r"let me know|find out)|what'?s (?:he|she) (?:taking|on)|pretend (?:i'?m|i am|to be))\b", re.IGNORECASE)
@@ -1331,6 +1356,11 @@ _CALL_REQUEST = re.compile(r"\b(?:say (?:it|that|again)|speak up|(?:again|repeat
 _STRONG = ("suicide_act", "self_injury_act", "better_off", "hopeless", "farewell", "lethal_outcome", "overdose_event",
            "intent_marker", "plan_marker", "attempt", "after_death", "rehearsal", "stop_meds", "mass_quantity",
            "amount_question", "poison", "means", "warning_sign")
+
+
+# What call talk must not carry: the strong concepts, a death or an act named by a pronoun; not the time words and
+# "I'll" of intent_marker, which every goodbye has ("I'll keep my phone by me. Bye.", "Call tomorrow.").
+_NOT_CALL_TALK = tuple(k for k in (*_STRONG, "death_state", "act_reference", "wish_after") if k not in {"intent_marker", "plan_marker"})
 
 
 # An information-seeking question about the patient's own care: how, when or why to take, use or check something.
@@ -1367,10 +1397,11 @@ def _asks_about_care(r: _Reading, said: str) -> bool:
 
 
 def _asks_the_assistant(r: _Reading, said: str) -> bool:
-    """The turn asks the call to repeat, end or tell, and says nothing the crisis vocabulary reads as an act, a plan or
-    hopelessness: the net, which reads such requests as distress (on the issue-13 conversation suite it put calls into
-    crisis mode on "Can you say it again, slower?"), leaves them to the rules."""
-    return bool(_CALL_REQUEST.search(said)) and not any(r.has(k) for k in _STRONG)
+    """The turn asks the call to repeat, end, pause or tell, and says nothing the crisis vocabulary reads as an act, a
+    plan, a death or hopelessness: the net, which reads such requests as distress (on the issue-13 conversation suite it
+    put calls into crisis mode on "Can you say it again, slower?", and ordinary talk on "I gotta go, my ride's here. Call
+    me tomorrow?"), leaves them to the rules. A time or an "I'll" alone ("call me tomorrow") is no intent here."""
+    return bool(_CALL_REQUEST.search(said)) and not any(r.has(k) for k in _NOT_CALL_TALK)
 
 
 def _ordinary_errand(r: _Reading, question: str, said: str) -> bool:
@@ -1378,9 +1409,15 @@ def _ordinary_errand(r: _Reading, question: str, said: str) -> bool:
     ``said`` as spoken with its drug names, both normalised) in its own terms and says nothing else the crisis vocabulary
     knows: any other concept (a death word, "had enough", saved up, all at once) and the turn is read as said."""
     concepts = {k for k in _CONCEPTS if r.has(k)}
-    if (_OUTING.search(question) or _OUTING.search(r.masked)) and concepts <= _OUTING_CONCEPTS:
+    outing_words = [m.span() for m in _OUTING.finditer(r.masked)]
+    # a concept whose every hit lies inside the outing's words ("my daughter's taking me to get my nails done") is the outing's
+    concepts = {k for k in concepts if not all(any(a <= s and _word_end(r.masked, s, e) <= b for a, b in outing_words)
+                                               for s, e in r.hits(k))} | (concepts & set(_READINESS_CONCEPTS))
+    if (_OUTING.search(question) or outing_words) and concepts <= _OUTING_CONCEPTS:
         ready = [m.span() for m in _READINESS.finditer(r.masked)]
-        if ready and all(any(a <= s and _word_end(r.masked, s, e) <= b for a, b in ready)
+        # a hit inside the outing's own words counts with the readiness ("just waiting for my neighbour to pull the car around")
+        covered = ready + outing_words
+        if ready and all(any(a <= s and _word_end(r.masked, s, e) <= b for a, b in covered)
                          for c in _READINESS_CONCEPTS for s, e in r.hits(c)):
             return True
     # every drug the turn names is an antibiotic, the courses patients are told to finish (drugs.yaml classes, from the

@@ -19,7 +19,8 @@ for and how they are given: dev 1222/1319, unread 1731/2115; with writers r and 
 170/214, unread 167/244), reported questions, diet amounts, a visit and a bank question in one turn, 7 new bank entries and
 a retrained matcher at threshold 0.5, reluctance in an emergency, waiting for a visit after an urgent flag, call-back
 questions, guilt and reassurance, safety steps in a crisis, two visits in one turn, a reading told within its goal: dev
-1436/1533, unread 1919/2359):
+1436/1533, unread 1919/2359; ordinary talk the crisis rules took for a crisis read by class (adherence, deliveries,
+goodbyes and outings, times from another story of a long turn): unread 1920):
 they stop a change from losing ground. The unread split is scored in aggregate only.
 """
 
@@ -42,7 +43,7 @@ TYPES = {"escalation_at_least", "agent_text_matches", "no_phi_before_turn", "nev
          "escalation_at_least_within", "escalation_at_most", "agent_text_matches_within", "agent_text_not_matches",
          "agent_repeats_previous", "all_turns_answered"}
 CALLS = sorted(SUITE.glob("*/*.json"))
-FLOORS = {"dev": 1436, "unread": 1919}
+FLOORS = {"dev": 1436, "unread": 1920}
 
 
 def test_the_suite_has_the_size_the_issue_asks_for() -> None:

@@ -717,3 +717,67 @@ def test_not_knowing_what_to_say_and_a_reported_care_question_are_no_crisis(text
 def test_thinking_about_how_one_would_do_it_is_still_read() -> None:
     found = assess_text("I want to die, and I've been thinking about how I'd make it happen.").own
     assert found and max(level_rank(d.level) for d in found) == level_rank("emergency")
+
+
+# --- ordinary talk read by class (stop 41: the ordinary-talk sets talk_a-e) ---------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a regimen taken as prescribed is adherence; the same words with an acute time or a supply are an overdose
+    ("Took every dose of the Eliquis, morning and evening.", "none"),
+    ("I'm taking the Plavix, the metoprolol, everything. My wife has me walking every evening.", "none"),
+    ("I took every last dose in the bottle an hour ago.", "emergency"),
+    ("I took way more than I should of the Cymbalta. Like, a lot more. About an hour ago.", "emergency"),
+    # furniture counted is no amount; a supply that came in the post is a delivery
+    ("I'm clearing out one drawer at a time so I don't wear myself out.", "none"),
+    ("The box came yesterday. Sixty of the little vials.", "none"),
+    ("Sixty of the little pills. Twenty minutes ago. With vodka.", "emergency"),
+    # an injury whose accident is told in the sentence before
+    ("I fell in the bathroom last night. I hit my head on the sink.", "none"),
+    ("I hit my head on the wall on purpose last night.", "emergency"),
+    # an absence with its length, a count that checks doses, a treatment that is enough for a condition
+    ("I got a run to the west coast next month, I'll be gone about ten days.", "none"),
+    ("I counted his pills and there's one missing from Wednesday.", "none"),
+    ("The ointment says twice a day. Is that enough for the rash, or can I put on more?", "none"),
+    ("Would thirty of them be enough to not wake up?", "emergency"),
+])
+def test_adherence_deliveries_accidents_and_absences_are_read_by_class(text: str, expected: str) -> None:
+    assert level(text, "afib") == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a time said in another story of a long turn is no plan's time
+    "We finally got some rain. My son took me to get my blood checked Monday and the number was right. I've been "
+    "careful with my greens. The old dog's slowing down, like me. Sold the truck to my grandson, he's tickled about that.",
+    "we went out to the lake on sunday in the car cheryl drove and i sat on the dock and watched the boats",
+])
+def test_a_long_turn_is_read_sentence_by_sentence(text: str) -> None:
+    assert level(text, "afib") == "none"
+
+
+def test_a_time_said_beside_the_means_is_still_a_plan() -> None:
+    assert level("I've decided. Sunday I'm driving out to the bridge.", "afib") == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "I gotta go, my ride's here. Call me tomorrow?",
+    "Okay, I'll keep my phone by me. Bye.",
+    "I'm going to hang up now, somebody's at the door.",
+    "Enough questions for today, okay? I'm tired. Call tomorrow.",
+    "I'm ready to go now, just waiting for my neighbour to pull the car around.",
+    "I'm ready to go now, my daughter's taking me to get my nails done.",
+])
+def test_leaving_the_call_or_the_house_is_no_distress(text: str) -> None:
+    assert assess_text(text, plan=plan("afib"), today=TODAY).own == ()
+
+
+@pytest.mark.parametrize("text", [
+    "I'm ready to go. Tell my kids I love them. Bye.",
+    "This is goodbye. I won't be around for your next call.",
+])
+def test_a_goodbye_that_sounds_final_is_still_read(text: str) -> None:
+    assert level(text, "afib") in {"urgent", "emergency"}
+
+
+def test_a_wish_that_it_all_stopped_is_passive() -> None:
+    assert "passive" in category("Tell her I'd be fine if it all stopped. I mean that peaceful.", "afib")
+    assert category("The pain stopped after an hour, thank goodness.", "afib") == []
