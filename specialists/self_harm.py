@@ -1401,7 +1401,12 @@ def _asks_the_assistant(r: _Reading, said: str) -> bool:
     plan, a death or hopelessness: the net, which reads such requests as distress (on the issue-13 conversation suite it
     put calls into crisis mode on "Can you say it again, slower?", and ordinary talk on "I gotta go, my ride's here. Call
     me tomorrow?"), leaves them to the rules. A time or an "I'll" alone ("call me tomorrow") is no intent here."""
-    return bool(_CALL_REQUEST.search(said)) and not any(r.has(k) for k in _NOT_CALL_TALK)
+    if not _CALL_REQUEST.search(said):
+        return False
+    # the request's own words are no death ("Can we just be done? The game's on.")
+    request = [m.span() for m in _CALL_REQUEST.finditer(r.masked)]
+    return not any(not any(a <= s and _word_end(r.masked, s, e) <= b for a, b in request)
+                   for k in _NOT_CALL_TALK for s, e in r.hits(k))
 
 
 def _ordinary_errand(r: _Reading, question: str, said: str) -> bool:

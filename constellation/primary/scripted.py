@@ -29,7 +29,7 @@ from constellation.primary.plan_answers import (HOW_TAKEN, appointment_answer, c
                                                 plan_medicines_named)
 from constellation.primary.readings import goal_answer, reading_answer
 from constellation.session import SessionState
-from specialists.answer_bank import bank_answer, warning_sign
+from specialists.answer_bank import bank_answer, load_bank, warning_sign
 from specialists.findings import Finding
 from specialists.knowledge import drug_classes
 from specialists.text.claims import split_sentences
@@ -592,6 +592,9 @@ class ScriptedPrimary:
         banked = bank_answer(req.patient_text, plan, context=state.last_agent_text)
         if banked:
             state.notes.append(f"answered from the answer bank ({banked[0]})")
+            if answer is None and _about_plan_drugs(banked[0]):  # "What's the little one that dissolves on her tongue
+                # for?": the bank tells how such a tablet is taken, the plan what it is for; both are said
+                answer = medicine_answer(req.patient_text, plan, req.findings, last_drug, any_question=True)
         if answer or banked:  # the plan's fact, and what the bank adds to it ("2 liter fluid limit" - "soup counts too";
             # "the apixaban, twice daily" - "for a cut, press firmly until it stops")
             return " ".join(a for a in (answer, banked[1] if banked else None) if a)
@@ -754,6 +757,12 @@ class ScriptedPrimary:
 def _probe(req: DraftRequest) -> DraftRequest:
     """The request on its own copy of the state, to ask what a reply would be without proposing anything."""
     return replace(req, state=copy.deepcopy(req.state))
+
+
+def _about_plan_drugs(entry_ids: str) -> bool:
+    """Some entry of a bank answer ("a+b") is about particular drugs (``plan_drugs``), so it answers for a plan medicine."""
+    ids = set(entry_ids.split("+"))
+    return any(e.plan_drugs for e in load_bank() if e.id in ids)
 
 
 def _levels_so_far(req: DraftRequest) -> set[str]:

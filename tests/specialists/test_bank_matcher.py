@@ -18,9 +18,9 @@ PLANS = ROOT / "tests" / "data" / "dev" / "plans"
 def test_the_net_was_trained_on_the_bank_as_it_is() -> None:
     net = bm.BankNet.load()
     assert net.trained_on == bm.texts_hash(bm.example_questions()), \
-        "the bank's phrasings changed: python -m evaluation.bank_net_training tests/data/crisis/ordinary/talk_*.jsonl"
+        "the bank's phrasings changed: python -m evaluation.bank_net_training tests/data/crisis/ordinary/talk_{a,b,c,d,e}.jsonl"
     assert net.classes == (*(e.id for e in load_bank()), bm.NONE)
-    assert 0.5 <= net.threshold < 1
+    assert 0.4 <= net.threshold < 1
 
 
 def test_every_entry_has_many_written_phrasings() -> None:

@@ -765,6 +765,7 @@ def test_a_time_said_beside_the_means_is_still_a_plan() -> None:
     "Enough questions for today, okay? I'm tired. Call tomorrow.",
     "I'm ready to go now, just waiting for my neighbour to pull the car around.",
     "I'm ready to go now, my daughter's taking me to get my nails done.",
+    "Right. Can we just be done? The game's on.",
 ])
 def test_leaving_the_call_or_the_house_is_no_distress(text: str) -> None:
     assert assess_text(text, plan=plan("afib"), today=TODAY).own == ()
