@@ -111,7 +111,12 @@ _ABOUT_THE_CALL = re.compile(r"\b(?:say (?:it|that) again|speak up|talk up|(?:sa
                              # What's that one for again?"): a nickname is no symptom
                              r"|\bwhat(?:'s| is| are| was| were) (?:that|this|it|they|those|these|the \w+)(?: one| ones| pills?| \w+)? "
                              r"(?:for|supposed to do|meant to do)\b[^.?!]*\?"
-                             r"|\bwhat (?:does|do|did) (?:that|this|it|they|those|these|the \w+)(?: one| ones| pills?)? do\b[^.?!]*\?",
+                             r"|\bwhat (?:does|do|did) (?:that|this|it|they|those|these|the \w+)(?: one| ones| pills?)? do\b[^.?!]*\?"
+                             # and the line breaking up, or someone answering for the patient ("He's napping, can I help?",
+                             # "He's hard of hearing, you can tell me and I'll tell him"): the net read both as collapse
+                             r"|\b(?:you|it|the phone|the line|the call) (?:cut|cuts|cutting|broke|breaking|keeps cutting) (?:out|up)\b"
+                             r"|\b(?:can|may) i (?:help|take a message)\b|\byou can (?:tell|talk to|ask) me\b"
+                             r"|\bi(?:'ll| will) (?:tell|let) (?:him|her|them) know\b|\bi can pass (?:it|that|a message) on\b",
                              re.IGNORECASE)
 
 

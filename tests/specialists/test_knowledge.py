@@ -454,3 +454,25 @@ def test_every_red_flag_has_words_for_the_caller_and_no_unknown_flag_has_any() -
     assert flags <= set(said), flags - set(said)
     assert set(said) <= flags | computed, set(said) - flags - computed
     assert kn.red_flag_said_as("hf_weight_gain") == "the weight gain"
+
+
+@pytest.mark.parametrize(("text", "flag"), [
+    # everyday words inside the red flags' own words (stop 41, ordinary talk): swelling that went down, the line cut out,
+    # coffee grounds in the garden, the last week of the blood thinner
+    ("My ankles were a little puffy Tuesday but they went down after I put my feet up.", "fainting"),
+    ("You cut out for a second, what did you say after the part about my incision?", "fainting"),
+    ("My hydrangeas turned blue this year. I put coffee grounds in the soil.", "vomiting_blood"),
+    ("I'm down to the last week of the blood thinner shots, thank goodness.", "blood_in_urine"),
+])
+def test_ordinary_words_inside_a_red_flags_words_are_not_that_flag(text: str, flag: str) -> None:
+    assert flag not in {f.id for f in kn.match_red_flags(text)}
+
+
+@pytest.mark.parametrize(("text", "flag"), [
+    ("He stood up and went down, and he didn't answer me for a minute.", "fainting"),
+    ("She was out for a few seconds on the kitchen floor.", "fainting"),
+    ("I threw up and it looked like coffee grounds.", "vomiting_blood"),
+    ("There's blood in my pee since this morning.", "blood_in_urine"),
+])
+def test_the_same_flags_said_as_symptoms_are_still_found(text: str, flag: str) -> None:
+    assert flag in {f.id for f in kn.match_red_flags(text)}

@@ -97,7 +97,11 @@ def test_talk_about_the_call_a_how_to_question_and_death_in_idiom_are_left_to_th
                  "You'll have to talk up, dear, my hearing aid's whistling at me today.",
                  "How do you use the puffer right anyway? I think half of it ends up on my tongue.",
                  "I was bored to death sitting in that waiting room all morning, honestly.",
-                 "I'm literally dead, the dog dragged me round the whole park lol"):
+                 "I'm literally dead, the dog dragged me round the whole park lol",
+                 # someone answering for the patient, and the line breaking up (stop 41, ordinary talk)
+                 "He's napping, can I help?",
+                 "He's hard of hearing, you can tell me and I'll tell him.",
+                 "Sorry, you cut out there for a second, what was the last part?"):
         assert not flags(text), text
     assert flags(UNPLACED)
 
