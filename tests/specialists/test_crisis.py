@@ -782,3 +782,14 @@ def test_a_goodbye_that_sounds_final_is_still_read(text: str) -> None:
 def test_a_wish_that_it_all_stopped_is_passive() -> None:
     assert "passive" in category("Tell her I'd be fine if it all stopped. I mean that peaceful.", "afib")
     assert category("The pain stopped after an hour, thank goodness.", "afib") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("I can't hold on any longer.", "urgent"),
+    # (the negated "don't think I can" leaves it to the paraphrase net, which screens: urgent all the same)
+    ("I don't think I can hang on much longer, honestly.", "urgent"),
+    ("Hang on a sec, let me get my glasses.", "none"),
+    ("I can't hold on to the rail with this shoulder.", "none"),
+])
+def test_not_holding_on_any_longer_is_a_passive_wish(text: str, expected: str) -> None:
+    assert level(text, "afib") == expected
