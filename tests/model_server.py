@@ -47,6 +47,13 @@ def model_file() -> Path:
     return Path(gemma.assemble())
 
 
+def _threads() -> int:
+    # One thread per core left to this test worker: llama.cpp's threads wait on each other at every step, so
+    # sharing a core with another worker's tests slowed its requests past their timeout.
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    return max(1, (os.cpu_count() or 2) // workers)
+
+
 @contextmanager
 def model_server(log_dir: Path, *, n_ctx: int = 4096, startup_s: float = 120.0) -> Iterator[ModelServer]:
     path = model_file()
@@ -55,7 +62,7 @@ def model_server(log_dir: Path, *, n_ctx: int = 4096, startup_s: float = 120.0) 
     with log.open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "llama_cpp.server", "--model", str(path), "--host", "127.0.0.1",
-             "--port", str(port), "--n_ctx", str(n_ctx), "--n_threads", str(os.cpu_count() or 2), "--seed", "7"],
+             "--port", str(port), "--n_ctx", str(n_ctx), "--n_threads", str(_threads()), "--seed", "7"],
             stdout=out, stderr=subprocess.STDOUT)
     api_base = f"http://127.0.0.1:{port}/v1"
     try:

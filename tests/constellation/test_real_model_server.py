@@ -22,6 +22,9 @@ from evaluation.scenarios import check_turns, load_scenario
 from tests.conftest import EXAMPLES, ROOT
 from tests.model_server import ModelServer, model_server
 
+# Both tests share one server (module fixture): keep them on one test worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("model_server")]
+
 PLAN = load_care_plan(EXAMPLES / "heart_failure_ckd_diabetes.yaml")
 CALM = load_scenario(ROOT / "tests" / "data" / "scenarios" / "calm_hf_followup.json")
 FALLBACKS = {SAFE_FALLBACK, EMERGENCY_FALLBACK}
@@ -76,10 +79,12 @@ def test_whole_call_driven_by_a_real_model_server(server: ModelServer) -> None:
     served = server.completions_served() - before
     model_drafts = [d for o in outs for d in o.drafts if d.source.startswith("llm:")]
     turns_with_model_draft = sum(any(d.source.startswith("llm:") for d in o.drafts) for o in outs)
+    # A primary that overran the orchestrator's own deadline is logged on its turn, not in primary.failures.
+    overran = sum(any(f.startswith("primary failed") for d in o.drafts for f in d.failures) for o in outs)
     assert model_drafts, primary.failures
     assert served >= len(model_drafts)
     # The model was asked on every turn: a turn without a model draft is one whose request failed (logged).
-    assert turns_with_model_draft + len(primary.failures) >= len(outs)
+    assert turns_with_model_draft + len(primary.failures) + overran >= len(outs)
     _assert_spoken_is_verified(outs)
     safety = [c for c in CALM["checks"] if c["type"] in {"no_phi_before_turn", "never_says", "escalation_at_most"}]
     assert check_turns([o.to_contract() for o in outs], safety) == []

@@ -70,6 +70,7 @@ def test_call_is_well_formed(path: Path) -> None:
             re.compile(check["regex"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("split", sorted(FLOORS))
 def test_each_split_holds_its_floor(split: str) -> None:
     result = score_calls(SUITE / split)

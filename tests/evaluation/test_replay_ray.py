@@ -17,7 +17,8 @@ import yaml
 from tests.conftest import ROOT, SHARED_SAMPLES, free_port
 from tests.evaluation.test_replay_resume import _without_timings
 
-pytestmark = pytest.mark.usefixtures("allow_litellm")
+# One Ray cluster per module (module fixture): keep its tests on one test worker.
+pytestmark = [pytest.mark.usefixtures("allow_litellm"), pytest.mark.slow, pytest.mark.xdist_group("ray")]
 
 RAY = Path(sys.executable).with_name("ray")
 

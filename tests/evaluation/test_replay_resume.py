@@ -84,6 +84,7 @@ def test_interrupted_run_resumes_and_gives_the_same_report(tmp_path: Path, count
     assert counted == [] and again == resumed
 
 
+@pytest.mark.slow
 def test_resume_with_worker_processes(tmp_path: Path) -> None:
     source = from_cases_file(SHARED_SAMPLES / "specialist_cases.jsonl")
     configs = load_configs(CONFIGS[:1])

@@ -13,6 +13,7 @@ from tests.conftest import ROOT, SHARED_SAMPLES
 SETS = {"dev": ROOT / "tests" / "data" / "dev" / "cases.jsonl", "public": SHARED_SAMPLES / "specialist_cases.jsonl"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(SETS))
 def test_accuracy_floor(name: str) -> None:
     report = replay(Path(SETS[name]))

@@ -98,16 +98,19 @@ def _check(report: dict[str, Any], floors: tuple[float, float, float], *, show: 
     assert report["controls_raised"] <= controls, summary
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(DEV))
 def test_development_sets(name: str) -> None:
     _check(_score(CRISIS / "dev" / name), DEV[name], show=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(HELD_OUT))
 def test_held_out_sets(name: str) -> None:
     _check(_score(CRISIS / "heldout" / name), HELD_OUT[name], show=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(ORDINARY))
 def test_ordinary_talk_rarely_raises_a_crisis(name: str) -> None:
     report = score_ordinary(CRISIS / "ordinary" / name)

@@ -73,6 +73,7 @@ def _score(name: str) -> tuple[float, int, int]:
     return micro, found, false
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_development_sets_hold_their_floors(name: str) -> None:
     micro, found, false = _score(name)

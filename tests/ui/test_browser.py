@@ -15,6 +15,9 @@ import pytest
 
 from tests.conftest import ROOT, free_port
 
+# One app server and one Chromium per module (module fixtures): keep the tests on one test worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 SCREENSHOTS = ROOT / "data" / "screenshots"
 
@@ -133,6 +136,7 @@ def _check_screenshot(browser) -> None:  # noqa: ANN001
 
 @pytest.mark.timeout(300)
 def test_a_rater_rates_a_call_end_to_end_in_a_real_browser(app_url: str, browser) -> None:  # noqa: ANN001
+    from selenium.common.exceptions import ElementNotInteractableException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -141,9 +145,19 @@ def test_a_rater_rates_a_call_end_to_end_in_a_real_browser(app_url: str, browser
     browser.get(f"{app_url}/rate")
     try:
         wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-testid='stForm'] input[type='password']")))
-        inputs = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stForm'] input")
-        inputs[0].send_keys("nurse.ana")
-        inputs[1].send_keys("ana's long password")
+        def typed(index: int, text: str):  # noqa: ANN202 - the form may still be re-rendering on a busy machine
+            def done(driver):  # noqa: ANN001, ANN202
+                inputs = driver.find_elements(By.CSS_SELECTOR, "[data-testid='stForm'] input")
+                try:
+                    inputs[index].clear()
+                    inputs[index].send_keys(text)
+                except (IndexError, ElementNotInteractableException, StaleElementReferenceException):
+                    return False
+                return True
+            return done
+
+        wait.until(typed(0, "nurse.ana"))
+        wait.until(typed(1, "ana's long password"))
         browser.find_element(By.XPATH, "//button[.//p[text()='Log in']]").click()
         wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid='stMain']"), "Rate calls"))
         wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid='stMain']"), "full name and date"))

@@ -28,6 +28,7 @@ def test_care_plan_prompt_names_drugs_brands_and_people() -> None:
         assert word in prompt
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_round_trip_biasing_raises_drug_recall_and_lowers_wer() -> None:
     result = roundtrip(read_items(ROOT / "tests" / "data" / "voice" / "roundtrip.yaml"))
