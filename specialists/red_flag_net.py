@@ -136,9 +136,16 @@ _SELF_WELL = re.compile(r"\b(?:i'?m|i am|i feel|i'?ve been) (?:grand|good|fine|o
                         r"|\bmine'?s (?:full|fine|ok|okay|good|all right)\b|\bno \w+ (?:here|for me)\b", re.IGNORECASE)
 
 
+# A symptom told as over ("the bleeding stopped after five minutes", "the dizziness passed"): the net, trained on reports of
+# what is happening, read the symptom's word alone; the rules still judge what a resolved symptom means for this plan.
+_RESOLVED = re.compile(r"\b(?:bleeding|bleed|nosebleed|pain|ache|dizziness|dizzy spell|swelling|spell|it|that) (?:has |had )?(?:stopped|"
+                       r"went away|gone away|settled(?: down)?|cleared(?: up)?|eased(?: off| up)?|passed)\b(?! me\b| him\b| her\b)"
+                       r"(?![^.?!]{0,30}\b(?:started|came back|again|worse)\b)", re.IGNORECASE)
+
+
 def flags(text: str, *, speaker_is_patient: bool = True) -> bool:
     net = shared_net()
     return (net is not None and not _SET_ASIDE.search(text) and not _CONDITIONAL_QUESTION.search(text)
-            and not _ABOUT_THE_CALL.search(text) and not _idiom_or_joke(text)
+            and not _ABOUT_THE_CALL.search(text) and not _idiom_or_joke(text) and not _RESOLVED.search(text)
             and not (speaker_is_patient and _SELF_WELL.search(text))
             and emergency_probability(text) >= net.threshold)

@@ -28,6 +28,8 @@ DOSING_QUESTION = _rx(r"\b(how (much|many)(?! longer)(?![^.?!]{0,25}\b(salt|sodi
                       r"sugar|carbs?|protein|potassium|weight|exercise|walking|sleep|steps)\b)|what dose|"
                       r"can i (take|have) (more|another|extra|double|two|2|an extra))\b",
                       r"\b(should|can|could) i (increase|decrease|double|up|raise|lower|change|stop|skip|cut)\b",
+                      r"\b(should|can|could|may) (i|we|he|she) (just |maybe |perhaps |go ahead and )?(increase|decrease|double|up|raise|lower|"
+                      r"bump|adjust)\b",
                       r"\b(increase|double|raise|lower|change) (my|the) (dose|insulin|pill|medicine|medication)\b",
                       r"\bmaximum dose\b", r"\bopioid dose|dose of (oxy|morphine|fentanyl|hydrocodone)")
 APPOINTMENT_QUESTION = _rx(r"\b(when|what time|what day|where) (is|'s|are) (my|the) (next )?(appointment|visit|follow[- ]?up|check[- ]?up|lab|blood (work|draw|test)|inr check)",
@@ -115,12 +117,21 @@ _DIET_AMOUNT = _rx(r"\b(salt|sodium|fluids?|water|liquids?|drinks?|drinking|food
 # drug name after it: "I'll skip my walk today" is no dose).
 _SKIP_PLAN = re.compile(r"\b(i might|i'?ll|i will|i'?m going to|i am going to|gonna|thinking (of|about)|we might|we'?ll) (just )?(skip|"
                         r"miss|leave out|not take|go without) (my|the|his|her|their) (?P<what>(\w+ ){0,2}\w+)", re.IGNORECASE)
-_MEDICINE_NOUN = re.compile(r"\b(dose|doses|pills?|tablets?|insulin|medicines?|meds|medications?|shots?|injections?|water pill|"
+# "How much/many ...?" with no word of change: what the plan says (a dose read back) or no medicine at all ("how much juice
+# is the right amount?"); "how many more can I take?" asks for a change.
+_HOW_MUCH = re.compile(r"\bhow (much|many)\b(?! longer)", re.IGNORECASE)
+_CHANGE_WORD = re.compile(r"\b(more|extra|another|additional|double|doubled|increase|raise|up|bump|higher|lower|decrease|cut|"
+                          r"change|stop|skip|instead|twice)\b", re.IGNORECASE)
+# A dose ruled out in the question itself: "any tricks that aren't another pill?", "something other than more medicine"
+_NOT_ANOTHER_DOSE = re.compile(r"\b(aren'?t|isn'?t|not|without|other than|instead of|besides|except|rather than|no)\s+(just\s+)?"
+                               r"(taking\s+)?(another|an extra|more|extra|a)\s+(\w+\s+)?(pills?|tablets?|medicines?|medications?|meds|drugs?|doses?)\b",
+                               re.IGNORECASE)
+MEDICINE_NOUN = re.compile(r"\b(dose|doses|pills?|tablets?|capsules?|units?|puffs?|mg|milligrams?|insulin|medicines?|meds|medications?|shots?|injections?|water pill|"
                             r"inhalers?|patch(es)?)\b", re.IGNORECASE)
 
 
 def _plans_to_skip_medicine(text: str) -> bool:
-    return any(_MEDICINE_NOUN.search(m.group("what")) or find_drug_mentions(m.group("what")) for m in _SKIP_PLAN.finditer(text))
+    return any(MEDICINE_NOUN.search(m.group("what")) or find_drug_mentions(m.group("what")) for m in _SKIP_PLAN.finditer(text))
 
 
 # Giving one's own prescription medicine to someone else: "can I just give her one of my pens? Same stuff."
@@ -164,7 +175,10 @@ EXTRA_DOSE = _rx(r"\b(extra|another|additional|second|double|two|2|a couple of) 
                  r"\b(up|raise|bump|double|increase) (my|his|her|the) (\w+ )?(dose|pills?|tablets?|medicine|medication|insulin|units)\b",
                  r"\b(up|raise|bump|double|increase) (my|his|her|the) (lisinopril|metoprolol|amlodipine|insulin|lantus|warfarin|lasix|"
                  r"furosemide|oxycodone|gabapentin|duloxetine|cymbalta|sertraline|levothyroxine|prednisone)\b", r"\b(up|bump) (it|that) (up|to)\b",
-                 r"\bdouble (it |them |those )?up\b", r"\b(twice|double) (as much|the dose|the amount|what)\b",
+                 r"\bdouble (it |them |those )?up\b",
+                 # "bump the night one up to 26", "put it up to 30 units"
+                 r"\b(bump|push|put|turn|take|move|go) (my |his |her |the )?(it|that|them|\w+(?: \w+)?(?: one|dose|insulin|units|pills?))"
+                 r" up( to \w+)?\b(?! (?:a|the) (?:stairs|hill|road|street|steps))", r"\b(twice|double) (as much|the dose|the amount|what)\b",
                  r"\bwhat (would|will|could|might) happen if (i|someone|somebody|a person|he|she|you|we) (took|take|had|doubled|double|used)"
                  r" (twice|double|two|more|extra|an extra|a double|a few extra)\b",
                  # a course carried on past its end, from an old or spare supply: "can I just keep taking those for another week?"
@@ -210,6 +224,17 @@ MILESTONE = _rx(r"\b(our|my|his|her|their) (\w+ )?(wedding )?anniversary\b", r"\
 HURRY = _rx(r"\bmake (it|this) (quick|fast|snappy|short)\b", r"\b(i'?m|we'?re) in a (bit of a )?(hurry|rush)\b",
             r"\b(i|we) (only |just )?(have|'ve got|got) (a (few|couple of)|five|two|ten) minutes\b", r"\bkeep (it|this) (short|quick|brief)\b")
 # Thanks for the call's help, answered ("You're very welcome"); a bare "fine, thanks" answering a question is not.
+# The cost of medicines or care, told or asked: "my heart sank at the pharmacy bill", "three hundred dollars for those pens",
+# "what they charged for the foot cream", "can't afford the strips".
+COST_WORRY = _rx(r"\b(pharmacy|drugstore|chemist|insurance|medicare|pharmacist)\b[^.?!]{0,40}\b(bill|price|cost|charg\w*|wanted|asked)\b",
+                 r"\b(the |that |this |a )?(bill|price|prices|cost|costs|co-?pay|copay)\b[^.?!]{0,40}\b(pills?|medicines?|meds|prescriptions?|"
+                 r"strips?|pens?|inhalers?|insulin|refills?|pharmacy|drugstore|chemist|month|cream)\b",
+                 r"\b(pills?|medicines?|meds|prescriptions?|strips?|pens?|inhalers?|insulin|refills?|cream)\b[^.?!]{0,40}\b(bill|price|cost|"
+                 r"costs|costly|pricey|expensive|charged?)\b",
+                 r"\b(can'?t|cannot|couldn'?t|hard to|struggl\w* to) afford\b", r"\bexpensive\b", r"\bpricey\b",
+                 r"\b(what|how much) (they|the pharmacy|the drugstore) (charged|charge|wanted|want)\b", r"\b\d+ dollars for\b",
+                 r"\bhundred (dollars|bucks)\b", r"\bon (my|a) pension\b", r"\bhow much (does|do|did|will|would|is|are)\b[^.?!]{0,40}\bcost\b")
+_PRICE_ASKED = _rx(r"\bhow much (does|do|did|will|would|is|are|should)\b[^.?!]{0,40}\b(cost|costs|charge|pay)\b")
 THANKS = _rx(r"\b(thank you|thanks) (so |very )?much\b", r"\bthanks a (lot|million|bunch)\b",
              r"\b(thank you|thanks) for (calling|checking|ringing|your|the|all|everything|asking|helping|being|listening|talking)\b",
              r"\b(it )?helps? (me )?(to )?(just )?(talk|talking) (to|with) (somebody|someone|you)\b",
@@ -273,6 +298,7 @@ class Intents:
     how_are_you: bool = False
     prescribe: bool = False
     extra_dose: bool = False
+    asks_amount: bool = False  # "how many units is that again?": an amount asked, no change asked for
     feeling: bool = False
     wants_to_end: bool = False
     repeat: bool = False
@@ -295,6 +321,7 @@ class Intents:
     bereaved: bool = False
     milestone: bool = False
     thanks: bool = False
+    cost_worry: bool = False
     hurry: bool = False
     reassuring: bool = False
 
@@ -312,13 +339,14 @@ def read_intents(text: str) -> Intents:
     t = text.strip()
     return Intents(
         goodbye=bool(GOODBYE.search(t)), yes=bool(YES.search(t)), no=bool(NO.search(t)),
-        injection=bool(INJECTION.search(t)), dosing_question=bool(DOSING_QUESTION.search(t)) and not _DIET_AMOUNT.search(t),
+        injection=bool(INJECTION.search(t)), dosing_question=bool(DOSING_QUESTION.search(t)) and not _DIET_AMOUNT.search(t) and not _PRICE_ASKED.search(t),
         appointment_question=bool(APPOINTMENT_QUESTION.search(t)), purpose_question=bool(PURPOSE_QUESTION.search(t)),
         confused=bool(CONFUSED.search(t)), who_are_you=bool(WHO_ARE_YOU.search(t)),
         small_talk=bool(SMALL_TALK.search(t)),
         other_person=bool(OTHER_PERSON.search(t) or OTHER_PERSON_LOOKUP.search(t) or FOR_SOMEONE_ELSE.search(t)),
         question=bool(QUESTION.search(t)), how_are_you=bool(HOW_ARE_YOU.search(t)), prescribe=bool(PRESCRIBE.search(t)),
-        hurry=bool(HURRY.search(t)), extra_dose=bool(EXTRA_DOSE.search(t)), feeling=bool(FEELING.search(t)), wants_to_end=_wants_to_end(t),
+        hurry=bool(HURRY.search(t)), extra_dose=bool(EXTRA_DOSE.search(_NOT_ANOTHER_DOSE.sub(" ", t))),
+        asks_amount=bool(_HOW_MUCH.search(t)) and not _CHANGE_WORD.search(t) and not COST_WORRY.search(t), feeling=bool(FEELING.search(t)), wants_to_end=_wants_to_end(t),
         repeat=bool(REPEAT.search(t)), pleasant=bool(PLEASANT.search(t)),
         improved=bool(IMPROVED.search(t)) and not NOT_BETTER.search(t), about_you=bool(ABOUT_YOU.search(t)),
         others_medicine=bool(OTHERS_MEDICINE.search(t)), share_medicine=bool(SHARE_MEDICINE.search(t)), deceive=bool(DECEIVE.search(t)), diagnose=bool(DIAGNOSE.search(t)),
@@ -326,6 +354,6 @@ def read_intents(text: str) -> Intents:
         symptom=bool(SYMPTOM.search(t)) and not _NEGATED_SYMPTOM.search(t), done=bool(DONE.search(t)),
         hide=bool(HIDE.search(t)), alter_record=bool(ALTER_RECORD.search(t)), skip=bool(SKIP.search(t)) or _plans_to_skip_medicine(t),
         doctor_said=bool(DOCTOR_SAID.search(t)), asks=bool(QUESTION.search(t) or ASKS.search(t)),
-        bereaved=bool(BEREAVED.search(t)), milestone=bool(MILESTONE.search(t)), thanks=bool(THANKS.search(t)),
+        bereaved=bool(BEREAVED.search(t)), milestone=bool(MILESTONE.search(t)), thanks=bool(THANKS.search(t)), cost_worry=bool(COST_WORRY.search(t)),
         reassuring=bool(REASSURING.search(t)) and not (SYMPTOM.search(t) and not _NEGATED_SYMPTOM.search(t)),
     )

@@ -22,7 +22,7 @@ from careplans.analytes import said_as
 from careplans.model import Appointment, ChecklistItem, Medication
 from constellation.primary.base import Draft, DraftRequest
 from constellation.primary.crisis import METHOD_QUESTION, crisis_reply
-from constellation.primary.intents import BEREAVED, EXHAUSTED, GUILT, Intents, read_intents
+from constellation.primary.intents import BEREAVED, EXHAUSTED, GUILT, MEDICINE_NOUN, Intents, read_intents
 from constellation.primary.plan_answers import (HOW_TAKEN, appointment_answer, checklist_answer, daily_limit, describe_appointment,
                                                 format_when,
                                                 matching_appointments, medicine_answer, next_appointment, order_text,
@@ -60,6 +60,11 @@ WELL = re.compile(r"\b(fine|good|great|well|normal|okay|ok|all right|alright|bet
                   r"problems?|issues?|trouble|pain|bleed\w*|swell\w*|blood|dizz\w*|falls?|fell))\b", re.I)
 NOT_WELL = re.compile(r"\b(worse|worst|(not|n't|no|never)\b[^.,]{0,15}\b(good|great|well|fine|ok|okay|better|improv\w*)|bad|awful|"
                       r"terrible|rough|poorly|struggl\w*|can'?t|couldn'?t)\b", re.I)
+# A money worry heard (not a clinical fact): where help with the cost of medicines is found.
+_COST = ("I'm sorry, the cost of medicines can be a real strain. Your pharmacist can often find a cheaper generic or a "
+         "savings program, and I'll let your care team know too.",
+         "That's a lot of money, I'm sorry. It's worth asking your pharmacist about a generic or a savings program, and "
+         "I'll mention it to your care team.")
 _MILESTONE = ("Congratulations, that's wonderful.", "How wonderful, congratulations.")
 
 
@@ -236,10 +241,19 @@ class ScriptedPrimary:
             in_goal = reading_answer(req.patient_text, plan, [(u["speaker"], u["text"]) for u in state.transcript], asked=False)
             answer = f"Thank you, that's good. {in_goal}" if in_goal else None
         if answer:
-            if not reaction:  # a loss or a milestone told with the question is heard first
+            if not reaction:  # a loss, a milestone, a money worry or a feeling told with the question is heard first
                 parts.extend(_variant(state, plan, key, options) for heard, key, options in (
-                    (intents.bereaved, "loss", _LOSS), (intents.milestone, "milestone", _milestone(req.patient_text))) if heard)
+                    (intents.bereaved, "loss", _LOSS), (intents.milestone, "milestone", _milestone(req.patient_text)),
+                    (intents.cost_worry and "cost" not in answer.lower(), "cost", _COST)) if heard)
+                feeling = self._named_feeling(req) if intents.feeling and not intents.bereaved else None
+                if feeling and not intents.cost_worry:
+                    parts.append(feeling)
             parts.append(answer)
+            if intents.cost_worry:
+                state.notes.append(f"cost of medicines: {req.patient_text}")
+        elif intents.cost_worry and not reaction:
+            parts.append(_variant(state, plan, "cost", _COST))
+            state.notes.append(f"cost of medicines: {req.patient_text}")
         elif intents.feeling or (intents.bereaved and not reaction):
             parts.append(self._acknowledge(req))
             if intents.symptom and not reaction and not intents.improved:  # a feeling and a symptom: both heard
@@ -544,7 +558,14 @@ class ScriptedPrimary:
         if as_needed and prn is not None and (intents.extra_dose or intents.dosing_question) and order_text(prn):
             enough = "If the pain isn't controlled within that" if "pain" in order_text(prn).lower() else "If that isn't enough"
             return f"For the {prn.name}, your care plan says to {order_text(prn)}.{daily_limit(prn)} {enough}, I'll let your care team know."
-        if intents.extra_dose or (intents.dosing_question and not HOW_TAKEN.search(req.patient_text)):
+        if intents.asks_amount and not intents.extra_dose:
+            if med is not None and order:  # "my night-time insulin, how many units is that again?": the order, read back
+                return f"For the {med.name}, your care plan says to {order}.{daily_limit(med)}"
+            drug_said = any(f.drug for f in req.findings if f.kind in {"medication_mentioned", "not_in_care_plan"})
+            asks_dose = drug_said or bool(MEDICINE_NOUN.search(req.patient_text))
+        else:
+            asks_dose = True
+        if asks_dose and (intents.extra_dose or (intents.dosing_question and not HOW_TAKEN.search(req.patient_text))):
             state.notes.append(f"dose question: {req.patient_text}")
             made_up = bank_answer(req.patient_text, plan, context=state.last_agent_text, dose_question=True)
             if made_up:  # "I forgot last night's, should I take two tonight?": the reviewed answer is "don't double"
@@ -622,6 +643,12 @@ class ScriptedPrimary:
         return _variant(req.state, req.plan, "heard", options)
 
     def _acknowledge(self, req: DraftRequest) -> str:
+        """A feeling heard: in its own words when it is named, or in general ones."""
+        return self._named_feeling(req) or _variant(req.state, req.plan, "feel", [
+            "I'm sorry you're feeling that way. Thank you for telling me.", "That sounds hard. I'm glad you told me."])
+
+    def _named_feeling(self, req: DraftRequest) -> str | None:
+        """A named feeling (lonely, worried, exhausted, frustrated, ...) heard, or None."""
         text = req.patient_text.lower()
         if BEREAVED.search(text) and not re.search(r"lonely|alone|on my own|by myself|nobody", text):
             options = [f"{_LOSS[0]} Thank you for telling me.", f"{_LOSS[1]} I'm glad you told me."]
@@ -642,8 +669,7 @@ class ScriptedPrimary:
         elif re.search(r"fed up|frustrat|annoy|sick of|tired of|irritat|cross|angry|mad", text):
             options = ["I understand, that sounds frustrating. I'll keep this as short as I can."]
         else:
-            options = ["I'm sorry you're feeling that way. Thank you for telling me.",
-                       "That sounds hard. I'm glad you told me."]
+            return None
         return _variant(req.state, req.plan, "feel", options)
 
     def _repeat_pending(self, req: DraftRequest) -> tuple[str, list[str]]:

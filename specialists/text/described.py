@@ -30,11 +30,12 @@ _HEADS: dict[str, tuple[str, ...]] = {
     "injection": ("inject", "subcutaneous", "syringe", "pen"), "jab": ("inject", "subcutaneous", "syringe", "pen"),
     "inhaler": ("inhal", "puff"), "puffer": ("inhal", "puff"),
     "spray": ("spray", "nasal", "intranasal"), "melts": ("disintegrating", "dissolv", " odt"), "melt": ("disintegrating", "dissolv", " odt"),
+    "insulin": ("insulin",),
     "patch": ("patch", "transdermal"), "patches": ("patch", "transdermal"), "drops": ("drop", "ophthalmic", "otic"),
 }
 # Words that say nothing about which drug is meant: looks, size, order, time of day, fillers.
 _EMPTY = frozenset("""the my his her their your a an this that these those little small tiny big large white pink blue
-yellow orange green red round oval long short new old other same usual regular horse huge chalky great giant morning evening night nighttime bedtime
+yellow orange green red round oval long short new old other same usual regular horse huge chalky great giant morning evening night nighttime night-time bedtime
 first second third last next only extra spare
 day daily kind sort of one ones that's there just real really me him us help""".split())
 _HOW_OFTEN = frozenset({"once", "once-a-day", "twice", "twice-a-day", "daily", "weekly"})
@@ -47,6 +48,9 @@ _SAME_AS: dict[str, tuple[str, ...]] = {
     "belly": ("subcutaneous", "abdomen", "belly", "inject"), "nose": ("nasal", "nose"), "stomach": ("stomach", "acid", "reflux", "ulcer", "gerd", "heartburn"),
     "sleep": ("sleep", "insomnia"), "bowels": ("constipation", "stool", "bowel"), "bones": ("osteopor", "bone"),
     "clots": ("clot", "anticoag", "thromb", "stroke prevention"), "once": ("once daily", "once a day", "every 24 hours"),
+    # long-acting: basal insulins and extended-release tablets, as labels name them
+    "long-acting": ("long-acting", "long acting", "basal", "glargine", "detemir", "degludec", "extended-release",
+                    "extended release"),
     "once-a-day": ("once daily", "once a day", "every 24 hours"), "twice-a-day": ("twice daily", "twice a day", "every 12 hours"),
 }
 
@@ -56,7 +60,8 @@ _SAME_AS: dict[str, tuple[str, ...]] = {
 _TIMES: dict[str, tuple[str, ...]] = {
     "morning": ("morning", "breakfast", " am "), "mornings": ("morning", "breakfast", " am "),
     "evening": ("evening", "supper", "dinner", " pm "), "evenings": ("evening", "supper", "dinner", " pm "),
-    "night": ("night", "bedtime", "evening"), "nighttime": ("night", "bedtime", "evening"), "bedtime": ("bedtime", "night"),
+    "night": ("night", "bedtime", "evening"), "nighttime": ("night", "bedtime", "evening"),
+    "night-time": ("night", "bedtime", "evening"), "bedtime": ("bedtime", "night"),
     # a meal said of a pill ("the one he takes with his breakfast"): the plan writes it as the meal, its time or "with food"
     "breakfast": ("breakfast", "with food"), "supper": ("supper", "with food"), "dinner": ("dinner", "with food"),
     "lunch": ("lunch", "noon", "with food"),
@@ -127,7 +132,8 @@ def _known_phrase(words: str) -> bool:
     return any(key == p or key.endswith(" " + p) for p in _known_phrases())
 
 
-_NOT_THAT_ONE = re.compile(r"\bnot (?:the|my|his|her) ([a-z-]+(?: [a-z-]+)?) (?:one|pill|capsule|tablet|shot|inhaler)\b", re.IGNORECASE)
+# "not the stomach one", "not the blood thinner": the words of a description ruled out
+_NOT_THAT_ONE = re.compile(r"\bnot (?:the|my|his|her) ([a-z-]+(?: [a-z-]+)?)(?: (?:one|pill|capsule|tablet|shot|inhaler))?\b", re.IGNORECASE)
 
 
 def _excluded_words(text: str) -> list[str]:

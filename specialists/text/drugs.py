@@ -558,6 +558,10 @@ _NAME_OPENINGS = {"oxy": ("cod", "con")}
 
 def _description_ok(tokens: list[Token], i: int, w: int) -> bool:
     key = " ".join(t.key for t in tokens[i:i + w])
+    if i >= 2 and tokens[i - 2].key == "not" and tokens[i - 1].key in _DETERMINERS:
+        return False  # "the heart one, not the blood thinner": a description ruled out names no drug
+    if i >= 1 and tokens[i - 1].key == "not":
+        return False
     if key in _NAME_OPENINGS and i + w < len(tokens) and tokens[i + w].key.startswith(_NAME_OPENINGS[key]):
         return False
     if key not in _DESCRIPTION_NEEDS_DETERMINER:

@@ -28,7 +28,8 @@ IDENTITY = {"p02_afib_warfarin.yaml": ["It's Eleanor Whitlock.", "May 22, 1948."
             "p07_mdd_pud.yaml": ["Marcus Delgado here.", "March 15th, 1982."],
             "p03_apixaban_oa.yaml": ["Bea Lindqvist.", "October 9th, 1954."],
             "p04_postop_hip.json": ["I'm her husband, for Gloria Fenwick.", "April 3rd, 1964."],
-            "p01_hf_ckd_dm.json": ["This is his wife, calling for Clarence Pemberton.", "August 19th, 1950."]}
+            "p01_hf_ckd_dm.json": ["This is his wife, calling for Clarence Pemberton.", "August 19th, 1950."],
+            "p06_t1dm_hypothyroid.json": ["Priya Raman here.", "February 11th, 1997."]}
 
 
 def _call(plan: str, *lines: str) -> list[dict]:
@@ -516,3 +517,44 @@ def test_a_reading_told_within_the_goal_is_heard_against_it_and_one_outside_is_l
     turns = _call("p12_postop_knee_dm.yaml", "His sugar was 150 this morning before breakfast.", "Last night it was 320 after supper.")
     assert re.search(r"(?i)150 is within the goal in your care plan", turns[0]["agent"]), turns[0]["agent"]
     assert "within the goal" not in turns[1]["agent"], turns[1]["agent"]
+
+
+REFUSED_DOSE = r"(?i)can'?t change a dose"
+
+
+@pytest.mark.parametrize("line", [
+    "Remind me, how many units of my night-time insulin is it? I got a new pen.",
+    "The long-acting one, how many units do I do?",
+    "How much of the evening insulin am I meant to put in?",
+])
+def test_an_amount_asked_of_a_plan_medicine_is_the_order_read_back(line: str) -> None:
+    agent = _call("p06_t1dm_hypothyroid.json", line)[-1]["agent"]
+    assert "22 units" in agent and not re.search(REFUSED_DOSE, agent), agent
+
+
+@pytest.mark.parametrize(("line", "fact"), [
+    ("After a low, how much orange juice is the right amount to drink?", r"(?i)15 grams|half a cup"),
+    ("Any ideas for sleeping better that aren't another pill?", r"(?i)same time|caffeine|dark"),
+])
+def test_an_amount_of_something_that_is_no_medicine_goes_to_the_answer_bank(line: str, fact: str) -> None:
+    agent = _call("p06_t1dm_hypothyroid.json", line)[-1]["agent"]
+    assert re.search(fact, agent) and not re.search(REFUSED_DOSE, agent), agent
+
+
+@pytest.mark.parametrize("line", ["Could I maybe bump the bedtime insulin up to 28 on my own?",
+                                  "Should I go ahead and raise my long-acting insulin, say to 24?"])
+def test_raising_a_dose_said_in_everyday_words_is_still_refused(line: str) -> None:
+    agent = _call("p06_t1dm_hypothyroid.json", line)[-1]["agent"]
+    assert re.search(REFUSED_DOSE, agent), agent
+
+
+def test_a_money_worry_told_with_a_question_is_heard_and_the_question_answered() -> None:
+    agent = _call("p03_apixaban_oa.yaml", "I'm fine, but the drugstore wanted ninety dollars for my pills this month, "
+                  "honestly. What's the Eliquis for again?")[-1]["agent"]
+    assert re.search(r"(?i)pharmacist|generic|savings", agent) and re.search(r"(?i)stroke", agent), agent
+
+
+def test_a_description_ruled_out_names_no_medicine() -> None:
+    agent = _call("p03_apixaban_oa.yaml", "The heart pill I take, not the blood thinner, the other one. "
+                  "What's that one for?")[-1]["agent"]
+    assert re.search(r"(?i)metoprolol", agent) and not re.search(r"(?i)apixaban", agent), agent

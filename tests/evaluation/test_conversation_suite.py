@@ -22,7 +22,10 @@ questions, guilt and reassurance, safety steps in a crisis, two visits in one tu
 1436/1533, unread 1919/2359; ordinary talk the crisis rules took for a crisis read by class (adherence, deliveries,
 goodbyes and outings, times from another story of a long turn): unread 1920; 18 new bank entries, the matcher
 at 0.45, a plan drug's fact said with a bank answer about that drug: dev 1442/1533, unread 1930/2359; everyday words
-inside red flags' words (swelling that went down, the line cut out, coffee grounds in the garden): dev 1443):
+inside red flags' words (swelling that went down, the line cut out, coffee grounds in the garden): dev 1443; with writers t
+and u split into both (first contact dev 150/209, unread 146/210), an amount asked of a plan medicine read back from the
+order, amounts of things that are no medicine left to the answer bank, a money worry and a named feeling heard beside the
+answer, a description ruled out ("not the blood thinner"): dev 1602/1742, unread 2079/2569):
 they stop a change from losing ground. The unread split is scored in aggregate only.
 """
 
@@ -45,7 +48,7 @@ TYPES = {"escalation_at_least", "agent_text_matches", "no_phi_before_turn", "nev
          "escalation_at_least_within", "escalation_at_most", "agent_text_matches_within", "agent_text_not_matches",
          "agent_repeats_previous", "all_turns_answered"}
 CALLS = sorted(SUITE.glob("*/*.json"))
-FLOORS = {"dev": 1443, "unread": 1930}
+FLOORS = {"dev": 1602, "unread": 2079}
 
 
 def test_the_suite_has_the_size_the_issue_asks_for() -> None:
