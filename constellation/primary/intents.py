@@ -177,7 +177,7 @@ EXTRA_DOSE = _rx(r"\b(extra|another|additional|second|double|two|2|a couple of) 
                  r"furosemide|oxycodone|gabapentin|duloxetine|cymbalta|sertraline|levothyroxine|prednisone)\b", r"\b(up|bump) (it|that) (up|to)\b",
                  r"\bdouble (it |them |those )?up\b",
                  # "bump the night one up to 26", "put it up to 30 units"
-                 r"\b(bump|push|put|turn|take|move|go) (my |his |her |the )?(it|that|them|\w+(?: \w+)?(?: one|dose|insulin|units|pills?))"
+                 r"\b(bump|push|put|turn|take|move|go) (my |his |her |the )?(it|that|them|(?:\w+ ){0,2}(?:one|dose|insulin|units|pills?))"
                  r" up( to \w+)?\b(?! (?:a|the) (?:stairs|hill|road|street|steps))", r"\b(twice|double) (as much|the dose|the amount|what)\b",
                  r"\bwhat (would|will|could|might) happen if (i|someone|somebody|a person|he|she|you|we) (took|take|had|doubled|double|used)"
                  r" (twice|double|two|more|extra|an extra|a double|a few extra)\b",
