@@ -223,7 +223,6 @@ MILESTONE = _rx(r"\b(our|my|his|her|their) (\w+ )?(wedding )?anniversary\b", r"\
 # A caller short of time ("Make it quick, would ya, the game's about to start"): told the call will be short.
 HURRY = _rx(r"\bmake (it|this) (quick|fast|snappy|short)\b", r"\b(i'?m|we'?re) in a (bit of a )?(hurry|rush)\b",
             r"\b(i|we) (only |just )?(have|'ve got|got) (a (few|couple of)|five|two|ten) minutes\b", r"\bkeep (it|this) (short|quick|brief)\b")
-# Thanks for the call's help, answered ("You're very welcome"); a bare "fine, thanks" answering a question is not.
 # The cost of medicines or care, told or asked: "my heart sank at the pharmacy bill", "three hundred dollars for those pens",
 # "what they charged for the foot cream", "can't afford the strips".
 COST_WORRY = _rx(r"\b(pharmacy|drugstore|chemist|insurance|medicare|pharmacist)\b[^.?!]{0,40}\b(bill|price|cost|charg\w*|wanted|asked)\b",
@@ -234,7 +233,9 @@ COST_WORRY = _rx(r"\b(pharmacy|drugstore|chemist|insurance|medicare|pharmacist)\
                  r"\b(can'?t|cannot|couldn'?t|hard to|struggl\w* to) afford\b", r"\bexpensive\b", r"\bpricey\b",
                  r"\b(what|how much) (they|the pharmacy|the drugstore) (charged|charge|wanted|want)\b", r"\b\d+ dollars for\b",
                  r"\bhundred (dollars|bucks)\b", r"\bon (my|a) pension\b", r"\bhow much (does|do|did|will|would|is|are)\b[^.?!]{0,40}\bcost\b")
+# A price asked ("how much does the Eliquis cost?") is no dose question.
 _PRICE_ASKED = _rx(r"\bhow much (does|do|did|will|would|is|are|should)\b[^.?!]{0,40}\b(cost|costs|charge|pay)\b")
+# Thanks for the call's help, answered ("You're very welcome"); a bare "fine, thanks" answering a question is not.
 THANKS = _rx(r"\b(thank you|thanks) (so |very )?much\b", r"\bthanks a (lot|million|bunch)\b",
              r"\b(thank you|thanks) for (calling|checking|ringing|your|the|all|everything|asking|helping|being|listening|talking)\b",
              r"\b(it )?helps? (me )?(to )?(just )?(talk|talking) (to|with) (somebody|someone|you)\b",

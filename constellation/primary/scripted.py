@@ -240,6 +240,8 @@ class ScriptedPrimary:
         if not answer and not reaction and not intents.asks:  # a reading told within the plan's goal is heard against it
             in_goal = reading_answer(req.patient_text, plan, [(u["speaker"], u["text"]) for u in state.transcript], asked=False)
             answer = f"Thank you, that's good. {in_goal}" if in_goal else None
+        if intents.cost_worry and (answer or not reaction):
+            state.notes.append(f"cost of medicines: {req.patient_text}")
         if answer:
             if not reaction:  # a loss, a milestone, a money worry or a feeling told with the question is heard first
                 parts.extend(_variant(state, plan, key, options) for heard, key, options in (
@@ -249,11 +251,8 @@ class ScriptedPrimary:
                 if feeling and not intents.cost_worry:
                     parts.append(feeling)
             parts.append(answer)
-            if intents.cost_worry:
-                state.notes.append(f"cost of medicines: {req.patient_text}")
         elif intents.cost_worry and not reaction:
             parts.append(_variant(state, plan, "cost", _COST))
-            state.notes.append(f"cost of medicines: {req.patient_text}")
         elif intents.feeling or (intents.bereaved and not reaction):
             parts.append(self._acknowledge(req))
             if intents.symptom and not reaction and not intents.improved:  # a feeling and a symptom: both heard
@@ -558,14 +557,13 @@ class ScriptedPrimary:
         if as_needed and prn is not None and (intents.extra_dose or intents.dosing_question) and order_text(prn):
             enough = "If the pain isn't controlled within that" if "pain" in order_text(prn).lower() else "If that isn't enough"
             return f"For the {prn.name}, your care plan says to {order_text(prn)}.{daily_limit(prn)} {enough}, I'll let your care team know."
-        if intents.asks_amount and not intents.extra_dose:
-            if med is not None and order:  # "my night-time insulin, how many units is that again?": the order, read back
-                return f"For the {med.name}, your care plan says to {order}.{daily_limit(med)}"
-            drug_said = any(f.drug for f in req.findings if f.kind in {"medication_mentioned", "not_in_care_plan"})
-            asks_dose = drug_said or bool(MEDICINE_NOUN.search(req.patient_text))
-        else:
-            asks_dose = True
-        if asks_dose and (intents.extra_dose or (intents.dosing_question and not HOW_TAKEN.search(req.patient_text))):
+        amount_only = intents.asks_amount and not intents.extra_dose
+        if amount_only and med is not None and order:  # "my night-time insulin, how many units is that again?": read back
+            return f"For the {med.name}, your care plan says to {order}.{daily_limit(med)}"
+        # an amount of no medicine at all ("how much juice after a low?") is no dose question: the answer bank's
+        no_medicine = amount_only and not MEDICINE_NOUN.search(req.patient_text) and not any(
+            f.drug for f in req.findings if f.kind in {"medication_mentioned", "not_in_care_plan"})
+        if not no_medicine and (intents.extra_dose or (intents.dosing_question and not HOW_TAKEN.search(req.patient_text))):
             state.notes.append(f"dose question: {req.patient_text}")
             made_up = bank_answer(req.patient_text, plan, context=state.last_agent_text, dose_question=True)
             if made_up:  # "I forgot last night's, should I take two tonight?": the reviewed answer is "don't double"
